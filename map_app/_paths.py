@@ -1,0 +1,16 @@
+"""Where the shipped data lives."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    """Return the folder of run-time data (gazetteer, borders).
+
+    ``MAP_APP_DATA`` overrides the default, the ``data/`` folder beside the package.
+    """
+    env = os.environ.get("MAP_APP_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"

@@ -1,0 +1,44 @@
+"""Start the Streamlit app headless, with Leaflet & co. served locally."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .plot import install_static
+
+_STUB = "from map_app.app import main\n\nmain()\n"
+
+
+def app_dir() -> Path:
+    """Folder holding the app's entry script and its ``static/`` assets (a user cache)."""
+    base = os.environ.get("MAP_APP_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "map_app")
+    d = Path(base) / "app"
+    d.mkdir(parents=True, exist_ok=True)
+    script = d / "map_app_main.py"
+    if not script.exists() or script.read_text() != _STUB:
+        script.write_text(_STUB)
+    install_static(d / "static")
+    return d
+
+
+def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | None = None,
+          store: str | None = None) -> int:
+    """Run ``streamlit run`` on the app until interrupted; returns its exit code."""
+    d = app_dir()
+    env = dict(os.environ)
+    if articles:
+        env["MAP_APP_ARTICLES"] = os.pathsep.join(str(Path(a).resolve()) for a in articles)
+    if store:
+        env["MAP_APP_STORE"] = str(Path(store).resolve())
+    cmd = [sys.executable, "-m", "streamlit", "run", str(d / "map_app_main.py"),
+           "--server.headless", "true", "--server.port", str(port),
+           "--server.address", address, "--server.enableStaticServing", "true",
+           "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+           "--server.fileWatcherType", "none"]
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,149 @@
+"""Name normalisation, hashing and Cyrillic transliteration.
+
+Every name that goes into the gazetteer and every span looked up in it passes through
+:func:`normalize`, so matching is insensitive to case, diacritics, apostrophes and hyphens.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+
+# Apostrophe-like characters news and transliterations use ("Vovchans'k", "Kyiv’s").
+_APOSTROPHES = "'’‘`´ʼʹ′"
+_DASHES = "-‐‑‒–—―"
+_APOS_RE = re.compile(f"[{re.escape(_APOSTROPHES)}]")
+_SEP_RE = re.compile(f"[{re.escape(_DASHES)}_/.,]+")
+_SPACE_RE = re.compile(r"\s+")
+# Letters that NFKD does not decompose but that readers treat as plain Latin letters.
+_FOLD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae",
+                       "œ": "oe", "ß": "ss", "ı": "i", "ħ": "h"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize(name: str) -> str:
+    """Return the lookup key of a name.
+
+    Case-folded, diacritics stripped, apostrophes removed, hyphens, dots and slashes turned
+    into spaces, white space collapsed.
+
+    Parameters
+    ----------
+    name : str
+        A place name as written.
+
+    Returns
+    -------
+    str
+        The key, e.g. ``normalize("Kyiv’s Podil-district") == "kyivs podil district"``.
+    """
+    s = unicodedata.normalize("NFKD", name.casefold())
+    s = "".join(c for c in s if not unicodedata.combining(c)).translate(_FOLD)
+    s = _APOS_RE.sub("", s)
+    s = _SEP_RE.sub(" ", s)
+    return _SPACE_RE.sub(" ", s).strip()
+
+
+def name_hash(key: str) -> int:
+    """Return a stable 64-bit hash of a normalised key (same in every process)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(),
+                          "little")
+
+
+def name_hashes(keys) -> np.ndarray:
+    """Vectorised :func:`name_hash` over an iterable of keys, as ``uint64``."""
+    return np.fromiter((name_hash(k) for k in keys), dtype=np.uint64)
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter of ``name`` is Latin (after stripping diacritics)."""
+    return all(("a" <= c <= "z") for c in normalize(name) if c.isalpha())
+
+
+# --- Ukrainian -> Latin, national standard (Cabinet of Ministers resolution 55, 2010) ------
+# (initial form, elsewhere); the standard writes ye/yi/y/yu/ya only at the start of a word.
+_UK_KMU = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": ("ye", "ie"),
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": ("yi", "i"), "й": ("y", "i"), "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": ("yu", "iu"),
+    "я": ("ya", "ia"), "'": "", "’": "", "ʼ": "",
+}
+# The spelling most English-language news used before the standard took hold (Andriyivka).
+_UK_POPULAR = dict(_UK_KMU, **{"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"})
+# Russian -> Latin, the plain newspaper style (Andreevka) and the "ye" style (Andreyevka).
+_RU_PLAIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+_VOWELS = set("аеєиіїоуюяёэыaeiouy")
+
+
+def _translit(word: str, table: dict, ye_after_vowel: bool = False) -> str:
+    out = []
+    prev = ""
+    for i, ch in enumerate(word):
+        low = ch.lower()
+        rep = table.get(low)
+        if rep is None:
+            out.append(ch)
+            prev = low
+            continue
+        initial = i == 0 or not word[i - 1].isalpha()
+        if isinstance(rep, tuple):
+            rep = rep[0] if initial else rep[1]
+        if ye_after_vowel and low == "е" and (initial or prev in _VOWELS or prev in "ьъ"):
+            rep = "ye"
+        if low == "г" and table.get("г") == "h" and prev == "з":  # зг -> zgh keeps it from reading "zh"
+            rep = "gh"
+        if ch.isupper() and rep:
+            rep = rep[0].upper() + rep[1:]
+        out.append(rep)
+        prev = low
+    return "".join(out)
+
+
+def translit_uk(name: str) -> str:
+    """Transliterate Ukrainian Cyrillic by the national standard (Андріївка → Andriivka)."""
+    return _translit(name, _UK_KMU)
+
+
+def uk_variants(name: str) -> list[str]:
+    """Latin spellings news uses for a Ukrainian settlement name, official one first.
+
+    Covers the national standard (Andriivka), the older popular style (Andriyivka) and
+    Russian-style renderings of the Russian form of the name (Andreevka, Andreyevka).
+    The Russian form is guessed with the regular Ukrainian/Russian vowel correspondences
+    (і/ї ↔ и, е, о), so some variants are not real Russian names; they only ever add
+    candidates for a name, never take one away.
+    """
+    out = [translit_uk(name), _translit(name, _UK_POPULAR)]
+    for ru in _russify(name):
+        out.append(_translit(ru, _RU_PLAIN))
+        out.append(_translit(ru, _RU_PLAIN, ye_after_vowel=True))
+    seen: list[str] = []
+    for v in out:
+        if v and v not in seen:
+            seen.append(v)
+    return seen
+
+
+def _russify(name: str) -> list[str]:
+    """Plausible Russian forms of a Ukrainian name (Андріївка → Андреевка, Харків → Харков)."""
+    base = name.replace("'", "").replace("’", "").replace("ʼ", "")
+    # и (Ukrainian y) is Russian ы only rarely in place names; Russian и is the usual match.
+    forms = []
+    for i_to, yi_to in (("и", "и"), ("е", "е"), ("о", "е")):
+        s = base.replace("ії", "е" + yi_to if i_to == "е" else i_to + yi_to)
+        s = s.replace("ї", yi_to).replace("і", i_to).replace("є", "е")
+        s = s.replace("ий", "ый") if s.endswith("ий") else s
+        forms.append(s)
+    # -івка is usually -овка (Петрівка → Петровка); -іївка usually -еевка.
+    if "івка" in base:
+        forms.append(base.replace("івка", "овка").replace("і", "и").replace("ї", "и"))
+    return list(dict.fromkeys(forms))

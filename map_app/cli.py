@@ -1,0 +1,121 @@
+"""The ``map-app`` command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from ._paths import data_dir
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """An error reported as one line on stderr, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.code = code
+
+
+def default_seeds() -> Path:
+    return data_dir().parent / "seeds"
+
+
+# ---------------------------------------------------------------- commands
+def cmd_data_build(a) -> int:
+    from ._build import build
+
+    try:
+        build(a.source, a.out, geonames=a.geonames, alternate_names=a.alternate_names,
+              admin1=a.admin1, borders=not a.no_borders,
+              log=lambda m: print(m, file=sys.stderr))
+    except FileNotFoundError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    return EXIT_OK
+
+
+def cmd_lookup(a) -> int:
+    from .gazetteer import load_gazetteer
+
+    cands = load_gazetteer().lookup(a.name, limit=a.limit)
+    if a.json:
+        print(json.dumps([c.to_dict() for c in cands], ensure_ascii=False, indent=1))
+    elif not cands:
+        print(f"no place named {a.name!r}", file=sys.stderr)
+        return EXIT_ERROR
+    else:
+        for c in cands:
+            where = ", ".join(x for x in (c.admin2, c.admin1_name, c.country_code) if x)
+            print(f"{c.prior:6.2f}  {c.name} ({where})  {c.lat:.4f} {c.lon:.4f}  "
+                  f"{c.feature_class}.{c.feature_code} {c.kind}  pop {c.population}  "
+                  f"[{c.id}, {c.match}]")
+    return EXIT_OK
+
+
+def cmd_serve(a) -> int:
+    from ._serve import serve
+
+    return serve(port=a.port, address=a.address,
+                 articles=a.articles or [str(default_seeds())], store=a.store)
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="map-app",
+        description="Offline geoparser and incident map for news articles.")
+    p.add_argument("--version", action="version", version=f"map-app {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    d = sub.add_parser("data", help="build the shipped data (maintainers)")
+    dsub = d.add_subparsers(dest="data_command", metavar="ACTION")
+    b = dsub.add_parser("build", help="build data/ from raw GeoNames and Natural Earth files")
+    b.add_argument("--source", type=Path, help="raw-data folder laid out like ../shared/data")
+    b.add_argument("--geonames", type=Path, help="your own GeoNames dump (XX.txt/.zip, "
+                   "allCountries.zip), added to cities500")
+    b.add_argument("--alternate-names", type=Path, help="GeoNames alternateNamesV2 for --geonames")
+    b.add_argument("--admin1", type=Path, help="GeoNames admin1CodesASCII.txt (else fetched)")
+    b.add_argument("--out", type=Path, help="output folder (default: the project's data/)")
+    b.add_argument("--no-borders", action="store_true", help="only rebuild the gazetteer")
+    b.set_defaults(func=cmd_data_build)
+
+    lk = sub.add_parser("lookup", help="list the gazetteer candidates of a place name")
+    lk.add_argument("name")
+    lk.add_argument("--limit", type=int, default=10)
+    lk.add_argument("--json", action="store_true")
+    lk.set_defaults(func=cmd_lookup)
+
+    s = sub.add_parser("serve", help="start the map (Streamlit, headless)")
+    s.add_argument("articles", nargs="*", help="article files or folders (default: seeds/)")
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--address", default="127.0.0.1")
+    s.add_argument("--store", help="GeoPackage store to show")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    if not getattr(a, "func", None):
+        if a.command == "data":
+            parser.parse_args(["data", "--help"])
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return a.func(a)
+    except CliError as exc:
+        print(f"map-app: {exc}", file=sys.stderr)
+        return exc.code
+    except FileNotFoundError as exc:
+        print(f"map-app: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""The offline gazetteer: every place name the geoparser can resolve, with its candidates.
+
+The gazetteer is a folder of NumPy arrays built by ``map-app data build`` (see
+:mod:`map_app._build_gazetteer`). Names are stored as 64-bit hashes of their normalised form
+(:func:`map_app._text.normalize`), sorted, so a lookup is a binary search and loading is a
+memory map: no parsing at start-up.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ._paths import data_dir
+from ._text import name_hash, normalize
+
+KINDS = ("country", "region", "city", "village", "landmark", "other")
+
+# How a name matched its place. The order is also the trust order used by ranking.
+MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", "shadowed",
+               "demonym", "phrase")
+FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
+# Bonus added to the log-importance of a candidate for each match type: the main name beats
+# an alternate, and generated spellings or codes only win when nothing better exists.
+_MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
+
+_ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
+           "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2",
+           "name_off", "xid_off")
+_BLOBS = ("name_blob", "xid_blob")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One gazetteer entry that a name may refer to.
+
+    Attributes
+    ----------
+    id : str
+        ``geonames:<geonameid>`` where GeoNames has the place, else the source's own id
+        (``ua-postal:42316-andriivka``, ``adm1:UA.21``, ``country:UA``, ``landmark:crimean-bridge``).
+    geonameid : int or None
+    name : str
+        The entry's main name.
+    lat, lon : float
+        Representative point, WGS84 degrees.
+    feature_class, feature_code : str
+        GeoNames feature class and code (``P``/``PPLA``, ``A``/``ADM1``, ``S``/``BDG`` …).
+    kind : str
+        One of :data:`KINDS`.
+    country_code : str
+        ISO 3166-1 alpha-2 code ("" for continents and oceans).
+    admin1 : str or None
+        GeoNames admin1 code within the country ("21" for Sumy Oblast).
+    admin1_name : str or None
+    admin2 : str or None
+        Second-level division where known (the raion for Ukrainian settlements).
+    population : int
+    match : str
+        How the looked-up name matched (see :data:`MATCH_TYPES`).
+    prior : float
+        Context-free plausibility used to order candidates (higher is likelier).
+    index : int
+        Row of the entry in the gazetteer.
+    """
+
+    id: str
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    feature_class: str
+    feature_code: str
+    kind: str
+    country_code: str
+    admin1: str | None
+    admin1_name: str | None
+    admin2: str | None
+    population: int
+    match: str
+    prior: float
+    index: int
+
+    def to_dict(self) -> dict:
+        """Return the candidate as a plain JSON-ready dict."""
+        return asdict(self)
+
+
+class Gazetteer:
+    """Name → candidate places, loaded from a built gazetteer folder.
+
+    Parameters
+    ----------
+    folder : path-like, optional
+        A folder written by :func:`map_app._build_gazetteer.build_gazetteer`; defaults to
+        ``data/gazetteer``.
+    """
+
+    def __init__(self, folder: str | Path | None = None):
+        self.folder = Path(folder) if folder else data_dir() / "gazetteer"
+        meta_path = self.folder / "meta.json"
+        if not meta_path.exists():
+            raise FileNotFoundError(
+                f"no gazetteer at {self.folder}: run `map-app data build --source ../shared/data`"
+            )
+        self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        a = {n: np.load(self.folder / f"{n}.npy", mmap_mode="r") for n in _ARRAYS + _BLOBS}
+        self._a = a
+        self.key_hash = a["key_hash"]
+        self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
+
+    def __len__(self) -> int:
+        return int(self._a["lat"].shape[0])
+
+    # ---- raw access ---------------------------------------------------------------
+    def _string(self, blob: str, i: int) -> str:
+        off = self._a[blob.replace("_blob", "_off")]
+        start = int(off[i - 1]) if i else 0
+        return bytes(self._a[blob][start:int(off[i])]).decode("utf-8")
+
+    def name_of(self, i: int) -> str:
+        """Main name of entry ``i``."""
+        return self._string("name_blob", i)
+
+    def id_of(self, i: int) -> str:
+        """Stable id of entry ``i``."""
+        gid = int(self._a["geonameid"][i])
+        return f"geonames:{gid}" if gid > 0 else self._string("xid_blob", i)
+
+    def admin1_of(self, i: int) -> tuple[str | None, str | None]:
+        """(admin1 code, admin1 name) of entry ``i``."""
+        j = int(self._a["admin1"][i])
+        if j < 0:
+            return None, None
+        key, name = self._tables["admin1"][j]
+        return key.split(".", 1)[1], name or None
+
+    def prior(self, index, flag) -> np.ndarray:
+        """Context-free plausibility of entries ``index`` matched with ``flag`` (vectorised)."""
+        index = np.asarray(index, dtype=np.int64)
+        flag = np.asarray(flag, dtype=np.int64)
+        return np.asarray(self._a["importance"], dtype=np.float64)[index] + _MATCH_BONUS[flag]
+
+    def candidate(self, i: int, flag: int = 0) -> Candidate:
+        """Build the :class:`Candidate` of entry ``i`` matched with ``flag``."""
+        a = self._a
+        t = self._tables
+        gid = int(a["geonameid"][i])
+        code, a1name = self.admin1_of(i)
+        a2 = int(a["admin2"][i])
+        return Candidate(
+            id=self.id_of(i),
+            geonameid=gid if gid > 0 else None,
+            name=self.name_of(i),
+            lat=round(float(a["lat"][i]), 5),
+            lon=round(float(a["lon"][i]), 5),
+            feature_class=t["fclass"][int(a["fclass"][i])],
+            feature_code=t["fcode"][int(a["fcode"][i])],
+            kind=KINDS[int(a["kind"][i])],
+            country_code=t["country"][int(a["country"][i])],
+            admin1=code,
+            admin1_name=a1name,
+            admin2=t["admin2"][a2] if a2 >= 0 else None,
+            population=int(a["population"][i]),
+            match=MATCH_TYPES[int(flag)],
+            prior=round(float(self.prior(i, flag)), 4),
+            index=int(i),
+        )
+
+    # ---- lookup -------------------------------------------------------------------
+    def matches_hashes(self, hashes) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised hash lookup: ``[start, stop)`` rows of the name index for each hash.
+
+        Parameters
+        ----------
+        hashes : array-like of uint64
+            Hashes from :func:`map_app._text.name_hash` of normalised keys.
+
+        Returns
+        -------
+        (numpy.ndarray, numpy.ndarray)
+            Start and stop rows into ``key_place``/``key_flag``; equal when absent.
+        """
+        h = np.atleast_1d(np.asarray(hashes, dtype=np.uint64))
+        return (np.searchsorted(self.key_hash, h, side="left"),
+                np.searchsorted(self.key_hash, h, side="right"))
+
+    def rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+        """Entries and match flags in name-index rows ``[start, stop)``."""
+        return (np.asarray(self._a["key_place"][start:stop], dtype=np.int64),
+                np.asarray(self._a["key_flag"][start:stop], dtype=np.int64))
+
+    def contains(self, name: str) -> bool:
+        """True when some entry has ``name`` (normalised) as a name."""
+        key = normalize(name)
+        if not key:
+            return False
+        s, e = self.matches_hashes([name_hash(key)])
+        return bool(e[0] > s[0])
+
+    def lookup(self, name: str, limit: int | None = None) -> list[Candidate]:
+        """Every entry that has ``name`` as a name or alternate name, likeliest first.
+
+        Matching ignores case, diacritics, apostrophes and hyphens.
+
+        Parameters
+        ----------
+        name : str
+            The name as written ("Sumy", "Andriyivka", "the Kharkiv region" is *not* stripped:
+            pass "Kharkiv region").
+        limit : int, optional
+            Return at most this many candidates.
+
+        Returns
+        -------
+        list of Candidate
+            Ordered by :meth:`prior`, highest first; empty when the name is unknown.
+        """
+        key = normalize(name)
+        if not key:
+            return []
+        s, e = self.matches_hashes([name_hash(key)])
+        places, flags = self.rows(int(s[0]), int(e[0]))
+        if places.size == 0:
+            return []
+        # one row per entry: keep its most trusted match type
+        order = np.lexsort((flags, places))
+        places, flags = places[order], flags[order]
+        first = np.r_[True, places[1:] != places[:-1]]
+        places, flags = places[first], flags[first]
+        pri = self.prior(places, flags)
+        order = np.argsort(-pri, kind="stable")
+        if limit is not None:
+            order = order[:limit]
+        return [self.candidate(int(places[k]), int(flags[k])) for k in order]
+
+    def get(self, id: str) -> Candidate | None:
+        """The entry with a given id (``geonames:692194``, ``adm1:UA.21`` …), or None."""
+        if id.startswith("geonames:"):
+            try:
+                gid = int(id.split(":", 1)[1])
+            except ValueError:
+                return None
+            if gid <= 0:
+                return None
+            hits = np.flatnonzero(np.asarray(self._a["geonameid"]) == gid)
+            return self.candidate(int(hits[0])) if hits.size else None
+        blob = bytes(self._a["xid_blob"])
+        needle = id.encode("utf-8")
+        pos = blob.find(needle)
+        off = np.asarray(self._a["xid_off"])
+        while pos >= 0:
+            i = int(np.searchsorted(off, pos, side="right"))
+            if self.id_of(i) == id:
+                return self.candidate(i)
+            pos = blob.find(needle, pos + 1)
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(folder: str | None = None) -> Gazetteer:
+    """Cached :class:`Gazetteer` loader (one per folder per process)."""
+    return Gazetteer(folder)
+
+
+def lookup(name: str, limit: int | None = None) -> list[Candidate]:
+    """Look ``name`` up in the default gazetteer; see :meth:`Gazetteer.lookup`."""
+    return load_gazetteer().lookup(name, limit=limit)
+
+
+def importance(population, kind_code, feature_code: str | None = None) -> float:
+    """Log-scale importance of an entry, the base of its prior (used by the build)."""
+    pop = max(float(population), 0.0)
+    if feature_code == "PPLC":
+        pop *= 10.0  # capitals are named far more often than their size alone suggests
+    base = math.log10(1.0 + pop)
+    if KINDS[kind_code] == "country":
+        base = max(base, 6.0) + 1.5
+    elif KINDS[kind_code] in ("landmark", "other"):
+        base = max(base, 5.0)
+    return base

@@ -1,0 +1,103 @@
+"""The gazetteer build on tiny inputs written here (never ../shared)."""
+import gzip
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from map_app._build_gazetteer import build_gazetteer
+from map_app.cli import main
+from map_app.gazetteer import Gazetteer
+
+CURATED = Path(__file__).resolve().parent.parent / "data" / "curated"
+
+
+def _geonames_row(gid, name, ascii_, alts, lat, lon, fclass, fcode, cc, a1, pop):
+    cols = [str(gid), name, ascii_, ",".join(alts), str(lat), str(lon), fclass, fcode, cc, "",
+            a1, "", "", "", str(pop), "", "100", "Europe/Kyiv", "2023-01-01"]
+    return "\t".join(cols) + "\n"
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    cities = tmp_path / "cities.txt.gz"
+    with gzip.open(cities, "wt", encoding="utf-8") as f:
+        f.write(_geonames_row(692194, "Sumy", "Sumy", ["Суми", "Sumi", "UMY"], 50.9216, 34.80029,
+                              "P", "PPLA", "UA", "21", 259660))
+        f.write(_geonames_row(1, "Okhtyrka", "Okhtyrka", ["Ахтырка"], 50.31, 34.89, "P", "PPLA2",
+                              "UA", "21", 47000))
+        f.write(_geonames_row(2, "Springfield", "Springfield", [], 39.8, -89.64, "P", "PPLA",
+                              "US", "IL", 114000))
+    postal = tmp_path / "UA_postal.txt.gz"
+    with gzip.open(postal, "wt", encoding="utf-8") as f:
+        for code, name, raion, lat, lon in [
+            ("40000", "Суми", "Sumskyi", 50.9216, 34.8003),
+            ("40001", "Суми", "Sumskyi", 50.9216, 34.8003),
+            ("42316", "Андріївка", "Sumskyi", 51.1264, 34.8252),
+            ("42078", "Андріївка (Андріївська сільська рада)", "Romenskyi", 50.5151, 33.5185),
+        ]:
+            f.write(f"UA\t{code}\t{name}\tSumska\t21\t{raion}\t\t\t\t{lat}\t{lon}\t4\n")
+    admin1 = tmp_path / "admin1CodesASCII.txt"
+    admin1.write_text("UA.21\tSumy\tSumy\t692196\nUS.IL\tIllinois\tIllinois\t4896861\n")
+    return {"cities": cities, "ua_postal": postal, "admin1_names": admin1}
+
+
+def test_build_on_tiny_inputs(tmp_path, tiny):
+    out = tmp_path / "gaz"
+    stats = build_gazetteer(out_dir=out, curated_dir=CURATED, log=lambda m: None, **tiny)
+    assert stats["entries"] > 3
+    g = Gazetteer(out)
+    # postal rows of one city merge into the cities500 entry, with the raion added
+    sumy = g.lookup("Sumy")
+    assert sumy[0].geonameid == 692194 and sumy[0].admin2 == "Sumskyi"
+    assert [c.geonameid for c in g.lookup("Суми") if c.kind == "city"] == [692194]
+    # two villages of one name in two raions stay two entries
+    andr = g.lookup("Andriivka")
+    assert sorted(c.admin2 for c in andr) == ["Romenskyi", "Sumskyi"]
+    assert all(c.admin1_name == "Sumy Oblast" for c in andr)
+    assert {c.id for c in g.lookup("Andreyevka")} == {c.id for c in andr}
+    # regions: curated oblast name and phrases; US state from admin1CodesASCII
+    assert g.lookup("Sumy region")[0].feature_code == "ADM1"
+    assert g.lookup("Illinois")[0].kind == "region"
+    assert g.lookup("Illinois state")[0].kind == "region"
+    # the IATA code is kept but ranked as a code
+    assert g.lookup("UMY")[0].match == "code"
+    # curated landmarks and continents come along
+    assert g.lookup("Crimean bridge")[0].kind == "landmark"
+    assert g.lookup("Europe")[0].feature_code == "CONT"
+
+
+def test_cli_build_from_own_geonames_dump(tmp_path, tiny):
+    dump = tmp_path / "UA.zip"
+    with zipfile.ZipFile(dump, "w") as z:
+        z.writestr("UA.txt", _geonames_row(703448, "Kyiv", "Kyiv", ["Kiev"], 50.45466, 30.5238,
+                                           "P", "PPLC", "UA", "12", 2797553)
+                   + _geonames_row(709930, "Dnipro", "Dnipro", [], 48.4593, 35.03865, "H",
+                                   "STM", "UA", "00", 0))
+        z.writestr("readme.txt", "not data")
+    alt = tmp_path / "alternateNamesV2.txt"
+    alt.write_text("1\t703448\ten\tKyiv City Centre\t\t\t\t\t\t\n"
+                   "2\t703448\tiata\tIEV\t\t\t\t\t\t\n"
+                   "3\t703448\tlink\thttps://example.invalid/Kyiv\t\t\t\t\t\t\n"
+                   "4\t709930\ten\tDnieper\t\t\t\t\t\t\n")
+    out = tmp_path / "data"
+    (out / "curated").mkdir(parents=True)
+    for f in CURATED.iterdir():
+        shutil.copy(f, out / "curated" / f.name)
+    rc = main(["data", "build", "--geonames", str(dump), "--alternate-names", str(alt),
+               "--admin1", str(tiny["admin1_names"]), "--out", str(out), "--no-borders"])
+    assert rc == 0
+    g = Gazetteer(out / "gazetteer")
+    assert g.lookup("Kyiv City Centre")[0].geonameid == 703448
+    assert g.lookup("IEV")[0].match == "code"
+    assert g.lookup("https://example.invalid/Kyiv") == []
+    d = g.lookup("Dnieper")
+    assert any(c.geonameid == 709930 and c.feature_class == "H" for c in d)
+
+
+def test_cli_build_without_inputs_is_a_clear_error(tmp_path, capsys):
+    rc = main(["data", "build", "--source", str(tmp_path / "missing"), "--out", str(tmp_path)])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "source folder not found" in err and "Traceback" not in err

