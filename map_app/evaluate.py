@@ -1,0 +1,201 @@
+"""Score geoparsers on EUPEG-format corpora with one scorer (ours and the published peers).
+
+Corpus layout: ``texts/N`` (document N), ``gold.txt`` (line N: document N's toponyms joined
+by ``||``, fields ``name,,surface,,lat,,lon,,start,,end``), ``peers/NAME.txt`` (same format).
+
+Scoring rule (EUPEG, Gritta et al.): a prediction matches a gold toponym when the surface
+strings are equal ignoring case and the span centres are less than 10 characters apart;
+precision, recall and F1 over spans; over matched toponyms the geodesic error: accuracy within
+161 km, AUC of the error curve scaled by ln(1 + km) / ln(20039) (lower is better), mean and
+median km.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MAX_CENTRE_GAP = 10
+EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A toponym with a point: the shared record of gold, peers and our output."""
+
+    surface: str
+    start: int
+    end: int
+    lat: float | None
+    lon: float | None
+
+    @property
+    def centre(self) -> float:
+        return (self.start + self.end) / 2
+
+
+def parse_line(line: str) -> list[Span]:
+    """Parse one EUPEG line into spans (malformed entries are skipped)."""
+    out = []
+    for item in line.rstrip("\n").split("||"):
+        f = item.split(",,")
+        if len(f) < 6:
+            continue
+        try:
+            lat = float(f[2]) if f[2] not in ("", "None") else None
+            lon = float(f[3]) if f[3] not in ("", "None") else None
+            if lat is not None and lon is not None and (math.isnan(lat) or math.isnan(lon)):
+                lat = lon = None
+            out.append(Span(f[1], int(f[4]), int(f[5]), lat, lon))
+        except ValueError:
+            continue
+    return out
+
+
+def format_line(spans) -> str:
+    """The inverse of :func:`parse_line` (name = surface)."""
+    return "".join(f"{s.surface},,{s.surface},,{s.lat},,{s.lon},,{s.start},,{s.end}||"
+                   for s in spans)
+
+
+def read_corpus(folder: Path) -> tuple[list[str], list[list[Span]]]:
+    """Documents (``texts/0`` … in numeric order) and their gold spans."""
+    folder = Path(folder)
+    gold_lines = (folder / "gold.txt").read_text(encoding="utf-8").split("\n")
+    texts_dir = folder / "texts"
+    ids = sorted((int(p.name) for p in texts_dir.iterdir() if p.name.isdigit()))
+    texts = [(texts_dir / str(i)).read_text(encoding="utf-8") for i in ids]
+    gold = [parse_line(gold_lines[i]) if i < len(gold_lines) else [] for i in ids]
+    return texts, gold
+
+
+def read_peer(path: Path, n_docs: int) -> list[list[Span]]:
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    return [parse_line(lines[i]) if i < len(lines) else [] for i in range(n_docs)]
+
+
+def _geodesic_km(lat1, lon1, lat2, lon2) -> float:
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2] / 1000.0
+
+
+def match(pred: list[Span], gold: list[Span]) -> list[tuple[Span, Span]]:
+    """One-to-one matches (closest centres first) under the EUPEG rule."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            gap = abs(p.centre - g.centre)
+            if gap < MAX_CENTRE_GAP and p.surface.casefold() == g.surface.casefold():
+                pairs.append((gap, i, j))
+    pairs.sort()
+    used_p, used_g, out = set(), set(), []
+    for _, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            out.append((pred[i], gold[j]))
+    return out
+
+
+@dataclass
+class Score:
+    """Scores of one system on one corpus."""
+
+    name: str
+    n_pred: int
+    n_gold: int
+    n_match: int
+    errors_km: np.ndarray
+
+    @property
+    def precision(self) -> float:
+        return self.n_match / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.n_match / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def acc161(self) -> float:
+        e = self.errors_km
+        return float((e <= 161).mean()) if e.size else 0.0
+
+    @property
+    def auc(self) -> float:
+        e = self.errors_km
+        if not e.size:
+            return 1.0
+        scaled = np.sort(np.log1p(e) / math.log(EARTH_HALF_CIRCUMFERENCE_KM))
+        if scaled.size == 1:
+            return float(scaled[0])
+        return float(np.trapezoid(scaled, dx=1.0) / (scaled.size - 1))
+
+    @property
+    def mean_km(self) -> float:
+        return float(self.errors_km.mean()) if self.errors_km.size else float("nan")
+
+    @property
+    def median_km(self) -> float:
+        return float(np.median(self.errors_km)) if self.errors_km.size else float("nan")
+
+    def as_dict(self) -> dict:
+        return {"system": self.name, "P": round(self.precision, 3), "R": round(self.recall, 3),
+                "F1": round(self.f1, 3), "acc@161": round(self.acc161, 3),
+                "AUC": round(self.auc, 3), "mean_km": round(self.mean_km, 1),
+                "median_km": round(self.median_km, 1), "predicted": self.n_pred,
+                "gold": self.n_gold, "matched": self.n_match}
+
+
+def score(name: str, predictions: list[list[Span]], gold: list[list[Span]]) -> Score:
+    """Score ``predictions`` against ``gold`` (lists aligned by document)."""
+    n_pred = n_gold = n_match = 0
+    errors = []
+    for pred, g in zip(predictions, gold):
+        n_pred += len(pred)
+        n_gold += len(g)
+        for p, t in match(pred, g):
+            n_match += 1
+            if None not in (p.lat, p.lon, t.lat, t.lon):
+                errors.append(_geodesic_km(t.lat, t.lon, p.lat, p.lon))
+            else:
+                errors.append(EARTH_HALF_CIRCUMFERENCE_KM)
+    return Score(name, n_pred, n_gold, n_match, np.array(errors, dtype=float))
+
+
+def our_predictions(texts: list[str]) -> list[list[Span]]:
+    """Run our geoparser over ``texts``."""
+    from .places import resolve
+
+    out = []
+    for text in texts:
+        gdf = resolve(text)
+        out.append([Span(r.text, int(r.start), int(r.end), float(r.lat), float(r.lon))
+                    for r in gdf.itertuples()])
+    return out
+
+
+def evaluate(folder: Path, peers: bool = False) -> list[Score]:
+    """Score map_app (and with ``peers`` every ``peers/*.txt``) on one corpus."""
+    folder = Path(folder)
+    texts, gold = read_corpus(folder)
+    scores = [score("map_app", our_predictions(texts), gold)]
+    if peers and (folder / "peers").is_dir():
+        for p in sorted((folder / "peers").glob("*.txt")):
+            scores.append(score(p.stem, read_peer(p, len(texts)), gold))
+    return scores
+
+
+def format_table(scores: list[Score], title: str = "") -> str:
+    """A Markdown table of scores."""
+    head = "| system | P | R | F1 | acc@161 | AUC | mean km | median km |\n|---|---|---|---|---|---|---|---|"
+    rows = [f"| {s.name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.acc161:.3f} | "
+            f"{s.auc:.3f} | {s.mean_km:.0f} | {s.median_km:.1f} |" for s in scores]
+    return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])
