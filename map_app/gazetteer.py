@@ -117,6 +117,15 @@ class Gazetteer:
         return int(self._a["lat"].shape[0])
 
     # ---- raw access ---------------------------------------------------------------
+    def col(self, name: str) -> np.ndarray:
+        """A raw column (``lat``, ``lon``, ``kind``, ``country``, ``admin1``, ``population``,
+        ``importance``, ``fcode``, ``fclass``…) as a read-only array over all entries."""
+        return self._a[name]
+
+    def table(self, name: str) -> list:
+        """A code table: ``fclass``, ``fcode``, ``country``, ``admin2`` or ``admin1``."""
+        return self._tables[name]
+
     def _string(self, blob: str, i: int) -> str:
         off = self._a[blob.replace("_blob", "_off")]
         start = int(off[i - 1]) if i else 0

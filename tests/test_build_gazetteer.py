@@ -85,9 +85,14 @@ def test_cli_build_from_own_geonames_dump(tmp_path, tiny):
     (out / "curated").mkdir(parents=True)
     for f in CURATED.iterdir():
         shutil.copy(f, out / "curated" / f.name)
+    words = tmp_path / "words.txt"
+    words.write_text("march\npolice\ndnipro\nkyiv\n")
     rc = main(["data", "build", "--geonames", str(dump), "--alternate-names", str(alt),
-               "--admin1", str(tiny["admin1_names"]), "--out", str(out), "--no-borders"])
+               "--admin1", str(tiny["admin1_names"]), "--words", str(words), "--out", str(out),
+               "--no-borders"])
     assert rc == 0
+    # the lexicon keeps only words that are also place names
+    assert (out / "lexicon.txt").read_text().split() == ["dnipro", "kyiv"]
     g = Gazetteer(out / "gazetteer")
     assert g.lookup("Kyiv City Centre")[0].geonameid == 703448
     assert g.lookup("IEV")[0].match == "code"
