@@ -31,7 +31,7 @@ K = {k: i for i, k in enumerate(gz.KINDS)}
 F = gz.FLAG
 _PAREN = re.compile(r"\s*\(.*?\)\s*")
 # Words that make an admin1 phrase out of a region's name ("Sumy region", "Texas state").
-_REGION_WORDS = ("region", "province", "oblast", "state", "governorate", "prefecture")
+_REGION_WORDS = ("region", "province", "oblast", "governorate", "prefecture")
 _REGION_SUFFIX = re.compile(
     r"\s+(oblast|oblast'|region|province|governorate|prefecture|state|krai|kray|"
     r"republic|autonomous okrug|county|district|department|voivodeship)$", re.I)

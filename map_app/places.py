@@ -1,18 +1,87 @@
-"""Resolved places: each toponym of a document tied to one gazetteer entry."""
+"""Resolved places: each toponym of a document tied to one gazetteer entry.
+
+Every candidate of a toponym starts from its context-free prior (population, feature type, how
+the name matched) and gains from the document's context:
+
+- a qualifier right after it ("Parkland, Florida", "Andriivka in the Sumy region");
+- regions and countries the document names elsewhere;
+- the document's focus country (a vote of its confident places);
+- proximity to the document's other confident places.
+
+The pick carries its score and runners-up, so a user can see why.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from .gazetteer import FLAG, Gazetteer, load_gazetteer
-from .toponyms import find_toponyms
+from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
+from .toponyms import Toponym, find_toponyms
 
 COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code", "kind",
-           "country_code", "admin1", "score", "alternatives"]
-# Match types too weak to name a place on their own (codes, generated spellings, a region's
-# name that belongs to its capital).
-_WEAK = {FLAG["code"], FLAG["variant"], FLAG["shadowed"]}
+           "country_code", "admin1", "score", "alternatives", "entry"]
+# Match types too weak to name a place on their own (codes, a region's name that belongs to
+# its capital); generated spellings stay, ranked low by their prior.
+_WEAK = np.array([FLAG["code"], FLAG["shadowed"]])
+_COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
+_QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+\(|\s+near\s+(?:the\s+)?)$")
+
+# Context weights (added to the log-scale prior).
+W_QUALIFIER = 4.0      # "X, <region/country containing X>"
+W_REGION = 2.0         # the document names the candidate's admin1 region
+W_COUNTRY = 1.5        # the document names the candidate's country
+W_FOCUS = 1.0          # times the focus country's share of the document's places
+W_NEAR = 1.0           # within 300 km of the document's confident places
+
+
+@dataclass
+class _Cands:
+    entries: np.ndarray
+    flags: np.ndarray
+    prior: np.ndarray
+    country: np.ndarray
+    admin1: np.ndarray
+    kind: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+
+
+def _candidates(g: Gazetteer, t: Toponym) -> _Cands | None:
+    ok = ~np.isin(t.flags, _WEAK)
+    if not ok.any():
+        ok = np.ones_like(t.flags, dtype=bool)  # only codes: "US" is still the US
+    entries, flags = t.entries[ok], t.flags[ok]
+    # one row per entry, with its most trusted match
+    order = np.lexsort((flags, entries))
+    entries, flags = entries[order], flags[order]
+    first = np.r_[True, entries[1:] != entries[:-1]]
+    entries, flags = entries[first], flags[first]
+    return _Cands(entries, flags, g.prior(entries, flags),
+                  np.asarray(g.col("country"))[entries].astype(np.int64),
+                  np.asarray(g.col("admin1"))[entries].astype(np.int64),
+                  np.asarray(g.col("kind"))[entries].astype(np.int64),
+                  np.asarray(g.col("lat"))[entries].astype(np.float64),
+                  np.asarray(g.col("lon"))[entries].astype(np.float64))
+
+
+def _haversine_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    h = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _container(c: _Cands, k: int) -> tuple[str, int] | None:
+    """What candidate ``k`` can qualify: ("country", idx) or ("admin1", idx)."""
+    if c.kind[k] == _COUNTRY:
+        return ("country", int(c.country[k]))
+    if c.kind[k] == _REGION and c.admin1[k] >= 0:
+        return ("admin1", int(c.admin1[k]))
+    return None
 
 
 def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
@@ -29,31 +98,74 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per toponym (columns :data:`COLUMNS`), points in EPSG:4326.
+        One row per toponym (columns :data:`COLUMNS`), points in EPSG:4326, in text order.
     """
     g = gazetteer or load_gazetteer()
-    rows = []
-    for t in find_toponyms(text, g):
-        strong = ~np.isin(t.flags, list(_WEAK))
-        if not strong.any():
+    tops = find_toponyms(text, g)
+    cands = [_candidates(g, t) for t in tops]
+    n = len(tops)
+    scores = [c.prior.copy() for c in cands]
+    # 1. qualifiers: "X, Y" / "X in the Y region" where Y is a country or a region
+    for i in range(n - 1):
+        gap = text[tops[i].end:tops[i + 1].start]
+        if not _QUALIFIER_GAP.match(gap):
             continue
-        entries, flags = t.entries[strong], t.flags[strong]
-        pri = g.prior(entries, flags)
-        order = np.argsort(-pri, kind="stable")
-        seen, cands = set(), []
-        for k in order:
-            if int(entries[k]) not in seen:
-                seen.add(int(entries[k]))
-                cands.append(g.candidate(int(entries[k]), int(flags[k])))
-        best = cands[0]
+        q = cands[i + 1]
+        qk = int(np.argmax(q.prior))
+        cont = _container(q, qk)
+        if cont is None:
+            continue
+        c = cands[i]
+        hit = (c.country == cont[1]) if cont[0] == "country" else (c.admin1 == cont[1])
+        hit &= ~((c.kind == c.kind) & (c.entries == q.entries[qk]))
+        scores[i] = scores[i] + W_QUALIFIER * hit
+    # 2. first picks, then the document's regions, countries and focus
+    picks = [int(np.argmax(s)) for s in scores]
+    margin = np.array([_margin(s) for s in scores])
+    named_countries = {int(c.country[k]) for c, k in zip(cands, picks) if c.kind[k] == _COUNTRY}
+    named_regions = {int(c.admin1[k]) for c, k in zip(cands, picks)
+                     if c.kind[k] == _REGION and c.admin1[k] >= 0}
+    votes: dict[int, float] = {}
+    for c, k, m in zip(cands, picks, margin):
+        votes[int(c.country[k])] = votes.get(int(c.country[k]), 0.0) + min(m, 2.0) + 0.5
+    total = sum(votes.values()) or 1.0
+    confident = [(c.lat[k], c.lon[k]) for c, k, m in zip(cands, picks, margin)
+                 if m >= 1.0 and c.kind[k] != _COUNTRY]
+    conf = np.array(confident) if confident else np.empty((0, 2))
+    for i, c in enumerate(cands):
+        if c.entries.size < 2:
+            continue
+        s = scores[i]
+        s += W_COUNTRY * np.isin(c.country, list(named_countries)) * (c.kind != _COUNTRY)
+        s += W_REGION * np.isin(c.admin1, list(named_regions)) * (c.kind != _REGION)
+        s += W_FOCUS * np.array([votes.get(int(x), 0.0) / total for x in c.country])
+        if conf.shape[0]:
+            d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0], conf[None, :, 1])
+            near = (d < 300).mean(axis=1)
+            s += W_NEAR * near
+    rows = []
+    for t, c, s in zip(tops, cands, scores):
+        order = np.argsort(-s, kind="stable")
+        best = g.candidate(int(c.entries[order[0]]), int(c.flags[order[0]]))
+        alts = []
+        for k in order[1:1 + n_alternatives]:
+            e = int(c.entries[k])
+            alts.append({"name": g.name_of(e), "lat": round(float(c.lat[k]), 5),
+                         "lon": round(float(c.lon[k]), 5), "score": round(float(s[k]), 3),
+                         "id": g.id_of(e)})
         rows.append({
             "text": t.text, "start": t.start, "end": t.end, "name": best.name,
             "lat": best.lat, "lon": best.lon, "geonameid": best.geonameid,
             "feature_code": best.feature_code, "kind": best.kind,
             "country_code": best.country_code, "admin1": best.admin1_name,
-            "score": best.prior,
-            "alternatives": [{"name": c.name, "lat": c.lat, "lon": c.lon, "score": c.prior}
-                             for c in cands[1:1 + n_alternatives]],
+            "score": round(float(s[order[0]]), 3), "alternatives": alts, "entry": best.id,
         })
     geom = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
+
+
+def _margin(s: np.ndarray) -> float:
+    if s.size < 2:
+        return 3.0
+    top2 = np.partition(s, -2)[-2:]
+    return float(top2[1] - top2[0])

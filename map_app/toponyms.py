@@ -18,16 +18,24 @@ from . import _lexicon as lex
 from ._text import name_hash, normalize
 from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
 
-# A word: letters/digits with inner apostrophes, hyphens and dots ("U.S.", "Ivano-Frankivsk").
-_WORD = re.compile(r"[^\W_](?:\w|['’\-.&](?=\w))*\.?", re.UNICODE)
+# A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
+# words ("London-based", "Ivano-Frankivsk" is matched as a two-word span).
+_WORD = re.compile(r"[^\W_](?:\w|['’.&](?=\w))*\.?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$", re.I)
-_ABBREV = re.compile(r"(?:[A-Za-z]\.)+|[A-Z][a-z]{0,4}\.")
+_ABBREV = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.")
+# Abbreviations whose full stop belongs to them ("Calif.", "St. Louis").
+_DOTTED = {"calif", "cal", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "kans", "ky",
+           "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nebr", "nev",
+           "okla", "ore", "oreg", "pa", "penn", "tenn", "tex", "vt", "va", "wash", "wis", "wisc",
+           "wyo", "ala", "ariz", "ark", "alta", "sask", "ont", "que", "st", "mt", "ft", "pt",
+           "mr", "mrs", "ms", "dr", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt", "prof",
+           "jr", "sr", "rev", "ave", "blvd", "rd", "co", "inc", "corp", "ltd", "no", "vs", "w"}
 # Lower-case words allowed inside a name ("Bosnia and Herzegovina", "Sea of Azov").
 _INNER = {"of", "the", "and", "upon", "on", "de", "del", "la", "le", "al", "el", "du", "des",
           "da", "do", "dos", "das", "am", "im", "an", "sur", "y", "i", "-", "&"}
 # Lower-case words that may end a name ("the Sumy region", "Kharkiv oblast").
 _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture", "county",
-             "district", "city", "island", "islands", "river", "sea", "bridge", "strait",
+             "district", "island", "islands", "river", "sea", "bridge", "strait",
              "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion"}
 _SENTENCE_END = set(".!?:;\"“”\n")
 MAX_WORDS = 6
@@ -75,7 +83,7 @@ def _words(text: str) -> list[_Word]:
         if pm and len(w) > len(pm.group()) + 1:
             e -= len(pm.group())
             w = w[: len(w) - len(pm.group())]
-        if w.endswith(".") and not _ABBREV.fullmatch(w):
+        if w.endswith(".") and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
             e -= 1
             w = w[:-1]
         if not w:
@@ -88,8 +96,15 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
-def _person_words(words: list[_Word]) -> tuple[set[int], set[str]]:
-    """Indices of words that belong to people's names, and the surnames seen."""
+def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]]
+                  ) -> set[int]:
+    """Indices of words that belong to people's names.
+
+    A person is a capitalised run after a title ("Foreign Minister Andriy Sybiha"), a run that
+    starts with a given name ("Artem Kobzar"), or a pair whose first word is no place
+    ("Conor McGregor"); a surname seen so is a person everywhere in the document.
+    ``place_weight(i)`` is the importance of word ``i``'s best place reading (-1 if none).
+    """
     person: set[int] = set()
     surnames: set[str] = set()
     n = len(words)
@@ -97,25 +112,43 @@ def _person_words(words: list[_Word]) -> tuple[set[int], set[str]]:
     def run_from(i: int) -> int:
         j = i
         while j < n and words[j].cap and j - i < 3 and (
-                j == i or words[j].start - words[j - 1].end <= 1):
+                j == i or words[j].start - words[j - 1].end == 1):
             j += 1
         return j
 
-    for i, w in enumerate(words):
-        if w.lower in lex.TITLES and i + 1 < n and words[i + 1].cap \
-                and words[i + 1].start - w.end <= 1:
+    def mark(i: int, j: int) -> None:
+        # a strong place inside the run ("Global Images Ukraine") stays a place
+        for k in range(i, j):
+            if place_weight(k) < 5.0 or k == i:
+                person.add(k)
+        if place_weight(j - 1) < 5.0:
+            surnames.add(words[j - 1].lower)
+
+    i = 0
+    while i < n:
+        w = words[i]
+        nxt = words[i + 1] if i + 1 < n else None
+        adjacent = nxt is not None and nxt.cap and nxt.start - w.end == 1 \
+            and nxt.lower not in _STOP
+        if w.lower in lex.TITLES and adjacent:
             j = run_from(i + 1)
-            person.update(range(i + 1, j))
-            surnames.add(words[j - 1].lower)
-        elif w.cap and w.lower in lex.GIVEN_NAMES and i + 1 < n and words[i + 1].cap \
-                and words[i + 1].start - w.end == 1 and words[i + 1].lower not in _STOP:
+            if (i + 1, j) not in multi:
+                mark(i + 1, j)
+            i = j
+            continue
+        if w.cap and adjacent and w.lower not in _STOP:
             j = run_from(i)
-            person.update(range(i, j))
-            surnames.add(words[j - 1].lower)
+            if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
+                if w.lower in lex.GIVEN_NAMES or (
+                        j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0):
+                    mark(i, j)
+                    i = j
+                    continue
+        i += 1
     for i, w in enumerate(words):
         if w.cap and w.lower in surnames:
             person.add(i)
-    return person, surnames
+    return person
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
@@ -145,7 +178,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             wj = words[j - 1]
             if j - 1 > i:
                 gap = text[words[j - 2].end:wj.start]
-                if not re.fullmatch(r"[ \t]{1,2}|-|[ \t]?[-–][ \t]?", gap):
+                if not re.fullmatch(r"[ \t]{1,2}|-", gap):
                     break
                 if not wj.cap and wj.lower not in _INNER and wj.lower not in _TRAILING:
                     break
@@ -157,13 +190,23 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     found = [(i, j, k, int(a), int(b)) for (i, j, k), a, b in zip(spans, lo, hi) if b > a
              and words[j - 1].lower not in _INNER]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    person, _ = _person_words(words)
+    imp = g.col("importance")
+    kind = g.col("kind")
+    single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
+    multi = {(i, j) for i, j, _, _, _ in found if j > i + 1}
+
+    def place_weight(i: int) -> float:
+        if i not in single:
+            return -1.0
+        entries, flags = g.rows(*single[i])
+        ok = np.isin(flags, _STRONG_FLAGS)
+        return float(imp[entries[ok]].astype(float).max()) if ok.any() else -1.0
+
+    person = _person_words(words, place_weight, multi)
     lower_seen = {w.lower for w in words if not w.cap}
     common = lex.common_words()
     taken = np.zeros(n, dtype=bool)
     out = []
-    imp = g.col("importance")
-    kind = g.col("kind")
     for i, j, key, a, b in found:
         if taken[i:j].any():
             continue
@@ -215,9 +258,9 @@ def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, c
         return True
     if is_common:
         # a capitalised common word is a place only with strong evidence
-        if best >= 6.0 and (locative or best_kind == _REGION):
+        if locative and best >= 5.0:
             return True
-        return best >= 6.5 and not w.sent_start
+        return best >= 7.0 and not w.sent_start
     if w.sent_start and not locative and best < 3.0:
         return False
     return best >= 2.5 or locative
