@@ -35,6 +35,14 @@ thur thurs fri sat sun""".split())
 NUMBER_WORDS = set("""one two three four five six seven eight nine ten eleven twelve twenty thirty
 forty fifty hundred thousand million billion first second third fourth fifth""".split())
 
+# News agencies, photo credits and holidays: capitalised, never places here.
+NOT_PLACES = set("""xinhua reuters afp ap interfax tass ria ukrinform yonhap kyodo bernama anadolu
+getty images shutterstock epa bloomberg christmas easter thanksgiving ramadan hanukkah diwali
+halloween eid""".split())
+# British spellings missing from the (American) word list.
+EXTRA_COMMON = set("""centre centres theatre metre harbour labour defence offence colour favour
+honour neighbour council""".split())
+
 # Words that precede a person's name ("President Volodymyr Zelenskyy", "Mr Kim").
 TITLES = set("""mr mrs ms miss dr prof sir dame lord lady president vice premier chancellor minister
 secretary senator sen rep representative congressman congresswoman governor gov mayor judge justice
@@ -95,6 +103,5 @@ throughout of within between along off onto over beyond""".split())
 def common_words() -> frozenset[str]:
     """Gazetteer names that are also common lower-case English words (``data/lexicon.txt``)."""
     p = data_dir() / "lexicon.txt"
-    if not p.exists():
-        return frozenset()
-    return frozenset(w for w in p.read_text(encoding="utf-8").split() if w)
+    words = set(p.read_text(encoding="utf-8").split()) if p.exists() else set()
+    return frozenset(words | EXTRA_COMMON)

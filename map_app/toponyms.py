@@ -44,7 +44,9 @@ _COUNTRY, _REGION, _CITY = KINDS.index("country"), KINDS.index("region"), KINDS.
 _OTHER = KINDS.index("other")
 _STRONG_FLAGS = np.array([FLAG[m] for m in ("name", "ascii", "alternate", "other-script",
                                              "demonym", "phrase")])
-_STOP = lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
+_STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
+         | lex.NOT_PLACES)
+_CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
 
 
 @dataclass
@@ -212,6 +214,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             continue
         entries, flags = g.rows(a, b)
         first = words[i]
+        if j < n and text[words[j - 1].end:words[j].start] == "-" and words[j].cap \
+                and place_weight(j) < 0:
+            continue
         locative = i > 0 and words[i - 1].lower in lex.LOCATIVE
         if not _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen,
                          common, locative):
@@ -251,9 +256,10 @@ def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, c
     if not single:
         return True
     lw = w.lower
-    if lw in _STOP and not (w.text.isupper() and len(w.text) > 3):
+    if lw in _STOP and not (w.text.isupper() and len(w.text) > 3) or _CONTRACTION.search(lw):
         return False
-    is_common = lw in common or lw in lower_seen
+    is_common = (lw in common or lw in lower_seen
+                 or (lw.endswith("s") and (lw[:-1] in common or lw[:-1] in lower_seen)))
     if best_kind in (_COUNTRY,) or (best_kind == _OTHER and best >= 7):
         return True
     if is_common:
