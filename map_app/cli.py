@@ -55,6 +55,55 @@ def cmd_lookup(a) -> int:
     return EXIT_OK
 
 
+def cmd_parse(a) -> int:
+    from .articles import expand_paths, read_article
+    from .places import resolve
+
+    paths = expand_paths(a.paths)
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file: {missing[0]}", EXIT_USAGE)
+    for p in paths:
+        art = read_article(p)
+        print(json.dumps(document_record(art, resolve(art.text)), ensure_ascii=False),
+              flush=True)
+    return EXIT_OK
+
+
+# Fields of a place in `map-app parse` output; the later stages fill the last five.
+PLACE_FIELDS = ("text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code",
+                "kind", "country_code", "admin1", "score", "alternatives")
+LATER_FIELDS = ("role", "event_type", "distance_to_border_km", "nearest_border", "claim")
+
+
+def document_record(art, places) -> dict:
+    """The JSON object of one document in `map-app parse` output."""
+    out = []
+    for r in places.drop(columns="geometry").to_dict("records"):
+        rec = {k: r.get(k) for k in PLACE_FIELDS}
+        rec["geonameid"] = int(rec["geonameid"]) if rec["geonameid"] == rec["geonameid"] \
+            and rec["geonameid"] is not None else None
+        rec["admin1"] = rec["admin1"] if isinstance(rec["admin1"], str) else None
+        for k in LATER_FIELDS:
+            rec[k] = r.get(k)
+        out.append(rec)
+    return {"source": art.source, "date": art.date, "places": out}
+
+
+def cmd_evaluate(a) -> int:
+    from .evaluate import evaluate, format_table
+
+    folder = Path(a.corpus)
+    if not (folder / "gold.txt").exists() or not (folder / "texts").is_dir():
+        raise CliError(f"not an EUPEG corpus (needs gold.txt and texts/): {folder}", EXIT_USAGE)
+    scores = evaluate(folder, peers=a.peers)
+    if a.json:
+        print(json.dumps([s.as_dict() for s in scores], indent=1))
+    else:
+        print(format_table(scores, folder.name))
+    return EXIT_OK
+
+
 def cmd_serve(a) -> int:
     from ._serve import serve
 
@@ -89,6 +138,16 @@ def build_parser() -> argparse.ArgumentParser:
     lk.add_argument("--limit", type=int, default=10)
     lk.add_argument("--json", action="store_true")
     lk.set_defaults(func=cmd_lookup)
+
+    pa = sub.add_parser("parse", help="geoparse articles; JSON Lines on stdout")
+    pa.add_argument("paths", nargs="+", help="files or folders (every file, sorted by name)")
+    pa.set_defaults(func=cmd_parse)
+
+    ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus")
+    ev.add_argument("corpus", help="folder with texts/ and gold.txt")
+    ev.add_argument("--peers", action="store_true", help="also score peers/*.txt")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_evaluate)
 
     s = sub.add_parser("serve", help="start the map (Streamlit, headless)")
     s.add_argument("articles", nargs="*", help="article files or folders (default: seeds/)")

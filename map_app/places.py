@@ -35,7 +35,9 @@ W_QUALIFIER = 4.0      # "X, <region/country containing X>"
 W_REGION = 2.0         # the document names the candidate's admin1 region
 W_COUNTRY = 1.5        # the document names the candidate's country
 W_FOCUS = 1.0          # times the focus country's share of the document's places
-W_NEAR = 1.0           # within 300 km of the document's confident places
+W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
+W_CLAIM = 3.0          # times agreement with a stated distance to a border
+_SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 
 
 @dataclass
@@ -141,8 +143,17 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
         s += W_FOCUS * np.array([votes.get(int(x), 0.0) / total for x in c.country])
         if conf.shape[0]:
             d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0], conf[None, :, 1])
-            near = (d < 300).mean(axis=1)
-            s += W_NEAR * near
+            d = np.where(d < 1.0, np.inf, d)  # not itself
+            s += W_NEAR * np.exp(-d.min(axis=1) / 100.0)
+    # 3. stated distances to a border favour candidates at that distance
+    for tied, claim in tie_claims(text, tops, cands, picks):
+        c = cands[tied]
+        if c.entries.size < 2:
+            continue
+        d = _claim_distances(g, c, claim)
+        if d is not None:
+            scores[tied] = scores[tied] + W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
+                                                           / claim.tolerance_km)
     rows = []
     for t, c, s in zip(tops, cands, scores):
         order = np.argsort(-s, kind="stable")
@@ -162,6 +173,51 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
         })
     geom = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
+
+
+def tie_claims(text: str, tops: list[Toponym], cands: list[_Cands], picks: list[int]):
+    """Pair each distance claim with the place it describes.
+
+    The claim describes the nearest toponym before it in the same sentence, skipping the
+    regions and countries that only qualify that place ("Andriivka in the Sumy region, located
+    around 5km from the Russian border" describes Andriivka).
+    """
+    from .claims import find_distance_claims
+
+    out = []
+    for claim in find_distance_claims(text):
+        best = None
+        for i in range(len(tops) - 1, -1, -1):
+            t = tops[i]
+            if t.end > claim.start:
+                continue
+            if _SENTENCE_BREAK.search(text[t.end:claim.start]):
+                break
+            k = picks[i]
+            if cands[i].kind[k] in (_COUNTRY, _REGION):
+                best = i if best is None else best
+                continue
+            best = i
+            break
+        if best is not None:
+            out.append((best, claim))
+    return out
+
+
+def _claim_distances(g: Gazetteer, c: _Cands, claim) -> np.ndarray | None:
+    from .borders import nearest_border
+
+    country = None
+    if claim.border_word:
+        for cand in g.lookup(claim.border_word, limit=3):
+            if cand.kind == "country":
+                country = cand.country_code
+                break
+    try:
+        res = nearest_border(c.lon, c.lat, country=country)
+    except ValueError:
+        res = nearest_border(c.lon, c.lat)
+    return np.asarray(res["distance_km"], dtype=float)
 
 
 def _margin(s: np.ndarray) -> float:

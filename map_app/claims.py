@@ -1,0 +1,89 @@
+"""Statements of distance to a border in text ("some 30km from the Russian border")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+                 "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                 "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+                 "a few": 3, "several": 5, "a couple of": 2, "a dozen": 12, "dozens of": 30}
+_HEDGES = {"some": 0.25, "around": 0.25, "about": 0.25, "approximately": 0.2, "roughly": 0.25,
+           "nearly": 0.15, "almost": 0.15, "up to": 0.3, "less than": 0.3, "under": 0.3,
+           "more than": 0.3, "over": 0.3, "just": 0.15, "only": 0.15, "barely": 0.15,
+           "within": 0.5, "about a": 0.25, "an estimated": 0.25}
+_UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
+          "kms": 1.0, "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
+
+_NUM = r"(?P<num>\d+(?:[.,]\d+)?|" + "|".join(
+    sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + r")"
+_HEDGE = r"(?:(?P<hedge>" + "|".join(sorted((re.escape(h) for h in _HEDGES), key=len,
+                                            reverse=True)) + r")\s+)?"
+_UNIT = r"\s*-?\s*(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\b"
+_FROM = (r"\s*(?:\([^)]{0,30}\)\s*)?(?:away\s+)?(?:from|of|off|to)\s+(?:the\s+)?"
+         r"(?P<demonym>[A-Z][\w’'-]+\s+)?(?:\w+\s+)?border")
+CLAIM_RE = re.compile(_HEDGE + _NUM + _UNIT + _FROM, re.I)
+
+
+@dataclass(frozen=True)
+class DistanceClaim:
+    """A stated distance to a border.
+
+    Attributes
+    ----------
+    text : str
+        The statement as written ("some 30km from the Russian border").
+    start, end : int
+        Character offsets in the document.
+    claimed_km : float
+    hedge : str or None
+        "some", "around" …; hedges widen the tolerance.
+    border_word : str or None
+        The word naming the border's country ("Russian"), if any.
+    tolerance_km : float
+        How far the computed distance may be from the claim and still agree.
+    """
+
+    text: str
+    start: int
+    end: int
+    claimed_km: float
+    hedge: str | None
+    border_word: str | None
+    tolerance_km: float
+
+
+def _number(s: str) -> float:
+    s = s.lower()
+    if s in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[s])
+    return float(s.replace(",", "."))
+
+
+def tolerance_km(claimed_km: float, hedge: str | None, vague: bool = False) -> float:
+    """How far a computed distance may differ from a claim and still be consistent.
+
+    A flat 2 km (border data and where a town's point sits) plus a share of the claim: 15 %
+    when stated plainly, more for hedges ("some", "around": 25 %) and vague quantities.
+    """
+    share = _HEDGES.get((hedge or "").lower(), 0.15)
+    if vague:
+        share = max(share, 0.6)
+    return round(2.0 + share * claimed_km, 2)
+
+
+def find_distance_claims(text: str) -> list[DistanceClaim]:
+    """Every "N km from the (X) border" statement in ``text``."""
+    out = []
+    for m in CLAIM_RE.finditer(text):
+        raw = m.group("num")
+        km = _number(raw) * _UNITS[m.group("unit").lower()]
+        vague = raw.lower() in ("a few", "several", "a couple of", "dozens of")
+        hedge = m.group("hedge")
+        dem = m.group("demonym")
+        out.append(DistanceClaim(m.group(0), m.start(), m.end(), round(km, 3),
+                                 hedge.lower() if hedge else None,
+                                 dem.strip() if dem else None,
+                                 tolerance_km(km, hedge, vague)))
+    return out
