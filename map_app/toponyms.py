@@ -118,12 +118,13 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]]
             j += 1
         return j
 
-    def mark(i: int, j: int) -> None:
-        # a strong place inside the run ("Global Images Ukraine") stays a place
+    def mark(i: int, j: int, sure: bool) -> None:
+        # unless the run is surely a name, a strong place in it stays a place
+        # ("Global Images Ukraine")
         for k in range(i, j):
-            if place_weight(k) < 5.0 or k == i:
+            if sure or place_weight(k) < 5.0 or k == i:
                 person.add(k)
-        if place_weight(j - 1) < 5.0:
+        if sure or place_weight(j - 1) < 5.0:
             surnames.add(words[j - 1].lower)
 
     i = 0
@@ -135,15 +136,15 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]]
         if w.lower in lex.TITLES and adjacent:
             j = run_from(i + 1)
             if (i + 1, j) not in multi:
-                mark(i + 1, j)
+                mark(i + 1, j, True)
             i = j
             continue
         if w.cap and adjacent and w.lower not in _STOP:
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
-                if w.lower in lex.GIVEN_NAMES or (
-                        j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0):
-                    mark(i, j)
+                given = w.lower in lex.GIVEN_NAMES
+                if given or (j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0):
+                    mark(i, j, given)
                     i = j
                     continue
         i += 1

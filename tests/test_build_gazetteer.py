@@ -60,7 +60,7 @@ def test_build_on_tiny_inputs(tmp_path, tiny):
     # regions: curated oblast name and phrases; US state from admin1CodesASCII
     assert g.lookup("Sumy region")[0].feature_code == "ADM1"
     assert g.lookup("Illinois")[0].kind == "region"
-    assert g.lookup("Illinois state")[0].kind == "region"
+    assert g.lookup("Illinois province")[0].kind == "region"
     # the IATA code is kept but ranked as a code
     assert g.lookup("UMY")[0].match == "code"
     # curated landmarks and continents come along

@@ -1,0 +1,60 @@
+import pytest
+
+from map_app.places import resolve
+
+
+@pytest.fixture(scope="module")
+def seed(seed_text, gaz):
+    return resolve(seed_text, gaz)
+
+
+def _first(df, text):
+    rows = df[df.text == text]
+    assert len(rows), text
+    return rows.iloc[0]
+
+
+def test_seed_acceptance(seed):
+    sumy = _first(seed, "Sumy")
+    assert abs(sumy.lat - 50.92) < 0.01 and abs(sumy.lon - 34.80) < 0.01 and sumy.kind == "city"
+    a = _first(seed, "Andriivka")
+    assert abs(a.lat - 51.1264) < 0.03 and abs(a.lon - 34.8252) < 0.04  # ± 3 km
+    kh = _first(seed, "Kharkiv region")
+    assert kh.kind == "region" and kh.feature_code == "ADM1" and kh.country_code == "UA"
+    assert kh.admin1 == "Kharkiv Oblast"
+    br = _first(seed, "Crimean bridge")
+    assert abs(br.lat - 45.31) < 0.05 and abs(br.lon - 36.51) < 0.05
+    assert _first(seed, "Kyiv").geonameid == 703448
+    assert _first(seed, "Moscow").geonameid == 524901
+    assert _first(seed, "Pyongyang").country_code == "KP"
+    w = _first(seed, "Washington")
+    assert w.feature_code == "PPLC" and abs(w.lat - 38.9) < 0.1  # the capital, not the state
+
+
+def test_alternatives_explain_the_pick(seed):
+    a = _first(seed, "Andriivka")
+    assert a.alternatives and all(alt["score"] <= a.score for alt in a.alternatives)
+    assert {"name", "lat", "lon", "score"} <= set(a.alternatives[0])
+
+
+def test_geodataframe_shape(seed):
+    assert seed.crs.to_epsg() == 4326
+    assert (seed.geometry.x.round(5) == seed.lon.round(5)).all()
+    assert list(seed.start) == sorted(seed.start)
+
+
+def test_qualifier_picks_the_candidate_inside(gaz):
+    df = resolve("A tornado hit Parkland, Florida, on Tuesday.", gaz)
+    assert _first(df, "Parkland").admin1 == "Florida"
+    df = resolve("Flooding in Springfield, Illinois.", gaz)
+    assert _first(df, "Springfield").admin1 == "Illinois"
+
+
+def test_region_context(gaz):
+    df = resolve("Shelling hit Andriivka in the Kharkiv region overnight.", gaz)
+    assert _first(df, "Andriivka").admin1 == "Kharkiv Oblast"
+
+
+def test_no_places(gaz):
+    df = resolve("nothing to see here", gaz)
+    assert len(df) == 0 and "lat" in df.columns

@@ -1,0 +1,62 @@
+from map_app.toponyms import find_toponyms
+
+
+def _texts(text, gaz):
+    return [t.text for t in find_toponyms(text, gaz)]
+
+
+def test_seed_places_found_and_people_agencies_left_out(gaz, seed_text):
+    found = _texts(seed_text, gaz)
+    for name in ("Sumy", "Kharkiv region", "Andriivka", "Crimean bridge", "Kyiv", "Moscow",
+                 "Pyongyang", "Washington", "North Korean", "Sumy region", "Russian"):
+        assert name in found, name
+    for not_place in ("Zelenskyy", "Kellogg", "Kim", "Getty Images", "Getty", "Images",
+                      "Peskov", "Yermak", "Wednesday", "January", "Sybiha", "Kobzar", "Witkoff",
+                      "Shoigu", "Erdogan", "Trump", "Putin"):
+        assert not_place not in found, not_place
+
+
+def test_offsets_point_at_the_text(gaz, seed_text):
+    for t in find_toponyms(seed_text, gaz):
+        assert seed_text[t.start:t.end] == t.text
+
+
+def test_multiword_and_longest_match(gaz):
+    text = "Troops moved from North Korea to the Sumy region and then to Ivano-Frankivsk."
+    assert _texts(text, gaz) == ["North Korea", "Sumy region", "Ivano-Frankivsk"]
+
+
+def test_titles_and_given_names_make_people(gaz):
+    text = ("President George Washington met Mayor Kobzar. Later Washington visited Paris. "
+            "Victoria Smith said Paris was lovely.")
+    found = _texts(text, gaz)
+    assert "Washington" not in found and "Victoria" not in found and "Kobzar" not in found
+    assert found.count("Paris") == 2
+
+
+def test_common_words_need_evidence(gaz):
+    text = "Police said in March that the Bank would reopen. May was warm in Reading."
+    found = _texts(text, gaz)
+    for w in ("Police", "March", "Bank", "May"):
+        assert w not in found
+    assert "Reading" in found  # "in Reading": a locative makes a common word a place
+
+
+def test_abbreviations_keep_their_dot(gaz):
+    found = find_toponyms("He lives in Riverdale, N.J., near St. Louis in the U.S. and Calif.", gaz)
+    texts = [t.text for t in found]
+    assert "N.J." in texts and "St. Louis" in texts and "U.S." in texts and "Calif." in texts
+
+
+def test_sentence_final_period_is_not_part_of_the_name(gaz):
+    assert _texts("Prices fell in China.", gaz) == ["China"]
+
+
+def test_agencies_and_contractions(gaz):
+    found = _texts("Xinhua reported it. I've seen Reuters say so. Christmas came.", gaz)
+    assert found == []
+
+
+def test_empty_and_placeless(gaz):
+    assert find_toponyms("", gaz) == []
+    assert find_toponyms("nothing here at all, only lower case words", gaz) == []
