@@ -262,16 +262,15 @@ class _BorderIndex:
         near = np.where(inside[:, None], c / np.maximum(np.linalg.norm(c, axis=1), 1e-300)[:, None], near)
         return dist, near
 
-    def nearest(self, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
+    def nearest(self, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
         n = len(lon)
-        out = pd.DataFrame(
-            {
-                "pair": np.full(n, None, dtype=object),
-                "distance_km": np.full(n, np.nan),
-                "near_lon": np.full(n, np.nan),
-                "near_lat": np.full(n, np.nan),
-            }
-        )
+        # plain arrays: building a DataFrame per call costs more than the search itself
+        out = {
+            "pair": np.full(n, None, dtype=object),
+            "distance_km": np.full(n, np.nan),
+            "near_lon": np.full(n, np.nan),
+            "near_lat": np.full(n, np.nan),
+        }
         ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         if not len(ok) or not len(self.a):
             return out
@@ -320,10 +319,10 @@ class _BorderIndex:
 
         found = np.isfinite(best_d)
         idx = ok[found]
-        out.loc[idx, "pair"] = self.pairs[self.row[best_seg[found]]]
-        out.loc[idx, "distance_km"] = best_d[found] / 1000.0
-        out.loc[idx, "near_lon"] = best_near[found, 0]
-        out.loc[idx, "near_lat"] = best_near[found, 1]
+        out["pair"][idx] = self.pairs[self.row[best_seg[found]]]
+        out["distance_km"][idx] = best_d[found] / 1000.0
+        out["near_lon"][idx] = best_near[found, 0]
+        out["near_lat"][idx] = best_near[found, 1]
         return out
 
     def _query_boxes(self, lon, lat, dlon, dlat) -> tuple[np.ndarray, np.ndarray]:
@@ -436,11 +435,22 @@ def nearest_border(
     lon, lat, scalar, _ = _as_points(lon, lat)
     result = index.nearest(lon, lat)
     if scalar:
-        row = result.iloc[0]
         return {
-            "pair": row["pair"],
-            "distance_km": float(row["distance_km"]),
-            "near_lon": float(row["near_lon"]),
-            "near_lat": float(row["near_lat"]),
+            "pair": result["pair"][0],
+            "distance_km": float(result["distance_km"][0]),
+            "near_lon": float(result["near_lon"][0]),
+            "near_lat": float(result["near_lat"][0]),
         }
-    return result
+    result["pair"] = pd.Series(result["pair"], dtype=object)  # keep None, not NaN
+    return pd.DataFrame(result)
+
+
+def border_distance_km(lon: Any, lat: Any, view: str = "de_jure", pair: str | None = None,
+                       country: str | None = None) -> np.ndarray:
+    """Distance in km to the nearest land border, as a plain array (the fast path of
+    :func:`nearest_border`)."""
+    _check_view(view)
+    pair = _normalise_pair(pair) if pair is not None else None
+    country = str(country).strip().upper() if country is not None else None
+    lon, lat, _, _ = _as_points(lon, lat)
+    return _border_index(view, pair, country).nearest(lon, lat)["distance_km"]

@@ -24,6 +24,7 @@ _UNIT = r"\s*-?\s*(?P<unit>" + "|".join(sorted(_UNITS, key=len, reverse=True)) +
 _FROM = (r"\s*(?:\([^)]{0,30}\)\s*)?(?:away\s+)?(?:from|of|off|to)\s+(?:the\s+)?"
          r"(?P<demonym>[A-Z][\w’'-]+\s+)?(?:\w+\s+)?border")
 CLAIM_RE = re.compile(_HEDGE + _NUM + _UNIT + _FROM, re.I)
+_BORDER = re.compile(r"\bborder\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,16 @@ def tolerance_km(claimed_km: float, hedge: str | None, vague: bool = False) -> f
 
 def find_distance_claims(text: str) -> list[DistanceClaim]:
     """Every "N km from the (X) border" statement in ``text``."""
-    out = []
-    for m in CLAIM_RE.finditer(text):
+    out: list[DistanceClaim] = []
+    # the pattern ends with "border": look only just before each occurrence of the word
+    for b in _BORDER.finditer(text):
+        lo = max(0, b.start() - 120)
+        lo = text.rfind(" ", 0, lo) + 1 if lo else 0  # start on a word, not inside "some"
+        m = None
+        for m in CLAIM_RE.finditer(text, lo, b.end()):
+            pass
+        if m is None or m.end() != b.end() or (out and out[-1].start == m.start()):
+            continue
         raw = m.group("num")
         km = _number(raw) * _UNITS[m.group("unit").lower()]
         vague = raw.lower() in ("a few", "several", "a couple of", "dozens of")

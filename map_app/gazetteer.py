@@ -110,7 +110,10 @@ class Gazetteer:
         self.meta = json.loads(meta_path.read_text(encoding="utf-8"))
         a = {n: np.load(self.folder / f"{n}.npy", mmap_mode="r") for n in _ARRAYS + _BLOBS}
         self._a = a
-        self.key_hash = a["key_hash"]
+        # plain ndarray views of the memory maps: indexing a np.memmap is several times slower
+        self._v = {n: np.asarray(arr) for n, arr in a.items()}
+        self._cand_cache: dict[tuple[int, int], Candidate] = {}
+        self.key_hash = self._v["key_hash"]
         self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
 
     def __len__(self) -> int:
@@ -120,16 +123,16 @@ class Gazetteer:
     def col(self, name: str) -> np.ndarray:
         """A raw column (``lat``, ``lon``, ``kind``, ``country``, ``admin1``, ``population``,
         ``importance``, ``fcode``, ``fclass``…) as a read-only array over all entries."""
-        return self._a[name]
+        return self._v[name]
 
     def table(self, name: str) -> list:
         """A code table: ``fclass``, ``fcode``, ``country``, ``admin2`` or ``admin1``."""
         return self._tables[name]
 
     def _string(self, blob: str, i: int) -> str:
-        off = self._a[blob.replace("_blob", "_off")]
+        off = self._v[blob.replace("_blob", "_off")]
         start = int(off[i - 1]) if i else 0
-        return bytes(self._a[blob][start:int(off[i])]).decode("utf-8")
+        return self._v[blob][start:int(off[i])].tobytes().decode("utf-8")
 
     def name_of(self, i: int) -> str:
         """Main name of entry ``i``."""
@@ -137,12 +140,12 @@ class Gazetteer:
 
     def id_of(self, i: int) -> str:
         """Stable id of entry ``i``."""
-        gid = int(self._a["geonameid"][i])
+        gid = int(self._v["geonameid"][i])
         return f"geonames:{gid}" if gid > 0 else self._string("xid_blob", i)
 
     def admin1_of(self, i: int) -> tuple[str | None, str | None]:
         """(admin1 code, admin1 name) of entry ``i``."""
-        j = int(self._a["admin1"][i])
+        j = int(self._v["admin1"][i])
         if j < 0:
             return None, None
         key, name = self._tables["admin1"][j]
@@ -152,11 +155,20 @@ class Gazetteer:
         """Context-free plausibility of entries ``index`` matched with ``flag`` (vectorised)."""
         index = np.asarray(index, dtype=np.int64)
         flag = np.asarray(flag, dtype=np.int64)
-        return np.asarray(self._a["importance"], dtype=np.float64)[index] + _MATCH_BONUS[flag]
+        return self._v["importance"][index].astype(np.float64) + _MATCH_BONUS[flag]
 
     def candidate(self, i: int, flag: int = 0) -> Candidate:
         """Build the :class:`Candidate` of entry ``i`` matched with ``flag``."""
-        a = self._a
+        hit = self._cand_cache.get((int(i), int(flag)))
+        if hit is not None:
+            return hit
+        if len(self._cand_cache) > 50_000:
+            self._cand_cache.clear()
+        self._cand_cache[(int(i), int(flag))] = c = self._make_candidate(int(i), int(flag))
+        return c
+
+    def _make_candidate(self, i: int, flag: int) -> Candidate:
+        a = self._v
         t = self._tables
         gid = int(a["geonameid"][i])
         code, a1name = self.admin1_of(i)
@@ -200,8 +212,8 @@ class Gazetteer:
 
     def rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Entries and match flags in name-index rows ``[start, stop)``."""
-        return (np.asarray(self._a["key_place"][start:stop], dtype=np.int64),
-                np.asarray(self._a["key_flag"][start:stop], dtype=np.int64))
+        return (self._v["key_place"][start:stop].astype(np.int64),
+                self._v["key_flag"][start:stop].astype(np.int64))
 
     def contains(self, name: str) -> bool:
         """True when some entry has ``name`` (normalised) as a name."""

@@ -26,7 +26,8 @@ COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_c
            "country_code", "admin1", "score", "alternatives", "entry"]
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
-_WEAK = np.array([FLAG["code"], FLAG["shadowed"]])
+_WEAK = np.zeros(len(FLAG), dtype=bool)
+_WEAK[[FLAG["code"], FLAG["shadowed"]]] = True
 _COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
 _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+\(|\s+near\s+(?:the\s+)?)$")
 
@@ -53,7 +54,7 @@ class _Cands:
 
 
 def _candidates(g: Gazetteer, t: Toponym) -> _Cands | None:
-    ok = ~np.isin(t.flags, _WEAK)
+    ok = ~_WEAK[t.flags]
     if not ok.any():
         ok = np.ones_like(t.flags, dtype=bool)  # only codes: "US" is still the US
     entries, flags = t.entries[ok], t.flags[ok]
@@ -63,11 +64,11 @@ def _candidates(g: Gazetteer, t: Toponym) -> _Cands | None:
     first = np.r_[True, entries[1:] != entries[:-1]]
     entries, flags = entries[first], flags[first]
     return _Cands(entries, flags, g.prior(entries, flags),
-                  np.asarray(g.col("country"))[entries].astype(np.int64),
-                  np.asarray(g.col("admin1"))[entries].astype(np.int64),
-                  np.asarray(g.col("kind"))[entries].astype(np.int64),
-                  np.asarray(g.col("lat"))[entries].astype(np.float64),
-                  np.asarray(g.col("lon"))[entries].astype(np.float64))
+                  g.col("country")[entries].astype(np.int64),
+                  g.col("admin1")[entries].astype(np.int64),
+                  g.col("kind")[entries].astype(np.int64),
+                  g.col("lat")[entries].astype(np.float64),
+                  g.col("lon")[entries].astype(np.float64))
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):
@@ -102,9 +103,36 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     geopandas.GeoDataFrame
         One row per toponym (columns :data:`COLUMNS`), points in EPSG:4326, in text order.
     """
+    rows = resolve_records(text, gazetteer, n_alternatives)
+    geom = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
+    return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
+
+
+def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
+                    ) -> list[dict]:
+    """:func:`resolve` as plain dicts (the fast path: no DataFrame).
+
+    Parameters
+    ----------
+    text : str
+    gazetteer : Gazetteer, optional
+    n_alternatives : int
+        How many runners-up to keep per place.
+
+    Returns
+    -------
+    list of dict
+        One dict per toponym with the keys of :data:`COLUMNS`, in text order.
+    """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
-    cands = [_candidates(g, t) for t in tops]
+    by_key: dict[str, _Cands] = {}
+    cands = []
+    for t in tops:  # a name repeated in a document has the same candidates
+        c = by_key.get(t.key)
+        if c is None:
+            c = by_key[t.key] = _candidates(g, t)
+        cands.append(c)
     n = len(tops)
     scores = [c.prior.copy() for c in cands]
     # 1. qualifiers: "X, Y" / "X in the Y region" where Y is a country or a region
@@ -138,9 +166,11 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
         if c.entries.size < 2:
             continue
         s = scores[i]
-        s += W_COUNTRY * np.isin(c.country, list(named_countries)) * (c.kind != _COUNTRY)
-        s += W_REGION * np.isin(c.admin1, list(named_regions)) * (c.kind != _REGION)
-        s += W_FOCUS * np.array([votes.get(int(x), 0.0) / total for x in c.country])
+        nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
+        nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
+        s += W_COUNTRY * (c.country[:, None] == nc[None, :]).any(axis=1) * (c.kind != _COUNTRY)
+        s += W_REGION * (c.admin1[:, None] == nr[None, :]).any(axis=1) * (c.kind != _REGION)
+        s += W_FOCUS * np.array([votes.get(x, 0.0) for x in c.country.tolist()]) / total
         if conf.shape[0]:
             d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0], conf[None, :, 1])
             d = np.where(d < 1.0, np.inf, d)  # not itself
@@ -171,8 +201,7 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
             "country_code": best.country_code, "admin1": best.admin1_name,
             "score": round(float(s[order[0]]), 3), "alternatives": alts, "entry": best.id,
         })
-    geom = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
-    return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
+    return rows
 
 
 def tie_claims(text: str, tops: list[Toponym], cands: list[_Cands], picks: list[int]):
@@ -205,7 +234,7 @@ def tie_claims(text: str, tops: list[Toponym], cands: list[_Cands], picks: list[
 
 
 def _claim_distances(g: Gazetteer, c: _Cands, claim) -> np.ndarray | None:
-    from .borders import nearest_border
+    from .borders import border_distance_km
 
     country = None
     if claim.border_word:
@@ -214,10 +243,9 @@ def _claim_distances(g: Gazetteer, c: _Cands, claim) -> np.ndarray | None:
                 country = cand.country_code
                 break
     try:
-        res = nearest_border(c.lon, c.lat, country=country)
+        return border_distance_km(c.lon, c.lat, country=country)
     except ValueError:
-        res = nearest_border(c.lon, c.lat)
-    return np.asarray(res["distance_km"], dtype=float)
+        return border_distance_km(c.lon, c.lat)
 
 
 def _margin(s: np.ndarray) -> float:

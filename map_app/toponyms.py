@@ -42,8 +42,11 @@ MAX_WORDS = 6
 
 _COUNTRY, _REGION, _CITY = KINDS.index("country"), KINDS.index("region"), KINDS.index("city")
 _OTHER = KINDS.index("other")
-_STRONG_FLAGS = np.array([FLAG[m] for m in ("name", "ascii", "alternate", "other-script",
-                                             "demonym", "phrase")])
+_STRONG = np.zeros(len(FLAG), dtype=bool)  # flag -> trusted enough to name a place alone
+_STRONG[[FLAG[m] for m in ("name", "ascii", "alternate", "other-script", "demonym",
+                           "phrase")]] = True
+_ABBREV_KINDS = np.zeros(len(KINDS), dtype=bool)
+_ABBREV_KINDS[[_COUNTRY, _REGION, _OTHER]] = True
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
 _CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
@@ -65,36 +68,39 @@ class Toponym:
     locative: bool = False  # after "in", "near", "from" …
 
 
-@dataclass
 class _Word:
-    start: int
-    end: int
-    text: str
-    lower: str
-    cap: bool
-    sent_start: bool
+    __slots__ = ("start", "end", "text", "lower", "cap", "sent_start")
+
+    def __init__(self, start, end, text, lower, cap, sent_start):
+        self.start, self.end, self.text = start, end, text
+        self.lower, self.cap, self.sent_start = lower, cap, sent_start
 
 
 def _words(text: str) -> list[_Word]:
     out: list[_Word] = []
+    append = out.append
     for m in _WORD.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         w = m.group()
         # "Kyiv’s" names Kyiv; a sentence's full stop is no part of a name, an abbreviation's is
-        pm = _POSSESSIVE.search(w)
-        if pm and len(w) > len(pm.group()) + 1:
-            e -= len(pm.group())
-            w = w[: len(w) - len(pm.group())]
-        if w.endswith(".") and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
+        if "'" in w or "’" in w:
+            pm = _POSSESSIVE.search(w)
+            if pm and len(w) > len(pm.group()) + 1:
+                e -= len(pm.group())
+                w = w[: len(w) - len(pm.group())]
+        if w[-1] == "." and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
             e -= 1
             w = w[:-1]
         if not w:
             continue
-        j = s - 1
-        while j >= 0 and text[j] in " \t\r([‘'\"“":
-            j -= 1
-        sent = j < 0 or text[j] in _SENTENCE_END or (text[j] == "." and True)
-        out.append(_Word(s, e, w, w.lower().rstrip("."), w[0].isupper(), sent))
+        cap = w[0].isupper()
+        sent = False
+        if cap:  # only capitalised words need to know whether they open a sentence
+            j = s - 1
+            while j >= 0 and text[j] in " \t\r([‘'\"“":
+                j -= 1
+            sent = j < 0 or text[j] in _SENTENCE_END
+        append(_Word(s, e, w, w.lower().rstrip("."), cap, sent))
     return out
 
 
@@ -202,8 +208,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if i not in single:
             return -1.0
         entries, flags = g.rows(*single[i])
-        ok = np.isin(flags, _STRONG_FLAGS)
-        return float(imp[entries[ok]].astype(float).max()) if ok.any() else -1.0
+        ok = _STRONG[flags]
+        return float(imp[entries[ok]].max()) if ok.any() else -1.0
 
     person = _person_words(words, place_weight, multi)
     lower_seen = {w.lower for w in words if not w.cap}
@@ -239,21 +245,22 @@ def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, c
         # a person's name, unless the whole run is itself a known multi-word place
         if single or not all(k in person for k in range(i, j)):
             return False
-    strong = np.isin(flags, _STRONG_FLAGS)
+    strong = _STRONG[flags]
     is_code = flags == FLAG["code"]
     upper = surface.isupper() and surface.replace(".", "").isalpha()
     if single and upper and len(surface.replace(".", "")) <= 4:
         # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only
-        ok = (strong | is_code) & np.isin(kind[entries], [_COUNTRY, _REGION, _OTHER])
+        ok = (strong | is_code) & _ABBREV_KINDS[kind[entries]]
         if not ok.any():
             return False
-        best = float(np.max(imp[entries[ok]].astype(float)))
-        return best >= 6.0
+        return float(imp[entries[ok]].max()) >= 6.0
     cand = strong | (flags == FLAG["variant"])
     if not cand.any():
         return False
-    best = float(np.max(imp[entries[cand]].astype(float)))
-    best_kind = int(kind[entries[cand]][np.argmax(imp[entries[cand]].astype(float))])
+    ci = entries[cand]
+    k = int(np.argmax(imp[ci]))
+    best = float(imp[ci[k]])
+    best_kind = int(kind[ci[k]])
     if not single:
         return True
     lw = w.lower
