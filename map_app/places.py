@@ -38,6 +38,7 @@ W_COUNTRY = 1.5        # the document names the candidate's country
 W_FOCUS = 1.0          # times the focus country's share of the document's places
 W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
+_CANDS_CACHE: dict[int, dict[str, "_Cands"]] = {}
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 
 
@@ -126,12 +127,15 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
-    by_key: dict[str, _Cands] = {}
+    # a name has the same candidates wherever it occurs: cache them across documents
+    cache = _CANDS_CACHE.setdefault(id(g), {})
+    if len(cache) > 50_000:
+        cache.clear()
     cands = []
-    for t in tops:  # a name repeated in a document has the same candidates
-        c = by_key.get(t.key)
+    for t in tops:
+        c = cache.get(t.key)
         if c is None:
-            c = by_key[t.key] = _candidates(g, t)
+            c = cache[t.key] = _candidates(g, t)
         cands.append(c)
     n = len(tops)
     scores = [c.prior.copy() for c in cands]
@@ -162,28 +166,37 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     confident = [(c.lat[k], c.lon[k]) for c, k, m in zip(cands, picks, margin)
                  if m >= 1.0 and c.kind[k] != _COUNTRY]
     conf = np.array(confident) if confident else np.empty((0, 2))
+    nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
+    nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
+    context: dict[int, np.ndarray] = {}  # per candidate set: repeated names share it
     for i, c in enumerate(cands):
         if c.entries.size < 2:
             continue
-        s = scores[i]
-        nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
-        nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
-        s += W_COUNTRY * (c.country[:, None] == nc[None, :]).any(axis=1) * (c.kind != _COUNTRY)
-        s += W_REGION * (c.admin1[:, None] == nr[None, :]).any(axis=1) * (c.kind != _REGION)
-        s += W_FOCUS * np.array([votes.get(x, 0.0) for x in c.country.tolist()]) / total
-        if conf.shape[0]:
-            d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0], conf[None, :, 1])
-            d = np.where(d < 1.0, np.inf, d)  # not itself
-            s += W_NEAR * np.exp(-d.min(axis=1) / 100.0)
+        bonus = context.get(id(c))
+        if bonus is None:
+            bonus = W_COUNTRY * (c.country[:, None] == nc[None, :]).any(axis=1) \
+                * (c.kind != _COUNTRY)
+            bonus = bonus + W_REGION * (c.admin1[:, None] == nr[None, :]).any(axis=1) \
+                * (c.kind != _REGION)
+            bonus += W_FOCUS * np.array([votes.get(x, 0.0) for x in c.country.tolist()]) / total
+            if conf.shape[0]:
+                d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0],
+                                  conf[None, :, 1])
+                d = np.where(d < 1.0, np.inf, d)  # not itself
+                bonus += W_NEAR * np.exp(-d.min(axis=1) / 100.0)
+            context[id(c)] = bonus
+        scores[i] += bonus
     # 3. stated distances to a border favour candidates at that distance
     for tied, claim in tie_claims(text, tops, cands, picks):
         c = cands[tied]
         if c.entries.size < 2:
             continue
-        d = _claim_distances(g, c, claim)
-        if d is not None:
-            scores[tied] = scores[tied] + W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
-                                                           / claim.tolerance_km)
+        # only contenders can be lifted to the top: measure the best 16, not hundreds
+        top = np.argsort(-scores[tied], kind="stable")[:16]
+        d = _claim_distances(g, c.lon[top], c.lat[top], claim)
+        scores[tied] = scores[tied].copy()
+        scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
+                                              / claim.tolerance_km)
     rows = []
     for t, c, s in zip(tops, cands, scores):
         order = np.argsort(-s, kind="stable")
@@ -233,7 +246,7 @@ def tie_claims(text: str, tops: list[Toponym], cands: list[_Cands], picks: list[
     return out
 
 
-def _claim_distances(g: Gazetteer, c: _Cands, claim) -> np.ndarray | None:
+def _claim_distances(g: Gazetteer, lon: np.ndarray, lat: np.ndarray, claim) -> np.ndarray:
     from .borders import border_distance_km
 
     country = None
@@ -243,9 +256,9 @@ def _claim_distances(g: Gazetteer, c: _Cands, claim) -> np.ndarray | None:
                 country = cand.country_code
                 break
     try:
-        return border_distance_km(c.lon, c.lat, country=country)
+        return border_distance_km(lon, lat, country=country)
     except ValueError:
-        return border_distance_km(c.lon, c.lat)
+        return border_distance_km(lon, lat)
 
 
 def _margin(s: np.ndarray) -> float:

@@ -69,38 +69,95 @@ class Toponym:
 
 
 class _Word:
-    __slots__ = ("start", "end", "text", "lower", "cap", "sent_start")
+    __slots__ = ("start", "end", "text", "lower", "cap", "sent_start", "prev")
 
-    def __init__(self, start, end, text, lower, cap, sent_start):
+    def __init__(self, start, end, text, lower, cap, sent_start, prev=""):
         self.start, self.end, self.text = start, end, text
-        self.lower, self.cap, self.sent_start = lower, cap, sent_start
+        self.lower, self.cap, self.sent_start, self.prev = lower, cap, sent_start, prev
+
+
+def _upper_class() -> str:
+    """A regex character class of the upper-case letters of Latin, Greek and Cyrillic."""
+    chars = [chr(c) for c in range(0x41, 0x530) if chr(c).isupper()]
+    ranges, first, last = [], None, None
+    for ch in chars:
+        if last is not None and ord(ch) == ord(last) + 1:
+            last = ch
+            continue
+        if first is not None:
+            ranges.append((first, last))
+        first = last = ch
+    ranges.append((first, last))
+    return "[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
+                         for a, b in ranges) + "]"
+
+
+# Where a capitalised word starts: only there can a place name start.
+_CAP_START = re.compile(r"(?<![\w'’.\-])" + _upper_class())
+_PREV_WORD = re.compile(r"([\w'’.]+)[ \t]*\(?[ \t]*$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_RUN_GAP = re.compile(r"[ \t]{1,2}|-")
+
+
+def _token(text: str, pos: int) -> _Word | None:
+    m = _WORD.match(text, pos)
+    if not m:
+        return None
+    s, e = m.span()
+    w = m.group()
+    # "Kyiv’s" names Kyiv; a sentence's full stop is no part of a name, an abbreviation's is
+    if "'" in w or "’" in w:
+        pm = _POSSESSIVE.search(w)
+        if pm and len(w) > len(pm.group()) + 1:
+            e -= len(pm.group())
+            w = w[: len(w) - len(pm.group())]
+    if w[-1] == "." and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
+        e -= 1
+        w = w[:-1]
+    return _Word(s, e, w, w.lower().rstrip("."), w[0].isupper(), False) if w else None
 
 
 def _words(text: str) -> list[_Word]:
+    """The words of every capitalised run ("Kyiv", "Sea of Azov", "the Kharkiv region" from
+    "Kharkiv"), in text order; each run's first word knows the word before it.
+
+    Only runs can hold place names, and they are a small part of a text: walking just them is
+    what keeps the recogniser fast.
+    """
     out: list[_Word] = []
-    append = out.append
-    for m in _WORD.finditer(text):
-        s, e = m.span()
-        w = m.group()
-        # "Kyiv’s" names Kyiv; a sentence's full stop is no part of a name, an abbreviation's is
-        if "'" in w or "’" in w:
-            pm = _POSSESSIVE.search(w)
-            if pm and len(w) > len(pm.group()) + 1:
-                e -= len(pm.group())
-                w = w[: len(w) - len(pm.group())]
-        if w[-1] == "." and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
-            e -= 1
-            w = w[:-1]
-        if not w:
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = _CAP_START.search(text, pos)
+        if not m:
+            break
+        w = _token(text, m.start())
+        if w is None:
+            pos = m.start() + 1
             continue
-        cap = w[0].isupper()
-        sent = False
-        if cap:  # only capitalised words need to know whether they open a sentence
-            j = s - 1
-            while j >= 0 and text[j] in " \t\r([‘'\"“":
-                j -= 1
-            sent = j < 0 or text[j] in _SENTENCE_END
-        append(_Word(s, e, w, w.lower().rstrip("."), cap, sent))
+        j = w.start - 1
+        while j >= 0 and text[j] in " \t\r([‘'\"“":
+            j -= 1
+        w.sent_start = j < 0 or text[j] in _SENTENCE_END
+        pm = _PREV_WORD.search(text, max(0, w.start - 25), w.start)
+        w.prev = pm.group(1).lower().rstrip(".") if pm else ""
+        if w.prev in lex.TITLES and not w.sent_start:
+            # "mayor Kobzar": keep the lower-case title for the person rules
+            ps = pm.start(1)
+            out.append(_Word(ps, ps + len(pm.group(1)), pm.group(1), w.prev, False, False))
+        out.append(w)
+        end = w.end
+        while True:
+            g = _RUN_GAP.match(text, end)
+            if not g:
+                break
+            nxt = _token(text, g.end())
+            if nxt is None or not (nxt.cap or nxt.lower in _INNER or nxt.lower in _TRAILING):
+                break
+            nxt.prev = out[-1].lower
+            out.append(nxt)
+            end = nxt.end
+        pos = max(end, m.start() + 1)
     return out
 
 
@@ -212,7 +269,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         return float(imp[entries[ok]].max()) if ok.any() else -1.0
 
     person = _person_words(words, place_weight, multi)
-    lower_seen = {w.lower for w in words if not w.cap}
+    lower_seen = set(_LOWER_WORD.findall(text))
     common = lex.common_words()
     taken = np.zeros(n, dtype=bool)
     out = []
@@ -224,7 +281,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if j < n and text[words[j - 1].end:words[j].start] == "-" and words[j].cap \
                 and place_weight(j) < 0:
             continue
-        locative = i > 0 and words[i - 1].lower in lex.LOCATIVE
+        locative = first.prev in lex.LOCATIVE
         if not _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen,
                          common, locative):
             continue
