@@ -46,7 +46,9 @@ def parse_line(line: str) -> list[Span]:
         try:
             lat = float(f[2]) if f[2] not in ("", "None") else None
             lon = float(f[3]) if f[3] not in ("", "None") else None
-            if lat is not None and lon is not None and (math.isnan(lat) or math.isnan(lon)):
+            # NaN or out-of-range coordinates (some peers print 2220, 1560) count as missing
+            if lat is not None and lon is not None and not (-90 <= lat <= 90
+                                                            and -180 <= lon <= 180):
                 lat = lon = None
             out.append(Span(f[1], int(f[4]), int(f[5]), lat, lon))
         except ValueError:
