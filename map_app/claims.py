@@ -96,3 +96,26 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
                                  dem.strip() if dem else None,
                                  tolerance_km(km, hedge, vague)))
     return out
+
+
+def check_claim(claim: DistanceClaim, kind: str, computed_km: float | None,
+                border: str | None) -> dict:
+    """Compare a claim with the computed distance of the place it describes.
+
+    Returns
+    -------
+    dict
+        ``{"text", "claimed_km", "border", "computed_km", "tolerance_km", "verdict"}``;
+        the verdict is ``consistent``, ``inconsistent`` or ``unverifiable`` (no border found,
+        or the place is a country: its point says nothing about its border).
+    """
+    ok = computed_km is not None and computed_km == computed_km and kind != "country"
+    if not ok:
+        verdict = "unverifiable"
+    elif abs(computed_km - claim.claimed_km) <= claim.tolerance_km:
+        verdict = "consistent"
+    else:
+        verdict = "inconsistent"
+    return {"text": claim.text, "claimed_km": claim.claimed_km, "border": border,
+            "computed_km": round(float(computed_km), 2) if ok else None,
+            "tolerance_km": claim.tolerance_km, "verdict": verdict}

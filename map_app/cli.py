@@ -57,37 +57,17 @@ def cmd_lookup(a) -> int:
 
 def cmd_parse(a) -> int:
     from .articles import expand_paths, read_article
-    from .places import resolve
+    from .pipeline import document_record
 
     paths = expand_paths(a.paths)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"no such file: {missing[0]}", EXIT_USAGE)
+    view = "de_facto" if a.de_facto else "de_jure"
     for p in paths:
-        art = read_article(p)
-        print(json.dumps(document_record(art, resolve(art.text)), ensure_ascii=False),
+        print(json.dumps(document_record(read_article(p), view=view), ensure_ascii=False),
               flush=True)
     return EXIT_OK
-
-
-# Fields of a place in `map-app parse` output; the later stages fill the last five.
-PLACE_FIELDS = ("text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code",
-                "kind", "country_code", "admin1", "score", "alternatives")
-LATER_FIELDS = ("role", "event_type", "distance_to_border_km", "nearest_border", "claim")
-
-
-def document_record(art, places) -> dict:
-    """The JSON object of one document in `map-app parse` output."""
-    out = []
-    for r in places.drop(columns="geometry").to_dict("records"):
-        rec = {k: r.get(k) for k in PLACE_FIELDS}
-        rec["geonameid"] = int(rec["geonameid"]) if rec["geonameid"] == rec["geonameid"] \
-            and rec["geonameid"] is not None else None
-        rec["admin1"] = rec["admin1"] if isinstance(rec["admin1"], str) else None
-        for k in LATER_FIELDS:
-            rec[k] = r.get(k)
-        out.append(rec)
-    return {"source": art.source, "date": art.date, "places": out}
 
 
 def cmd_evaluate(a) -> int:
@@ -141,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     pa = sub.add_parser("parse", help="geoparse articles; JSON Lines on stdout")
     pa.add_argument("paths", nargs="+", help="files or folders (every file, sorted by name)")
+    pa.add_argument("--de-facto", action="store_true",
+                    help="measure against the de facto borders (Crimea in Russia)")
     pa.set_defaults(func=cmd_parse)
 
     ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus")

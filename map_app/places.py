@@ -187,7 +187,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             context[id(c)] = bonus
         scores[i] += bonus
     # 3. stated distances to a border favour candidates at that distance
-    for tied, claim in tie_claims(text, tops, cands, picks):
+    spans = [(t.start, t.end, bool(c.kind[k] in (_COUNTRY, _REGION)))
+             for t, c, k in zip(tops, cands, picks)]
+    for tied, claim in tie_claims(text, spans):
         c = cands[tied]
         if c.entries.size < 2:
             continue
@@ -217,26 +219,26 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     return rows
 
 
-def tie_claims(text: str, tops: list[Toponym], cands: list[_Cands], picks: list[int]):
+def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
     """Pair each distance claim with the place it describes.
 
-    The claim describes the nearest toponym before it in the same sentence, skipping the
-    regions and countries that only qualify that place ("Andriivka in the Sumy region, located
-    around 5km from the Russian border" describes Andriivka).
+    ``spans`` are the places as ``(start, end, is_area)`` in text order. A claim describes the
+    nearest place before it in the same sentence, skipping the regions and countries that only
+    qualify that place ("Andriivka in the Sumy region, located around 5km from the Russian
+    border" describes Andriivka).
     """
     from .claims import find_distance_claims
 
     out = []
     for claim in find_distance_claims(text):
         best = None
-        for i in range(len(tops) - 1, -1, -1):
-            t = tops[i]
-            if t.end > claim.start:
+        for i in range(len(spans) - 1, -1, -1):
+            start, end, area = spans[i]
+            if end > claim.start:
                 continue
-            if _SENTENCE_BREAK.search(text[t.end:claim.start]):
+            if _SENTENCE_BREAK.search(text[end:claim.start]):
                 break
-            k = picks[i]
-            if cands[i].kind[k] in (_COUNTRY, _REGION):
+            if area:
                 best = i if best is None else best
                 continue
             best = i
