@@ -4,12 +4,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import __version__
 from ._paths import data_dir
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+DEFAULT_STORE = "map_app.gpkg"
 
 
 class CliError(Exception):
@@ -70,6 +72,46 @@ def cmd_parse(a) -> int:
     return EXIT_OK
 
 
+def cmd_ingest(a) -> int:
+    from .store import ingest
+
+    def on_error(p, exc):
+        print(f"map-app: skipped {p}: {exc}", file=sys.stderr)
+
+    stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
+                   on_error=on_error)
+    print(f"{stats['stored']} article(s) stored, {stats['unchanged']} already in {a.store}",
+          file=sys.stderr)
+    if stats["failed"]:
+        print(f"map-app: {len(stats['failed'])} file(s) failed: "
+              + ", ".join(p for p, _ in stats["failed"]), file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_export(a) -> int:
+    from .export import dumps, filter_places, to_csv, to_geojson, write_atomic
+    from .store import read_places
+
+    if a.since:
+        try:
+            date.fromisoformat(a.since)
+        except ValueError:
+            raise CliError(f"--since takes a date YYYY-MM-DD, not {a.since!r}", EXIT_USAGE)
+    df = filter_places(read_places(a.store), a.role, a.since, a.max_km)
+    if a.csv:
+        write_atomic(a.csv, to_csv(df))
+        print(f"{len(df)} place(s) written to {a.csv}", file=sys.stderr)
+        return EXIT_OK
+    text = dumps(to_geojson(df))
+    if a.output and a.output != "-":
+        write_atomic(a.output, text)
+        print(f"{len(df)} place(s) written to {a.output}", file=sys.stderr)
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def cmd_evaluate(a) -> int:
     from .evaluate import evaluate, format_table
 
@@ -124,6 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--de-facto", action="store_true",
                     help="measure against the de facto borders (Crimea in Russia)")
     pa.set_defaults(func=cmd_parse)
+
+    ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
+    ig.add_argument("paths", nargs="+", help="files or folders")
+    ig.add_argument("--store", default=DEFAULT_STORE, help=f"(default: {DEFAULT_STORE})")
+    ig.add_argument("--de-facto", action="store_true")
+    ig.set_defaults(func=cmd_ingest)
+
+    ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946) or CSV")
+    ex.add_argument("--store", default=DEFAULT_STORE)
+    ex.add_argument("-o", "--output", help="GeoJSON file (default: stdout)")
+    ex.add_argument("--csv", help="write CSV to this file instead")
+    ex.add_argument("--role", choices=["incident", "mention"])
+    ex.add_argument("--since", help="events on or after YYYY-MM-DD")
+    ex.add_argument("--max-km", type=float, help="at most this far from a border")
+    ex.set_defaults(func=cmd_export)
 
     ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus")
     ev.add_argument("corpus", help="folder with texts/ and gold.txt")

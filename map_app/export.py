@@ -1,0 +1,109 @@
+"""GeoJSON (RFC 7946) and CSV of stored or freshly analysed places."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+# The flat properties of every exported feature, in order.
+PROPERTIES = ["place", "quote", "article", "date", "role", "event_type", "killed", "wounded",
+              "distance_to_border_km", "nearest_border", "claim_verdict", "geonameid", "score"]
+
+
+def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
+                  max_km: float | None = None) -> pd.DataFrame:
+    """Rows of ``df`` (store layout) by role, event date on or after ``since``
+    (YYYY-MM-DD) and distance to the border at most ``max_km``."""
+    out = df
+    if role:
+        out = out[out["role"] == role]
+    if since:
+        d = out["event_date"].fillna(out["article_date"])
+        out = out[d.notna() & (d.astype(str) >= since)]
+    if max_km is not None:
+        out = out[out["distance_to_border_km"].notna()
+                  & (out["distance_to_border_km"] <= max_km)]
+    return out
+
+
+def _value(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+        if isinstance(v, float) and v != v:
+            return None
+    return v
+
+
+def _int(v):
+    v = _value(v)
+    return int(v) if v is not None else None
+
+
+def rows(df: pd.DataFrame) -> list[dict]:
+    """Flat export rows (:data:`PROPERTIES` plus lon/lat) from store-layout places."""
+    out = []
+    for r in df.to_dict("records"):
+        geonameid = _value(r.get("geonameid"))
+        out.append({
+            "place": r.get("place"), "quote": r.get("quote"), "article": r.get("source"),
+            "date": _value(r.get("event_date")) or _value(r.get("article_date")),
+            "role": r.get("role"), "event_type": _value(r.get("event_type")),
+            "killed": _int(r.get("killed")), "wounded": _int(r.get("wounded")),
+            "distance_to_border_km": _value(r.get("distance_to_border_km")),
+            "nearest_border": _value(r.get("nearest_border")),
+            "claim_verdict": _value(r.get("claim_verdict")),
+            "geonameid": int(geonameid) if geonameid is not None else None,
+            "score": _value(r.get("score")),
+            "lon": float(r["lon"]), "lat": float(r["lat"]),
+        })
+    return out
+
+
+def to_geojson(df: pd.DataFrame) -> dict:
+    """An RFC 7946 FeatureCollection: WGS84 lon/lat points, flat properties, no ``crs``."""
+    feats = []
+    for r in rows(df):
+        lon, lat = r.pop("lon"), r.pop("lat")
+        feats.append({"type": "Feature",
+                      "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                      "properties": {k: r[k] for k in PROPERTIES}})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    """The same rows as CSV text (with lon, lat columns)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=PROPERTIES + ["lon", "lat"])
+    w.writeheader()
+    w.writerows(rows(df))
+    return buf.getvalue()
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def dumps(fc: dict) -> str:
+    return json.dumps(fc, ensure_ascii=False, indent=None)

@@ -1,0 +1,234 @@
+"""The store: articles and their places in a GeoPackage (opens in QGIS).
+
+Layers: ``articles`` (attribute table: id = SHA-256 of the text, source, date, text) and
+``places`` (points, EPSG:4326, one row per place mention, flat fields plus JSON for the
+runners-up and the claim). The layers are created once by GDAL (through pyogrio), then every
+article is written with SQLite in one transaction: a crash leaves whole articles only, and
+re-ingesting an article already stored changes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import struct
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+from .articles import Article
+
+DEFAULT_STORE = "map_app.gpkg"
+
+# (name, SQLite type) of the places layer's fields, after the geometry.
+PLACE_COLUMNS = [
+    ("article_id", "TEXT"), ("source", "TEXT"), ("article_date", "TEXT"), ("place", "TEXT"),
+    ("text", "TEXT"), ("start", "INTEGER"), ("end_", "INTEGER"), ("quote", "TEXT"),
+    ("lat", "REAL"), ("lon", "REAL"), ("geonameid", "INTEGER"), ("entry", "TEXT"),
+    ("feature_code", "TEXT"), ("kind", "TEXT"), ("country_code", "TEXT"), ("admin1", "TEXT"),
+    ("score", "REAL"), ("role", "TEXT"), ("event_type", "TEXT"), ("event_category", "TEXT"),
+    ("killed", "INTEGER"), ("wounded", "INTEGER"), ("event_date", "TEXT"),
+    ("distance_to_border_km", "REAL"), ("nearest_border", "TEXT"), ("claim_verdict", "TEXT"),
+    ("claim_json", "TEXT"), ("alternatives_json", "TEXT"), ("chosen", "INTEGER"),
+]
+ARTICLE_COLUMNS = [("id", "TEXT"), ("source", "TEXT"), ("date", "TEXT"), ("title", "TEXT"),
+                   ("text", "TEXT"), ("ingested_at", "TEXT"), ("n_places", "INTEGER")]
+
+
+def content_hash(text: str) -> str:
+    """The id of an article: SHA-256 of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _gpkg_point(lon: float, lat: float, srs_id: int = 4326) -> bytes:
+    # GeoPackage binary: "GP", version 0, flags (little-endian, no envelope), srs id, then WKB
+    return b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", srs_id) + \
+        struct.pack("<BIdd", 1, 1, float(lon), float(lat))
+
+
+def _create(path: Path) -> None:
+    """Create an empty store with both layers (GDAL writes the GeoPackage metadata)."""
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=".map_app-")) / path.name
+    dtypes = {"TEXT": "object", "INTEGER": "int64", "REAL": "float64"}
+    places = gpd.GeoDataFrame(
+        {n: pd.Series([], dtype=dtypes[t]) for n, t in PLACE_COLUMNS},
+        geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    # no spatial index: its triggers need GDAL's SQL functions, which plain SQLite lacks
+    pyogrio.write_dataframe(places, tmp, layer="places", driver="GPKG", geometry_type="Point",
+                            layer_options={"SPATIAL_INDEX": "NO"})
+    articles = pd.DataFrame({n: pd.Series([], dtype=dtypes[t]) for n, t in ARTICLE_COLUMNS})
+    pyogrio.write_dataframe(articles, tmp, layer="articles", driver="GPKG", append=False)
+    with closing(sqlite3.connect(tmp)) as con:
+        con.execute("CREATE INDEX IF NOT EXISTS places_article ON places(article_id)")
+        con.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_id ON articles(id)")
+        con.execute("PRAGMA journal_mode=WAL")
+        con.commit()
+    os.replace(tmp, path)  # the store appears whole or not at all
+    try:
+        tmp.parent.rmdir()
+    except OSError:
+        pass
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed) a store; waits on a busy store instead of failing."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _create(path)
+    con = sqlite3.connect(path, timeout=60)
+    con.execute("PRAGMA busy_timeout=60000")
+    return con
+
+
+def _title(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.lower().startswith("date "):
+            return line[:200]
+    return ""
+
+
+def _quote(text: str, start: int, end: int, width: int = 160) -> str:
+    """The sentence-ish window around a mention."""
+    lo = max(0, text.rfind("\n", 0, start) + 1, start - width)
+    hi = min(len(text), end + width)
+    nl = text.find("\n", end)
+    if 0 <= nl < hi:
+        hi = nl
+    return text[lo:hi].strip()
+
+
+def has_article(con: sqlite3.Connection, article_id: str) -> bool:
+    return con.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() \
+        is not None
+
+
+def write_article(con: sqlite3.Connection, article: Article, date: str | None,
+                  places: list[dict]) -> bool:
+    """Store one analysed article and its places in one transaction.
+
+    Returns False (and writes nothing) when the same text is already stored.
+    """
+    aid = content_hash(article.text)
+    cols = [n for n, _ in PLACE_COLUMNS]
+    with con:  # one transaction: all of the article or nothing
+        if has_article(con, aid):
+            return False
+        con.execute(
+            "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (aid, article.source, date, _title(article.text), article.text,
+             time.strftime("%Y-%m-%dT%H:%M:%S"), len(places)))
+        rows = []
+        for p in places:
+            claim = p.get("claim")
+            row = {
+                "article_id": aid, "source": article.source, "article_date": date,
+                "place": p["name"], "text": p["text"], "start": p["start"], "end_": p["end"],
+                "quote": _quote(article.text, p["start"], p["end"]), "lat": p["lat"],
+                "lon": p["lon"], "geonameid": p.get("geonameid"), "entry": p.get("entry"),
+                "feature_code": p.get("feature_code"), "kind": p.get("kind"),
+                "country_code": p.get("country_code"), "admin1": p.get("admin1"),
+                "score": p.get("score"), "role": p.get("role"),
+                "event_type": p.get("event_type"), "event_category": p.get("event_category"),
+                "killed": p.get("killed"), "wounded": p.get("wounded"),
+                "event_date": p.get("event_date"),
+                "distance_to_border_km": p.get("distance_to_border_km"),
+                "nearest_border": p.get("nearest_border"),
+                "claim_verdict": claim["verdict"] if claim else None,
+                "claim_json": json.dumps(claim, ensure_ascii=False) if claim else None,
+                "alternatives_json": json.dumps(p.get("alternatives") or [],
+                                                ensure_ascii=False),
+                "chosen": 0,
+            }
+            rows.append([_gpkg_point(p["lon"], p["lat"])] + [_plain(row[c]) for c in cols])
+        con.executemany(
+            f"INSERT INTO places (geom, {', '.join(cols)}) "
+            f"VALUES (?, {', '.join('?' * len(cols))})", rows)
+        _touch_contents(con)
+    return True
+
+
+def _plain(v):
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def _touch_contents(con: sqlite3.Connection) -> None:
+    con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
+
+
+def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
+           on_error=None) -> dict:
+    """Geoparse and store every article in ``paths`` (files or folders).
+
+    Returns
+    -------
+    dict
+        ``{"stored": n, "unchanged": n, "failed": [(path, message), …]}``.
+    """
+    from .articles import expand_paths, read_article
+    from .pipeline import document_record
+
+    stats = {"stored": 0, "unchanged": 0, "failed": []}
+    with closing(connect(store)) as con:
+        for p in expand_paths(paths):
+            try:
+                art = read_article(p)
+                if has_article(con, content_hash(art.text)):
+                    stats["unchanged"] += 1
+                    continue
+                rec = document_record(art, view=view)
+                if write_article(con, art, rec["date"], rec["places"]):
+                    stats["stored"] += 1
+                else:
+                    stats["unchanged"] += 1
+            except (OSError, UnicodeError, ValueError) as exc:
+                stats["failed"].append((str(p), str(exc)))
+                if on_error:
+                    on_error(p, exc)
+    return stats
+
+
+def read_places(store: str | Path):
+    """All stored places as a GeoDataFrame (EPSG:4326)."""
+    import geopandas as gpd
+
+    path = Path(store)
+    if not path.exists():
+        raise FileNotFoundError(f"no store at {path}: run `map-app ingest` first")
+    gdf = gpd.read_file(path, layer="places", engine="pyogrio")
+    return gdf.rename(columns={"end_": "end"})
+
+
+def choose(store: str | Path, article_id: str, start: int, alternative: dict) -> None:
+    """Replace the pick of one place mention by a runner-up (a user's correction)."""
+    with closing(connect(store)) as con, con:
+        row = con.execute("SELECT alternatives_json, place, lat, lon, score FROM places "
+                          "WHERE article_id = ? AND start = ?", (article_id, start)).fetchone()
+        if row is None:
+            raise ValueError(f"no place at {start} in article {article_id}")
+        alts = json.loads(row[0] or "[]")
+        old = {"name": row[1], "lat": row[2], "lon": row[3], "score": row[4]}
+        alts = [a for a in alts if a.get("name") != alternative["name"]
+                or a.get("lat") != alternative["lat"]] + [old]
+        con.execute("UPDATE places SET place = ?, lat = ?, lon = ?, geom = ?, entry = ?, "
+                    "geonameid = NULL, alternatives_json = ?, chosen = 1 "
+                    "WHERE article_id = ? AND start = ?",
+                    (alternative["name"], alternative["lat"], alternative["lon"],
+                     _gpkg_point(alternative["lon"], alternative["lat"]),
+                     alternative.get("id"), json.dumps(alts, ensure_ascii=False),
+                     article_id, start))
+        _touch_contents(con)
