@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .plot import install_static
+from .plot import install_static, write_static_layers
 
 _STUB = "from map_app.app import main\n\nmain()\n"
 
@@ -21,6 +21,7 @@ def app_dir() -> Path:
     if not script.exists() or script.read_text() != _STUB:
         script.write_text(_STUB)
     install_static(d / "static")
+    write_static_layers(d / "static")
     return d
 
 
@@ -33,11 +34,13 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
         env["MAP_APP_ARTICLES"] = os.pathsep.join(str(Path(a).resolve()) for a in articles)
     if store:
         env["MAP_APP_STORE"] = str(Path(store).resolve())
+    # uploads are checked against our own limit; Streamlit's is the hard stop above it
+    cmd_extra = ["--server.maxUploadSize", "25"]
     cmd = [sys.executable, "-m", "streamlit", "run", str(d / "map_app_main.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", address, "--server.enableStaticServing", "true",
            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none", *cmd_extra]
     try:
         return subprocess.call(cmd, env=env)
     except KeyboardInterrupt:

@@ -1,43 +1,242 @@
-"""The Streamlit app: a thin shell over the core functions (run by ``map-app serve``)."""
+"""The Streamlit app: a thin shell over the core functions (run by ``map-app serve``).
+
+Everything it computes comes from the same functions as the CLI: the pipeline and store for
+articles, :mod:`map_app.export` for filters and downloads, :mod:`map_app.plot` for the map,
+:mod:`map_app.borders` for distances at a clicked point.
+"""
 from __future__ import annotations
 
+import json
 import os
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from map_app.articles import read_articles
-from map_app.places import resolve
-from map_app.plot import base_map, make_offline, places_layer
+from map_app import export, plot, store
+from map_app.articles import article_from_text, expand_paths, read_article
+
+MAX_UPLOAD_MB = 20
+EVENT_TYPES = list(plot.EVENT_COLOURS)
 
 
-@st.cache_data(show_spinner="Geoparsing articles…")
-def _places(paths: tuple[str, ...]):
-    out = []
-    for art in read_articles([Path(p) for p in paths]):
-        gdf = resolve(art.text)
-        for r in gdf.drop(columns="geometry").to_dict("records"):
-            r["article"] = art.source
-            out.append(r)
-    return out
+def store_path() -> Path:
+    p = os.environ.get("MAP_APP_STORE")
+    if p:
+        return Path(p)
+    base = os.environ.get("MAP_APP_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "map_app")
+    return Path(base) / "store.gpkg"
+
+
+@st.cache_resource(show_spinner="Geoparsing the articles…")
+def _ingest_startup(paths: tuple[str, ...], path: str) -> dict:
+    return store.ingest(list(paths), path)
+
+
+def _add_articles(arts, path: Path) -> tuple[int, int]:
+    from map_app.pipeline import document_record
+
+    bar = st.sidebar.progress(0.0, text="Geoparsing…")
+    added = 0
+    con = store.connect(path)
+    try:
+        for k, art in enumerate(arts):
+            rec = document_record(art)
+            added += store.write_article(con, art, rec["date"], rec["places"])
+            bar.progress((k + 1) / len(arts), text=f"{k + 1}/{len(arts)} articles")
+    finally:
+        con.close()
+    return added, len(arts) - added
+
+
+def _safe_name(name: str) -> str:
+    # an uploaded file's name is a label, never a path
+    base = Path(str(name).replace("\\", "/")).name
+    return "upload:" + ("".join(c for c in base if c.isprintable())[:120] or "article")
+
+
+def _qp_list(qp, key: str) -> list[str]:
+    v = qp.get(key)
+    return [x for x in v.split(",") if x] if v else []
+
+
+def sidebar(df: pd.DataFrame, path: Path) -> dict:
+    qp = st.query_params
+    sb = st.sidebar
+    sb.header("Add articles")
+    ups = sb.file_uploader("Upload .txt or .html", type=["txt", "html", "htm"],
+                           accept_multiple_files=True)
+    pasted = sb.text_area("…or paste text", height=100)
+    if sb.button("Add to map", type="primary"):
+        arts, errors = [], []
+        for u in ups or []:
+            data = u.getvalue()
+            if len(data) > MAX_UPLOAD_MB * 1_000_000:
+                errors.append(f"{u.name}: over {MAX_UPLOAD_MB} MB")
+                continue
+            text = data.decode("utf-8", errors="replace")
+            arts.append(article_from_text(text, _safe_name(u.name)))
+        if pasted.strip():
+            arts.append(article_from_text(pasted, "pasted:" + date.today().isoformat()))
+        msgs = [("error", e) for e in errors]
+        if arts:
+            added, same = _add_articles(arts, path)
+            msgs.append(("success", f"{added} article(s) added"
+                         + (f", {same} already there" if same else "")))
+        st.session_state["flash"] = msgs
+        st.rerun()  # read the store again, with the new articles
+    for kind, msg in st.session_state.pop("flash", []):
+        getattr(sb, kind)(msg)
+    sb.header("Filters")
+    def q_date(key):
+        try:
+            return date.fromisoformat(qp.get(key)) if qp.get(key) else None
+        except ValueError:
+            return None
+
+    c1, c2 = sb.columns(2)
+    d0 = c1.date_input("From", value=q_date("from"), key="from")
+    d1 = c2.date_input("To", value=q_date("to"), key="to")
+    roles = {"incidents": "incident", "mentions": "mention", "all": None}
+    role_label = sb.radio("Role", list(roles), index=list(roles).index(qp.get("role", "all"))
+                          if qp.get("role", "all") in roles else 2, horizontal=True)
+    present = sorted(t for t in df["event_type"].dropna().unique()) if len(df) else []
+    types = sb.multiselect("Event type", sorted(set(present) | set(EVENT_TYPES)),
+                           default=[t for t in _qp_list(qp, "types") if t in EVENT_TYPES])
+    ccs = sorted(c for c in df["country_code"].dropna().unique() if c) if len(df) else []
+    countries = sb.multiselect("Country", ccs,
+                               default=[c for c in _qp_list(qp, "countries") if c in ccs])
+    try:
+        q_km = float(qp.get("maxkm")) if qp.get("maxkm") else None
+    except ValueError:
+        q_km = None
+    max_km = sb.number_input("Max distance to a border (km)", min_value=0.0, value=q_km,
+                             step=5.0, placeholder="no limit")
+    view_label = sb.radio("Border set", ["de jure", "de facto"],
+                          index=1 if qp.get("view") == "de_facto" else 0, horizontal=True,
+                          help="de jure: internationally recognised (Crimea in Ukraine); "
+                               "de facto: lines of control (Crimea in Russia)")
+    state = {
+        "since": d0.isoformat() if d0 else None,
+        "until": d1.isoformat() if d1 else None,
+        "role": roles[role_label], "event_types": types, "countries": countries,
+        "max_km": max_km, "view": "de_facto" if view_label == "de facto" else "de_jure",
+    }
+    # the view lives in the URL, so a link shares it
+    new = {"role": role_label, "view": state["view"]}
+    if state["since"]:
+        new["from"] = state["since"]
+    if state["until"]:
+        new["to"] = state["until"]
+    if types:
+        new["types"] = ",".join(types)
+    if countries:
+        new["countries"] = ",".join(countries)
+    if max_km is not None:
+        new["maxkm"] = f"{max_km:g}"
+    if dict(qp) != new:
+        qp.clear()
+        qp.update(new)
+    return state
+
+
+def click_panel(clicked, view: str) -> None:
+    from map_app.borders import country_at, nearest_border
+
+    st.subheader("Measure")
+    if not clicked:
+        st.caption("Click anywhere on the map to measure the distance to the borders.")
+        return
+    lat, lon = float(clicked["lat"]), float(clicked["lng"])
+    lon = (lon + 180) % 360 - 180  # Leaflet lets longitudes run past ±180
+    st.markdown(f"**{lat:.4f} N, {lon:.4f} E** · in {country_at(lon, lat, view) or 'the sea'}")
+    near = nearest_border(lon, lat, view=view)
+    st.markdown(f"<div id='map-app-distance'>Nearest border: <b>{near['distance_km']:.1f} km"
+                f"</b> ({near['pair']})</div>", unsafe_allow_html=True)
+    ruua = nearest_border(lon, lat, view=view, pair="RU-UA")
+    st.markdown(f"RU–UA border: **{ruua['distance_km']:.1f} km**")
+
+
+def correction_panel(shown: pd.DataFrame, path: Path) -> None:
+    st.subheader("Correct a pick")
+    if shown.empty:
+        st.caption("No places shown.")
+        return
+    opts = {f"{r.place} — {Path(str(r.source)).name} @{int(r.start)}": r
+            for r in shown.itertuples()}
+    label = st.selectbox("Place", list(opts))
+    r = opts[label]
+    alts = json.loads(r.alternatives_json or "[]")
+    if not alts:
+        st.caption("The gazetteer had no other candidate.")
+        return
+    alt_label = st.selectbox("Use instead", [f"{a['name']} ({a['lat']}, {a['lon']}) "
+                                             f"score {a['score']}" for a in alts])
+    if st.button("Apply correction"):
+        a = alts[[f"{a['name']} ({a['lat']}, {a['lon']}) score {a['score']}"
+                  for a in alts].index(alt_label)]
+        store.choose(path, r.article_id, int(r.start), a)
+        st.rerun()
 
 
 def main() -> None:
-    st.set_page_config(page_title="map_app", layout="wide")
-    st.title("map_app — places in the news")
-    paths = tuple(os.environ.get("MAP_APP_ARTICLES", "seeds").split(os.pathsep))
-    places = _places(paths)
-    st.caption(f"{len(places)} place mentions in {', '.join(paths)} · offline basemap")
-    m = base_map()
-    places_layer(places).add_to(m)
-    import folium
+    from streamlit_folium import st_folium
 
-    folium.LayerControl(collapsed=False).add_to(m)
-    make_offline(m)
-    st_folium(m, height=620, use_container_width=True, returned_objects=[])
-    st.dataframe([{k: p[k] for k in ("text", "name", "kind", "country_code", "admin1", "lat",
-                                      "lon", "score", "article")} for p in places])
+    st.set_page_config(page_title="map_app", layout="wide")
+    path = store_path()
+    paths = tuple(p for p in os.environ.get("MAP_APP_ARTICLES", "").split(os.pathsep) if p)
+    if paths:
+        _ingest_startup(paths, str(path))
+    df = store.read_places(path) if path.exists() else pd.DataFrame(
+        columns=[n.replace("end_", "end") for n, _ in store.PLACE_COLUMNS] + ["geometry"])
+    state = sidebar(df, path)
+    shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
+                                 until=state["until"], event_types=state["event_types"],
+                                 countries=state["countries"]) if len(df) else df
+    st.title("map_app — places in the news")
+    n_inc = int((shown["role"] == "incident").sum()) if len(shown) else 0
+    st.caption(f"{n_inc} incidents, {len(shown) - n_inc} mentions shown · "
+               f"{df['article_id'].nunique() if len(df) else 0} articles · "
+               f"{'de jure' if state['view'] == 'de_jure' else 'de facto'} borders · "
+               "works offline")
+    left, right = st.columns([4, 1])
+    with left:
+        m = plot.incident_map(shown, view=state["view"])
+        out = st_folium(m, height=600, use_container_width=True,
+                        returned_objects=["last_clicked"], key="map")
+    with right:
+        click_panel((out or {}).get("last_clicked"), state["view"])
+    st.subheader("Places")
+    cols = ["place", "text", "role", "event_type", "killed", "wounded", "event_date",
+            "distance_to_border_km", "nearest_border", "claim_verdict", "country_code",
+            "admin1", "lat", "lon", "score", "source"]
+    st.dataframe(shown[[c for c in cols if c in shown]], width="stretch",
+                 hide_index=True)
+    c1, c2 = st.columns(2)
+    c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),
+                       file_name="map_app.geojson", mime="application/geo+json")
+    c2.download_button("Download CSV", export.to_csv(shown), file_name="map_app.csv",
+                       mime="text/csv")
+    if len(df):
+        st.subheader("Article")
+        arts = df.drop_duplicates("article_id")[["article_id", "source"]]
+        pick = st.selectbox("Article", list(arts["source"]))
+        aid = arts[arts["source"] == pick]["article_id"].iloc[0]
+        con = store.connect(path)
+        try:
+            text = con.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()[0]
+        finally:
+            con.close()
+        mine = df[df["article_id"] == aid]
+        st.markdown(
+            "<style>mark.incident{background:#fcbba1}mark.mention{background:#e0e0e0}</style>"
+            "<div class='map-app-article'>"
+            + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
+                                  list(mine["role"])) + "</div>",
+            unsafe_allow_html=True)
+        correction_panel(shown, path)
 
 
 if __name__ == "__main__":

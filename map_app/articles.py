@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
@@ -28,11 +29,66 @@ def expand_paths(paths) -> list[Path]:
     return out
 
 
-def read_article(path: Path) -> Article:
-    """Read one UTF-8 text file; a first line ``date YYYY-MM-DD`` gives the article date."""
-    text = Path(path).read_text(encoding="utf-8", errors="replace")
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+          "section", "article", "header", "footer", "blockquote", "figcaption", "title"}
+_META_DATE = re.compile(
+    r"<meta[^>]+(?:property|name|itemprop)=[\"'](?:article:published_time|datePublished|date|"
+    r"pubdate|publishdate|og:published_time|dc\.date)[\"'][^>]*content=[\"'](\d{4}-\d{2}-\d{2})",
+    re.I)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript", "template", "svg"):
+            self.skip += 1
+        elif tag in _BLOCK:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript", "template", "svg"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or "<body" in head or "<p>" in head
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: script and style dropped, blocks on their own lines."""
+    p = _Text()
+    p.feed(html)
+    p.close()
+    text = "".join(p.out)
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def article_from_text(text: str, source: str) -> Article:
+    """An article from raw text or HTML (the date from a ``date`` line or a <meta> tag)."""
+    if looks_like_html(text):
+        m = _META_DATE.search(text)
+        body = html_to_text(text)
+        return Article(source=source, text=body, date=m.group(1) if m else None)
     m = _DATE_LINE.match(text)
-    return Article(source=str(path), text=text, date=m.group(1) if m else None)
+    return Article(source=source, text=text, date=m.group(1) if m else None)
+
+
+def read_article(path: Path) -> Article:
+    """Read one UTF-8 text or HTML file; a first line ``date YYYY-MM-DD`` gives the date."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    return article_from_text(text, str(path))
 
 
 def read_articles(paths) -> list[Article]:

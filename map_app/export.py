@@ -16,15 +16,26 @@ PROPERTIES = ["place", "quote", "article", "date", "role", "event_type", "killed
 
 
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
-                  max_km: float | None = None) -> pd.DataFrame:
-    """Rows of ``df`` (store layout) by role, event date on or after ``since``
-    (YYYY-MM-DD) and distance to the border at most ``max_km``."""
+                  max_km: float | None = None, until: str | None = None,
+                  event_types=None, countries=None) -> pd.DataFrame:
+    """Rows of ``df`` (store layout) by role, event date within ``since``..``until``
+    (YYYY-MM-DD, inclusive), distance to the border at most ``max_km``, event types and
+    country codes."""
     out = df
     if role:
         out = out[out["role"] == role]
-    if since:
-        d = out["event_date"].fillna(out["article_date"])
-        out = out[d.notna() & (d.astype(str) >= since)]
+    if since or until:
+        d = out["event_date"].fillna(out["article_date"]).astype(object)
+        keep = d.notna()
+        if since:
+            keep &= d.astype(str) >= since
+        if until:
+            keep &= d.astype(str) <= until
+        out = out[keep]
+    if event_types:
+        out = out[out["event_type"].isin(list(event_types))]
+    if countries:
+        out = out[out["country_code"].isin(list(countries))]
     if max_km is not None:
         out = out[out["distance_to_border_km"].notna()
                   & (out["distance_to_border_km"] <= max_km)]

@@ -1,18 +1,45 @@
 """Folium maps that render with no internet.
 
 Leaflet, jQuery and MarkerCluster come from the PyPI XStatic packages and are served by
-Streamlit's static serving (see :mod:`map_app._serve`); the basemap is our own country outlines.
+Streamlit's static serving (see :mod:`map_app._serve`); the basemap is our own country
+outlines. Places go into one GeoJson layer per role (not a loop of Markers), so 10,000
+incidents stay a small page that renders fast.
 """
 from __future__ import annotations
 
 import html
+import json
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement, Template
+from folium.plugins import MarkerCluster
 
 # URL prefix under which Streamlit serves the app folder's ``static/`` directory.
 STATIC_URL = "/app/static"
+
+# Colours by event type (ColorBrewer-like, readable on the pale basemap).
+EVENT_COLOURS = {
+    "shelling_missile_attack": "#d7301f",
+    "air_drone_strike": "#7a0177",
+    "remote_explosive": "#fd8d3c",
+    "explosion": "#fc4e2a",
+    "attack": "#e31a1c",
+    "armed_clash": "#08519c",
+    "territory_captured": "#2171b5",
+    "attack_on_civilians": "#67000d",
+    "property_destruction": "#8c6d31",
+    "evacuation": "#238b45",
+    "arrest": "#525252",
+    "protest": "#dd3497",
+}
+MENTION_COLOUR = "#7f7f7f"
+BAND_KM = (5, 10, 30)
+CLUSTER_ABOVE = 300  # cluster the incident layer when it has more points than this
 
 
 def _xstatic_dirs() -> dict[str, Path]:
@@ -34,6 +61,71 @@ def install_static(dest: Path) -> Path:
                             ignore=shutil.ignore_patterns("*.map", "*.esm.js", "__pycache__"))
             (target / ".complete").write_text("ok")
     return dest
+
+
+STATIC_LAYERS = {
+    "countries": lambda view: _countries_geojson(view),
+    "borders": lambda view: _borders_geojson(view),
+    "bands": lambda view: border_bands(view),
+}
+
+
+def layer_url(kind: str, view: str) -> str:
+    """Where the app serves one of the basemap layers (a cached static GeoJSON file)."""
+    return f"{STATIC_URL}/layers/{kind}_{view}.geojson"
+
+
+def write_static_layers(dest: Path) -> Path:
+    """Write the basemap, border and band GeoJSON files into ``dest/layers`` (idempotent).
+
+    They are static assets like Leaflet itself: the browser fetches and caches them, so the
+    map page only carries the places.
+    """
+    from ._paths import data_dir
+
+    out = Path(dest) / "layers"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = max(p.stat().st_mtime for p in data_dir().glob("*.parquet"))
+    for kind, make in STATIC_LAYERS.items():
+        for view in ("de_jure", "de_facto"):
+            f = out / f"{kind}_{view}.geojson"
+            if not f.exists() or f.stat().st_mtime < stamp:
+                tmp = f.with_suffix(".tmp")
+                tmp.write_text(make(view), encoding="utf-8")
+                tmp.replace(f)
+    return out
+
+
+class RemoteGeoJson(MacroElement):
+    """A GeoJSON layer fetched from a (local, static) URL into a folium FeatureGroup."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        fetch({{ this.url_js }}).then(function(r) { return r.json(); }).then(function(gj) {
+          var layer = L.geoJSON(gj, {style: {{ this.style }}, interactive: {{ this.interactive }},
+            onEachFeature: function(f, l) {
+              {% if this.tooltip %}l.bindTooltip(String(f.properties[{{ this.tooltip }}]));{% endif %}
+            }});
+          {{ this.target }}.addLayer(layer);
+          {% if this.back %}layer.bringToBack();{% endif %}
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str, target, style_js: str, tooltip: str | None = None,
+                 back: bool = False, interactive: bool = True):
+        super().__init__()
+        self._name = "RemoteGeoJson"
+        self.url_js = json.dumps(url)
+        self._target = target
+        self.style = style_js
+        self.tooltip = json.dumps(tooltip) if tooltip else ""
+        self.back = back
+        self.interactive = "true" if interactive else "false"
+
+    @property
+    def target(self) -> str:
+        return self._target.get_name()
 
 
 # Offline replacements for folium's CDN assets; anything else folium asks for is dropped.
@@ -74,8 +166,62 @@ def make_offline(m: folium.Map, prefix: str = "") -> folium.Map:
     return m
 
 
-def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = False,
-             view: str = "de_jure") -> folium.Map:
+@lru_cache(maxsize=4)
+def _countries_geojson(view: str) -> str:
+    from .borders import load_countries
+
+    import shapely
+
+    countries = load_countries(view)[["iso_a2", "name", "geometry"]].copy()
+    # ~2 km detail on a 0.005° grid: plenty for a basemap, a fraction of the full file
+    g = countries.geometry.simplify(0.02, preserve_topology=True)
+    countries["geometry"] = shapely.set_precision(g.values, 0.005)
+    countries = countries[~countries.geometry.is_empty]
+    return countries.to_json(drop_id=True)
+
+
+@lru_cache(maxsize=4)
+def _borders_geojson(view: str) -> str:
+    from .borders import load_borders
+
+    import shapely
+
+    b = load_borders(view)[["pair", "length_km", "geometry"]].copy()
+    b["geometry"] = shapely.set_precision(b.geometry.simplify(0.003).values, 0.0005)
+    b = b[~b.geometry.is_empty]
+    b["length_km"] = b["length_km"].round(1)
+    return b.to_json(drop_id=True)
+
+
+@lru_cache(maxsize=8)
+def border_bands(view: str = "de_jure", pair: str = "RU-UA",
+                 km: tuple[int, ...] = BAND_KM) -> str:
+    """GeoJSON rings of the land within ``km`` of one border (buffers in a local metric CRS)."""
+    import geopandas as gpd
+    import shapely
+
+    from .borders import load_borders
+
+    b = load_borders(view)
+    line = b[b["pair"] == pair]
+    if line.empty:
+        return json.dumps({"type": "FeatureCollection", "features": []})
+    c = line.geometry.union_all().centroid
+    aeqd = f"+proj=aeqd +lat_0={c.y:.4f} +lon_0={c.x:.4f} +datum=WGS84 +units=m"
+    metric = line.to_crs(aeqd).geometry.union_all()
+    rows, inner = [], None
+    for d in sorted(km):
+        buf = metric.buffer(d * 1000, quad_segs=4)
+        ring = buf if inner is None else shapely.difference(buf, inner)
+        rows.append({"km": d, "geometry": ring})
+        inner = buf
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=aeqd).to_crs("EPSG:4326")
+    out["geometry"] = shapely.set_precision(out.geometry.simplify(0.003).values, 0.001)
+    return out.to_json(drop_id=True)
+
+
+def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
+             view: str = "de_jure", prefix: str = "") -> folium.Map:
     """A map with our country outlines as the offline basemap and optional OSM tiles.
 
     Parameters
@@ -83,40 +229,290 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = False,
     location : (lat, lon)
     zoom_start : int
     tiles : bool
-        Add OpenStreetMap tiles as an optional layer (needs internet).
+        Add OpenStreetMap tiles as an optional base layer (needs internet; off by default).
     view : {"de_jure", "de_facto"}
         Which country outlines to draw.
+    prefix : str
+        Origin of the static files when the page is not served by the app.
     """
-    from .borders import load_countries
-
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None,
-                   prefer_canvas=True, control_scale=True)
-    countries = load_countries(view)[["iso_a2", "name", "geometry"]].copy()
-    countries["geometry"] = countries.geometry.simplify(0.02, preserve_topology=True)
-    folium.GeoJson(
-        countries.to_json(drop_id=True), name="Countries (offline)",
-        style_function=lambda f: {"fillColor": "#f2efe9", "color": "#8c8c8c", "weight": 0.8,
-                                  "fillOpacity": 1.0},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(m)
+                   control_scale=True)
+    fg = folium.FeatureGroup(name="Countries (offline basemap)", show=True)
+    fg.add_child(RemoteGeoJson(
+        prefix + layer_url("countries", view), fg,
+        "{fillColor: '#f2efe9', color: '#9a9a9a', weight: 0.7, fillOpacity: 1.0}",
+        tooltip="name", back=True))
+    fg.add_to(m)
+    m.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container{background:#cfe3ef}</style>"))  # sea
     if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online)", show=False,
-                         overlay=False).add_to(m)
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True,
+                         show=False).add_to(m)
     return m
 
 
-def places_layer(places, name: str = "Places") -> folium.FeatureGroup:
-    """One circle marker per place; ``places`` is an iterable of dicts with name/lat/lon/text.
+def borders_layer(view: str = "de_jure", bands: bool = True, prefix: str = "") -> list:
+    """The land borders of one view (RU–UA in bold) and, optionally, distance bands."""
+    label = "de jure" if view == "de_jure" else "de facto"
+    dash = "null" if view == "de_jure" else "'6 4'"
+    fg = folium.FeatureGroup(name=f"Borders ({label})", show=True)
+    fg.add_child(RemoteGeoJson(
+        prefix + layer_url("borders", view), fg,
+        "function(f) { var ru = f.properties.pair === 'RU-UA'; return {color: ru ? '#111' : "
+        f"'#555', weight: ru ? 2.5 : 1.2, dashArray: {dash}}}; }}", tooltip="pair"))
+    out = [fg]
+    if bands:
+        bg = folium.FeatureGroup(name=f"RU–UA distance bands {'/'.join(map(str, BAND_KM))} km",
+                                 show=True)
+        bg.add_child(RemoteGeoJson(
+            prefix + layer_url("bands", view), bg,
+            "function(f) { var o = {5: 0.35, 10: 0.22, 30: 0.12}[f.properties.km] || 0.1; "
+            "return {fillColor: '#fdae61', color: '#f46d43', weight: 0.5, fillOpacity: o}; }",
+            interactive=False))
+        out.append(bg)
+    return out
 
-    Every string is HTML-escaped before it reaches the popup.
+
+def _json_for_script(obj) -> str:
+    """JSON safe to embed in a <script>: no "</script>" or "<!--" can close or hide it."""
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _table(values) -> tuple[list, list[int]]:
+    """Dictionary-encode a column: (unique values, index of each row's value)."""
+    codes, uniq = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=True)
+    return [None if v is None else v for v in uniq.tolist()], codes.tolist()
+
+
+def _num(v, nd=1):
+    return None if v is None or v != v else round(float(v), nd)
+
+
+def _compact(df: pd.DataFrame) -> dict:
+    """Places as column arrays with dictionary-encoded strings: a fraction of GeoJSON's size."""
+    n = len(df)
+    col = lambda c: df[c].tolist() if c in df else [None] * n  # noqa: E731
+    out = {"lon": [round(float(x), 5) for x in col("lon")],
+           "lat": [round(float(x), 5) for x in col("lat")]}
+    for c in ("place", "text", "source", "event_type", "nearest_border", "claim_verdict",
+              "entry"):
+        out[c + "_t"], out[c] = _table("" if v is None or v != v else str(v) for v in col(c))
+    out["date"] = [None if v is None or v != v else str(v)[:10]
+                   for v in (df["event_date"].fillna(df.get("article_date")) if "event_date"
+                             in df else col("date"))]
+    out["killed"] = [None if v is None or v != v else int(v) for v in col("killed")]
+    out["wounded"] = [None if v is None or v != v else int(v) for v in col("wounded")]
+    out["dist"] = [_num(v) for v in col("distance_to_border_km")]
+    out["quote"] = [_short_quote(q, t) for q, t in zip(col("quote"), col("text"))]
+    out["claim"] = [_claim_text(c) for c in col("claim_json")]
+    out["alts"] = [_alts(a) for a in (col("alternatives_json") if "alternatives_json" in df
+                                      else col("alternatives"))]
+    return out
+
+
+def _short_quote(q, place, width: int = 50) -> str:
+    """At most ``width`` characters either side of the place: the popup's context."""
+    q = "" if q is None or q != q else str(q)
+    place = "" if place is None or place != place else str(place)
+    i = q.find(place) if place else -1
+    if i < 0 or len(q) <= 2 * width + len(place):
+        return q[: 2 * width + len(place)]
+    lo, hi = max(0, i - width), min(len(q), i + len(place) + width)
+    return ("…" if lo else "") + q[lo:hi] + ("…" if hi < len(q) else "")
+
+
+def _claim_text(c):
+    if isinstance(c, str) and c:
+        try:
+            return json.loads(c).get("text")
+        except ValueError:
+            return None
+    return c.get("text") if isinstance(c, dict) else None
+
+
+def _alts(a, k: int = 2):
+    if isinstance(a, str):
+        try:
+            a = json.loads(a)
+        except ValueError:
+            a = []
+    if not isinstance(a, list):
+        return []
+    return [[str(x.get("name")), x.get("lat"), x.get("lon"), x.get("score")] for x in a[:k]]
+
+
+class PlacesLayer(MacroElement):
+    """Circle markers for many places from compact arrays, with popups built on click.
+
+    Every string is inserted with an escaping function: text from an article can never run.
     """
-    fg = folium.FeatureGroup(name=name)
-    for p in places:
-        popup = (f"<b>{html.escape(str(p['name']))}</b><br>"
-                 f"“{html.escape(str(p.get('text', '')))}”<br>"
-                 f"{p['lat']:.4f}, {p['lon']:.4f} · {html.escape(str(p.get('kind', '')))}")
-        folium.CircleMarker(location=[p["lat"], p["lon"]], radius=7, color="#b2182b",
-                            fill=True, fill_opacity=0.8, weight=1,
-                            popup=folium.Popup(popup, max_width=300),
-                            tooltip=html.escape(str(p["name"]))).add_to(fg)
-    return fg
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+          var D = {{ this.data }};
+          var C = {{ this.colours }};
+          var esc = function(s) { return String(s == null ? "" : s).replace(/[&<>"']/g,
+              function(c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                                    "'": "&#39;"}[c]; }); };
+          var T = function(name, i) { var k = D[name][i]; return k < 0 ? "" : D[name + "_t"][k]; };
+          var popup = function(i) {
+            var place = T("place", i), text = T("text", i), q = D.quote[i] || "", h = esc(q);
+            var at = text ? q.indexOf(text) : -1;
+            if (at >= 0) { h = esc(q.slice(0, at)) + "<mark><b>" + esc(text) + "</b></mark>" +
+                               esc(q.slice(at + text.length)); }
+            var out = ["<b>" + esc(place) + "</b> <span style='color:#666'>(" +
+                       esc({{ this.role_js }}) + ")</span>"];
+            if (q) out.push("<div style='margin:4px 0'>“" + h + "”</div>");
+            out.push("<i>" + esc(T("source", i)) + "</i> · " + esc(D.date[i] || ""));
+            var et = T("event_type", i);
+            if (et) {
+              var cas = [];
+              if (D.killed[i] != null) cas.push(D.killed[i] + " killed");
+              if (D.wounded[i] != null) cas.push(D.wounded[i] + " wounded");
+              out.push("Event: " + esc(et.replace(/_/g, " ")) +
+                       (cas.length ? " · " + esc(cas.join(", ")) : ""));
+            }
+            if (D.dist[i] != null) out.push("Border: " + esc(D.dist[i].toFixed(1)) + " km to " +
+                                            esc(T("nearest_border", i)));
+            var v = T("claim_verdict", i);
+            if (v) out.push("Claim: " + esc(D.claim[i] || "") + " → <b>" + esc(v) + "</b>");
+            out.push("Gazetteer: " + esc(T("entry", i)) + " (" + D.lat[i].toFixed(4) + ", " +
+                     D.lon[i].toFixed(4) + ")");
+            var a = D.alts[i] || [];
+            if (a.length) out.push("Runners-up: " + a.map(function(x) {
+              return esc(x[0]) + " (" + esc(x[1]) + ", " + esc(x[2]) + ") " + esc(x[3]); }).join("; "));
+            return "<div class='map-app-popup'>" + out.join("<br>") + "</div>";
+          };
+          var group = {{ this.target }};
+          for (var i = 0; i < D.lon.length; i++) {
+            var et = T("event_type", i);
+            var size = (D.killed[i] || 0) + 0.5 * (D.wounded[i] || 0);
+            var mk = L.circleMarker([D.lat[i], D.lon[i]], {
+              radius: {{ this.muted }} ? 5 : Math.min(6 + 3 * Math.sqrt(size), 22),
+              color: "#ffffff", weight: 1, fillOpacity: {{ this.muted }} ? 0.55 : 0.85,
+              fillColor: {{ this.muted }} ? "{{ this.mention }}" : (C[et] || "#e31a1c"),
+              className: "{{ this.css }}"
+            });
+            (function(j) {
+              mk.bindPopup(function() { return popup(j); }, {maxWidth: 380});
+              mk.bindTooltip(esc(T("place", j)));
+            })(i);
+            group.addLayer(mk);
+          }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, df: pd.DataFrame, target, role: str):
+        super().__init__()
+        self._name = "PlacesLayer"
+        self.data = _json_for_script(_compact(df))
+        self.colours = _json_for_script(EVENT_COLOURS)
+        self.role_js = json.dumps(role)
+        self.muted = "true" if role == "mention" else "false"
+        self.mention = MENTION_COLOUR
+        self.css = f"map-app-{role}"
+        self._target = target
+
+    @property
+    def target(self) -> str:
+        return self._target.get_name()
+
+
+def places_layers(df: pd.DataFrame, cluster: bool | None = None) -> list:
+    """Incident and mention layers from places in store layout (``place``, ``lat``, ``lon``,
+    ``role``, ``event_type``, ``killed``, ``wounded``, ``quote``, …)."""
+    layers = []
+    for role, name, show in (("incident", "Incidents", True), ("mention", "Mentions", False)):
+        part = df[df["role"] == role] if "role" in df else df.iloc[0:0]
+        fg = folium.FeatureGroup(name=f"{name} ({len(part)})", show=show)
+        target = fg
+        if role == "incident" and (cluster if cluster is not None else len(part) > CLUSTER_ABOVE):
+            target = MarkerCluster(control=False).add_to(fg)
+        if len(part):
+            fg.add_child(PlacesLayer(part, target, role))
+        layers.append(fg)
+    return layers
+
+
+class Legend(MacroElement):
+    """A fixed legend of event colours, mentions and border bands."""
+
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div id="map-app-legend" style="position:absolute; bottom:28px; left:10px; z-index:999;
+             background:rgba(255,255,255,.92); padding:6px 9px; border:1px solid #bbb;
+             border-radius:4px; font:12px/1.35 sans-serif; max-width:220px">
+          <b>Incidents</b> (size: casualties)<br>{{ this.rows }}
+          <span style="color:{{ this.mention }}">●</span> mention (layer off by default)<br>
+          <span style="background:#fdae61;opacity:.6">&nbsp;&nbsp;&nbsp;</span>
+          RU–UA border ≤ 5 / 10 / 30 km
+        </div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, event_types):
+        super().__init__()
+        self._name = "Legend"
+        self.mention = MENTION_COLOUR
+        self.rows = "".join(
+            f"<span style='color:{EVENT_COLOURS.get(t, '#e31a1c')}'>●</span> "
+            f"{html.escape(t.replace('_', ' '))}<br>" for t in event_types)
+
+
+def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
+                 bands: bool = True, cluster: bool | None = None, prefix: str = ""
+                 ) -> folium.Map:
+    """The whole map: basemap, borders and bands, incidents, mentions, legend, layer control.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Places in store layout (see :func:`map_app.store.read_places`).
+    view : {"de_jure", "de_facto"}
+    tiles, bands, cluster : bool
+        Optional OSM tile layer; RU–UA distance bands; force clustering on/off.
+    prefix : str
+        Origin of the static files when the page is not served by the app.
+    """
+    if len(df):
+        lat = float(np.nanmedian(df["lat"]))
+        lon = float(np.nanmedian(df["lon"]))
+    else:
+        lat, lon = 48.5, 32.0
+    m = base_map((lat, lon), 5, tiles=tiles, view=view, prefix=prefix)
+    for layer in borders_layer(view, bands, prefix):
+        layer.add_to(m)
+    for layer in places_layers(df, cluster):
+        layer.add_to(m)
+    types = sorted(t for t in df.get("event_type", pd.Series(dtype=object)).dropna().unique())
+    m.get_root().add_child(Legend(types or list(EVENT_COLOURS)[:4]))
+    folium.LayerControl(collapsed=False).add_to(m)
+    return make_offline(m, prefix)
+
+
+def highlight_html(text: str, spans, classes=None) -> str:
+    """Article text as HTML with the recognised places marked; everything else escaped.
+
+    ``spans`` are ``(start, end)`` character offsets; ``classes`` an optional CSS class each.
+    """
+    out, pos = [], 0
+    classes = list(classes) if classes else [""] * len(spans)
+    for (s, e), c in sorted(zip(spans, classes)):
+        if s < pos:
+            continue
+        cls = f" class='{html.escape(c)}'" if c else ""
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark{cls}>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def map_html(m: folium.Map, prefix: str = "") -> str:
+    """Standalone HTML of a map (assets from ``prefix`` + the static URLs)."""
+    make_offline(m, prefix)
+    return m.get_root().render()

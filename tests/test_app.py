@@ -1,16 +1,56 @@
 """The Streamlit app's logic, run headless with AppTest."""
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from map_app._serve import app_dir
 
 
-def test_app_runs_and_lists_seed_places(tmp_path, monkeypatch):
+@pytest.fixture()
+def app(tmp_path, monkeypatch):
     monkeypatch.setenv("MAP_APP_CACHE", str(tmp_path))
+    monkeypatch.setenv("MAP_APP_STORE", str(tmp_path / "store.gpkg"))
     from map_app.cli import default_seeds
 
     monkeypatch.setenv("MAP_APP_ARTICLES", str(default_seeds()))
-    at = AppTest.from_file(str(app_dir() / "map_app_main.py"), default_timeout=120).run()
+    return AppTest.from_file(str(app_dir() / "map_app_main.py"), default_timeout=120)
+
+
+def test_app_runs_and_lists_seed_places(app):
+    at = app.run()
     assert not at.exception
     df = at.dataframe[0].value
-    assert "Sumy" in set(df["name"])
-    assert "Pyongyang" in set(df["name"])
+    assert {"Sumy", "Pyongyang", "Andriivka"} <= set(df["place"])
+
+
+def test_filters_and_url_state(app):
+    at = app.run()
+    at.sidebar.radio[0].set_value("incidents").run()
+    df = at.dataframe[0].value
+    assert set(df["role"]) == {"incident"}
+    assert at.query_params["role"] in ("incidents", ["incidents"])
+    at.sidebar.number_input[0].set_value(10.0).run()
+    df = at.dataframe[0].value
+    assert set(df["place"]) == {"Andriivka"}
+    assert at.query_params["maxkm"] in ("10", ["10"])
+
+
+def test_paste_an_article(app):
+    at = app.run()
+    at.sidebar.text_area[0].set_value("date 2025-06-05\nA drone attack hit Odesa.")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert "Odesa" in set(at.dataframe[0].value["place"])
+
+
+def test_correct_a_pick(app):
+    at = app.run()
+    before = at.dataframe[0].value
+    lat0 = before[before.text == "Andriivka"]["lat"].iloc[0]
+    boxes = [s for s in at.selectbox if s.label == "Place"]
+    label = [o for o in boxes[0].options if o.startswith("Andriivka")][0]
+    boxes[0].set_value(label).run()
+    [b for b in at.button if b.label == "Apply correction"][0].click().run()
+    assert not at.exception
+    after = at.dataframe[0].value
+    # map, table and store follow the runner-up
+    assert after[after.text == "Andriivka"]["lat"].iloc[0] != lat0
