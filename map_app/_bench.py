@@ -164,8 +164,90 @@ def bench_geoparse(n: int = 1000) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- the map at 10,000 incidents
+def synthetic_places(n: int = 10_000, seed: int = 1):
+    """``n`` incidents in store layout, scattered over Ukraine and its neighbours."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    types = ["shelling_missile_attack", "air_drone_strike", "armed_clash", "territory_captured"]
+    return pd.DataFrame({
+        "place": [f"Settlement {i}" for i in range(n)], "text": [f"Settlement {i}" for i in range(n)],
+        "lat": rng.uniform(44.5, 52.0, n), "lon": rng.uniform(22.5, 40.0, n),
+        "role": "incident", "event_type": rng.choice(types, n),
+        "killed": rng.integers(0, 6, n).astype(float), "wounded": rng.integers(0, 12, n).astype(float),
+        "quote": [f"Russian shelling hit Settlement {i} overnight, killing two people and wounding "
+                  f"five others, the regional governor said on Tuesday." for i in range(n)],
+        "source": [f"article-{i // 20}.txt" for i in range(n)],
+        "event_date": "2025-06-04", "article_date": "2025-06-04",
+        "distance_to_border_km": rng.uniform(0, 400, n).round(2), "nearest_border": "RU-UA",
+        "claim_verdict": None, "claim_json": None, "entry": [f"geonames:{700000 + i}" for i in range(n)],
+        "alternatives_json": ['[{"name": "Other", "lat": 50.1, "lon": 30.2, "score": 3.2}]'] * n,
+    })
+
+
+def bench_map(n: int = 10_000) -> dict:
+    """Build time and HTML size of the map of ``n`` incidents, and Chromium's render time."""
+    import shutil
+    import tempfile
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from .plot import incident_map, install_static, write_static_layers
+
+    df = synthetic_places(n)
+    incident_map(df.head(10))  # load borders and layers once, as a running app has
+    builds = []
+    for _ in range(3):
+        t = time.perf_counter()
+        html = incident_map(df).get_root().render()
+        builds.append(time.perf_counter() - t)
+    out = {"map_build_10k_s": round(min(builds), 3),
+           "map_html_10k_mb": round(len(html.encode("utf-8")) / 1e6, 2)}
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        print("map render skipped: Debian chromium not installed")
+        return out
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        static = Path(tmp) / "app" / "static"
+        install_static(static)
+        write_static_layers(static)
+        (Path(tmp) / "map.html").write_text(html, encoding="utf-8")
+        handler = partial(type("Quiet", (SimpleHTTPRequestHandler,),
+                               {"log_message": lambda *a: None}), directory=tmp)
+        srv = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{srv.server_address[1]}/map.html"
+        times = []
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync"])
+            for _ in range(3):
+                page = b.new_page(viewport={"width": 1400, "height": 900})
+                t = time.perf_counter()
+                page.goto(url)
+                # rendered: clusters drawn and the basemap fetched and drawn
+                page.wait_for_function(
+                    "document.querySelectorAll('.marker-cluster').length > 0 && "
+                    "document.querySelectorAll('path').length > 100", timeout=60000)
+                times.append(time.perf_counter() - t)
+                page.close()
+            b.close()
+        srv.shutdown()
+    out["map_render_10k_s"] = round(min(times), 3)
+    return out
+
+
 TARGETS = {"gazetteer_load_s": ("<=", 0.5), "gazetteer_rss_mb": ("<=", 300),
-           "geoparse_articles_per_s": (">=", 500), "geoparse_speedup_vs_baseline": (">=", 20)}
+           "geoparse_articles_per_s": (">=", 500), "geoparse_speedup_vs_baseline": (">=", 20),
+           "map_build_10k_s": ("<=", 1.0), "map_html_10k_mb": ("<=", 3.0),
+           "map_render_10k_s": ("<=", 2.0)}
 
 
 def main() -> int:
@@ -173,6 +255,7 @@ def main() -> int:
     t0 = time.perf_counter()
     results.update(bench_gazetteer())
     results.update(bench_geoparse())
+    results.update(bench_map())
     results["bench_run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     for k in sorted(results):

@@ -235,8 +235,10 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
     prefix : str
         Origin of the static files when the page is not served by the app.
     """
+    # no tile layer sets a zoom range, and clustering needs one
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None,
                    control_scale=True)
+    m.options.update(minZoom=2, maxZoom=18)
     fg = folium.FeatureGroup(name="Countries (offline basemap)", show=True)
     fg.add_child(RemoteGeoJson(
         prefix + layer_url("countries", view), fg,

@@ -1,0 +1,155 @@
+"""The real server in Debian's Chromium: the map renders offline, markers, popups, measuring,
+downloads. Starts `map-app serve` on a free port; every request off 127.0.0.1 is blocked."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="Debian chromium not installed (apt-get install -y chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(tmp: Path, articles: Path = SEEDS) -> tuple[subprocess.Popen, str]:
+    """`map-app serve` on a free port with its own store and cache; waits until healthy."""
+    port = _free_port()
+    env = dict(os.environ, MAP_APP_CACHE=str(tmp / "cache"))
+    p = subprocess.Popen([sys.executable, "-m", "map_app.cli", "serve", str(articles),
+                          "--port", str(port), "--store", str(tmp / "store.gpkg")],
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return p, base
+        except OSError:
+            time.sleep(0.3)
+    p.kill()
+    raise RuntimeError("server did not start: " + p.stdout.read().decode(errors="replace"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def offline_page(browser, blocked: list):
+    """A page whose every request off 127.0.0.1 fails, as with no internet."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+
+    def route(r):
+        if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    return ctx, ctx.new_page()
+
+
+def map_frame(page):
+    """The st_folium iframe, once Leaflet has drawn markers into it."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for f in page.frames:
+            if "st_folium" in f.url:
+                try:
+                    if f.locator("path.map-app-incident").count() > 0:
+                        return f
+                except Exception:
+                    pass
+        page.wait_for_timeout(300)
+    raise AssertionError("the map did not render its markers")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("served")
+    p, base = start_server(tmp)
+    yield base, tmp
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+def _seed_incidents() -> int:
+    out = subprocess.run([sys.executable, "-m", "map_app.cli", "parse", str(SEEDS)],
+                         capture_output=True, text=True, check=True).stdout
+    return sum(p["role"] == "incident" for line in out.splitlines()
+               for p in json.loads(line)["places"])
+
+
+def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
+    base, _ = served
+    blocked: list[str] = []
+    ctx, page = offline_page(browser, blocked)
+    page.goto(base)
+    frame = map_frame(page)
+    # the basemap (our country outlines, fetched from the app) drew too
+    frame.wait_for_function("document.querySelectorAll('path').length > 50", timeout=30000)
+    assert frame.locator("path.map-app-incident").count() == _seed_incidents()
+
+    # a click on the map measures the distance to the borders beside it
+    box = frame.locator(".leaflet-container").bounding_box()
+    frame.locator(".leaflet-container").click(position={"x": box["width"] * 0.3,
+                                                        "y": box["height"] * 0.8},
+                                              force=True)
+    page.locator("#map-app-distance").wait_for(timeout=30000)
+    assert "km" in page.locator("#map-app-distance").inner_text()
+
+    # a marker's popup shows the place and its quote
+    frame.locator("path.map-app-incident").first.click(force=True)
+    popup = frame.locator(".map-app-popup")
+    popup.wait_for(timeout=10000)
+    text = popup.inner_text()
+    assert "Border:" in text and ("Sumy" in text or "Andriivka" in text or "Kharkiv" in text
+                                  or "Crimean" in text)
+
+    shot = Path(os.environ.get("MAP_APP_SCREENSHOT", tmp_path / "map.png"))
+    page.mouse.wheel(0, -5000)
+    page.wait_for_timeout(800)  # let the popup finish fading in
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+
+    # the GeoJSON download is valid RFC 7946
+    with page.expect_download(timeout=30000) as dl:
+        page.get_by_role("button", name="Download GeoJSON").click()
+    fc = json.loads(Path(dl.value.path()).read_text())
+    assert fc["type"] == "FeatureCollection" and "crs" not in fc and fc["features"]
+    for f in fc["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+    # nothing was fetched from the internet, and nothing needed to be
+    assert blocked == [], blocked
+    ctx.close()
