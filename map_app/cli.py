@@ -58,35 +58,48 @@ def cmd_lookup(a) -> int:
 
 
 def cmd_parse(a) -> int:
-    from .articles import expand_paths, read_article
+    from .articles import ArticleError, expand_paths, read_article
     from .pipeline import document_record
 
-    paths = expand_paths(a.paths)
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise CliError(f"no such file: {missing[0]}", EXIT_USAGE)
     view = "de_facto" if a.de_facto else "de_jure"
-    for p in paths:
-        print(json.dumps(document_record(read_article(p), view=view), ensure_ascii=False),
-              flush=True)
-    return EXIT_OK
+    failed: list[str] = []
+    files = expand_paths(a.paths)
+    for p in files:
+        try:
+            art = read_article(p)
+        except ArticleError as exc:
+            print(f"map-app: skipped {exc}", file=sys.stderr)
+            failed.append(str(p))
+            continue
+        for w in art.warnings:
+            print(f"map-app: warning: {w}", file=sys.stderr)
+        rec = document_record(art, view=view)
+        if not rec["places"]:
+            print(f"map-app: {p}: no places found", file=sys.stderr)
+        print(json.dumps(rec, ensure_ascii=False), flush=True)
+    return _batch_end(failed, len(files))
+
+
+def _batch_end(failed: list[str], total: int) -> int:
+    """A batch goes on past bad files; they are listed at the end (exit 1)."""
+    if failed and total > 1:
+        print(f"map-app: {len(failed)} of {total} file(s) could not be read: "
+              f"{', '.join(failed)}", file=sys.stderr)
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def cmd_ingest(a) -> int:
     from .store import ingest
 
     def on_error(p, exc):
-        print(f"map-app: skipped {p}: {exc}", file=sys.stderr)
+        print(f"map-app: skipped {exc}", file=sys.stderr)
 
     stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
-                   on_error=on_error)
+                   on_error=on_error, workers=a.workers, scheduler=a.scheduler)
     print(f"{stats['stored']} article(s) stored, {stats['unchanged']} already in {a.store}",
           file=sys.stderr)
-    if stats["failed"]:
-        print(f"map-app: {len(stats['failed'])} file(s) failed: "
-              + ", ".join(p for p, _ in stats["failed"]), file=sys.stderr)
-        return EXIT_ERROR
-    return EXIT_OK
+    return _batch_end([p for p, _ in stats["failed"]],
+                      stats["stored"] + stats["unchanged"] + len(stats["failed"]))
 
 
 def cmd_export(a) -> int:
@@ -137,7 +150,10 @@ def cmd_serve(a) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="map-app",
-        description="Offline geoparser and incident map for news articles.")
+        description="Offline geoparser and incident map for news articles.",
+        epilog="Exit codes: 0 success; 1 an input could not be read or processed (a batch "
+               "goes on and lists them at the end); 2 usage error (bad option, coordinates "
+               "out of range, unknown border). Errors are one line on stderr.")
     p.add_argument("--version", action="version", version=f"map-app {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -171,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("paths", nargs="+", help="files or folders")
     ig.add_argument("--store", default=DEFAULT_STORE, help=f"(default: {DEFAULT_STORE})")
     ig.add_argument("--de-facto", action="store_true")
+    ig.add_argument("--workers", type=int, default=0,
+                    help="geoparse in parallel on a Dask LocalCluster of N workers")
+    ig.add_argument("--scheduler", help="address of an existing Dask scheduler "
+                    "(tcp://HOST:PORT) instead of a local cluster")
     ig.set_defaults(func=cmd_ingest)
 
     ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946) or CSV")

@@ -79,12 +79,22 @@ def _create(path: Path) -> None:
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) a store; waits on a busy store instead of failing."""
+    """Open (creating if needed) a store; waits on a busy store instead of failing.
+
+    The connection is in autocommit mode: writers take the write lock up front
+    (``BEGIN IMMEDIATE``), so concurrent ingests queue instead of failing.
+    """
+    import fcntl
+
     path = Path(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        _create(path)
-    con = sqlite3.connect(path, timeout=60)
+        # two processes creating one store: the second waits, then finds it made
+        with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not path.exists():
+                _create(path)
+    con = sqlite3.connect(path, timeout=60, isolation_level=None)
     con.execute("PRAGMA busy_timeout=60000")
     return con
 
@@ -120,7 +130,7 @@ def write_article(con: sqlite3.Connection, article: Article, date: str | None,
     """
     aid = content_hash(article.text)
     cols = [n for n, _ in PLACE_COLUMNS]
-    with con:  # one transaction: all of the article or nothing
+    with _transaction(con):  # all of the article or nothing
         if has_article(con, aid):
             return False
         con.execute(
@@ -158,6 +168,21 @@ def write_article(con: sqlite3.Connection, article: Article, date: str | None,
     return True
 
 
+class _transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("BEGIN IMMEDIATE")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+        return False
+
+
 def _plain(v):
     if isinstance(v, np.generic):
         return v.item()
@@ -170,36 +195,96 @@ def _touch_contents(con: sqlite3.Connection) -> None:
     con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
 
 
+def _analyse_one(path: str, view: str):
+    """Read and analyse one file (runs in a worker): (path, article, date, places, error)."""
+    from .articles import ArticleError, read_article
+    from .pipeline import document_record
+
+    try:
+        art = read_article(Path(path))
+    except ArticleError as exc:
+        return path, None, None, None, str(exc)
+    rec = document_record(art, view=view)
+    return path, art, rec["date"], rec["places"], None
+
+
+def _analyse_batch(paths: list[str], view: str) -> list:
+    return [_analyse_one(p, view) for p in paths]
+
+
 def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
-           on_error=None) -> dict:
+           on_error=None, workers: int = 0, scheduler: str | None = None,
+           partition_size: int = 8) -> dict:
     """Geoparse and store every article in ``paths`` (files or folders).
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+    store : path-like
+        The GeoPackage (created when missing).
+    view : {"de_jure", "de_facto"}
+    on_error : callable, optional
+        Called as ``on_error(path, message)`` for each file that cannot be read.
+    workers : int
+        With N > 0, geoparse partitions of articles in parallel on a Dask
+        ``LocalCluster`` of N single-threaded worker processes; this process stays the one
+        writer of the store.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://HOST:PORT``) to use instead.
+    partition_size : int
+        Articles per Dask task.
 
     Returns
     -------
     dict
         ``{"stored": n, "unchanged": n, "failed": [(path, message), …]}``.
     """
-    from .articles import expand_paths, read_article
-    from .pipeline import document_record
+    from .articles import expand_paths
 
     stats = {"stored": 0, "unchanged": 0, "failed": []}
+    files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
-        for p in expand_paths(paths):
-            try:
-                art = read_article(p)
-                if has_article(con, content_hash(art.text)):
-                    stats["unchanged"] += 1
-                    continue
-                rec = document_record(art, view=view)
-                if write_article(con, art, rec["date"], rec["places"]):
-                    stats["stored"] += 1
-                else:
-                    stats["unchanged"] += 1
-            except (OSError, UnicodeError, ValueError) as exc:
-                stats["failed"].append((str(p), str(exc)))
+        def keep(result):
+            path, art, date, places, error = result
+            if error:
+                stats["failed"].append((path, error))
                 if on_error:
-                    on_error(p, exc)
+                    on_error(path, error)
+            elif write_article(con, art, date, places):
+                stats["stored"] += 1
+            else:
+                stats["unchanged"] += 1
+
+        if workers or scheduler:
+            for result in _dask_results(files, view, workers, scheduler, partition_size):
+                keep(result)
+        else:
+            for f in files:
+                keep(_analyse_one(f, view))
     return stats
+
+
+def _dask_results(files: list[str], view: str, workers: int, scheduler: str | None,
+                  partition_size: int):
+    """Analyse partitions of ``files`` on Dask and yield the results as they finish."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    parts = [files[i:i + partition_size] for i in range(0, len(files), partition_size)]
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="30s")
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(_analyse_batch, parts, view=view, pure=False)
+        for fut in as_completed(futures):
+            yield from fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def read_places(store: str | Path):
@@ -215,7 +300,7 @@ def read_places(store: str | Path):
 
 def choose(store: str | Path, article_id: str, start: int, alternative: dict) -> None:
     """Replace the pick of one place mention by a runner-up (a user's correction)."""
-    with closing(connect(store)) as con, con:
+    with closing(connect(store)) as con, _transaction(con):
         row = con.execute("SELECT alternatives_json, place, lat, lon, score FROM places "
                           "WHERE article_id = ? AND start = ?", (article_id, start)).fetchone()
         if row is None:

@@ -33,7 +33,7 @@ def test_parse_contract(tmp_path):
 
 
 def test_missing_file_is_one_line(capsys):
-    assert main(["parse", "/nonexistent/file.txt"]) == 2
+    assert main(["parse", "/nonexistent/file.txt"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
 

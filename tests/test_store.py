@@ -93,3 +93,82 @@ def test_choose_another_candidate(store, seed_text):
 def test_export_missing_store(tmp_path, capsys):
     assert main(["export", "--store", str(tmp_path / "none.gpkg")]) == 1
     assert "no store" in capsys.readouterr().err
+
+
+def _articles(folder, n, offset=0):
+    from map_app._bench import make_articles
+
+    folder.mkdir(exist_ok=True)
+    for i, text in enumerate(make_articles(n + offset, size=3000)[offset:]):
+        (folder / f"art{i + offset:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _consistent(path):
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT a.id, a.n_places, COUNT(p.fid) FROM articles a "
+                       "LEFT JOIN places p ON p.article_id = a.id GROUP BY a.id").fetchall()
+    dup = con.execute("SELECT COUNT(*) - COUNT(DISTINCT id) FROM articles").fetchone()[0]
+    con.close()
+    assert dup == 0
+    assert all(n == m for _, n, m in rows), "an article was stored in part"
+    return len(rows)
+
+
+def test_kill_9_during_ingest_leaves_whole_articles(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    arts = _articles(tmp_path / "arts", 40)
+    store = tmp_path / "s.gpkg"
+    p = subprocess.Popen([sys.executable, "-m", "map_app.cli", "ingest", str(arts),
+                          "--store", str(store)], stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    n = 0
+    while time.time() < deadline and p.poll() is None:
+        if store.exists():
+            try:
+                with sqlite3.connect(store, timeout=1) as con:
+                    n = con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+            except sqlite3.Error:
+                n = 0
+            if n >= 3:
+                break
+        time.sleep(0.05)
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    kept = _consistent(store)
+    assert 3 <= kept <= 40
+    assert len(read_places(store)) > 0  # still a readable GeoPackage
+    stats = ingest([arts], store)  # finishing the batch later loses nothing
+    assert stats["stored"] == 40 - kept and _consistent(store) == 40
+
+
+def test_two_ingests_at_once_lose_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    a = _articles(tmp_path / "a", 12)
+    b = _articles(tmp_path / "b", 12, offset=6)  # 6 articles in both folders
+    store = tmp_path / "s.gpkg"
+    procs = [subprocess.Popen([sys.executable, "-m", "map_app.cli", "ingest", str(f),
+                               "--store", str(store)], stderr=subprocess.PIPE)
+             for f in (a, b)]
+    for p in procs:
+        assert p.wait(timeout=300) == 0, p.stderr.read().decode()
+    assert _consistent(store) == 18
+
+
+def test_dask_workers_store_the_same(tmp_path):
+    arts = _articles(tmp_path / "arts", 10)
+    serial, parallel = tmp_path / "serial.gpkg", tmp_path / "parallel.gpkg"
+    ingest([arts], serial)
+    stats = ingest([arts], parallel, workers=2, partition_size=3)
+    assert stats["stored"] == 10
+    cols = ["article_id", "start", "place", "lat", "lon", "role"]
+    s = read_places(serial)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
+    p = read_places(parallel)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
+    assert s.equals(p)
