@@ -244,10 +244,53 @@ def bench_map(n: int = 10_000) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- Dask scale-out
+def bench_dask(n: int = 1200) -> dict:
+    """Serial ingest against ingest on a 2-worker Dask LocalCluster, same articles."""
+    import tempfile
+
+    from dask.distributed import Client, LocalCluster
+
+    from .store import ingest
+
+    arts = make_articles(n, size=5000, seed=11)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "arts"
+        folder.mkdir()
+        for i, a in enumerate(arts):
+            (folder / f"{i:05d}.txt").write_text(a, encoding="utf-8")
+        ingest([folder / "00000.txt"], Path(tmp) / "warm.gpkg")  # load data once, as workers do
+        t = time.perf_counter()
+        ingest([folder], Path(tmp) / "serial.gpkg")
+        serial = time.perf_counter() - t
+        import dask
+
+        dask.config.set({"distributed.worker.profile.enabled": False})
+        t = time.perf_counter()
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        startup = time.perf_counter() - t
+        try:
+            with Client(cluster) as client:
+                # workers import map_app and map the data once, as a long-lived cluster has
+                client.run(lambda: __import__("map_app.places").places.resolve_records("Kyiv"))
+                t = time.perf_counter()
+                ingest([folder], Path(tmp) / "dask.gpkg", scheduler=cluster.scheduler_address,
+                       partition_size=50)
+                parallel = time.perf_counter() - t
+        finally:
+            cluster.close()
+    return {"dask_articles": n, "dask_serial_s": round(serial, 2),
+            "dask_2_workers_s": round(parallel, 2),
+            "dask_cluster_startup_s": round(startup, 2),
+            "dask_speedup_2_workers": round(serial / parallel, 2),
+            "dask_speedup_2_workers_with_startup": round(serial / (parallel + startup), 2)}
+
+
 TARGETS = {"gazetteer_load_s": ("<=", 0.5), "gazetteer_rss_mb": ("<=", 300),
            "geoparse_articles_per_s": (">=", 500), "geoparse_speedup_vs_baseline": (">=", 20),
            "map_build_10k_s": ("<=", 1.0), "map_html_10k_mb": ("<=", 3.0),
-           "map_render_10k_s": ("<=", 2.0)}
+           "map_render_10k_s": ("<=", 2.0), "dask_speedup_2_workers": (">=", 1.7)}
 
 
 def main() -> int:
@@ -256,6 +299,7 @@ def main() -> int:
     results.update(bench_gazetteer())
     results.update(bench_geoparse())
     results.update(bench_map())
+    results.update(bench_dask())
     results["bench_run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     for k in sorted(results):

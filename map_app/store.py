@@ -122,50 +122,67 @@ def has_article(con: sqlite3.Connection, article_id: str) -> bool:
         is not None
 
 
+def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
+    """The rows one article adds to the store, as plain JSON-able values.
+
+    Done apart from :func:`write_rows` so parallel workers can do it and the single writer
+    only inserts.
+    """
+    aid = content_hash(article.text)
+    cols = [n for n, _ in PLACE_COLUMNS]
+    rows = []
+    for p in places:
+        claim = p.get("claim")
+        row = {
+            "article_id": aid, "source": article.source, "article_date": date,
+            "place": p["name"], "text": p["text"], "start": p["start"], "end_": p["end"],
+            "quote": _quote(article.text, p["start"], p["end"]), "lat": p["lat"],
+            "lon": p["lon"], "geonameid": p.get("geonameid"), "entry": p.get("entry"),
+            "feature_code": p.get("feature_code"), "kind": p.get("kind"),
+            "country_code": p.get("country_code"), "admin1": p.get("admin1"),
+            "score": p.get("score"), "role": p.get("role"),
+            "event_type": p.get("event_type"), "event_category": p.get("event_category"),
+            "killed": p.get("killed"), "wounded": p.get("wounded"),
+            "event_date": p.get("event_date"),
+            "distance_to_border_km": p.get("distance_to_border_km"),
+            "nearest_border": p.get("nearest_border"),
+            "claim_verdict": claim["verdict"] if claim else None,
+            "claim_json": json.dumps(claim, ensure_ascii=False) if claim else None,
+            "alternatives_json": json.dumps(p.get("alternatives") or [], ensure_ascii=False),
+            "chosen": 0,
+        }
+        rows.append([_plain(row[c]) for c in cols])
+    return {"id": aid, "article": [aid, article.source, date, _title(article.text),
+                                   article.text, len(places)], "places": rows}
+
+
+def write_rows(con: sqlite3.Connection, prepared: dict) -> bool:
+    """Insert one :func:`prepare`-d article in one transaction (False: already stored)."""
+    cols = [n for n, _ in PLACE_COLUMNS]
+    ilon, ilat = cols.index("lon"), cols.index("lat")
+    with _transaction(con):  # all of the article or nothing
+        if has_article(con, prepared["id"]):
+            return False
+        aid, source, date, title, text, n = prepared["article"]
+        con.execute(
+            "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (aid, source, date, title, text, time.strftime("%Y-%m-%dT%H:%M:%S"), n))
+        con.executemany(
+            f"INSERT INTO places (geom, {', '.join(cols)}) "
+            f"VALUES (?, {', '.join('?' * len(cols))})",
+            ([_gpkg_point(r[ilon], r[ilat]), *r] for r in prepared["places"]))
+        _touch_contents(con)
+    return True
+
+
 def write_article(con: sqlite3.Connection, article: Article, date: str | None,
                   places: list[dict]) -> bool:
     """Store one analysed article and its places in one transaction.
 
     Returns False (and writes nothing) when the same text is already stored.
     """
-    aid = content_hash(article.text)
-    cols = [n for n, _ in PLACE_COLUMNS]
-    with _transaction(con):  # all of the article or nothing
-        if has_article(con, aid):
-            return False
-        con.execute(
-            "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (aid, article.source, date, _title(article.text), article.text,
-             time.strftime("%Y-%m-%dT%H:%M:%S"), len(places)))
-        rows = []
-        for p in places:
-            claim = p.get("claim")
-            row = {
-                "article_id": aid, "source": article.source, "article_date": date,
-                "place": p["name"], "text": p["text"], "start": p["start"], "end_": p["end"],
-                "quote": _quote(article.text, p["start"], p["end"]), "lat": p["lat"],
-                "lon": p["lon"], "geonameid": p.get("geonameid"), "entry": p.get("entry"),
-                "feature_code": p.get("feature_code"), "kind": p.get("kind"),
-                "country_code": p.get("country_code"), "admin1": p.get("admin1"),
-                "score": p.get("score"), "role": p.get("role"),
-                "event_type": p.get("event_type"), "event_category": p.get("event_category"),
-                "killed": p.get("killed"), "wounded": p.get("wounded"),
-                "event_date": p.get("event_date"),
-                "distance_to_border_km": p.get("distance_to_border_km"),
-                "nearest_border": p.get("nearest_border"),
-                "claim_verdict": claim["verdict"] if claim else None,
-                "claim_json": json.dumps(claim, ensure_ascii=False) if claim else None,
-                "alternatives_json": json.dumps(p.get("alternatives") or [],
-                                                ensure_ascii=False),
-                "chosen": 0,
-            }
-            rows.append([_gpkg_point(p["lon"], p["lat"])] + [_plain(row[c]) for c in cols])
-        con.executemany(
-            f"INSERT INTO places (geom, {', '.join(cols)}) "
-            f"VALUES (?, {', '.join('?' * len(cols))})", rows)
-        _touch_contents(con)
-    return True
+    return write_rows(con, prepare(article, date, places))
 
 
 class _transaction:
@@ -195,21 +212,24 @@ def _touch_contents(con: sqlite3.Connection) -> None:
     con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
 
 
-def _analyse_one(path: str, view: str):
-    """Read and analyse one file (runs in a worker): (path, article, date, places, error)."""
+def _analyse_one(path: str, view: str) -> tuple[str, dict | None, str | None]:
+    """Read, analyse and prepare one file (runs in a worker): (path, rows, error)."""
     from .articles import ArticleError, read_article
     from .pipeline import document_record
 
     try:
         art = read_article(Path(path))
     except ArticleError as exc:
-        return path, None, None, None, str(exc)
+        return path, None, str(exc)
     rec = document_record(art, view=view)
-    return path, art, rec["date"], rec["places"], None
+    return path, prepare(art, rec["date"], rec["places"]), None
 
 
-def _analyse_batch(paths: list[str], view: str) -> list:
-    return [_analyse_one(p, view) for p in paths]
+def _analyse_batch(paths: list[str], view: str) -> str:
+    """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
+    pickled records, and the writer has only to insert them."""
+    return json.dumps([_analyse_one(p, view) for p in paths], ensure_ascii=False,
+                      default=_plain)
 
 
 def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
@@ -239,27 +259,38 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     dict
         ``{"stored": n, "unchanged": n, "failed": [(path, message), …]}``.
     """
-    from .articles import expand_paths
+    from .articles import ArticleError, expand_paths, read_article
 
     stats = {"stored": 0, "unchanged": 0, "failed": []}
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
         def keep(result):
-            path, art, date, places, error = result
+            path, rows, error = result
             if error:
                 stats["failed"].append((path, error))
                 if on_error:
                     on_error(path, error)
-            elif write_article(con, art, date, places):
+            elif write_rows(con, rows):
                 stats["stored"] += 1
             else:
                 stats["unchanged"] += 1
 
-        if workers or scheduler:
-            for result in _dask_results(files, view, workers, scheduler, partition_size):
+        # an article already stored is not analysed again
+        todo = []
+        for f in files:
+            try:
+                known = has_article(con, content_hash(read_article(Path(f)).text))
+            except ArticleError:
+                known = False  # the analysis reports the error
+            if known:
+                stats["unchanged"] += 1
+            else:
+                todo.append(f)
+        if (workers or scheduler) and todo:
+            for result in _dask_results(todo, view, workers, scheduler, partition_size):
                 keep(result)
         else:
-            for f in files:
+            for f in todo:
                 keep(_analyse_one(f, view))
     return stats
 
@@ -267,8 +298,11 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
 def _dask_results(files: list[str], view: str, workers: int, scheduler: str | None,
                   partition_size: int):
     """Analyse partitions of ``files`` on Dask and yield the results as they finish."""
+    import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
+    # the workers' sampling profiler costs a few per cent of every task: off
+    dask.config.set({"distributed.worker.profile.enabled": False})
     parts = [files[i:i + partition_size] for i in range(0, len(files), partition_size)]
     cluster = None
     if scheduler:
@@ -280,7 +314,7 @@ def _dask_results(files: list[str], view: str, workers: int, scheduler: str | No
     try:
         futures = client.map(_analyse_batch, parts, view=view, pure=False)
         for fut in as_completed(futures):
-            yield from fut.result()
+            yield from json.loads(fut.result())
     finally:
         client.close()
         if cluster is not None:

@@ -153,3 +153,36 @@ def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
     # nothing was fetched from the internet, and nothing needed to be
     assert blocked == [], blocked
     ctx.close()
+
+
+def test_hostile_article_never_runs_script(browser, tmp_path):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    hostile = ('date 2025-06-04\nShelling hit Sumy <script>window.__pwned = 1; alert("x")'
+               '</script> overnight, killing two people. <img src=x '
+               'onerror="window.__pwned = 2"> Drones struck Odesa "</script><b>x</b>".')
+    (arts / '<img src=x onerror=alert(1)>.txt').write_text(hostile, encoding="utf-8")
+    p, base = start_server(tmp_path, arts)
+    try:
+        dialogs: list[str] = []
+        blocked: list[str] = []
+        ctx, page = offline_page(browser, blocked)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(base)
+        frame = map_frame(page)
+        frame.locator("path.map-app-incident").first.click(force=True)
+        popup = frame.locator(".map-app-popup")
+        popup.wait_for(timeout=10000)
+        page.get_by_text("Shelling hit").first.wait_for(timeout=30000)
+        page.wait_for_timeout(1000)
+        assert dialogs == []
+        for f in page.frames:
+            assert f.evaluate("typeof window.__pwned") == "undefined"
+        # the markup shows as text, in the popup and in the article view
+        assert "<img" in popup.inner_text() or "<script>" in popup.inner_text() \
+            or "onerror" in page.content()
+        assert "&lt;script&gt;" in page.content()
+        ctx.close()
+    finally:
+        p.terminate()
+        p.wait(10)
