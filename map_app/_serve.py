@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -41,7 +40,8 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
            "--server.address", address, "--server.enableStaticServing", "true",
            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
            "--server.fileWatcherType", "none", *cmd_extra]
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return 0
+    # become the Streamlit server: signals (Ctrl-C, a test's terminate) reach it directly
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
