@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from map_app import export, plot, store
-from map_app.articles import article_from_text, expand_paths, read_article
+from map_app.articles import ArticleError, article_from_text, decode
 
 MAX_UPLOAD_MB = 20
 EVENT_TYPES = list(plot.EVENT_COLOURS)
@@ -76,8 +76,14 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
             if len(data) > MAX_UPLOAD_MB * 1_000_000:
                 errors.append(f"{u.name}: over {MAX_UPLOAD_MB} MB")
                 continue
-            text = data.decode("utf-8", errors="replace")
-            arts.append(article_from_text(text, _safe_name(u.name)))
+            name = _safe_name(u.name)
+            try:
+                text, warnings = decode(data, name)
+            except ArticleError as exc:
+                errors.append(str(exc))
+                continue
+            errors.extend(warnings)  # "not valid UTF-8 …": said, then read anyway
+            arts.append(article_from_text(text, name))
         if pasted.strip():
             arts.append(article_from_text(pasted, "pasted:" + date.today().isoformat()))
         msgs = [("error", e) for e in errors]

@@ -54,3 +54,22 @@ def test_correct_a_pick(app):
     after = at.dataframe[0].value
     # map, table and store follow the runner-up
     assert after[after.text == "Andriivka"]["lat"].iloc[0] != lat0
+
+
+def test_bad_uploads_are_reported(app):
+    at = app.run()
+    # AppTest cannot drive the file uploader; the upload path's core is tested here
+    from map_app.app import _safe_name
+    from map_app.articles import ArticleError, decode
+
+    assert _safe_name("../../etc/passwd") == "upload:passwd"
+    assert _safe_name("C:\\\\x\\\\<b>.txt") == "upload:<b>.txt"
+    for bad in (b"", b"\x00\x01binary"):
+        try:
+            decode(bad, "upload:x")
+        except ArticleError as exc:
+            assert "upload:x" in str(exc)
+        else:
+            raise AssertionError("accepted bad input")
+    text, warnings = decode("Kyiv caf\xe9".encode("latin-1"), "upload:x")
+    assert text.startswith("Kyiv") and warnings and not at.exception
