@@ -297,6 +297,10 @@ def main() -> int:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     t0 = time.perf_counter()
     results.update(bench_gazetteer())
+    from ._bench_distance import TARGETS as BORDER_TARGETS, bench_border
+
+    TARGETS.update(BORDER_TARGETS)
+    results.update(bench_border())
     results.update(bench_geoparse())
     results.update(bench_map())
     results.update(bench_dask())

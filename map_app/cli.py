@@ -208,6 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)
 
+    from ._cli_distance import add_parser as add_distance_parser
+
+    add_distance_parser(sub)
+
     s = sub.add_parser("serve", help="start the map (Streamlit, headless)")
     s.add_argument("articles", nargs="*", help="article files or folders (default: seeds/)")
     s.add_argument("--port", type=int, default=8501)

@@ -1,0 +1,113 @@
+"""``map-app distance``: how far a place or a point is from an international land border.
+
+Registered on the main parser by :func:`add_parser`; errors are one line on stderr and exit
+status 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+__all__ = ["add_parser", "cmd_distance", "format_result"]
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def add_parser(sub: Any) -> argparse.ArgumentParser:
+    """Register the ``distance`` command on the sub-parsers ``sub`` of ``map-app``."""
+    p = sub.add_parser(
+        "distance",
+        help="distance from a place or point to the nearest land border",
+        description="Geodesic distance to the nearest international land border (de jure by "
+                    "default), the border, the nearest point on it and the place's country. "
+                    "Maritime boundaries are not measured.",
+        epilog="examples: map-app distance Sumy | map-app distance --lat 45.3083 --lon 36.5118 "
+               "--de-facto | map-app distance Kharkiv --border RU-UA --json")
+    p.add_argument("place", nargs="?", help="a place name, looked up in the gazetteer")
+    p.add_argument("--lat", type=float, help="latitude, WGS84 degrees (with --lon)")
+    p.add_argument("--lon", type=float, help="longitude, WGS84 degrees (with --lat)")
+    p.add_argument("--border", metavar="RU-UA", help="only this border (two ISO codes)")
+    p.add_argument("--country", metavar="RU", help="only the land borders of this country")
+    p.add_argument("--de-facto", action="store_true",
+                   help="use the de facto borders (lines of control; Crimea in Russia)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--list-borders", action="store_true",
+                   help="list the valid --border values (of --country, if given) and exit")
+    p.set_defaults(func=cmd_distance)
+    return p
+
+
+def _fail(message: str) -> int:
+    print(f"map-app: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _deg(value: float, pos: str, neg: str) -> str:
+    return f"{abs(value):.2f} {pos if value >= 0 else neg}"
+
+
+def format_result(label: str, r: dict, view: str) -> str:
+    """Human-readable lines for one result of :func:`map_app.distance.distance_to_border`."""
+    where = f"{label} ({r['country']})" if r["country"] else label
+    lines = [
+        f"{where}: {r['distance_km']:.1f} km to the {r['nearest_border']} border "
+        f"({view.replace('_', ' ')}); nearest point "
+        f"{_deg(r['near_lat'], 'N', 'S')} {_deg(r['near_lon'], 'E', 'W')}"
+    ]
+    if r["note"]:
+        lines += [f"  note: {n}" for n in r["note"].split("; ")]
+    return "\n".join(lines)
+
+
+def cmd_distance(args: argparse.Namespace) -> int:
+    """Run ``map-app distance``; returns the exit status."""
+    from .distance import border_names, distance_to_border
+
+    view = "de_facto" if args.de_facto else "de_jure"
+    if args.list_borders:
+        names = border_names(view, args.country)
+        if not names:
+            return _fail(f"unknown country {args.country!r}: no land border in the "
+                         f"{view.replace('_', ' ')} view")
+        print("\n".join(names))
+        return EXIT_OK
+
+    has_point = args.lat is not None or args.lon is not None
+    if args.place and has_point:
+        return _fail("give a place or --lat/--lon, not both")
+    if has_point:
+        if args.lat is None or args.lon is None:
+            return _fail("--lat and --lon go together")
+        if not (math.isfinite(args.lat) and math.isfinite(args.lon)):
+            return _fail("--lat and --lon must be numbers")
+        lat, lon = args.lat, args.lon
+        label = f"{_deg(lat, 'N', 'S')} {_deg(lon, 'E', 'W')}"
+        place = None
+    elif args.place:
+        from .gazetteer import load_gazetteer
+
+        found = load_gazetteer().lookup(args.place, limit=1)
+        if not found:
+            return _fail(f"unknown place {args.place!r} (try `map-app lookup`, or give --lat/--lon)")
+        place = found[0]
+        lat, lon, label = place.lat, place.lon, place.name
+    else:
+        return _fail("give a place name or --lat and --lon (see map-app distance --help)")
+
+    try:
+        r = distance_to_border(lon, lat, view=view, border=args.border, country=args.country)
+    except (ValueError, FileNotFoundError) as exc:
+        return _fail(str(exc))
+    if r["nearest_border"] is None:
+        return _fail("no border found")
+
+    if args.json:
+        out = {"place": place.name if place else None, "lat": lat, "lon": lon, "view": view,
+               "border_filter": args.border, "country_filter": args.country, **r}
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(format_result(label, r, view))
+    return EXIT_OK

@@ -1,0 +1,284 @@
+"""Tests for map_app.distance (fast border distance) and the ``map-app distance`` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Geod
+
+from map_app import borders
+from map_app._paths import data_dir
+
+pytestmark = pytest.mark.skipif(
+    not (data_dir() / "borders_de_jure.parquet").exists(), reason="border tables not built")
+
+from map_app import distance as dist  # noqa: E402
+from map_app._bench_distance import geod_brute_force, points_near_border  # noqa: E402
+
+SUMY = (34.80029, 50.9216)
+ANDRIIVKA = (34.8252, 51.1264)
+KHARKIV = (36.25272, 49.98081)
+CRIMEAN_BRIDGE = (36.5118, 45.3083)
+PARIS = (2.3522, 48.8566)
+GEOD = Geod(ellps="WGS84")
+
+
+# ---------------------------------------------------------------- reference places
+def test_sumy():
+    r = dist.distance_to_border(*SUMY)
+    assert 24 <= r["distance_km"] <= 31
+    assert r["nearest_border"] == "RU-UA"
+    assert r["country"] == "UA" and not r["offshore"] and not r["in_crimea"] and r["note"] is None
+    # the nearest point is on the border and really that far away on the ellipsoid
+    _, _, m = GEOD.inv(*SUMY, r["near_lon"], r["near_lat"])
+    assert m / 1000 == pytest.approx(r["distance_km"], rel=1e-9)
+    assert 51.0 < r["near_lat"] < 51.3
+
+
+def test_andriivka_and_kharkiv():
+    assert 3 <= dist.distance_to_border(*ANDRIIVKA)["distance_km"] <= 8
+    k = dist.distance_to_border(*KHARKIV)
+    assert k["distance_km"] == pytest.approx(32.7, abs=0.3) and k["nearest_border"] == "RU-UA"
+
+
+@pytest.mark.parametrize("view", borders.VIEWS)
+def test_agrees_with_borders_module(view):
+    lon = np.array([SUMY[0], ANDRIIVKA[0], KHARKIV[0], CRIMEAN_BRIDGE[0], PARIS[0], 30.5234])
+    lat = np.array([SUMY[1], ANDRIIVKA[1], KHARKIV[1], CRIMEAN_BRIDGE[1], PARIS[1], 50.4501])
+    ours = dist.distance_to_border(lon, lat, view=view)
+    ref = borders.nearest_border(lon, lat, view=view)
+    assert list(ours["nearest_border"]) == list(ref["pair"])
+    np.testing.assert_allclose(ours["distance_km"], ref["distance_km"], rtol=1e-3)
+
+
+def test_crimean_bridge_de_jure():
+    r = dist.distance_to_border(*CRIMEAN_BRIDGE)
+    # at sea in the Kerch Strait: the nearest *land* border, on the Sea of Azov coast
+    assert r["nearest_border"] == "RU-UA"
+    assert r["distance_km"] == pytest.approx(238.9, abs=0.5)
+    assert r["offshore"] and r["in_crimea"]
+    assert r["country"] == "UA"  # the nearest coast, 2 km snapping as in borders.country_at
+    assert dist.OFFSHORE_NOTE in r["note"] and dist.CRIMEA_NOTE in r["note"]
+    assert "maritime boundaries are not measured" in r["note"]
+
+
+def test_crimean_bridge_de_facto():
+    r = dist.distance_to_border(*CRIMEAN_BRIDGE, view="de_facto")
+    assert r["nearest_border"] == "RU-UA"
+    assert r["distance_km"] == pytest.approx(126.7, abs=0.5)
+    assert r["country"] == "RU" and r["offshore"] and r["in_crimea"]
+    assert dist.CRIMEA_NOTE in r["note"]
+
+
+def test_crimea_flag():
+    simferopol, kyiv = (34.1024, 44.9521), (30.5234, 50.4501)
+    r = dist.distance_to_border(*simferopol)
+    assert r["in_crimea"] and not r["offshore"] and r["country"] == "UA"
+    assert r["note"] == dist.CRIMEA_NOTE
+    assert dist.distance_to_border(*simferopol, view="de_facto")["country"] == "RU"
+    assert not dist.distance_to_border(*kyiv)["in_crimea"]
+
+
+def test_offshore_point():
+    r = dist.distance_to_border(-35.0, 35.0)  # mid-Atlantic
+    assert r["offshore"] and r["country"] is None and r["note"] == dist.OFFSHORE_NOTE
+    assert r["distance_km"] > 1000 and r["nearest_border"]
+
+
+# ---------------------------------------------------------------- filters
+def test_border_and_country_filters():
+    # Paris: nearest border is Belgium's, but filters pick other borders
+    assert dist.distance_to_border(*PARIS)["nearest_border"] == "BE-FR"
+    r = dist.distance_to_border(*PARIS, border="fr-ch")
+    assert r["nearest_border"] == "CH-FR" and r["distance_km"] > 300
+    # Kharkiv: any border of Russia is the RU-UA one; Belarus is far away
+    ru = dist.distance_to_border(*KHARKIV, country="ru")
+    assert ru["nearest_border"] == "RU-UA" and ru["distance_km"] == pytest.approx(32.7, abs=0.3)
+    by = dist.distance_to_border(*KHARKIV, country="BY")
+    assert by["nearest_border"].startswith("BY-") or by["nearest_border"].endswith("-BY")
+    assert by["distance_km"] > 200
+    d_pair, _ = dist.border_distance(*SUMY, border="UA-RU")
+    d_all, _ = dist.border_distance(*SUMY)
+    assert d_pair == pytest.approx(d_all)
+
+
+def test_filtered_is_never_closer():
+    lon, lat = points_near_border(300, border=None, max_km=500, seed=11)
+    d_all, _ = dist.border_distance(lon, lat)
+    d_ru, i_ru = dist.border_distance(lon, lat, country="RU")
+    assert (d_ru >= d_all - 1e-9).all()
+    names = dist.pair_names()[i_ru]
+    assert all("RU" in n.split("-") for n in names)
+
+
+# ---------------------------------------------------------------- vectorisation
+@pytest.mark.parametrize("view", borders.VIEWS)
+def test_vectorised_matches_scalar(view):
+    lon = [SUMY[0], ANDRIIVKA[0], CRIMEAN_BRIDGE[0], PARIS[0], -35.0, 180.0, -180.0]
+    lat = [SUMY[1], ANDRIIVKA[1], CRIMEAN_BRIDGE[1], PARIS[1], 35.0, 65.0, -90.0]
+    df = dist.distance_to_border(lon, lat, view=view)
+    assert isinstance(df, pd.DataFrame) and len(df) == len(lon)
+    assert list(df.columns) == ["distance_km", "nearest_border", "near_lon", "near_lat",
+                                "country", "in_crimea", "offshore", "note"]
+    d, i = dist.border_distance(np.array(lon), np.array(lat), view=view)
+    for k, (x, y) in enumerate(zip(lon, lat)):
+        one = dist.distance_to_border(x, y, view=view)
+        assert isinstance(one, dict)
+        for col in df.columns:
+            if isinstance(one[col], float):
+                assert one[col] == pytest.approx(df[col].iloc[k], rel=1e-12)
+            else:
+                assert one[col] == df[col].iloc[k]
+        ds, js = dist.border_distance(x, y, view=view)
+        assert np.ndim(ds) == 0 and ds == pytest.approx(d[k], rel=1e-12) and js == i[k]
+        assert dist.pair_names(view)[js] == one["nearest_border"]
+        assert ds == pytest.approx(one["distance_km"], rel=1e-4)
+
+
+def test_shapes_and_nan():
+    lon = np.array([[SUMY[0], np.nan], [PARIS[0], 10.0]])
+    lat = np.array([[SUMY[1], 10.0], [PARIS[1], np.nan]])
+    d, i = dist.border_distance(lon, lat)
+    assert d.shape == i.shape == (2, 2)
+    assert np.isnan(d[0, 1]) and np.isnan(d[1, 1]) and i[0, 1] == -1 and i[1, 1] == -1
+    d2, _ = dist.border_distance(SUMY[0], [SUMY[1], SUMY[1]])  # broadcasting
+    assert d2.shape == (2,) and d2[0] == d2[1] == pytest.approx(d[0, 0])
+    df = dist.distance_to_border([np.nan], [np.nan])
+    assert df["nearest_border"].iloc[0] is None and np.isnan(df["distance_km"].iloc[0])
+    empty, _ = dist.border_distance(np.array([]), np.array([]))
+    assert empty.shape == (0,)
+
+
+# ---------------------------------------------------------------- accuracy
+def test_accuracy_near_ru_ua():
+    lon, lat = points_near_border(60, border="RU-UA", seed=2)
+    ref = geod_brute_force(lon, lat, border="RU-UA")
+    got, i = dist.border_distance(lon, lat, border="RU-UA")
+    assert (dist.pair_names()[i] == "RU-UA").all()
+    err = np.abs(got - ref)
+    assert (err <= np.maximum(1e-3 * ref, dist.ABS_FLOOR_KM)).all()
+    far = ref >= 0.5
+    assert far.sum() > 40 and (err[far] / ref[far]).max() <= 0.001
+
+
+@pytest.mark.parametrize("view", borders.VIEWS)
+def test_accuracy_everywhere(view):
+    # near and far from many borders, all borders at once: exercises coarse levels of detail
+    lon, lat = points_near_border(25, view=view, border=None, max_km=4000, min_km=0.05, seed=7)
+    lon = np.r_[lon, -150.0, 0.0, 100.0, 20.0]  # Pacific, Gulf of Guinea, Antarctica, Arctic
+    lat = np.r_[lat, -30.0, 0.0, -89.0, 89.5]
+    ref = geod_brute_force(lon, lat, view=view, coarse_km=5.0)
+    got, _ = dist.border_distance(lon, lat, view=view)
+    err = np.abs(got - ref)
+    assert (err <= np.maximum(1e-3 * ref, dist.ABS_FLOOR_KM)).all()
+
+
+def test_dense_sample_matches_exact_module():
+    # many points around Europe against the exact (slow) borders.nearest_border
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(20, 45, 2000), rng.uniform(43, 56, 2000)
+    got, i = dist.border_distance(lon, lat)
+    ref = borders.nearest_border(lon, lat)
+    np.testing.assert_allclose(got, ref["distance_km"], rtol=1e-3)
+    same = dist.pair_names()[i] == ref["pair"].to_numpy()
+    assert same.mean() > 0.995  # only exact ties may differ
+
+
+# ---------------------------------------------------------------- errors
+@pytest.mark.parametrize("kwargs, match", [
+    ({"border": "RU-XX"}, "unknown border"),
+    ({"border": "FR-RU"}, "unknown border"),
+    ({"country": "XX"}, "unknown country"),
+    ({"country": "FR", "border": "RU-UA"}, "not a border of"),
+    ({"view": "sideways"}, "unknown view"),
+])
+def test_bad_filters(kwargs, match):
+    with pytest.raises(ValueError, match=match) as exc:
+        dist.border_distance(*SUMY, **kwargs)
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("lon, lat", [(30.0, 90.5), (30.0, -91.0), (180.5, 50.0), (-200.0, 0.0),
+                                      ([30.0, 30.0], [50.0, 95.0])])
+def test_out_of_range(lon, lat):
+    with pytest.raises(ValueError, match="out of range"):
+        dist.border_distance(lon, lat)
+    with pytest.raises(ValueError, match="out of range"):
+        dist.distance_to_border(lon, lat)
+
+
+def test_border_names():
+    assert "RU-UA" in dist.border_names()
+    assert dist.border_names(country="ua") == sorted(dist.border_names(country="UA"))
+    assert all("UA" in n.split("-") for n in dist.border_names(country="UA"))
+
+
+# ---------------------------------------------------------------- command line
+def _run(argv, capsys):
+    from map_app._cli_distance import add_parser
+
+    parser = argparse.ArgumentParser(prog="map-app")
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["distance", *argv])
+    code = args.func(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_place(capsys):
+    code, out, err = _run(["Sumy"], capsys)
+    assert code == 0 and not err
+    assert out.startswith("Sumy (UA): 27.3 km to the RU-UA border (de jure); nearest point ")
+    assert out.strip().endswith(" E")
+
+
+def test_cli_coordinates_json(capsys):
+    code, out, _ = _run(["--lat", "45.3083", "--lon", "36.5118", "--de-facto", "--json"], capsys)
+    r = json.loads(out)
+    assert code == 0 and r["view"] == "de_facto" and r["nearest_border"] == "RU-UA"
+    assert r["distance_km"] == pytest.approx(126.7, abs=0.5)
+    assert r["offshore"] is True and r["in_crimea"] is True and r["country"] == "RU"
+    assert {"near_lon", "near_lat", "note"} <= set(r)
+
+
+def test_cli_notes_and_filters(capsys):
+    code, out, _ = _run(["--lat", "45.3083", "--lon", "36.5118"], capsys)
+    assert code == 0 and "maritime boundaries are not measured" in out and "Crimea" in out
+    code, out, _ = _run(["Kharkiv", "--country", "RU"], capsys)
+    assert code == 0 and "to the RU-UA border" in out
+    code, out, _ = _run(["--list-borders", "--country", "UA"], capsys)
+    assert code == 0 and "RU-UA" in out.split()
+
+
+@pytest.mark.parametrize("argv, match", [
+    (["--lat", "95", "--lon", "30"], "out of range"),
+    (["--lat", "50", "--lon", "30", "--border", "RU-XX"], "unknown border"),
+    (["Sumy", "--country", "XX"], "unknown country"),
+    (["Qwzxvbnplace"], "unknown place"),
+    ([], "give a place"),
+    (["--lat", "50"], "go together"),
+    (["Sumy", "--lat", "50", "--lon", "30"], "not both"),
+])
+def test_cli_errors(argv, match, capsys):
+    code, out, err = _run(argv, capsys)
+    assert code == 2 and not out
+    assert err.startswith("map-app: ") and match in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_cli_wired():
+    help_ = subprocess.run([sys.executable, "-m", "map_app.cli", "--help"],
+                           capture_output=True, text=True)
+    if "distance" not in help_.stdout:
+        pytest.skip("`distance` not wired into map-app yet")
+    r = subprocess.run([sys.executable, "-m", "map_app.cli", "distance", "Sumy", "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and json.loads(r.stdout)["nearest_border"] == "RU-UA"
+    r = subprocess.run([sys.executable, "-m", "map_app.cli", "distance", "--lat", "91", "--lon", "0"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.startswith("map-app: ") and "Traceback" not in r.stderr
