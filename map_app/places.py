@@ -193,8 +193,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         c = cands[tied]
         if c.entries.size < 2:
             continue
-        # only contenders can be lifted to the top: measure the best 16, not hundreds
-        top = np.argsort(-scores[tied], kind="stable")[:16]
+        # only contenders can be lifted to the top: measure the best 8, not hundreds
+        top = np.argsort(-scores[tied], kind="stable")[:8]
         d = _claim_distances(g, c.lon[top], c.lat[top], claim)
         scores[tied] = scores[tied].copy()
         scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
@@ -205,10 +205,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         best = g.candidate(int(c.entries[order[0]]), int(c.flags[order[0]]))
         alts = []
         for k in order[1:1 + n_alternatives]:
-            e = int(c.entries[k])
-            alts.append({"name": g.name_of(e), "lat": round(float(c.lat[k]), 5),
-                         "lon": round(float(c.lon[k]), 5), "score": round(float(s[k]), 3),
-                         "id": g.id_of(e)})
+            cand = g.candidate(int(c.entries[k]), int(c.flags[k]))  # cached per entry
+            alts.append({"name": cand.name, "lat": cand.lat, "lon": cand.lon,
+                         "score": round(float(s[k]), 3), "id": cand.id})
         rows.append({
             "text": t.text, "start": t.start, "end": t.end, "name": best.name,
             "lat": best.lat, "lon": best.lon, "geonameid": best.geonameid,
@@ -264,7 +263,10 @@ def _claim_distances(g: Gazetteer, lon: np.ndarray, lat: np.ndarray, claim) -> n
 
 
 def _margin(s: np.ndarray) -> float:
+    """How far the best score leads the runner-up (3 when there is no runner-up)."""
     if s.size < 2:
         return 3.0
+    if s.size == 2:
+        return float(abs(s[0] - s[1]))
     top2 = np.partition(s, -2)[-2:]
     return float(top2[1] - top2[0])
