@@ -38,7 +38,7 @@ forty fifty hundred thousand million billion first second third fourth fifth""".
 # News agencies, photo credits and holidays: capitalised, never places here.
 NOT_PLACES = set("""xinhua reuters afp ap interfax tass ria ukrinform yonhap kyodo bernama anadolu
 getty images shutterstock epa bloomberg christmas easter thanksgiving ramadan hanukkah diwali
-halloween eid""".split())
+halloween eid""".split()) | {"el niño", "el nino", "la niña", "la nina"}
 # British spellings missing from the (American) word list.
 EXTRA_COMMON = set("""centre centres theatre metre harbour labour defence offence colour favour
 honour neighbour council""".split())
@@ -85,14 +85,22 @@ simon sophia sophie stacy stanley stefan stephanie stephen steve steven stuart s
 taylor ted teresa terry theresa thomas tiffany tim timothy tina todd tom tommy tony tracy travis
 valentina valery vanessa victor victoria viktor vincent virginia vitalii vitaly vladimir vladislav
 volodymyr walter wayne wendy william willie xi yana yevgeny yulia yuri yuriy zachary
-""".split())
-
-# Capitalised words after a name that make it an organisation, not a place.
-ORG_WORDS = set("""inc corp corporation co company ltd llc plc group holdings university college
-institute school academy party foundation association society committee council ministry
-department agency bureau office commission court police army navy force forces airlines airways
-bank times post news journal herald tribune press network club fc team league federation union
-church hospital clinic center centre studio studios records""".split())
+abigail aisha alejandra alexis alma amir andres angel antoine ariel arturo audrey avery
+bianca blake bonnie brett brittany bruno caleb cameron camila carmen cesar chad chase chen
+chloe christophe clint cody cole conor courtney curtis dale dana darius darryl dave deepak
+delia desmond diego dominic duncan dustin edgar eduardo elias elise emilio enrique erica
+esther eva fabian faisal farah felipe florian francesca gareth gemma genevieve gerard
+gilbert giovanni gonzalo graham guillaume gustavo hamid hans harvey hector helena hugo ibrahim
+ines isabel isabella ismail jacqueline jaime jasmine javed jeremiah jin joao johan jonas
+josé julio kamala karim katrina keira khalid kurt lars laurent leila leon lorenzo lucia luca
+luka magdalena malik manuel marco marcus margaret mariana marta mateo matteo maurice max
+maya mehmet melanie mia miles miranda mohammed moses nadia naomi natasha nelson nikolas
+nina olivier orlando pascal patrice pierre priya rafael rahul raj ramon rana raul reza
+ricardo rodrigo rosa ruben sabrina salma salvador sami sandro santiago sebastian sergio
+shane sofia soren stella sven tanya teodor thiago tobias tristan ulrich valentin vera
+vivek wang wei yasmin yusuf zoe""".split())
+GIVEN_NAMES.discard("jordan")  # also a country: "Jordan" alone is the country far more often
+GIVEN_NAMES.discard("georgia")
 
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through

@@ -161,8 +161,13 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
-def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]]
-                  ) -> set[int]:
+_SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|explained|noted|argued|insisted|"
+                     r"asked|replied|tweeted|stated|recalled|admitted|testified|warned)\b")
+_SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according"}
+
+
+def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]],
+                  text: str = "") -> set[int]:
     """Indices of words that belong to people's names.
 
     A person is a capitalised run after a title ("Foreign Minister Andriy Sybiha"), a run that
@@ -190,6 +195,12 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]]
         if sure or place_weight(j - 1) < 5.0:
             surnames.add(words[j - 1].lower)
 
+    # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
+    for i, w in enumerate(words):
+        if w.cap and place_weight(i) < 5.5 and (
+                _SPEECH.match(text, w.end) or (w.prev in _SPEECH_BEFORE and not w.sent_start)):
+            person.add(i)
+            surnames.add(w.lower)
     i = 0
     while i < n:
         w = words[i]
@@ -268,7 +279,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         ok = _STRONG[flags]
         return float(imp[entries[ok]].max()) if ok.any() else -1.0
 
-    person = _person_words(words, place_weight, multi)
+    person = _person_words(words, place_weight, multi, text)
     lower_seen = set(_LOWER_WORD.findall(text))
     common = lex.common_words()
     taken = np.zeros(n, dtype=bool)
@@ -298,6 +309,8 @@ def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, c
     single = j - i == 1
     w = words[i]
     surface = w.text
+    if key in lex.NOT_PLACES:
+        return False
     if any(k in person for k in range(i, j)):
         # a person's name, unless the whole run is itself a known multi-word place
         if single or not all(k in person for k in range(i, j)):

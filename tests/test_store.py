@@ -172,3 +172,25 @@ def test_dask_workers_store_the_same(tmp_path):
     s = read_places(serial)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
     p = read_places(parallel)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
     assert s.equals(p)
+
+
+def test_interrupted_export_leaves_no_half_file(tmp_path, monkeypatch):
+    from map_app import export
+
+    out = tmp_path / "out.geojson"
+    out.write_text("previous export")
+
+    class Boom(Exception):
+        pass
+
+    real_replace = export.os.replace
+
+    def crash(*a, **k):  # the process dies between writing and renaming
+        raise Boom()
+
+    monkeypatch.setattr(export.os, "replace", crash)
+    with pytest.raises(Boom):
+        export.write_atomic(out, '{"type": "FeatureCollection", "features": []}')
+    monkeypatch.setattr(export.os, "replace", real_replace)
+    assert out.read_text() == "previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
