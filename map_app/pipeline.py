@@ -35,14 +35,17 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
         r["nearest_border"] = None
     if not idx:
         return records
-    lon = np.array([records[i]["lon"] for i in idx], dtype=float)
-    lat = np.array([records[i]["lat"] for i in idx], dtype=float)
-    res = nearest_border(lon, lat, view=view)
+    pts = np.array([(records[i]["lon"], records[i]["lat"]) for i in idx], dtype=float)
+    # a document names the same places again and again: measure each point once
+    uniq, back = np.unique(pts, axis=0, return_inverse=True)
+    res = nearest_border(uniq[:, 0], uniq[:, 1], view=view)
+    dist = res["distance_km"].to_numpy()
+    pair = res["pair"].to_numpy()
     for k, i in enumerate(idx):
-        d = res["distance_km"].iloc[k]
+        d = dist[back[k]]
         if d == d:
             records[i]["distance_to_border_km"] = round(float(d), 2)
-            records[i]["nearest_border"] = res["pair"].iloc[k]
+            records[i]["nearest_border"] = pair[back[k]]
     return records
 
 

@@ -165,7 +165,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     total = sum(votes.values()) or 1.0
     confident = [(c.lat[k], c.lon[k]) for c, k, m in zip(cands, picks, margin)
                  if m >= 1.0 and c.kind[k] != _COUNTRY]
-    conf = np.array(confident) if confident else np.empty((0, 2))
+    # unique points: a long document repeats its places, and the cost is candidates × points
+    conf = np.unique(np.array(confident), axis=0) if confident else np.empty((0, 2))
     nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
     nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
     context: dict[int, np.ndarray] = {}  # per candidate set: repeated names share it
