@@ -98,6 +98,15 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
     return out
 
 
+def border_country(claim: DistanceClaim, gazetteer) -> str | None:
+    """The country whose border a claim names ("the Russian border" → "RU"), if it names one."""
+    if claim.border_word:
+        for c in gazetteer.lookup(claim.border_word, limit=3):
+            if c.kind == "country":
+                return c.country_code
+    return None
+
+
 def check_claim(claim: DistanceClaim, kind: str, computed_km: float | None,
                 border: str | None) -> dict:
     """Compare a claim with the computed distance of the place it describes.

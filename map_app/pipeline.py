@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from .articles import Article
-from .claims import check_claim
+from .claims import border_country, check_claim
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import article_date, classify
 from .places import resolve_records, tie_claims
@@ -59,12 +59,7 @@ def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str =
     spans = [(r["start"], r["end"], r["kind"] in ("country", "region")) for r in records]
     for i, claim in tie_claims(text, spans):
         r = records[i]
-        country = None
-        if claim.border_word:
-            for c in gazetteer.lookup(claim.border_word, limit=3):
-                if c.kind == "country":
-                    country = c.country_code
-                    break
+        country = border_country(claim, gazetteer)
         computed = pair = None
         try:
             res = nearest_border(r["lon"], r["lat"], view=view, country=country)

@@ -250,13 +250,9 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
 
 def _claim_distances(g: Gazetteer, lon: np.ndarray, lat: np.ndarray, claim) -> np.ndarray:
     from .borders import border_distance_km
+    from .claims import border_country
 
-    country = None
-    if claim.border_word:
-        for cand in g.lookup(claim.border_word, limit=3):
-            if cand.kind == "country":
-                country = cand.country_code
-                break
+    country = border_country(claim, g)
     try:
         return border_distance_km(lon, lat, country=country)
     except ValueError:
