@@ -132,8 +132,3 @@ def read_article(path: Path) -> Article:
     art = article_from_text(text, str(path))
     art.warnings = warnings
     return art
-
-
-def read_articles(paths) -> list[Article]:
-    """Read every article in ``paths`` (files or folders)."""
-    return [read_article(p) for p in expand_paths(paths)]

@@ -512,9 +512,3 @@ def highlight_html(text: str, spans, classes=None) -> str:
         pos = e
     out.append(html.escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")
-
-
-def map_html(m: folium.Map, prefix: str = "") -> str:
-    """Standalone HTML of a map (assets from ``prefix`` + the static URLs)."""
-    make_offline(m, prefix)
-    return m.get_root().render()
