@@ -228,6 +228,34 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]],
     return person
 
 
+_INFO: dict[int, dict[int, tuple]] = {}
+
+
+def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
+    """The context-free facts about one name (rows ``a:b`` of the name index), cached across
+    documents: (entries, flags, best strong importance, best abbreviation importance, best
+    candidate importance, its kind)."""
+    cache = _INFO.setdefault(id(g), {})
+    hit = cache.get(a)
+    if hit is None:
+        if len(cache) > 200_000:
+            cache.clear()
+        entries, flags = g.rows(a, b)
+        imp, kind = g.col("importance"), g.col("kind")
+        strong = _STRONG[flags]
+        pw = float(imp[entries[strong]].max()) if strong.any() else -1.0
+        ok = (strong | (flags == FLAG["code"])) & _ABBREV_KINDS[kind[entries]]
+        abbr = float(imp[entries[ok]].max()) if ok.any() else -1.0
+        cand = strong | (flags == FLAG["variant"])
+        best, best_kind = -1.0, -1
+        if cand.any():
+            ci = entries[cand]
+            k = int(np.argmax(imp[ci]))
+            best, best_kind = float(imp[ci[k]]), int(kind[ci[k]])
+        hit = cache[a] = (entries, flags, pw, abbr, best, best_kind)
+    return hit
+
+
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Spans of ``text`` that name places, longest match first, left to right.
 
@@ -267,17 +295,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     found = [(i, j, k, int(a), int(b)) for (i, j, k), a, b in zip(spans, lo, hi) if b > a
              and words[j - 1].lower not in _INNER]
     found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    imp = g.col("importance")
-    kind = g.col("kind")
     single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
     multi = {(i, j) for i, j, _, _, _ in found if j > i + 1}
 
     def place_weight(i: int) -> float:
-        if i not in single:
-            return -1.0
-        entries, flags = g.rows(*single[i])
-        ok = _STRONG[flags]
-        return float(imp[entries[ok]].max()) if ok.any() else -1.0
+        return _key_info(g, *single[i])[2] if i in single else -1.0
 
     person = _person_words(words, place_weight, multi, text)
     lower_seen = set(_LOWER_WORD.findall(text))
@@ -287,25 +309,25 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     for i, j, key, a, b in found:
         if taken[i:j].any():
             continue
-        entries, flags = g.rows(a, b)
+        info = _key_info(g, a, b)
         first = words[i]
         if j < n and text[words[j - 1].end:words[j].start] == "-" and words[j].cap \
                 and place_weight(j) < 0:
             continue
         locative = first.prev in lex.LOCATIVE
-        if not _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen,
-                         common, locative):
+        if not _is_place(words, i, j, key, info, person, lower_seen, common, locative):
             continue
         taken[i:j] = True
+        entries, flags = info[0], info[1]
         s, e = first.start, words[j - 1].end
         out.append(Toponym(text[s:e], s, e, key, entries, flags, locative))
     out.sort(key=lambda t: t.start)
     return out
 
 
-def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, common,
-              locative) -> bool:
-    """Decide whether words ``i:j`` (matching ``entries``) name a place here."""
+def _is_place(words, i, j, key, info, person, lower_seen, common, locative) -> bool:
+    """Decide whether words ``i:j`` (the name with :func:`_key_info` ``info``) name a place
+    here."""
     single = j - i == 1
     w = words[i]
     surface = w.text
@@ -315,22 +337,13 @@ def _is_place(words, i, j, key, entries, flags, imp, kind, person, lower_seen, c
         # a person's name, unless the whole run is itself a known multi-word place
         if single or not all(k in person for k in range(i, j)):
             return False
-    strong = _STRONG[flags]
-    is_code = flags == FLAG["code"]
+    _, _, _, abbr, best, best_kind = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
     if single and upper and len(surface.replace(".", "")) <= 4:
         # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only
-        ok = (strong | is_code) & _ABBREV_KINDS[kind[entries]]
-        if not ok.any():
-            return False
-        return float(imp[entries[ok]].max()) >= 6.0
-    cand = strong | (flags == FLAG["variant"])
-    if not cand.any():
+        return abbr >= 6.0
+    if best_kind < 0:
         return False
-    ci = entries[cand]
-    k = int(np.argmax(imp[ci]))
-    best = float(imp[ci[k]])
-    best_kind = int(kind[ci[k]])
     if not single:
         return True
     lw = w.lower
