@@ -196,7 +196,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             continue
         # only contenders can be lifted to the top: measure the best 8, not hundreds
         top = np.argsort(-scores[tied], kind="stable")[:8]
-        d = _claim_distances(g, c.lon[top], c.lat[top], claim)
+        d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
         scores[tied] = scores[tied].copy()
         scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
                                               / claim.tolerance_km)
@@ -248,15 +248,28 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
     return out
 
 
-def _claim_distances(g: Gazetteer, lon: np.ndarray, lat: np.ndarray, claim) -> np.ndarray:
+_CLAIM_KM: dict[tuple[int, int, str | None], float] = {}
+
+
+def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+                     claim) -> np.ndarray:
+    """Distance (km) of each candidate to the border the claim names (cached per entry)."""
     from .borders import border_distance_km
     from .claims import border_country
 
     country = border_country(claim, g)
-    try:
-        return border_distance_km(lon, lat, country=country)
-    except ValueError:
-        return border_distance_km(lon, lat)
+    keys = [(id(g), int(e), country) for e in entries]
+    todo = [k for k, key in enumerate(keys) if key not in _CLAIM_KM]
+    if todo:
+        if len(_CLAIM_KM) > 100_000:
+            _CLAIM_KM.clear()
+        try:
+            d = border_distance_km(lon[todo], lat[todo], country=country)
+        except ValueError:  # no land border of that country: measure any border
+            d = border_distance_km(lon[todo], lat[todo])
+        for k, v in zip(todo, d):
+            _CLAIM_KM[keys[k]] = float(v)
+    return np.array([_CLAIM_KM[key] for key in keys])
 
 
 def _margin(s: np.ndarray) -> float:

@@ -304,10 +304,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     person = _person_words(words, place_weight, multi, text)
     lower_seen = set(_LOWER_WORD.findall(text))
     common = lex.common_words()
-    taken = np.zeros(n, dtype=bool)
+    taken = [False] * n
     out = []
     for i, j, key, a, b in found:
-        if taken[i:j].any():
+        if True in taken[i:j]:
             continue
         info = _key_info(g, a, b)
         first = words[i]
@@ -317,7 +317,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         locative = first.prev in lex.LOCATIVE
         if not _is_place(words, i, j, key, info, person, lower_seen, common, locative):
             continue
-        taken[i:j] = True
+        taken[i:j] = [True] * (j - i)
         entries, flags = info[0], info[1]
         s, e = first.start, words[j - 1].end
         out.append(Toponym(text[s:e], s, e, key, entries, flags, locative))
@@ -333,9 +333,9 @@ def _is_place(words, i, j, key, info, person, lower_seen, common, locative) -> b
     surface = w.text
     if key in lex.NOT_PLACES:
         return False
-    if any(k in person for k in range(i, j)):
+    if (i in person if single else not person.isdisjoint(range(i, j))):
         # a person's name, unless the whole run is itself a known multi-word place
-        if single or not all(k in person for k in range(i, j)):
+        if single or not person.issuperset(range(i, j)):
             return False
     _, _, _, abbr, best, best_kind = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
