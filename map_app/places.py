@@ -151,7 +151,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             continue
         c = cands[i]
         hit = (c.country == cont[1]) if cont[0] == "country" else (c.admin1 == cont[1])
-        hit &= ~((c.kind == c.kind) & (c.entries == q.entries[qk]))
+        hit &= c.entries != q.entries[qk]  # "Sumy, Sumy Oblast": not the qualifier itself
         scores[i] = scores[i] + W_QUALIFIER * hit
     # 2. first picks, then the document's regions, countries and focus
     picks = [int(np.argmax(s)) for s in scores]
