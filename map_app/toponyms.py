@@ -40,7 +40,7 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
 _SENTENCE_END = set(".!?:;\"“”\n")
 MAX_WORDS = 6
 
-_COUNTRY, _REGION, _CITY = KINDS.index("country"), KINDS.index("region"), KINDS.index("city")
+_COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
 _STRONG = np.zeros(len(FLAG), dtype=bool)  # flag -> trusted enough to name a place alone
 _STRONG[[FLAG[m] for m in ("name", "ascii", "alternate", "other-script", "demonym",
