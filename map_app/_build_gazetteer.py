@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import gazetteer as gz
+from ._geo import haversine_km
 from ._text import is_latin, name_hashes, normalize, uk_variants
 
 K = {k: i for i, k in enumerate(gz.KINDS)}
@@ -181,13 +182,6 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def _haversine_km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(h))
-
-
 def _postal_settlements(path: Path, oblasts: list[dict]) -> list[dict]:
     """One record per settlement of the UA postal dump (postcodes of a place merged)."""
     to_code = {o["postal_name"]: o["admin1"] for o in oblasts if o["postal_name"]}
@@ -208,7 +202,7 @@ def _postal_settlements(path: Path, oblasts: list[dict]) -> list[dict]:
         clusters: list[list[dict]] = []
         for r in rows:  # distinct villages of one name in one raion stay apart
             for c in clusters:
-                if _haversine_km(c[0]["lat"], c[0]["lon"], r["lat"], r["lon"]) < 3.0:
+                if haversine_km(c[0]["lat"], c[0]["lon"], r["lat"], r["lon"]) < 3.0:
                     c.append(r)
                     break
             else:
@@ -233,7 +227,7 @@ def _add_ua_postal(t: _Table, path: Path, oblasts: list[dict]) -> tuple[int, int
         hits = {i for k in keys for i in by_key.get(k, ())}
         best, best_d = None, 10.0  # km: same name within 10 km is the same settlement
         for i in hits:
-            d = float(_haversine_km(s["lat"], s["lon"], t.cols["lat"][i], t.cols["lon"][i]))
+            d = float(haversine_km(s["lat"], s["lon"], t.cols["lat"][i], t.cols["lon"][i]))
             if d < best_d:
                 best, best_d = i, d
         if best is not None:
@@ -480,7 +474,7 @@ def _add_curated_places(t: _Table, folder: Path) -> tuple[int, int]:
         lat, lon = float(r["lat"]), float(r["lon"])
         # admin1 of the nearest town in the same country (curated rows carry only the country)
         same = np.array([c["country"][i] == r["country"] for i in p_idx]) if r["country"] else None
-        d = _haversine_km(lat, lon, p_lat, p_lon)
+        d = haversine_km(lat, lon, p_lat, p_lon)
         if same is not None and same.any():
             d = np.where(same, d, np.inf)
         j = int(p_idx[int(np.argmin(d))])

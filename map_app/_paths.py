@@ -14,3 +14,14 @@ def data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parent.parent / "data"
+
+
+def cache_dir() -> Path:
+    """The user's map_app cache (the app's files, its default store).
+
+    ``MAP_APP_CACHE`` overrides ``$XDG_CACHE_HOME/map_app`` (``~/.cache/map_app``).
+    """
+    env = os.environ.get("MAP_APP_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "map_app"

@@ -5,6 +5,7 @@ import os
 import sys
 from pathlib import Path
 
+from ._paths import cache_dir
 from .plot import install_static, write_static_layers
 
 _STUB = "from map_app.app import main\n\nmain()\n"
@@ -12,9 +13,7 @@ _STUB = "from map_app.app import main\n\nmain()\n"
 
 def app_dir() -> Path:
     """Folder holding the app's entry script and its ``static/`` assets (a user cache)."""
-    base = os.environ.get("MAP_APP_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "map_app")
-    d = Path(base) / "app"
+    d = cache_dir() / "app"
     d.mkdir(parents=True, exist_ok=True)
     script = d / "map_app_main.py"
     if not script.exists() or script.read_text() != _STUB:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from map_app import export, plot, store
+from map_app._paths import cache_dir
 from map_app.articles import ArticleError, article_from_text, decode
 
 MAX_UPLOAD_MB = 20
@@ -25,9 +26,7 @@ def store_path() -> Path:
     p = os.environ.get("MAP_APP_STORE")
     if p:
         return Path(p)
-    base = os.environ.get("MAP_APP_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "map_app")
-    return Path(base) / "store.gpkg"
+    return cache_dir() / "store.gpkg"
 
 
 @st.cache_resource(show_spinner="Geoparsing the articles…")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -80,6 +81,17 @@ class _Text(HTMLParser):
     def handle_data(self, data):
         if not self.skip:
             self.out.append(data)
+
+
+def article_date(text: str) -> date | None:
+    """The article's date: a first line ``date YYYY-MM-DD`` or an HTML ``<meta>`` date."""
+    m = _DATE_LINE.match(text) or _META_DATE.search(text[:20000])
+    if not m:
+        return None
+    try:
+        return date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
 
 
 def looks_like_html(text: str) -> bool:

@@ -48,6 +48,7 @@ from geopy.geocoders import Nominatim, get_geocoder_for_service
 from geopy.location import Location
 from geopy.point import Point
 
+from ._geo import EARTH_RADIUS_KM, haversine_rad
 from .gazetteer import Candidate, Gazetteer, load_gazetteer
 
 __all__ = ["OfflineGazetteer", "CachedGeocoder", "get_geocoder", "default_cache_dir"]
@@ -55,7 +56,6 @@ __all__ = ["OfflineGazetteer", "CachedGeocoder", "get_geocoder", "default_cache_
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 10  # candidates returned when exactly_one=False, as Nominatim does
-EARTH_RADIUS_KM = 6371.0088
 
 # Failures worth another try: the service was slow, down, or asked us to slow down.
 RETRIABLE = (GeocoderTimedOut, GeocoderUnavailable, GeocoderRateLimited, GeocoderServiceError,
@@ -211,7 +211,7 @@ class OfflineGazetteer:
         w = math.radians(0.5)
         while True:
             lo_i, hi_i = np.searchsorted(lat, [phi - w, phi + w])
-            d = _haversine_km(phi, lam, lat[lo_i:hi_i], lon[lo_i:hi_i])
+            d = haversine_rad(phi, lam, lat[lo_i:hi_i], lon[lo_i:hi_i])
             if d.size >= k and (w >= math.pi or np.partition(d, k - 1)[k - 1]
                                 <= w * EARTH_RADIUS_KM):
                 break
@@ -239,13 +239,6 @@ class OfflineGazetteer:
             rows, lat = rows[order], lat[order]
             self._points = (rows, lat, np.radians(g.col("lon")[rows].astype(np.float64)))
         return self._points
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance from one point to many, radians in, kilometres out."""
-    a = (np.sin((lat2 - lat1) / 2.0) ** 2
-         + math.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2)
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _location(c: Candidate, **extra: Any) -> Location:

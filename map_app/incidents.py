@@ -28,8 +28,11 @@ in passing. Every other place is a ``mention``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, timedelta
+
+from .articles import article_date
 
 EVENT_CATEGORY = {
     "shelling_missile_attack": "Explosions/Remote violence",
@@ -117,11 +120,6 @@ def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
 
 _CASUALTY_PATTERNS = _casualty_patterns()
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
-_META_DATE = re.compile(
-    r"<meta[^>]+(?:property|name|itemprop)=[\"'](?:article:published_time|datePublished|"
-    r"date|pubdate|publishdate|og:published_time|dc\.date)[\"'][^>]*content=[\"']"
-    r"(\d{4}-\d{2}-\d{2})", re.I)
 
 
 def _number(s: str) -> int:
@@ -167,17 +165,6 @@ def event_type_of(sentence: str, near: tuple[int, int] | None = None) -> str | N
     return None
 
 
-def article_date(text: str) -> date | None:
-    """The article's date: a first line ``date YYYY-MM-DD`` or an HTML ``<meta>`` date."""
-    m = _DATE_LINE.match(text) or _META_DATE.search(text[:20000])
-    if not m:
-        return None
-    try:
-        return date.fromisoformat(m.group(1))
-    except ValueError:
-        return None
-
-
 def event_date(sentence: str, published: date | None) -> tuple[date | None, str]:
     """When the event of ``sentence`` happened, from relative words and the article date.
 
@@ -221,7 +208,6 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     published = published or article_date(text)
     spans = sentences(text)
     starts = [s for s, _ in spans]
-    import bisect
 
     def sentence_of(pos: int) -> tuple[int, int]:
         k = max(0, bisect.bisect_right(starts, pos) - 1)

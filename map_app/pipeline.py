@@ -8,10 +8,10 @@ from datetime import date
 
 import numpy as np
 
-from .articles import Article
+from .articles import Article, article_date
 from .claims import border_country, check_claim
 from .gazetteer import Gazetteer, load_gazetteer
-from .incidents import article_date, classify
+from .incidents import classify
 from .places import resolve_records, tie_claims
 
 # The fields of a place in `map-app parse` output, in order.

@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from ._geo import haversine_km
 from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
@@ -70,13 +71,6 @@ def _candidates(g: Gazetteer, t: Toponym) -> _Cands | None:
                   g.col("kind")[entries].astype(np.int64),
                   g.col("lat")[entries].astype(np.float64),
                   g.col("lon")[entries].astype(np.float64))
-
-
-def _haversine_km(lat1, lon1, lat2, lon2):
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    h = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
 
 
 def _container(c: _Cands, k: int) -> tuple[str, int] | None:
@@ -181,7 +175,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                 * (c.kind != _REGION)
             bonus += W_FOCUS * np.array([votes.get(x, 0.0) for x in c.country.tolist()]) / total
             if conf.shape[0]:
-                d = _haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0],
+                d = haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0],
                                   conf[None, :, 1])
                 d = np.where(d < 1.0, np.inf, d)  # not itself
                 bonus += W_NEAR * np.exp(-d.min(axis=1) / 100.0)

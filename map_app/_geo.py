@@ -1,0 +1,18 @@
+"""Great-circle distances on a sphere of the Earth's mean radius (fast, for ranking)."""
+from __future__ import annotations
+
+import numpy as np
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+
+def haversine_rad(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between points given in radians (broadcast)."""
+    h = (np.sin((lat2 - lat1) / 2.0) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2)
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km between points given in degrees (broadcast)."""
+    return haversine_rad(*map(np.radians, (lat1, lon1, lat2, lon2)))
