@@ -212,15 +212,18 @@ def _touch_contents(con: sqlite3.Connection) -> None:
     con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
 
 
-def _analyse_one(path: str, view: str) -> tuple[str, dict | None, str | None]:
-    """Read, analyse and prepare one file (runs in a worker): (path, rows, error)."""
+def _analyse_one(path: str, view: str, art: Article | None = None
+                 ) -> tuple[str, dict | None, str | None]:
+    """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
+    (path, rows, error)."""
     from .articles import ArticleError, read_article
     from .pipeline import document_record
 
-    try:
-        art = read_article(Path(path))
-    except ArticleError as exc:
-        return path, None, str(exc)
+    if art is None:
+        try:
+            art = read_article(Path(path))
+        except ArticleError as exc:
+            return path, None, str(exc)
     rec = document_record(art, view=view)
     return path, prepare(art, rec["date"], rec["places"]), None
 
@@ -276,22 +279,35 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
                 stats["unchanged"] += 1
 
         # an article already stored is not analysed again
-        todo = []
-        for f in files:
+        def read_new(f: str):
+            """(article, error) of a file not stored yet; (None, None) when stored."""
             try:
-                known = has_article(con, content_hash(read_article(Path(f)).text))
-            except ArticleError:
-                known = False  # the analysis reports the error
-            if known:
+                art = read_article(Path(f))
+            except ArticleError as exc:
+                return None, str(exc)
+            if has_article(con, content_hash(art.text)):
                 stats["unchanged"] += 1
-            else:
-                todo.append(f)
-        if (workers or scheduler) and todo:
-            for result in _dask_results(todo, view, workers, scheduler, partition_size):
-                keep(result)
+                return None, None
+            return art, None
+
+        if workers or scheduler:
+            todo = []
+            for f in files:
+                art, error = read_new(f)
+                if error:
+                    keep((f, None, error))
+                elif art is not None:
+                    todo.append(f)  # the workers read it again: paths travel, not texts
+            if todo:
+                for result in _dask_results(todo, view, workers, scheduler, partition_size):
+                    keep(result)
         else:
-            for f in todo:
-                keep(_analyse_one(f, view))
+            for f in files:
+                art, error = read_new(f)
+                if error:
+                    keep((f, None, error))
+                elif art is not None:
+                    keep(_analyse_one(f, view, art))
     return stats
 
 
