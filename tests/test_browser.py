@@ -90,6 +90,21 @@ def map_frame(page):
     raise AssertionError("the map did not render its markers")
 
 
+def open_popup(page):
+    """Click the first incident marker until its popup shows (a Streamlit rerun can redraw
+    the map between the click and the popup); returns the popup locator."""
+    for _ in range(3):
+        frame = map_frame(page)
+        frame.locator("path.map-app-incident").first.click(force=True)
+        popup = frame.locator(".map-app-popup")
+        try:
+            popup.wait_for(timeout=10000)
+            return popup
+        except Exception:
+            continue
+    raise AssertionError("no popup opened on a marker")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("served")
@@ -128,9 +143,7 @@ def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
     assert "km" in page.locator("#map-app-distance").inner_text()
 
     # a marker's popup shows the place and its quote
-    frame.locator("path.map-app-incident").first.click(force=True)
-    popup = frame.locator(".map-app-popup")
-    popup.wait_for(timeout=10000)
+    popup = open_popup(page)
     text = popup.inner_text()
     assert "Border:" in text and ("Sumy" in text or "Andriivka" in text or "Kharkiv" in text
                                   or "Crimean" in text)
@@ -169,10 +182,7 @@ def test_hostile_article_never_runs_script(browser, tmp_path):
         ctx, page = offline_page(browser, blocked)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(base)
-        frame = map_frame(page)
-        frame.locator("path.map-app-incident").first.click(force=True)
-        popup = frame.locator(".map-app-popup")
-        popup.wait_for(timeout=10000)
+        popup = open_popup(page)
         page.get_by_text("Shelling hit").first.wait_for(timeout=30000)
         page.wait_for_timeout(1000)
         assert dialogs == []
