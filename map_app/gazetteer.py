@@ -113,8 +113,18 @@ class Gazetteer:
         # plain ndarray views of the memory maps: indexing a np.memmap is several times slower
         self._v = {n: np.asarray(arr) for n, arr in a.items()}
         self._cand_cache: dict[tuple[int, int], Candidate] = {}
+        self._memos: dict[str, dict] = {}
         self.key_hash = self._v["key_hash"]
         self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
+
+    def memo(self, name: str, limit: int = 100_000) -> dict:
+        """A cache of facts derived from this gazetteer alone (a name's candidates, a run of
+        words' matches), shared by every document parsed with it; emptied when it outgrows
+        ``limit`` entries so a long-running process stays bounded."""
+        d = self._memos.get(name)
+        if d is None or len(d) > limit:
+            d = self._memos[name] = {}
+        return d
 
     def __len__(self) -> int:
         return int(self._a["lat"].shape[0])
@@ -207,8 +217,14 @@ class Gazetteer:
             Start and stop rows into ``key_place``/``key_flag``; equal when absent.
         """
         h = np.atleast_1d(np.asarray(hashes, dtype=np.uint64))
-        return (np.searchsorted(self.key_hash, h, side="left"),
-                np.searchsorted(self.key_hash, h, side="right"))
+        # one search for both ends: a hash's rows end where the next integer's begin
+        # (the largest hash is the only one whose successor wraps: search it apart)
+        both = self.key_hash.searchsorted(np.concatenate([h, h + np.uint64(1)]))
+        lo, hi = both[:len(h)], both[len(h):]
+        top = h == np.iinfo(np.uint64).max
+        if top.any():
+            hi[top] = len(self.key_hash)
+        return lo, hi
 
     def rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Entries and match flags in name-index rows ``[start, stop)``."""

@@ -12,14 +12,14 @@ The pick carries its score and runners-up, so a user can see why.
 """
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from ._geo import haversine_km
+from ._geo import EARTH_RADIUS_KM
 from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
@@ -39,47 +39,93 @@ W_COUNTRY = 1.5        # the document names the candidate's country
 W_FOCUS = 1.0          # times the focus country's share of the document's places
 W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
-_CANDS_CACHE: dict[int, dict[str, "_Cands"]] = {}
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+_H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 
 
-@dataclass
 class _Cands:
-    entries: np.ndarray
-    flags: np.ndarray
-    prior: np.ndarray
-    country: np.ndarray
-    admin1: np.ndarray
-    kind: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
+    """The candidates of one name, with everything about them that no context changes:
+    columns, priors, unit vectors, and the first pick by prior alone."""
+
+    __slots__ = ("entries", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
+                 "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
+                 "container", "alone")
+
+    def __init__(self, g: Gazetteer, t: Toponym):
+        ok = ~_WEAK[t.flags]
+        if not ok.any():
+            ok = np.ones_like(t.flags, dtype=bool)  # only codes: "US" is still the US
+        entries, flags = t.entries[ok], t.flags[ok]
+        # one row per entry, with its most trusted match
+        order = np.lexsort((flags, entries))
+        entries, flags = entries[order], flags[order]
+        first = np.r_[True, entries[1:] != entries[:-1]]
+        self.entries, self.flags = entries[first], flags[first]
+        e = self.entries
+        self.prior = g.prior(e, self.flags)
+        self.country = g.col("country")[e].astype(np.int64)
+        self.admin1 = g.col("admin1")[e].astype(np.int64)
+        self.kind = g.col("kind")[e].astype(np.int64)
+        self.lat = g.col("lat")[e].astype(np.float64)
+        self.lon = g.col("lon")[e].astype(np.float64)
+        la, lo = np.radians(self.lat), np.radians(self.lon)
+        self.xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo),
+                                    np.sin(la)])
+        self._first_pick(self.prior)
+        # what this name can qualify when it follows another ("Andriivka, Sumy Oblast")
+        self.container = (("country", self.pick_country) if self.pick_kind == _COUNTRY else
+                          ("admin1", self.pick_admin1) if self.pick_kind == _REGION
+                          and self.pick_admin1 >= 0 else None)
+        self.alone = None  # the ranking of a lone candidate: no context changes it
+
+    def _first_pick(self, s: np.ndarray) -> None:
+        k = self.pick = int(np.argmax(s))
+        self.margin = _margin(s)
+        self.pick_kind, self.pick_country = int(self.kind[k]), int(self.country[k])
+        self.pick_admin1 = int(self.admin1[k])
+        self.pick_point = (float(self.lat[k]), float(self.lon[k]))
+
+    def qualified(self, hit: np.ndarray) -> "_Cands":
+        """A copy whose priors carry a qualifier's bonus (for one occurrence)."""
+        c = object.__new__(_Cands)
+        for name in _Cands.__slots__:
+            setattr(c, name, getattr(self, name))
+        c.prior = self.prior + W_QUALIFIER * hit
+        c._first_pick(c.prior)
+        c.alone = None
+        return c
 
 
-def _candidates(g: Gazetteer, t: Toponym) -> _Cands | None:
-    ok = ~_WEAK[t.flags]
-    if not ok.any():
-        ok = np.ones_like(t.flags, dtype=bool)  # only codes: "US" is still the US
-    entries, flags = t.entries[ok], t.flags[ok]
-    # one row per entry, with its most trusted match
-    order = np.lexsort((flags, entries))
-    entries, flags = entries[order], flags[order]
-    first = np.r_[True, entries[1:] != entries[:-1]]
-    entries, flags = entries[first], flags[first]
-    return _Cands(entries, flags, g.prior(entries, flags),
-                  g.col("country")[entries].astype(np.int64),
-                  g.col("admin1")[entries].astype(np.int64),
-                  g.col("kind")[entries].astype(np.int64),
-                  g.col("lat")[entries].astype(np.float64),
-                  g.col("lon")[entries].astype(np.float64))
+def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[dict, dict, str]:
+    """The fields of a record that come from the entry alone: as the pick, as a runner-up,
+    and its id (cached per entry)."""
+    memo = g.memo("places.parts", 100_000)
+    hit = memo.get((entry, flag))
+    if hit is None:
+        c = g.candidate(entry, flag)
+        hit = memo[(entry, flag)] = (
+            {"name": c.name, "lat": c.lat, "lon": c.lon, "geonameid": c.geonameid,
+             "feature_code": c.feature_code, "kind": c.kind, "country_code": c.country_code,
+             "admin1": c.admin1_name},
+            {"name": c.name, "lat": c.lat, "lon": c.lon}, c.id)
+    return hit
 
 
-def _container(c: _Cands, k: int) -> tuple[str, int] | None:
-    """What candidate ``k`` can qualify: ("country", idx) or ("admin1", idx)."""
-    if c.kind[k] == _COUNTRY:
-        return ("country", int(c.country[k]))
-    if c.kind[k] == _REGION and c.admin1[k] >= 0:
-        return ("admin1", int(c.admin1[k]))
-    return None
+def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tuple:
+    """The pick and runners-up of scores ``s``: ((fields, id, score), [(fields, score, id)])."""
+    if s.size <= 16:
+        # small sets: a Python sort (stable, like NumPy's) beats NumPy's per-call cost
+        sl = s.tolist()
+        order = sorted(range(len(sl)), key=sl.__getitem__, reverse=True)[:1 + n_alternatives]
+        vals = [sl[k] for k in order]
+    else:
+        order = np.argsort(-s, kind="stable")[:1 + n_alternatives].tolist()
+        vals = s[order].tolist()
+    entries, flags = c.entries, c.flags
+    parts = [_parts(g, int(entries[k]), int(flags[k])) for k in order]
+    best = parts[0]
+    alts = [(p[1], round(v, 3), p[2]) for p, v in zip(parts[1:], vals[1:])]
+    return (best[0], best[2], round(vals[0], 3)), alts
 
 
 def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
@@ -107,109 +153,110 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                     ) -> list[dict]:
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
-    Parameters
-    ----------
-    text : str
-    gazetteer : Gazetteer, optional
-    n_alternatives : int
-        How many runners-up to keep per place.
-
-    Returns
-    -------
-    list of dict
-        One dict per toponym with the keys of :data:`COLUMNS`, in text order.
+    Parameters are those of :func:`resolve`; returns one dict per toponym with the keys of
+    :data:`COLUMNS`, in text order.
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
+    if not tops:
+        return []
     # a name has the same candidates wherever it occurs: cache them across documents
-    cache = _CANDS_CACHE.setdefault(id(g), {})
-    if len(cache) > 50_000:
-        cache.clear()
-    cands = []
+    memo = g.memo("places.candidates", 50_000)
+    cands: list[_Cands] = []
     for t in tops:
-        c = cache.get(t.key)
+        c = memo.get(t.key)
         if c is None:
-            c = cache[t.key] = _candidates(g, t)
+            c = memo[t.key] = _Cands(g, t)
         cands.append(c)
     n = len(tops)
-    scores = [c.prior.copy() for c in cands]
     # 1. qualifiers: "X, Y" / "X in the Y region" where Y is a country or a region
     for i in range(n - 1):
-        gap = text[tops[i].end:tops[i + 1].start]
-        if not _QUALIFIER_GAP.match(gap):
+        if tops[i + 1].start - tops[i].end > 40 or \
+                not _QUALIFIER_GAP.match(text[tops[i].end:tops[i + 1].start]):
             continue
         q = cands[i + 1]
-        qk = int(np.argmax(q.prior))
-        cont = _container(q, qk)
-        if cont is None:
+        if q.container is None:
             continue
         c = cands[i]
-        hit = (c.country == cont[1]) if cont[0] == "country" else (c.admin1 == cont[1])
-        hit &= c.entries != q.entries[qk]  # "Sumy, Sumy Oblast": not the qualifier itself
-        scores[i] = scores[i] + W_QUALIFIER * hit
+        hit = (c.country == q.container[1]) if q.container[0] == "country" \
+            else (c.admin1 == q.container[1])
+        hit &= c.entries != q.entries[q.pick]  # "Sumy, Sumy Oblast": not the qualifier itself
+        cands[i] = c.qualified(hit)
     # 2. first picks, then the document's regions, countries and focus
-    picks = [int(np.argmax(s)) for s in scores]
-    margin = np.array([_margin(s) for s in scores])
-    named_countries = {int(c.country[k]) for c, k in zip(cands, picks) if c.kind[k] == _COUNTRY}
-    named_regions = {int(c.admin1[k]) for c, k in zip(cands, picks)
-                     if c.kind[k] == _REGION and c.admin1[k] >= 0}
-    votes: dict[int, float] = {}
-    for c, k, m in zip(cands, picks, margin):
-        votes[int(c.country[k])] = votes.get(int(c.country[k]), 0.0) + min(m, 2.0) + 0.5
-    total = sum(votes.values()) or 1.0
-    confident = [(c.lat[k], c.lon[k]) for c, k, m in zip(cands, picks, margin)
-                 if m >= 1.0 and c.kind[k] != _COUNTRY]
-    # unique points: a long document repeats its places, and the cost is candidates × points
-    conf = np.unique(np.array(confident), axis=0) if confident else np.empty((0, 2))
-    nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
-    nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
-    context: dict[int, np.ndarray] = {}  # per candidate set: repeated names share it
-    for i, c in enumerate(cands):
-        if c.entries.size < 2:
-            continue
-        bonus = context.get(id(c))
-        if bonus is None:
-            bonus = W_COUNTRY * (c.country[:, None] == nc[None, :]).any(axis=1) \
-                * (c.kind != _COUNTRY)
-            bonus = bonus + W_REGION * (c.admin1[:, None] == nr[None, :]).any(axis=1) \
-                * (c.kind != _REGION)
-            bonus += W_FOCUS * np.array([votes.get(x, 0.0) for x in c.country.tolist()]) / total
-            if conf.shape[0]:
-                d = haversine_km(c.lat[:, None], c.lon[:, None], conf[None, :, 0],
-                                  conf[None, :, 1])
-                d = np.where(d < 1.0, np.inf, d)  # not itself
-                bonus += W_NEAR * np.exp(-d.min(axis=1) / 100.0)
-            context[id(c)] = bonus
-        scores[i] += bonus
+    named_countries = {c.pick_country for c in cands if c.pick_kind == _COUNTRY}
+    named_regions = {c.pick_admin1 for c in cands
+                     if c.pick_kind == _REGION and c.pick_admin1 >= 0}
+    votes = np.zeros(len(g.table("country")) + 1)
+    for c in cands:
+        votes[c.pick_country] += min(c.margin, 2.0) + 0.5
+    total = float(votes.sum()) or 1.0
+    confident = {c.pick_point for c in cands if c.margin >= 1.0 and c.pick_kind != _COUNTRY}
+    # the context bonus of every distinct candidate set, in one vectorised pass
+    sets: dict[int, _Cands] = {}
+    for c in cands:
+        if c.entries.size >= 2:
+            sets.setdefault(id(c.entries), c)
+    bonus_of: dict[int, np.ndarray] = {}
+    if sets:
+        group = list(sets.values())
+        sizes = [c.entries.size for c in group]
+        country = np.concatenate([c.country for c in group])
+        admin1 = np.concatenate([c.admin1 for c in group])
+        kind = np.concatenate([c.kind for c in group])
+        nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
+        nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
+        bonus = W_COUNTRY * np.isin(country, nc) * (kind != _COUNTRY)
+        bonus = bonus + W_REGION * np.isin(admin1, nr) * (kind != _REGION)
+        bonus += W_FOCUS * votes[country] / total
+        if confident:
+            # nearest confident place by the haversine term, from unit vectors: one product
+            pts = np.radians(np.array(sorted(confident)))
+            cl = np.cos(pts[:, 0])
+            p = np.column_stack([cl * np.cos(pts[:, 1]), cl * np.sin(pts[:, 1]),
+                                 np.sin(pts[:, 0])])
+            h = (1.0 - np.concatenate([c.xyz for c in group]) @ p.T) * 0.5
+            h[h < _H_SELF] = np.inf  # not itself
+            hmin = h.min(axis=1)
+            far = np.isinf(hmin)
+            d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(hmin, 0.0, 1.0)))
+            bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
+        for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
+            bonus_of[id(c.entries)] = part
+    scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2 else c.prior
+              for c in cands]
     # 3. stated distances to a border favour candidates at that distance
-    spans = [(t.start, t.end, bool(c.kind[k] in (_COUNTRY, _REGION)))
-             for t, c, k in zip(tops, cands, picks)]
-    for tied, claim in tie_claims(text, spans):
-        c = cands[tied]
-        if c.entries.size < 2:
-            continue
-        # only contenders can be lifted to the top: measure the best 8, not hundreds
-        top = np.argsort(-scores[tied], kind="stable")[:8]
-        d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
-        scores[tied] = scores[tied].copy()
-        scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
-                                              / claim.tolerance_km)
+    claimed = set()
+    if "border" in text.lower():
+        spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION))
+                 for t, c in zip(tops, cands)]
+        for tied, claim in tie_claims(text, spans):
+            c = cands[tied]
+            if c.entries.size < 2:
+                continue
+            # only contenders can be lifted to the top: measure the best 8, not hundreds
+            top = np.argsort(-scores[tied], kind="stable")[:8]
+            d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
+            scores[tied] = scores[tied].copy()
+            scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
+                                                  / claim.tolerance_km)
+            claimed.add(tied)
+    # the same name with the same scores ranks the same: rank it once per document
+    made: dict[tuple[int, int], tuple] = {}
     rows = []
-    for t, c, s in zip(tops, cands, scores):
-        order = np.argsort(-s, kind="stable")
-        best = g.candidate(int(c.entries[order[0]]), int(c.flags[order[0]]))
-        alts = []
-        for k in order[1:1 + n_alternatives]:
-            cand = g.candidate(int(c.entries[k]), int(c.flags[k]))  # cached per entry
-            alts.append({"name": cand.name, "lat": cand.lat, "lon": cand.lon,
-                         "score": round(float(s[k]), 3), "id": cand.id})
-        rows.append({
-            "text": t.text, "start": t.start, "end": t.end, "name": best.name,
-            "lat": best.lat, "lon": best.lon, "geonameid": best.geonameid,
-            "feature_code": best.feature_code, "kind": best.kind,
-            "country_code": best.country_code, "admin1": best.admin1_name,
-            "score": round(float(s[order[0]]), 3), "alternatives": alts, "entry": best.id,
-        })
+    for i, (t, c, s) in enumerate(zip(tops, cands, scores)):
+        if c.entries.size == 1:
+            ranked = c.alone
+            if ranked is None:
+                ranked = c.alone = _ranking(g, c, s, n_alternatives)
+        else:
+            key = (id(c), id(c.entries)) if i not in claimed else (i, -1)
+            ranked = made.get(key)
+            if ranked is None:
+                ranked = made[key] = _ranking(g, c, s, n_alternatives)
+        (fields, entry, score), alts = ranked
+        rows.append({"text": t.text, "start": t.start, "end": t.end, **fields, "score": score,
+                     "alternatives": [{**f, "score": v, "id": x} for f, v, x in alts],
+                     "entry": entry})
     return rows
 
 
@@ -242,28 +289,28 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
     return out
 
 
-_CLAIM_KM: dict[tuple[int, int, str | None], float] = {}
-
-
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
                      claim) -> np.ndarray:
-    """Distance (km) of each candidate to the border the claim names (cached per entry)."""
-    from .borders import border_distance_km
+    """Distance (km) of each candidate to the border the claim names (cached per entry).
+
+    Ranking needs no geodesic precision: a sampled border is a hundred times cheaper and
+    within a few kilometres, well inside every claim's tolerance.
+    """
+    from .borders import border_distance_rough_km
     from .claims import border_country
 
     country = border_country(claim, g)
-    keys = [(id(g), int(e), country) for e in entries]
-    todo = [k for k, key in enumerate(keys) if key not in _CLAIM_KM]
+    memo = g.memo("places.claim-km", 100_000)
+    keys = [(int(e), country) for e in entries.tolist()]
+    todo = [k for k, key in enumerate(keys) if key not in memo]
     if todo:
-        if len(_CLAIM_KM) > 100_000:
-            _CLAIM_KM.clear()
         try:
-            d = border_distance_km(lon[todo], lat[todo], country=country)
+            d = border_distance_rough_km(lon[todo], lat[todo], country=country)
         except ValueError:  # no land border of that country: measure any border
-            d = border_distance_km(lon[todo], lat[todo])
-        for k, v in zip(todo, d):
-            _CLAIM_KM[keys[k]] = float(v)
-    return np.array([_CLAIM_KM[key] for key in keys])
+            d = border_distance_rough_km(lon[todo], lat[todo])
+        for k, v in zip(todo, d.tolist()):
+            memo[keys[k]] = v
+    return np.array([memo[key] for key in keys])
 
 
 def _margin(s: np.ndarray) -> float:

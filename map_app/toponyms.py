@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,8 +46,9 @@ _OTHER = KINDS.index("other")
 _STRONG = np.zeros(len(FLAG), dtype=bool)  # flag -> trusted enough to name a place alone
 _STRONG[[FLAG[m] for m in ("name", "ascii", "alternate", "other-script", "demonym",
                            "phrase")]] = True
-_ABBREV_KINDS = np.zeros(len(KINDS), dtype=bool)
-_ABBREV_KINDS[[_COUNTRY, _REGION, _OTHER]] = True
+_STRONG_FLAGS = _STRONG.tolist()
+_CODE, _VARIANT = FLAG["code"], FLAG["variant"]
+_ABBREV_KINDS = [k in (_COUNTRY, _REGION, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
 _CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
@@ -68,17 +70,23 @@ class Toponym:
     locative: bool = False  # after "in", "near", "from" …
 
 
-class _Word:
-    __slots__ = ("start", "end", "text", "lower", "cap", "sent_start", "prev")
+class _Word(NamedTuple):
+    start: int
+    end: int
+    text: str
+    lower: str
+    cap: bool
+    sent_start: bool = False
+    prev: str = ""
 
-    def __init__(self, start, end, text, lower, cap, sent_start, prev=""):
-        self.start, self.end, self.text = start, end, text
-        self.lower, self.cap, self.sent_start, self.prev = lower, cap, sent_start, prev
+
+_START, _END, _TEXT, _LOWER, _CAP, _SENT, _PREV = range(7)  # _Word's fields by position
 
 
 def _upper_class() -> str:
-    """A regex character class of the upper-case letters of Latin, Greek and Cyrillic."""
-    chars = [chr(c) for c in range(0x41, 0x530) if chr(c).isupper()]
+    """A regex character class of the upper-case letters of the alphabets before U+2000
+    (Latin with its extensions such as "Ḩ", Greek, Cyrillic, Armenian, Georgian …)."""
+    chars = [chr(c) for c in range(0x41, 0x2000) if chr(c).isupper()]
     ranges, first, last = [], None, None
     for ch in chars:
         if last is not None and ord(ch) == ord(last) + 1:
@@ -97,6 +105,7 @@ _CAP_START = re.compile(r"(?<![\w'’.\-])" + _upper_class())
 _PREV_WORD = re.compile(r"([\w'’.]+)[ \t]*\(?[ \t]*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _RUN_GAP = re.compile(r"[ \t]{1,2}|-")
+_A_TITLE = min(lex.TITLES)  # stands for the title before a run in the person rules
 
 
 def _token(text: str, pos: int) -> _Word | None:
@@ -138,9 +147,9 @@ def _words(text: str) -> list[_Word]:
         j = w.start - 1
         while j >= 0 and text[j] in " \t\r([‘'\"“":
             j -= 1
-        w.sent_start = j < 0 or text[j] in _SENTENCE_END
+        sent = j < 0 or text[j] in _SENTENCE_END
         pm = _PREV_WORD.search(text, max(0, w.start - 25), w.start)
-        w.prev = pm.group(1).lower().rstrip(".") if pm else ""
+        w = w._replace(sent_start=sent, prev=pm.group(1).lower().rstrip(".") if pm else "")
         if w.prev in lex.TITLES and not w.sent_start:
             # "mayor Kobzar": keep the lower-case title for the person rules
             ps = pm.start(1)
@@ -154,8 +163,7 @@ def _words(text: str) -> list[_Word]:
             nxt = _token(text, g.end())
             if nxt is None or not (nxt.cap or nxt.lower in _INNER or nxt.lower in _TRAILING):
                 break
-            nxt.prev = out[-1].lower
-            out.append(nxt)
+            out.append(nxt._replace(prev=out[-1].lower))
             end = nxt.end
         pos = max(end, m.start() + 1)
     return out
@@ -166,14 +174,15 @@ _SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|explained|noted|argue
 _SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according"}
 
 
-def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]],
-                  text: str = "") -> set[int]:
-    """Indices of words that belong to people's names.
+def _person_marks(words: list[_Word], place_weight, multi: set[tuple[int, int]]
+                  ) -> tuple[set[int], set[str]]:
+    """Indices of the words of one run of text that belong to people's names, and the
+    surnames among them.
 
     A person is a capitalised run after a title ("Foreign Minister Andriy Sybiha"), a run that
     starts with a given name ("Artem Kobzar"), or a pair whose first word is no place
-    ("Conor McGregor"); a surname seen so is a person everywhere in the document.
-    ``place_weight(i)`` is the importance of word ``i``'s best place reading (-1 if none).
+    ("Conor McGregor"). ``place_weight(i)`` is the importance of word ``i``'s best place
+    reading (-1 if none); ``multi`` the multi-word spans the gazetteer knows.
     """
     person: set[int] = set()
     surnames: set[str] = set()
@@ -195,12 +204,6 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]],
         if sure or place_weight(j - 1) < 5.0:
             surnames.add(words[j - 1].lower)
 
-    # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
-    for i, w in enumerate(words):
-        if w.cap and place_weight(i) < 5.5 and (
-                _SPEECH.match(text, w.end) or (w.prev in _SPEECH_BEFORE and not w.sent_start)):
-            person.add(i)
-            surnames.add(w.lower)
     i = 0
     while i < n:
         w = words[i]
@@ -222,38 +225,191 @@ def _person_words(words: list[_Word], place_weight, multi: set[tuple[int, int]],
                     i = j
                     continue
         i += 1
-    for i, w in enumerate(words):
-        if w.cap and w.lower in surnames:
-            person.add(i)
-    return person
-
-
-_INFO: dict[int, dict[int, tuple]] = {}
+    return person, surnames
 
 
 def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
-    """The context-free facts about one name (rows ``a:b`` of the name index), cached across
-    documents: (entries, flags, best strong importance, best abbreviation importance, best
-    candidate importance, its kind)."""
-    cache = _INFO.setdefault(id(g), {})
+    """The context-free facts about one name (rows ``a:b`` of the name index): (entries, flags,
+    best strong importance, best abbreviation importance, best candidate importance, its
+    kind)."""
+    cache = g.memo("toponyms.key", 200_000)
     hit = cache.get(a)
     if hit is None:
-        if len(cache) > 200_000:
-            cache.clear()
         entries, flags = g.rows(a, b)
-        imp, kind = g.col("importance"), g.col("kind")
-        strong = _STRONG[flags]
-        pw = float(imp[entries[strong]].max()) if strong.any() else -1.0
-        ok = (strong | (flags == FLAG["code"])) & _ABBREV_KINDS[kind[entries]]
-        abbr = float(imp[entries[ok]].max()) if ok.any() else -1.0
-        cand = strong | (flags == FLAG["variant"])
-        best, best_kind = -1.0, -1
-        if cand.any():
-            ci = entries[cand]
-            k = int(np.argmax(imp[ci]))
-            best, best_kind = float(imp[ci[k]]), int(kind[ci[k]])
+        imp = g.col("importance")[entries].tolist()
+        kind = g.col("kind")[entries].tolist()
+        # most names have a handful of entries: plain Python beats NumPy's per-call cost
+        pw = abbr = best = -1.0
+        best_kind = -1
+        for x, f, k in zip(imp, flags.tolist(), kind):
+            strong = _STRONG_FLAGS[f]
+            if strong and x > pw:
+                pw = x
+            if (strong or f == _CODE) and _ABBREV_KINDS[k] and x > abbr:
+                abbr = x
+            if (strong or f == _VARIANT) and x > best:
+                best, best_kind = x, k
         hit = cache[a] = (entries, flags, pw, abbr, best, best_kind)
     return hit
+
+
+# A stretch of text that holds one or more runs: a capitalised word, then words joined by one
+# or two spaces or a hyphen that are capitalised or may sit inside a name ("of", "region" …,
+# in lower case), never ending on "of", "and", "the". A word keeps a final full stop only as an
+# abbreviation ("St.", "U.S.") and never takes a possessive "’s", so the stretch ends where a
+# run does. It can still hold several runs; :func:`_words` splits it exactly.
+def _region_pattern() -> re.Pattern:
+    def alt(words):
+        return "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len,
+                               reverse=True))
+
+    by_len: dict[int, list[str]] = {}
+    for w in _DOTTED:
+        by_len.setdefault(len(w), []).append(w)
+    abbrev = "|".join([r"(?<=\b[A-Z]\.)", r"(?<=[A-Za-z]\.[A-Za-z]\.)"]
+                      + [rf"(?<=\b(?i:{alt(ws)})\.)" for ws in by_len.values()])
+    up = _upper_class()
+    body = r"(?:\w|(?!['’][sS]\b)['’.&](?=\w))*" + rf"(?:\.(?:{abbrev}))?"
+    # the capital first, then the look back: the scan can skip to the next capital at once
+    first = up + r"(?<![\w'’.\-].)" + body
+    tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
+    inner, trailing = rf"(?:{alt(_INNER)}){tail}", rf"(?:{alt(_TRAILING)}){tail}"
+    join = r"(?:[ \t]{1,2}|-)"
+    return re.compile(first + rf"(?:(?:{join}{inner})*{join}(?:{up}{body}|{trailing}))*")
+
+
+_REGION = _region_pattern()
+_BEFORE_RUN = frozenset(" \t\r([‘'\"“")
+
+
+class _Region:
+    """Everything about one stretch of text that does not depend on where it occurs: its words,
+    the spans the gazetteer knows, and the people the words alone reveal. Cached per string,
+    so a name seen before costs one dictionary look-up."""
+
+    # tuples, not lists or sets: a cache of many runs stays cheap for the garbage collector
+    __slots__ = ("words", "found", "speech", "caps", "cap_lowers", "_plain", "_titled",
+                 "_multi", "_weight")
+
+    def __init__(self, s: str):
+        """Split ``s`` into words and list its candidate spans; :meth:`finish` completes the
+        region once the spans' keys are looked up (a document looks up all its new regions'
+        keys in one search)."""
+        # word 0's sentence start and previous word depend on the text around: see _context
+        words = _words(s)
+        n = len(words)
+        spans: list[tuple[int, int, str]] = []  # (first word, last word + 1, key)
+        # a span's key is its words' keys joined by spaces (the gaps, blanks or a hyphen,
+        # normalise to one space), and words recur far more than spans
+        keys = [normalize(w.text) for w in words]
+        for i in range(n):
+            w = words[i]
+            if not w.cap or w.lower == "the":
+                continue
+            key = keys[i]
+            spans.append((i, i + 1, key))
+            for j in range(i + 2, min(n, i + MAX_WORDS) + 1):
+                wj = words[j - 1]
+                if not _RUN_GAP.fullmatch(s, words[j - 2].end, wj.start):
+                    break
+                if not wj.cap and wj.lower not in _INNER and wj.lower not in _TRAILING:
+                    break
+                key = f"{key} {keys[j - 1]}" if key and keys[j - 1] \
+                    else normalize(s[w.start:wj.end])
+                spans.append((i, j, key))
+        self.words, self.found = words, spans  # until finish()
+
+    def finish(self, g: Gazetteer, s: str, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Complete the region with the name-index rows ``lo:hi`` of each candidate span."""
+        words, spans = self.words, self.found
+        n = len(words)
+        found = [(i, j, k, a, b) for (i, j, k), a, b in zip(spans, lo.tolist(), hi.tolist())
+                 if b > a and words[j - 1].lower not in _INNER]
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
+        self._plain = self._titled = None
+        self.caps = tuple(i for i in range(n) if words[i].cap)
+        self.cap_lowers = tuple({words[i].lower for i in self.caps})
+        weight = [_key_info(g, *single[i])[2] if i in single else -1.0 for i in range(n)]
+        self.speech = tuple(i for i in self.caps if weight[i] < 5.5)
+        kept = []
+        for i, j, k, a, b in found:
+            # "Kherson-Ivanov": a name glued to a word the gazetteer does not know is no place
+            glued = j < n and s[words[j - 1].end:words[j].start] == "-" and words[j].cap \
+                and weight[j] < 0
+            if not glued:
+                kept.append((i, j, k, _key_info(g, a, b)))
+        self.found = tuple(kept)
+        self._multi = tuple((i, j) for i, j, _, _, _ in found if j > i + 1)
+        self._weight = tuple(weight)
+        # plain tuples (fields _START … _PREV): the collector skips them, not NamedTuples
+        self.words = tuple(tuple(w) for w in words)
+
+    @staticmethod
+    def build(g: Gazetteer, strings: list[str]) -> list["_Region"]:
+        """The regions of ``strings``, with one look-up for all their candidate spans."""
+        regions = [_Region(s) for s in strings]
+        keys = [k for r in regions for _, _, k in r.found]
+        lo, hi = g.matches_hashes(np.fromiter(map(name_hash, keys), dtype=np.uint64,
+                                              count=len(keys)))
+        at = 0
+        for r, s in zip(regions, strings):
+            n = len(r.found)
+            r.finish(g, s, lo[at:at + n], hi[at:at + n])
+            at += n
+        return regions
+
+    def person(self, title: bool) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """(words that are people, surnames) when a title does or does not precede."""
+        hit = self._titled if title else self._plain
+        if hit is None:
+            words = [_Word(*w) for w in self.words]
+            weight, multi = self._weight, set(self._multi)
+            if len(words) == 1 and not title:
+                hit = ((), ())  # one word alone names no person by these rules
+            elif title:
+                # after a title ("mayor Kobzar") the run starts with a person
+                person, surnames = _person_marks(
+                    [_Word(-2, -1, "", _A_TITLE, False, False), *words],
+                    lambda i: weight[i - 1] if i else -1.0, {(i + 1, j + 1) for i, j in multi})
+                hit = (tuple(sorted(i - 1 for i in person)), tuple(sorted(surnames)))
+            else:
+                person, surnames = _person_marks(words, weight.__getitem__, multi)
+                hit = (tuple(sorted(person)), tuple(sorted(surnames)))
+            if title:
+                self._titled = hit
+            else:
+                self._plain = hit
+        return hit
+
+
+# Read backwards from a run's first word: the blanks and opening marks before it, and the
+# word before it (as _PREV_WORD would find it).
+_BACK_SENT = re.compile(r"[ \t\r(\[‘'\"“]*")
+_BACK_WORD = re.compile(r"[ \t]*\(?[ \t]*([\w'’.]*)")
+
+
+def _context(text: str, start: int) -> tuple[bool, str, bool]:
+    """Whether the word at ``start`` opens a sentence, the word before it (lower case), and
+    whether that word is a title right before it ("mayor Kobzar")."""
+    lo = max(0, start - 25)
+    back = text[lo:start][::-1]
+    k = _BACK_SENT.match(back).end()
+    if k < len(back):
+        sent = back[k] in _SENTENCE_END
+    elif lo == 0:
+        sent = True
+    else:  # a long stretch of blanks: walk on
+        j = lo - 1
+        while j >= 0 and text[j] in _BEFORE_RUN:
+            j -= 1
+        sent = j < 0 or text[j] in _SENTENCE_END
+    m = _BACK_WORD.match(back)
+    word = m.group(1)
+    if not word:
+        return sent, "", False
+    prev = word[::-1].lower().rstrip(".")
+    return sent, prev, prev in lex.TITLES and not sent and m.start(1) == 1
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
@@ -272,71 +428,99 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         Non-overlapping spans in text order, each with its candidate entries.
     """
     g = gazetteer or load_gazetteer()
-    words = _words(text)
-    n = len(words)
-    spans: list[tuple[int, int, str]] = []  # (first word, last word + 1, key)
-    for i in range(n):
-        w = words[i]
-        if not w.cap or w.lower == "the":
-            continue
-        for j in range(i + 1, min(n, i + MAX_WORDS) + 1):
-            wj = words[j - 1]
-            if j - 1 > i:
-                gap = text[words[j - 2].end:wj.start]
-                if not re.fullmatch(r"[ \t]{1,2}|-", gap):
-                    break
-                if not wj.cap and wj.lower not in _INNER and wj.lower not in _TRAILING:
-                    break
-            spans.append((i, j, normalize(text[w.start:wj.end])))
-    if not spans:
-        return []
-    hashes = np.fromiter((name_hash(k) for _, _, k in spans), dtype=np.uint64, count=len(spans))
-    lo, hi = g.matches_hashes(hashes)
-    found = [(i, j, k, int(a), int(b)) for (i, j, k), a, b in zip(spans, lo, hi) if b > a
-             and words[j - 1].lower not in _INNER]
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-    single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
-    multi = {(i, j) for i, j, _, _, _ in found if j > i + 1}
-
-    def place_weight(i: int) -> float:
-        return _key_info(g, *single[i])[2] if i in single else -1.0
-
-    person = _person_words(words, place_weight, multi, text)
-    lower_seen = set(_LOWER_WORD.findall(text))
+    memo = g.memo("toponyms.region", 200_000)
+    regions = []
+    new: dict[str, int] = {}  # runs not seen before, built together below
+    for m in _REGION.finditer(text):
+        s = m.group()
+        r = memo.get(s)
+        if r is None:
+            r = new.setdefault(s, len(new))
+        regions.append((m.start(), r))
+    if new:
+        built = _Region.build(g, list(new))
+        memo.update(zip(new, built))
+        regions = [(st, built[r] if type(r) is int else r) for st, r in regions]
+    place_words: set[str] = set()  # the capitalised words of runs that may name a place
+    for _, r in regions:
+        if r.found:
+            place_words.update(r.cap_lowers)
+    # pass 1: the surnames the whole document reveals
+    surnames: set[str] = set()
+    todo = []
+    for st, r in regions:
+        if not r.found and place_words.isdisjoint(r.cap_lowers):
+            continue  # names no place and shares no word with one: it cannot matter
+        sent0, prev0, title = _context(text, st)
+        marks, names = (r._titled if title else r._plain) or r.person(title)
+        if names:
+            surnames.update(names)
+        speech = ()
+        words = r.words
+        for i in r.speech:
+            # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
+            w = words[i]
+            if i:
+                p, ss = w[_PREV], w[_SENT]
+            else:
+                p, ss = prev0, sent0
+            if (p in _SPEECH_BEFORE and not ss) or _SPEECH.match(text, st + w[_END]):
+                speech = (*speech, i)
+                surnames.add(w[_LOWER])
+        if r.found:
+            todo.append((st, r, sent0, prev0, marks, speech))
+    # pass 2: decide each candidate span
     common = lex.common_words()
-    taken = [False] * n
+    lower_seen: set[str] | None = None
+
+    def seen(lw: str) -> bool:
+        # used in lower case somewhere in the document; most names never are, and a substring
+        # test says so without listing the document's words
+        nonlocal lower_seen
+        if lw not in text:
+            return False
+        if lower_seen is None:
+            lower_seen = set(_LOWER_WORD.findall(text))
+        return lw in lower_seen
+
     out = []
-    for i, j, key, a, b in found:
-        if True in taken[i:j]:
-            continue
-        info = _key_info(g, a, b)
-        first = words[i]
-        if j < n and text[words[j - 1].end:words[j].start] == "-" and words[j].cap \
-                and place_weight(j) < 0:
-            continue
-        locative = first.prev in lex.LOCATIVE
-        if not _is_place(words, i, j, key, info, person, lower_seen, common, locative):
-            continue
-        taken[i:j] = [True] * (j - i)
-        entries, flags = info[0], info[1]
-        s, e = first.start, words[j - 1].end
-        out.append(Toponym(text[s:e], s, e, key, entries, flags, locative))
+    for st, r, sent0, prev0, marks, speech in todo:
+        words = r.words
+        person = set(marks)
+        if speech:
+            person.update(speech)
+        if surnames:
+            for i in r.caps:
+                if words[i][_LOWER] in surnames:
+                    person.add(i)
+        taken = [False] * len(words)
+        for i, j, key, info in r.found:
+            if True in taken[i:j]:
+                continue
+            first = words[i]
+            prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
+            locative = prev in lex.LOCATIVE
+            if j == i + 1:
+                is_person = i in person
+            else:
+                hit = person.intersection(range(i, j))
+                is_person = bool(hit) and len(hit) < j - i
+            if not _is_place(first[_TEXT], first[_LOWER], sent, j == i + 1, key, info, is_person,
+                             seen, common, locative):
+                continue
+            taken[i:j] = [True] * (j - i)
+            s, e = st + first[_START], st + words[j - 1][_END]
+            out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
     out.sort(key=lambda t: t.start)
     return out
 
 
-def _is_place(words, i, j, key, info, person, lower_seen, common, locative) -> bool:
-    """Decide whether words ``i:j`` (the name with :func:`_key_info` ``info``) name a place
-    here."""
-    single = j - i == 1
-    w = words[i]
-    surface = w.text
-    if key in lex.NOT_PLACES:
+def _is_place(surface, lw, sent_start, single, key, info, is_person, seen, common,
+              locative) -> bool:
+    """Decide whether a span (its first word ``surface``/``lw``, the name ``key`` with
+    :func:`_key_info` ``info``) names a place here."""
+    if key in lex.NOT_PLACES or is_person:
         return False
-    if (i in person if single else not person.isdisjoint(range(i, j))):
-        # a person's name, unless the whole run is itself a known multi-word place
-        if single or not person.issuperset(range(i, j)):
-            return False
     _, _, _, abbr, best, best_kind = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
     if single and upper and len(surface.replace(".", "")) <= 4:
@@ -346,18 +530,17 @@ def _is_place(words, i, j, key, info, person, lower_seen, common, locative) -> b
         return False
     if not single:
         return True
-    lw = w.lower
-    if lw in _STOP and not (w.text.isupper() and len(w.text) > 3) or _CONTRACTION.search(lw):
+    if lw in _STOP and not (surface.isupper() and len(surface) > 3) or _CONTRACTION.search(lw):
         return False
-    is_common = (lw in common or lw in lower_seen
-                 or (lw.endswith("s") and (lw[:-1] in common or lw[:-1] in lower_seen)))
-    if best_kind in (_COUNTRY,) or (best_kind == _OTHER and best >= 7):
+    if best_kind == _COUNTRY or (best_kind == _OTHER and best >= 7):
         return True
+    is_common = (lw in common or seen(lw)
+                 or (lw.endswith("s") and (lw[:-1] in common or seen(lw[:-1]))))
     if is_common:
         # a capitalised common word is a place only with strong evidence
         if locative and best >= 5.0:
             return True
-        return best >= 7.0 and not w.sent_start
-    if w.sent_start and not locative and best < 3.0:
+        return best >= 7.0 and not sent_start
+    if sent_start and not locative and best < 3.0:
         return False
     return best >= 2.5 or locative
