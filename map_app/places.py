@@ -39,6 +39,7 @@ W_COUNTRY = 1.5        # the document names the candidate's country
 W_FOCUS = 1.0          # times the focus country's share of the document's places
 W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
+W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or country's own
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 
@@ -49,7 +50,7 @@ class _Cands:
 
     __slots__ = ("entries", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
                  "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
-                 "container", "alone")
+                 "alone")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -66,16 +67,17 @@ class _Cands:
         self.country = g.col("country")[e].astype(np.int64)
         self.admin1 = g.col("admin1")[e].astype(np.int64)
         self.kind = g.col("kind")[e].astype(np.int64)
+        area = (self.kind == _COUNTRY) | (self.kind == _REGION)
+        if (area & (self.flags <= FLAG["ascii"])).any():
+            # "Missouri" is the state's own name; a town that has it only as an alternate
+            # name (Bozeman) is a namesake by accident
+            self.prior = self.prior - W_ALT_NAMESAKE * (~area & (self.flags == FLAG["alternate"]))
         self.lat = g.col("lat")[e].astype(np.float64)
         self.lon = g.col("lon")[e].astype(np.float64)
         la, lo = np.radians(self.lat), np.radians(self.lon)
         self.xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo),
                                     np.sin(la)])
         self._first_pick(self.prior)
-        # what this name can qualify when it follows another ("Andriivka, Sumy Oblast")
-        self.container = (("country", self.pick_country) if self.pick_kind == _COUNTRY else
-                          ("admin1", self.pick_admin1) if self.pick_kind == _REGION
-                          and self.pick_admin1 >= 0 else None)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 
     def _first_pick(self, s: np.ndarray) -> None:
@@ -94,6 +96,29 @@ class _Cands:
         c._first_pick(c.prior)
         c.alone = None
         return c
+
+
+def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
+    """How name ``q`` qualifies the name ``c`` before it ("Parkland, Florida"): the reading
+    of ``q`` that contains the likeliest reading of ``c``, and which of ``c``'s candidates it
+    contains. Readings of ``q``: its likeliest, and every country or region it names by its
+    own name ("Georgia" the US state, not only the country)."""
+    area = ((q.kind == _COUNTRY) | (q.kind == _REGION)) & (q.flags <= FLAG["ascii"])
+    area[q.pick] = True
+    best, best_val = None, -np.inf
+    for k in np.flatnonzero(area).tolist():
+        if q.kind[k] == _COUNTRY:
+            hit = c.country == q.country[k]
+        elif q.kind[k] == _REGION and q.admin1[k] >= 0:
+            hit = c.admin1 == q.admin1[k]
+        else:
+            continue
+        hit &= c.entries != q.entries[k]  # "Sumy, Sumy Oblast": not the qualifier itself
+        if hit.any():
+            val = float(q.prior[k] + c.prior[hit].max())
+            if val > best_val:
+                best, best_val = (k, hit), val
+    return best
 
 
 def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[dict, dict, str]:
@@ -170,22 +195,42 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         cands.append(c)
     n = len(tops)
     # 1. qualifiers: "X, Y" / "X in the Y region" where Y is a country or a region
+    base = list(cands)
+    qualified: dict[str, np.ndarray] = {}  # a name's qualified reading, for its other mentions
+    done = set()
     for i in range(n - 1):
         if tops[i + 1].start - tops[i].end > 40 or \
                 not _QUALIFIER_GAP.match(text[tops[i].end:tops[i + 1].start]):
             continue
-        q = cands[i + 1]
-        if q.container is None:
+        reading = _qualifier(base[i], base[i + 1])
+        if reading is None:
             continue
-        c = cands[i]
-        hit = (c.country == q.container[1]) if q.container[0] == "country" \
-            else (c.admin1 == q.container[1])
-        hit &= c.entries != q.entries[q.pick]  # "Sumy, Sumy Oblast": not the qualifier itself
-        cands[i] = c.qualified(hit)
+        qk, hit = reading
+        cands[i] = cands[i].qualified(hit)
+        qualified.setdefault(tops[i].key, hit)
+        done.add(i)
+        # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
+        cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
+    # one sense per discourse: "Paris, Missouri, man … of Paris"
+    for i, t in enumerate(tops):
+        hit = qualified.get(t.key)
+        if hit is not None and i not in done:
+            cands[i] = cands[i].qualified(hit)
     # 2. first picks, then the document's regions, countries and focus
-    named_countries = {c.pick_country for c in cands if c.pick_kind == _COUNTRY}
-    named_regions = {c.pick_admin1 for c in cands
-                     if c.pick_kind == _REGION and c.pick_admin1 >= 0}
+    # which names name each country and region: a name is no evidence for its own namesakes
+    # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona")
+    named: dict[tuple[bool, int], set[str]] = {}
+    for t, c in zip(tops, cands):
+        if c.pick_kind == _COUNTRY:
+            named.setdefault((True, c.pick_country), set()).add(t.key)
+        elif c.pick_kind == _REGION and c.pick_admin1 >= 0:
+            named.setdefault((False, c.pick_admin1), set()).add(t.key)
+    alone: dict[str, list[tuple[bool, int]]] = {}  # name -> what only it names
+    for what, keys in named.items():
+        if len(keys) == 1:
+            alone.setdefault(next(iter(keys)), []).append(what)
+    named_countries = [x for is_country, x in named if is_country]
+    named_regions = [x for is_country, x in named if not is_country]
     votes = np.zeros(len(g.table("country")) + 1)
     for c in cands:
         votes[c.pick_country] += min(c.margin, 2.0) + 0.5
@@ -193,9 +238,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     confident = {c.pick_point for c in cands if c.margin >= 1.0 and c.pick_kind != _COUNTRY}
     # the context bonus of every distinct candidate set, in one vectorised pass
     sets: dict[int, _Cands] = {}
-    for c in cands:
-        if c.entries.size >= 2:
-            sets.setdefault(id(c.entries), c)
+    set_key: dict[int, str] = {}
+    for t, c in zip(tops, cands):
+        if c.entries.size >= 2 and id(c.entries) not in sets:
+            sets[id(c.entries)] = c
+            set_key[id(c.entries)] = t.key
     bonus_of: dict[int, np.ndarray] = {}
     if sets:
         group = list(sets.values())
@@ -222,6 +269,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
             bonus_of[id(c.entries)] = part
+            for is_country, x in alone.get(set_key[id(c.entries)], ()):
+                if is_country:  # the name alone names that country: take its bonus back
+                    part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
+                else:
+                    part -= W_REGION * (c.admin1 == x) * (c.kind != _REGION)
     scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2 else c.prior
               for c in cands]
     # 3. stated distances to a border favour candidates at that distance

@@ -204,6 +204,8 @@ def _person_marks(words: list[_Word], place_weight, multi: set[tuple[int, int]]
         if sure or place_weight(j - 1) < 5.0:
             surnames.add(words[j - 1].lower)
 
+    # words inside a known multi-word place start no person ("Metcalfe County Coroner")
+    inside = {k for a, b in multi for k in range(a + 1, b)}
     i = 0
     while i < n:
         w = words[i]
@@ -216,7 +218,8 @@ def _person_marks(words: list[_Word], place_weight, multi: set[tuple[int, int]]
                 mark(i + 1, j, True)
             i = j
             continue
-        if w.cap and adjacent and w.lower not in _STOP:
+        if w.cap and adjacent and w.lower not in _STOP and i not in inside \
+                and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
                 given = w.lower in lex.GIVEN_NAMES
@@ -331,7 +334,10 @@ class _Region:
         self.caps = tuple(i for i in range(n) if words[i].cap)
         self.cap_lowers = tuple({words[i].lower for i in self.caps})
         weight = [_key_info(g, *single[i])[2] if i in single else -1.0 for i in range(n)]
-        self.speech = tuple(i for i in self.caps if weight[i] < 5.5)
+        # speakers ("Johnson said"): not the last word of a known multi-word place
+        # ("Tamil Nadu said")
+        ends = {j - 1 for i, j, _, _, _ in found if j > i + 1}
+        self.speech = tuple(i for i in self.caps if weight[i] < 5.5 and i not in ends)
         kept = []
         for i, j, k, a, b in found:
             # "Kherson-Ivanov": a name glued to a word the gazetteer does not know is no place
@@ -464,6 +470,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 p, ss = w[_PREV], w[_SENT]
             else:
                 p, ss = prev0, sent0
+            if p in lex.LOCATIVE:
+                continue  # "from Dewsbury said": the place the speaker is from
             if (p in _SPEECH_BEFORE and not ss) or _SPEECH.match(text, st + w[_END]):
                 speech = (*speech, i)
                 surnames.add(w[_LOWER])
