@@ -308,6 +308,19 @@ def _hull_point(lats: np.ndarray, lons: np.ndarray):
     return float(c.y), float(lon), hull
 
 
+def _box_point(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
+    """Centre of the bounding box of member places (across the antimeridian when narrower).
+
+    For a large region the box centre sits nearer its middle than the centroid of the
+    places' hull, which leans towards where settlements cluster (southern Alberta).
+    """
+    lons = np.asarray(lons, dtype=float)
+    if lons.size and lons.max() - lons.min() > 180:  # spans the antimeridian
+        lons = np.where(lons < 0, lons + 360, lons)
+    lon = (lons.min() + lons.max()) / 2
+    return float((np.min(lats) + np.max(lats)) / 2), float(lon - 360 if lon > 180 else lon)
+
+
 def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
                  aliases: dict[str, list[str]]) -> list[dict]:
     members: dict[str, list[int]] = defaultdict(list)
@@ -330,7 +343,8 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
         c = t.cols
         lats = np.array([c["lat"][i] for i in idx])
         lons = np.array([c["lon"][i] for i in idx])
-        lat, lon, hull = _hull_point(lats, lons)
+        _, _, hull = _hull_point(lats, lons)
+        lat, lon = _box_point(lats, lons)
         seat = [i for i in idx if c["fcode"][i] in ("PPLA", "PPLC")]
         seat_name = c["name"][max(seat, key=lambda i: c["population"][i])] if seat else None
         o = ua.get(key)
