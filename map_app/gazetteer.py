@@ -167,8 +167,11 @@ class Gazetteer:
         flag = np.asarray(flag, dtype=np.int64)
         return self._v["importance"][index].astype(np.float64) + _MATCH_BONUS[flag]
 
-    def candidate(self, i: int, flag: int = 0) -> Candidate:
-        """Build the :class:`Candidate` of entry ``i`` matched with ``flag``."""
+    def candidate(self, i: int, flag: int = 0, cache: bool = True) -> Candidate:
+        """Build the :class:`Candidate` of entry ``i`` matched with ``flag`` (kept for the
+        next call unless ``cache`` is false)."""
+        if not cache:
+            return self._make_candidate(int(i), int(flag))
         hit = self._cand_cache.get((int(i), int(flag)))
         if hit is not None:
             return hit

@@ -127,7 +127,7 @@ def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[dict, dict, str]:
     memo = g.memo("places.parts", 100_000)
     hit = memo.get((entry, flag))
     if hit is None:
-        c = g.candidate(entry, flag)
+        c = g.candidate(entry, flag, cache=False)  # these fields are the cache
         hit = memo[(entry, flag)] = (
             {"name": c.name, "lat": c.lat, "lon": c.lon, "geonameid": c.geonameid,
              "feature_code": c.feature_code, "kind": c.kind, "country_code": c.country_code,
@@ -149,7 +149,7 @@ def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tup
     entries, flags = c.entries, c.flags
     parts = [_parts(g, int(entries[k]), int(flags[k])) for k in order]
     best = parts[0]
-    alts = [(p[1], round(v, 3), p[2]) for p, v in zip(parts[1:], vals[1:])]
+    alts = tuple([(p[1], round(v, 3), p[2]) for p, v in zip(parts[1:], vals[1:])])
     return (best[0], best[2], round(vals[0], 3)), alts
 
 
@@ -218,31 +218,35 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             cands[i] = cands[i].qualified(hit)
     # 2. first picks, then the document's regions, countries and focus
     # which names name each country and region: a name is no evidence for its own namesakes
-    # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona")
+    # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona");
+    # the focus vote; the confident places; the distinct candidate sets
     named: dict[tuple[bool, int], set[str]] = {}
+    votes = [0.0] * (len(g.table("country")) + 1)
+    confident = set()
+    sets: dict[int, _Cands] = {}
+    set_key: dict[int, str] = {}
     for t, c in zip(tops, cands):
-        if c.pick_kind == _COUNTRY:
+        kind = c.pick_kind
+        if kind == _COUNTRY:
             named.setdefault((True, c.pick_country), set()).add(t.key)
-        elif c.pick_kind == _REGION and c.pick_admin1 >= 0:
-            named.setdefault((False, c.pick_admin1), set()).add(t.key)
+        else:
+            if kind == _REGION and c.pick_admin1 >= 0:
+                named.setdefault((False, c.pick_admin1), set()).add(t.key)
+            if c.margin >= 1.0:
+                confident.add(c.pick_point)
+        votes[c.pick_country] += min(c.margin, 2.0) + 0.5
+        if c.entries.size >= 2 and id(c.entries) not in sets:
+            sets[id(c.entries)] = c
+            set_key[id(c.entries)] = t.key
     alone: dict[str, list[tuple[bool, int]]] = {}  # name -> what only it names
     for what, keys in named.items():
         if len(keys) == 1:
             alone.setdefault(next(iter(keys)), []).append(what)
     named_countries = [x for is_country, x in named if is_country]
     named_regions = [x for is_country, x in named if not is_country]
-    votes = np.zeros(len(g.table("country")) + 1)
-    for c in cands:
-        votes[c.pick_country] += min(c.margin, 2.0) + 0.5
+    votes = np.array(votes)
     total = float(votes.sum()) or 1.0
-    confident = {c.pick_point for c in cands if c.margin >= 1.0 and c.pick_kind != _COUNTRY}
     # the context bonus of every distinct candidate set, in one vectorised pass
-    sets: dict[int, _Cands] = {}
-    set_key: dict[int, str] = {}
-    for t, c in zip(tops, cands):
-        if c.entries.size >= 2 and id(c.entries) not in sets:
-            sets[id(c.entries)] = c
-            set_key[id(c.entries)] = t.key
     bonus_of: dict[int, np.ndarray] = {}
     if sets:
         group = list(sets.values())

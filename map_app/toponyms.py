@@ -261,7 +261,7 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
 # in lower case), never ending on "of", "and", "the". A word keeps a final full stop only as an
 # abbreviation ("St.", "U.S.") and never takes a possessive "’s", so the stretch ends where a
 # run does. It can still hold several runs; :func:`_words` splits it exactly.
-def _region_pattern() -> re.Pattern:
+def _region_pattern(inner_words: bool = True) -> re.Pattern:
     def alt(words):
         return "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len,
                                reverse=True))
@@ -278,10 +278,21 @@ def _region_pattern() -> re.Pattern:
     tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
     inner, trailing = rf"(?:{alt(_INNER)}){tail}", rf"(?:{alt(_TRAILING)}){tail}"
     join = r"(?:[ \t]{1,2}|-)"
-    return re.compile(first + rf"(?:(?:{join}{inner})*{join}(?:{up}{body}|{trailing}))*")
+    links = rf"(?:{join}{inner})*" if inner_words else ""
+    return re.compile(first + rf"(?:{links}{join}(?:{up}{body}|{trailing}))*")
 
 
 _REGION = _region_pattern()
+# A chunk is a stretch without its lower-case inner words: "Kyiv and Kharkiv" is two chunks
+# and a link. News joins names with "and" in endless combinations, and a combination is one
+# place only when the gazetteer knows a name across the link ("Bosnia and Herzegovina").
+_CHUNK_AT = re.compile(_region_pattern(inner_words=False).pattern.replace(
+    r"(?<![\w'’.\-].)", "", 1))  # a chunk right after a link: "Stratford-upon-Avon"
+_INNER_WORD = re.compile(r"[^\W\d_]+")
+_LINK = re.compile(r"(?:[ \t]{1,2}|-)(?:(?:" + "|".join(
+    sorted((re.escape(w) for w in _INNER if w.isalpha()), key=len, reverse=True))
+    + r")(?:[ \t]{1,2}|-))+")
+_MISSING = object()
 _BEFORE_RUN = frozenset(" \t\r([‘'\"“")
 
 
@@ -291,8 +302,8 @@ class _Region:
     so a name seen before costs one dictionary look-up."""
 
     # tuples, not lists or sets: a cache of many runs stays cheap for the garbage collector
-    __slots__ = ("words", "found", "speech", "caps", "cap_lowers", "_plain", "_titled",
-                 "_multi", "_weight")
+    __slots__ = ("words", "keys", "found", "speech", "caps", "cap_lowers", "_plain",
+                 "_titled", "_multi", "_weight")
 
     def __init__(self, s: str):
         """Split ``s`` into words and list its candidate spans; :meth:`finish` completes the
@@ -321,12 +332,13 @@ class _Region:
                     else normalize(s[w.start:wj.end])
                 spans.append((i, j, key))
         self.words, self.found = words, spans  # until finish()
+        self.keys = tuple(keys)
 
-    def finish(self, g: Gazetteer, s: str, lo: np.ndarray, hi: np.ndarray) -> None:
+    def finish(self, g: Gazetteer, s: str, lo: list[int], hi: list[int]) -> None:
         """Complete the region with the name-index rows ``lo:hi`` of each candidate span."""
         words, spans = self.words, self.found
         n = len(words)
-        found = [(i, j, k, a, b) for (i, j, k), a, b in zip(spans, lo.tolist(), hi.tolist())
+        found = [(i, j, k, a, b) for (i, j, k), a, b in zip(spans, lo, hi)
                  if b > a and words[j - 1].lower not in _INNER]
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
@@ -358,12 +370,14 @@ class _Region:
         keys = [k for r in regions for _, _, k in r.found]
         lo, hi = g.matches_hashes(np.fromiter(map(name_hash, keys), dtype=np.uint64,
                                               count=len(keys)))
+        lo, hi = lo.tolist(), hi.tolist()
         at = 0
         for r, s in zip(regions, strings):
             n = len(r.found)
             r.finish(g, s, lo[at:at + n], hi[at:at + n])
             at += n
         return regions
+
 
     def person(self, title: bool) -> tuple[tuple[int, ...], tuple[str, ...]]:
         """(words that are people, surnames) when a title does or does not precede."""
@@ -387,6 +401,55 @@ class _Region:
             else:
                 self._plain = hit
         return hit
+
+
+def _chunks(s: str) -> list[tuple[int, str]]:
+    """The chunks of a stretch (offset, text): its parts between lower-case inner words."""
+    out = []
+    pos = 0
+    while True:
+        m = _CHUNK_AT.match(s, pos)
+        if not m:
+            return out
+        out.append((pos, m.group()))
+        link = _LINK.match(s, m.end())
+        if not link:
+            return out
+        pos = link.end()
+
+
+def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
+    """The keys of the candidate spans of stretch ``s`` that cross a link between its chunks
+    ``parts`` (whose regions are in ``memo``): the only spans its chunks do not cover."""
+    seq = []  # (key, cap, lower, link?, start, end) per word, in order
+    for k, (off, cs) in enumerate(parts):
+        if k:
+            prev_end = parts[k - 1][0] + len(parts[k - 1][1])
+            for lm in _INNER_WORD.finditer(s, prev_end, off):
+                w = lm.group()
+                seq.append((w, False, w, True, lm.start(), lm.end()))
+        r = memo[cs]
+        for w, key in zip(r.words, r.keys):
+            seq.append((key, w[_CAP], w[_LOWER], False, off + w[_START], off + w[_END]))
+    out = []
+    n = len(seq)
+    for i in range(n):
+        key, cap, lower, link, st, _ = seq[i]
+        if not cap or lower == "the" or link:
+            continue
+        crossed = False
+        for j in range(i + 2, min(n, i + MAX_WORDS) + 1):
+            a, b = seq[j - 2], seq[j - 1]
+            if not _RUN_GAP.fullmatch(s, a[5], b[4]):
+                break
+            if not b[1] and b[2] not in _INNER and b[2] not in _TRAILING:
+                break
+            crossed = crossed or b[3]
+            key = f"{key} {b[0]}" if key and b[0] else normalize(s[st:b[5]])
+            if crossed and b[2] not in _INNER:
+                out.append(key)
+    return out
+
 
 
 # Read backwards from a run's first word: the blanks and opening marks before it, and the
@@ -418,6 +481,38 @@ def _context(text: str, start: int) -> tuple[bool, str, bool]:
     return sent, prev, prev in lex.TITLES and not sent and m.start(1) == 1
 
 
+def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
+    """Put the regions of new stretches in ``memo``, building them in batches: a stretch
+    joined by "and", "of" … is kept as its chunks unless the gazetteer knows a name across a
+    link, so "Kyiv and Kharkiv" costs two cached look-ups, not a new region."""
+    whole, composite = [], {}
+    for s in strings:
+        parts = _chunks(s)
+        if len(parts) < 2:
+            whole.append(s)
+        else:
+            composite[s] = parts
+    chunk_strings = {cs for parts in composite.values() for _, cs in parts if cs not in memo}
+    todo = list(dict.fromkeys(whole + sorted(chunk_strings)))
+    if todo:
+        memo.update(zip(todo, _Region.build(g, todo)))
+    if not composite:
+        return
+    keys = {s: _cross_keys(s, parts, memo) for s, parts in composite.items()}
+    flat = [k for ks in keys.values() for k in ks]
+    lo, hi = g.matches_hashes(np.fromiter(map(name_hash, flat), dtype=np.uint64,
+                                          count=len(flat)))
+    hits = iter((hi > lo).tolist())
+    crossing = []
+    for s, ks in keys.items():
+        if any([next(hits) for _ in ks]):
+            crossing.append(s)  # "Bosnia and Herzegovina": one region, as written
+        else:
+            memo[s] = tuple(composite[s])
+    if crossing:
+        memo.update(zip(crossing, _Region.build(g, crossing)))
+
+
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Spans of ``text`` that name places, longest match first, left to right.
 
@@ -434,19 +529,19 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         Non-overlapping spans in text order, each with its candidate entries.
     """
     g = gazetteer or load_gazetteer()
-    memo = g.memo("toponyms.region", 200_000)
-    regions = []
-    new: dict[str, int] = {}  # runs not seen before, built together below
-    for m in _REGION.finditer(text):
-        s = m.group()
-        r = memo.get(s)
-        if r is None:
-            r = new.setdefault(s, len(new))
-        regions.append((m.start(), r))
+    # a stretch maps to its _Region, or to its chunks when no name crosses their links
+    memo = g.memo("toponyms.region", 300_000)
+    found = [(m.start(), m.group()) for m in _REGION.finditer(text)]
+    new = {s for _, s in found if s not in memo}
     if new:
-        built = _Region.build(g, list(new))
-        memo.update(zip(new, built))
-        regions = [(st, built[r] if type(r) is int else r) for st, r in regions]
+        _remember(g, memo, new)
+    regions = []
+    for st, s in found:
+        r = memo[s]
+        if type(r) is tuple:
+            regions.extend((st + off, memo[cs]) for off, cs in r)
+        else:
+            regions.append((st, r))
     place_words: set[str] = set()  # the capitalised words of runs that may name a place
     for _, r in regions:
         if r.found:
@@ -542,13 +637,20 @@ def _is_place(surface, lw, sent_start, single, key, info, is_person, seen, commo
         return False
     if best_kind == _COUNTRY or (best_kind == _OTHER and best >= 7):
         return True
-    is_common = (lw in common or seen(lw)
-                 or (lw.endswith("s") and (lw[:-1] in common or seen(lw[:-1]))))
-    if is_common:
-        # a capitalised common word is a place only with strong evidence
-        if locative and best >= 5.0:
-            return True
-        return best >= 7.0 and not sent_start
-    if sent_start and not locative and best < 3.0:
+
+    def is_common() -> bool:
+        return (lw in common or seen(lw)
+                or (lw.endswith("s") and (lw[:-1] in common or seen(lw[:-1]))))
+
+    # a capitalised common word ("Police", "March") is a place only with strong evidence:
+    # after "in", "near" … a name of some importance, elsewhere a big one, not opening a
+    # sentence; other names need less. Ask whether the word is common only when it decides.
+    if locative:
+        return best >= 5.0 or not is_common()
+    if best < 2.5:
         return False
-    return best >= 2.5 or locative
+    if best >= 7.0 and not sent_start:
+        return True
+    if is_common():
+        return False
+    return not (sent_start and best < 3.0)
