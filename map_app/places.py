@@ -57,11 +57,15 @@ class _Cands:
         if not ok.any():
             ok = np.ones_like(t.flags, dtype=bool)  # only codes: "US" is still the US
         entries, flags = t.entries[ok], t.flags[ok]
-        # one row per entry, with its most trusted match
-        order = np.lexsort((flags, entries))
-        entries, flags = entries[order], flags[order]
-        first = np.r_[True, entries[1:] != entries[:-1]]
-        self.entries, self.flags = entries[first], flags[first]
+        if entries.size > 1:
+            # one row per entry, with its most trusted match
+            order = np.lexsort((flags, entries))
+            entries, flags = entries[order], flags[order]
+            first = np.empty(entries.size, dtype=bool)
+            first[0] = True
+            np.not_equal(entries[1:], entries[:-1], out=first[1:])
+            entries, flags = entries[first], flags[first]
+        self.entries, self.flags = entries, flags
         e = self.entries
         self.prior = g.prior(e, self.flags)
         self.country = g.col("country")[e].astype(np.int64)
@@ -75,14 +79,18 @@ class _Cands:
         self.lat = g.col("lat")[e].astype(np.float64)
         self.lon = g.col("lon")[e].astype(np.float64)
         la, lo = np.radians(self.lat), np.radians(self.lon)
-        self.xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo),
-                                    np.sin(la)])
+        cl = np.cos(la)
+        self.xyz = np.stack((cl * np.cos(lo), cl * np.sin(lo), np.sin(la)), axis=1)
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 
     def _first_pick(self, s: np.ndarray) -> None:
-        k = self.pick = int(np.argmax(s))
-        self.margin = _margin(s)
+        if s.size == 1:
+            k = self.pick = 0
+            self.margin = 3.0  # as _margin: no runner-up
+        else:
+            k = self.pick = int(np.argmax(s))
+            self.margin = _margin(s)
         self.pick_kind, self.pick_country = int(self.kind[k]), int(self.country[k])
         self.pick_admin1 = int(self.admin1[k])
         self.pick_point = (float(self.lat[k]), float(self.lon[k]))

@@ -589,6 +589,17 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     out = []
     for st, r, sent0, prev0, marks, speech in todo:
         words = r.words
+        if len(words) == 1:
+            # the common case, a lone word ("Kyiv"): no spans to weigh against each other
+            (w,) = words
+            _, _, key, info = r.found[0]
+            locative = prev0 in lex.LOCATIVE
+            is_person = bool(marks or speech) or w[_LOWER] in surnames
+            if _is_place(w[_TEXT], w[_LOWER], sent0, True, key, info, is_person, seen, common,
+                         locative):
+                s, e = st + w[_START], st + w[_END]
+                out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+            continue
         person = set(marks)
         if speech:
             person.update(speech)
