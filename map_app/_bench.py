@@ -131,18 +131,31 @@ def make_articles(n: int = 1000, size: int = 5000, seed: int = 7) -> list[str]:
 
 
 def bench_geoparse(n: int = 1000) -> dict:
-    """Articles per second of our geoparser and of spaCy NER + most-populous candidate."""
-    from .gazetteer import load_gazetteer
+    """Articles per second of our geoparser and of spaCy NER + most-populous candidate.
+
+    Two figures for ours, each on the same ``n`` articles: *cold*, a fresh gazetteer whose
+    caches start empty (a process that has just started), and the headline *steady state*, a
+    gazetteer that has first parsed ``n`` other articles from the same generator (a
+    long-running process: it has met most names before, but not these articles' runs of
+    names, people and sentences).
+    """
+    from .gazetteer import Gazetteer
     from .places import resolve_records
 
     arts = make_articles(n)
-    g = load_gazetteer()
-    for a in arts[:20]:  # warm caches, as a long-running process would be
+
+    def rate(g) -> tuple[float, int]:
+        t = time.perf_counter()
+        places = sum(len(resolve_records(a, g)) for a in arts)
+        return len(arts) / (time.perf_counter() - t), places
+
+    cold, n_places = rate(Gazetteer())
+    g = Gazetteer()
+    for a in make_articles(n, seed=8):
         resolve_records(a, g)
-    t = time.perf_counter()
-    n_places = sum(len(resolve_records(a, g)) for a in arts)
-    ours = len(arts) / (time.perf_counter() - t)
-    out = {"geoparse_articles_per_s": round(ours, 1), "geoparse_articles": len(arts),
+    ours, _ = rate(g)
+    out = {"geoparse_articles_per_s": round(ours, 1),
+           "geoparse_cold_articles_per_s": round(cold, 1), "geoparse_articles": len(arts),
            "geoparse_mean_article_chars": round(sum(map(len, arts)) / len(arts)),
            "geoparse_places_per_article": round(n_places / len(arts), 1)}
     try:
@@ -161,6 +174,7 @@ def bench_geoparse(n: int = 1000) -> dict:
     base = len(base_arts) / (time.perf_counter() - t)
     out["geoparse_baseline_articles_per_s"] = round(base, 1)
     out["geoparse_speedup_vs_baseline"] = round(ours / base, 1)
+    out["geoparse_cold_speedup_vs_baseline"] = round(cold / base, 1)
     return out
 
 
@@ -288,7 +302,8 @@ def bench_dask(n: int = 1200) -> dict:
 
 
 TARGETS = {"gazetteer_load_s": ("<=", 0.5), "gazetteer_rss_mb": ("<=", 300),
-           "geoparse_articles_per_s": (">=", 500), "geoparse_speedup_vs_baseline": (">=", 20),
+           "geoparse_articles_per_s": (">=", 500), "geoparse_cold_articles_per_s": (">=", 500),
+           "geoparse_speedup_vs_baseline": (">=", 20),
            "map_build_10k_s": ("<=", 1.0), "map_html_10k_mb": ("<=", 3.0),
            "map_render_10k_s": ("<=", 2.0), "dask_speedup_2_workers": (">=", 1.7)}
 

@@ -24,3 +24,30 @@ def test_hedges_widen_tolerance():
 
 def test_no_claims():
     assert find_distance_claims("He ran 5km yesterday.") == []
+
+
+def _claims_by_full_scan(text):
+    # the plain reading of the rule: the last CLAIM_RE match in a window that ends at "border"
+    from map_app.claims import CLAIM_RE, _BORDER
+
+    out = []
+    for b in _BORDER.finditer(text):
+        lo = max(0, b.start() - 120)
+        lo = text.rfind(" ", 0, lo) + 1 if lo else 0
+        m = None
+        for m in CLAIM_RE.finditer(text, lo, b.end()):
+            pass
+        if m is None or m.end() != b.end() or (out and out[-1] == m.start()):
+            continue
+        out.append(m.start())
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "Someone said the village, some 30km (about 19 miles) from the Russian border, was hit.",
+    "Often ten trucks crossed, nearly two kilometres off the border; OVER 5 KM FROM THE BORDER.",
+    "Handsome 12 km-from the border. It lies within 3 miles of the Polish border, not the BORDER.",
+    "border border-crossing cross-border Borderlands, 40km to the border",
+])
+def test_fast_matcher_finds_what_a_full_scan_finds(text):
+    assert [c.start for c in find_distance_claims(text)] == _claims_by_full_scan(text)

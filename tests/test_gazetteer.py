@@ -1,5 +1,7 @@
 import time
 
+import numpy as np
+
 import pytest
 
 from map_app.gazetteer import KINDS, Candidate, lookup
@@ -102,3 +104,17 @@ def test_lookup_is_fast(gaz):
     for _ in range(200):
         gaz.lookup("Andriivka")
     assert time.perf_counter() - t < 5
+
+
+def test_matches_hashes_and_memo(gaz):
+    from map_app._text import name_hash
+
+    h = np.array([name_hash("sumy"), name_hash("no such place xyz"), gaz.key_hash[-1]],
+                 dtype=np.uint64)
+    lo, hi = gaz.matches_hashes(h)
+    assert (lo == np.searchsorted(gaz.key_hash, h, "left")).all()
+    assert (hi == np.searchsorted(gaz.key_hash, h, "right")).all()
+    assert hi[0] > lo[0] and hi[1] == lo[1]
+    memo = gaz.memo("test", limit=2)
+    memo.update(a=1, b=2, c=3)
+    assert gaz.memo("test", limit=2) == {}  # outgrew its limit: starts again

@@ -58,3 +58,18 @@ def test_region_context(gaz):
 def test_no_places(gaz):
     df = resolve("nothing to see here", gaz)
     assert len(df) == 0 and "lat" in df.columns
+
+
+def test_qualifier_reads_the_state_that_holds_the_town(gaz):
+    # "Georgia" after a US town is the US state, and the reading carries to the next mention
+    df = resolve("Storms hit Atlanta, Georgia. Later in Atlanta, crews cleared roads.", gaz)
+    assert set(df[df.text == "Atlanta"].country_code) == {"US"}
+    assert _first(df, "Georgia").country_code == "US"
+    df = resolve("A man from Paris, Missouri, was hurt. Paris schools closed.", gaz)
+    assert set(df[df.text == "Paris"].admin1) == {"Missouri"}
+
+
+def test_a_region_name_is_no_town_alternate(gaz):
+    # a town that has a state's own name only as an alternate name does not take it
+    df = resolve("Wildfires spread across Missouri and Arizona.", gaz)
+    assert set(df.kind) == {"region"}

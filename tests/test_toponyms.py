@@ -60,3 +60,30 @@ def test_agencies_and_contractions(gaz):
 def test_empty_and_placeless(gaz):
     assert find_toponyms("", gaz) == []
     assert find_toponyms("nothing here at all, only lower case words", gaz) == []
+
+
+def test_names_joined_by_and_of(gaz):
+    text = ("Troops moved between Kyiv and Kharkiv, then to Bosnia and Herzegovina, the Sea of "
+            "Azov, Stratford-upon-Avon and Trinidad and Tobago.")
+    assert _texts(text, gaz) == ["Kyiv", "Kharkiv", "Bosnia and Herzegovina", "Sea of Azov",
+                                 "Stratford-upon-Avon", "Trinidad and Tobago"]
+
+
+def test_cached_runs_give_the_same_answer(seed_text):
+    # the per-run caches live on the gazetteer: a fresh one, a warm one and a document seen
+    # in pieces first all agree
+    from map_app.gazetteer import Gazetteer
+
+    fresh = Gazetteer()
+    first = [(t.start, t.text) for t in find_toponyms(seed_text, fresh)]
+    assert [(t.start, t.text) for t in find_toponyms(seed_text, fresh)] == first
+    warm = Gazetteer()
+    for part in seed_text.split("\n"):
+        find_toponyms(part, warm)
+    assert [(t.start, t.text) for t in find_toponyms(seed_text, warm)] == first
+
+
+def test_names_glued_by_punctuation_are_separate_runs(gaz):
+    # "Uzoaru,Owerri": a name after a comma is no part of the name before it
+    found = _texts("Reported by Stanley Uzoaru,Owerri. Students in Owerri protested.", gaz)
+    assert found.count("Owerri") == 2
