@@ -31,6 +31,11 @@ _WEAK = np.zeros(len(FLAG), dtype=bool)
 _WEAK[[FLAG["code"], FLAG["shadowed"]]] = True
 _COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
 _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+\(|\s+near\s+(?:the\s+)?)$")
+# "Edmonton, south of Cairns", "Izium, some 120 km south-east of Kharkiv": X lies near Y
+_RELATIVE_GAP = re.compile(
+    r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"
+    r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>km|kilometres|kilometers|miles|mi)\s+)?"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?", re.I)
 
 # Context weights (added to the log-scale prior).
 W_QUALIFIER = 4.0      # "X, <region/country containing X>"
@@ -129,6 +134,23 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     return best
 
 
+def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
+    """How well each candidate of ``c`` fits "<c>, [N km] north of <y>" (0–1): inside ``y``
+    when ``y`` is a country or region, else close to it (at the stated distance, if any)."""
+    k = y.pick
+    if y.kind[k] == _COUNTRY:
+        return (c.country == y.country[k]) * 1.0
+    if y.kind[k] == _REGION and y.admin1[k] >= 0:
+        return (c.admin1 == y.admin1[k]) * 1.0
+    d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(
+        (1.0 - c.xyz @ y.xyz[k]) * 0.5, 0.0, 1.0)))
+    if rel.group("num"):
+        km = float(rel.group("num").replace(",", ".")) * (
+            1.609344 if rel.group("unit").lower().startswith("mi") else 1.0)
+        return np.exp(-np.abs(d - km) / (10.0 + 0.3 * km))
+    return np.exp(-d / 150.0)
+
+
 def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[dict, dict, str]:
     """The fields of a record that come from the entry alone: as the pick, as a runner-up,
     and its id (cached per entry)."""
@@ -207,8 +229,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     qualified: dict[str, np.ndarray] = {}  # a name's qualified reading, for its other mentions
     done = set()
     for i in range(n - 1):
-        if tops[i + 1].start - tops[i].end > 40 or \
-                not _QUALIFIER_GAP.match(text[tops[i].end:tops[i + 1].start]):
+        if tops[i + 1].start - tops[i].end > 60:
+            continue
+        gap = text[tops[i].end:tops[i + 1].start]
+        if not _QUALIFIER_GAP.match(gap):
+            rel = _RELATIVE_GAP.fullmatch(gap)
+            if rel and base[i].entries.size > 1:
+                cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
             continue
         reading = _qualifier(base[i], base[i + 1])
         if reading is None:

@@ -73,3 +73,13 @@ def test_a_region_name_is_no_town_alternate(gaz):
     # a town that has a state's own name only as an alternate name does not take it
     df = resolve("Wildfires spread across Missouri and Arizona.", gaz)
     assert set(df.kind) == {"region"}
+
+
+def test_relative_location_lifts_the_nearby_namesake(gaz):
+    # "X, [N km] south of Y": X is the namesake near Y (at about N km, when stated)
+    df = resolve("A man was stabbed at a house in Edmonton, south of Cairns, in November.", gaz)
+    assert _first(df, "Edmonton").country_code == "AU"
+    df = resolve("Shelling hit Andriivka, some 20 km north of Sumy, overnight.", gaz)
+    assert _first(df, "Andriivka").admin1 == "Sumy Oblast"
+    df = resolve("Shelling hit Andriivka overnight.", gaz)
+    assert _first(df, "Andriivka").admin1 != "Sumy Oblast"  # without the hint, another one
