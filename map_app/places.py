@@ -55,7 +55,7 @@ class _Cands:
 
     __slots__ = ("entries", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
                  "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
-                 "alone")
+                 "alone", "parts")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -88,6 +88,7 @@ class _Cands:
         self.xyz = np.stack((cl * np.cos(lo), cl * np.sin(lo), np.sin(la)), axis=1)
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
+        self.parts: dict[int, tuple] = {}  # record fields of candidate k (see _parts)
 
     def _first_pick(self, s: np.ndarray) -> None:
         if s.size == 1:
@@ -176,8 +177,13 @@ def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tup
     else:
         order = np.argsort(-s, kind="stable")[:1 + n_alternatives].tolist()
         vals = s[order].tolist()
-    entries, flags = c.entries, c.flags
-    parts = [_parts(g, int(entries[k]), int(flags[k])) for k in order]
+    known = c.parts
+    parts = []
+    for k in order:
+        p = known.get(k)
+        if p is None:
+            p = known[k] = _parts(g, int(c.entries[k]), int(c.flags[k]))
+        parts.append(p)
     best = parts[0]
     alts = tuple([(p[1], round(v, 3), p[2]) for p, v in zip(parts[1:], vals[1:])])
     return (best[0], best[2], round(vals[0], 3)), alts
