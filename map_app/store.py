@@ -9,6 +9,7 @@ re-ingesting an article already stored changes nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -291,15 +292,19 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
             return art, None
 
         if workers or scheduler:
-            todo = []
-            for f in files:
-                art, error = read_new(f)
-                if error:
-                    keep((f, None, error))
-                elif art is not None:
-                    todo.append(f)  # the workers read it again: paths travel, not texts
-            if todo:
-                for result in _dask_results(todo, view, workers, scheduler, partition_size):
+            def todo():
+                for f in files:
+                    art, error = read_new(f)
+                    if error:
+                        keep((f, None, error))
+                    elif art is not None:
+                        yield f  # the workers read it again: paths travel, not texts
+
+            new = todo()
+            first = next(new, None)
+            if first is not None:  # no cluster for a folder that is all stored already
+                for result in _dask_results(itertools.chain([first], new), view, workers,
+                                            scheduler, partition_size):
                     keep(result)
         else:
             for f in files:
@@ -311,7 +316,7 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     return stats
 
 
-def _dask_results(files: list[str], view: str, workers: int, scheduler: str | None,
+def _dask_results(files, view: str, workers: int, scheduler: str | None,
                   partition_size: int):
     """Analyse partitions of ``files`` on Dask and yield the results as they finish."""
     import dask
@@ -319,7 +324,6 @@ def _dask_results(files: list[str], view: str, workers: int, scheduler: str | No
 
     # the workers' sampling profiler costs a few per cent of every task: off
     dask.config.set({"distributed.worker.profile.enabled": False})
-    parts = [files[i:i + partition_size] for i in range(0, len(files), partition_size)]
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="30s")
@@ -328,7 +332,16 @@ def _dask_results(files: list[str], view: str, workers: int, scheduler: str | No
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(_analyse_batch, parts, view=view, pure=False)
+        # submit each partition as soon as it is full: the workers start while this process
+        # is still checking which files are new
+        futures, part = [], []
+        for f in files:
+            part.append(f)
+            if len(part) == partition_size:
+                futures.append(client.submit(_analyse_batch, part, view=view, pure=False))
+                part = []
+        if part:
+            futures.append(client.submit(_analyse_batch, part, view=view, pure=False))
         for fut in as_completed(futures):
             yield from json.loads(fut.result())
     finally:
