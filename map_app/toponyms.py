@@ -59,7 +59,7 @@ _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex
 _CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class Toponym:
     """A span of text that names a place in the gazetteer.
 
@@ -461,6 +461,7 @@ def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
 # word before it (as _PREV_WORD would find it).
 _BACK_SENT = re.compile(r"[ \t\r(\[‘'\"“]*")
 _BACK_WORD = re.compile(r"[ \t]*\(?[ \t]*([\w'’.]*)")
+_BACK_LETTERS = re.compile(r"[\w'’.]*")
 
 
 def _context(text: str, start: int) -> tuple[bool, str, bool]:
@@ -468,6 +469,11 @@ def _context(text: str, start: int) -> tuple[bool, str, bool]:
     whether that word is a title right before it ("mayor Kobzar")."""
     lo = max(0, start - 25)
     back = text[lo:start][::-1]
+    if back[:1] == " " and back[1:2].isalpha():
+        # the usual case, "… in Kyiv": one blank after a word, mid-sentence
+        word = _BACK_LETTERS.match(back, 1).group()
+        prev = word[::-1].lower().rstrip(".")
+        return False, prev, prev in lex.TITLES
     k = _BACK_SENT.match(back).end()
     if k < len(back):
         sent = back[k] in _SENTENCE_END
@@ -544,7 +550,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     for st, s in found:
         r = memo[s]
         if type(r) is tuple:
-            regions.extend((st + off, memo[cs]) for off, cs in r)
+            regions.extend([(st + off, memo[cs]) for off, cs in r])
         else:
             regions.append((st, r))
     place_words: set[str] = set()  # the capitalised words of runs that may name a place
