@@ -55,7 +55,7 @@ class _Cands:
 
     __slots__ = ("entries", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
                  "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
-                 "alone", "parts")
+                 "alone")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -88,7 +88,6 @@ class _Cands:
         self.xyz = np.stack((cl * np.cos(lo), cl * np.sin(lo), np.sin(la)), axis=1)
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
-        self.parts: dict[int, tuple] = {}  # record fields of candidate k (see _parts)
 
     def _first_pick(self, s: np.ndarray) -> None:
         if s.size == 1:
@@ -152,23 +151,22 @@ def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
     return np.exp(-d / 150.0)
 
 
-def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[dict, dict, str]:
-    """The fields of a record that come from the entry alone: as the pick, as a runner-up,
-    and its id (cached per entry)."""
+def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[tuple, str]:
+    """The fields of a record that come from the entry alone — (name, lat, lon, geonameid,
+    feature_code, kind, country_code, admin1) — and its id, cached per entry as plain tuples
+    (which the garbage collector stops tracking; tuples of dicts it tracks for ever)."""
     memo = g.memo("places.parts", 100_000)
     hit = memo.get((entry, flag))
     if hit is None:
         c = g.candidate(entry, flag, cache=False)  # these fields are the cache
-        hit = memo[(entry, flag)] = (
-            {"name": c.name, "lat": c.lat, "lon": c.lon, "geonameid": c.geonameid,
-             "feature_code": c.feature_code, "kind": c.kind, "country_code": c.country_code,
-             "admin1": c.admin1_name},
-            {"name": c.name, "lat": c.lat, "lon": c.lon}, c.id)
+        hit = memo[(entry, flag)] = ((c.name, c.lat, c.lon, c.geonameid, c.feature_code,
+                                      c.kind, c.country_code, c.admin1_name), c.id)
     return hit
 
 
 def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tuple:
-    """The pick and runners-up of scores ``s``: ((fields, id, score), [(fields, score, id)])."""
+    """The pick and runners-up of scores ``s``: ((fields, id, score), ((fields, score, id),
+    …)), fields as in :func:`_parts`."""
     if s.size <= 16:
         # small sets: a Python sort (stable, like NumPy's) beats NumPy's per-call cost
         sl = s.tolist()
@@ -177,16 +175,11 @@ def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tup
     else:
         order = np.argsort(-s, kind="stable")[:1 + n_alternatives].tolist()
         vals = s[order].tolist()
-    known = c.parts
-    parts = []
-    for k in order:
-        p = known.get(k)
-        if p is None:
-            p = known[k] = _parts(g, int(c.entries[k]), int(c.flags[k]))
-        parts.append(p)
+    entries, flags = c.entries, c.flags
+    parts = [_parts(g, int(entries[k]), int(flags[k])) for k in order]
     best = parts[0]
-    alts = tuple([(p[1], round(v, 3), p[2]) for p, v in zip(parts[1:], vals[1:])])
-    return (best[0], best[2], round(vals[0], 3)), alts
+    alts = tuple([(p[0], round(v, 3), p[1]) for p, v in zip(parts[1:], vals[1:])])
+    return (best[0], best[1], round(vals[0], 3)), alts
 
 
 def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
@@ -350,9 +343,12 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             ranked = made.get(key)
             if ranked is None:
                 ranked = made[key] = _ranking(g, c, s, n_alternatives)
-        (fields, entry, score), alts = ranked
-        rows.append({"text": t.text, "start": t.start, "end": t.end, **fields, "score": score,
-                     "alternatives": [{**f, "score": v, "id": x} for f, v, x in alts],
+        (f, entry, score), alts = ranked
+        rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
+                     "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
+                     "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
+                     "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
+                                       "id": x} for a, v, x in alts],
                      "entry": entry})
     return rows
 

@@ -308,7 +308,7 @@ class _Region:
 
     # tuples, not lists or sets: a cache of many runs stays cheap for the garbage collector
     __slots__ = ("words", "keys", "found", "speech", "caps", "cap_lowers", "_plain",
-                 "_titled", "_multi", "_weight")
+                 "_multi", "_weight")
 
     def __init__(self, s: str):
         """Split ``s`` into words and list its candidate spans; :meth:`finish` completes the
@@ -347,7 +347,6 @@ class _Region:
                  if b > a and words[j - 1].lower not in _INNER]
         found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
         single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
-        self._plain = self._titled = None
         self.caps = tuple(i for i in range(n) if words[i].cap)
         self.cap_lowers = tuple({words[i].lower for i in self.caps})
         weight = [_key_info(g, *single[i])[2] if i in single else -1.0 for i in range(n)]
@@ -365,47 +364,51 @@ class _Region:
         self.found = tuple(kept)
         self._multi = tuple((i, j) for i, j, _, _, _ in found if j > i + 1)
         self._weight = tuple(weight)
+        if n == 1:
+            self._plain = ((), ())  # one word alone names no person by these rules
+        else:
+            person, surnames = _person_marks(words, weight.__getitem__, set(self._multi))
+            self._plain = (tuple(sorted(person)), tuple(sorted(surnames)))
         # plain tuples (fields _START … _PREV): the collector skips them, not NamedTuples
         self.words = tuple(tuple(w) for w in words)
 
+    def frozen(self) -> tuple:
+        """The region as the cache keeps it: a plain tuple of tuples (fields ``_R_*``), which
+        the garbage collector stops tracking, unlike an object."""
+        return (self.words, self.keys, self.found, self.speech, self.caps, self.cap_lowers,
+                self._plain, self._multi, self._weight)
+
     @staticmethod
-    def build(g: Gazetteer, strings: list[str]) -> list["_Region"]:
-        """The regions of ``strings``, with one look-up for all their candidate spans."""
+    def build(g: Gazetteer, strings: list[str]) -> list[tuple]:
+        """The regions of ``strings`` (:meth:`frozen`), with one look-up for all their
+        candidate spans."""
         regions = [_Region(s) for s in strings]
         keys = [k for r in regions for _, _, k in r.found]
         lo, hi = g.matches_hashes(np.fromiter(map(name_hash, keys), dtype=np.uint64,
                                               count=len(keys)))
         lo, hi = lo.tolist(), hi.tolist()
         at = 0
+        out = []
         for r, s in zip(regions, strings):
             n = len(r.found)
             r.finish(g, s, lo[at:at + n], hi[at:at + n])
+            out.append(r.frozen())
             at += n
-        return regions
+        return out
 
 
-    def person(self, title: bool) -> tuple[tuple[int, ...], tuple[str, ...]]:
-        """(words that are people, surnames) when a title does or does not precede."""
-        hit = self._titled if title else self._plain
-        if hit is None:
-            words = [_Word(*w) for w in self.words]
-            weight, multi = self._weight, set(self._multi)
-            if len(words) == 1 and not title:
-                hit = ((), ())  # one word alone names no person by these rules
-            elif title:
-                # after a title ("mayor Kobzar") the run starts with a person
-                person, surnames = _person_marks(
-                    [_Word(-2, -1, "", _A_TITLE, False, False), *words],
-                    lambda i: weight[i - 1] if i else -1.0, {(i + 1, j + 1) for i, j in multi})
-                hit = (tuple(sorted(i - 1 for i in person)), tuple(sorted(surnames)))
-            else:
-                person, surnames = _person_marks(words, weight.__getitem__, multi)
-                hit = (tuple(sorted(person)), tuple(sorted(surnames)))
-            if title:
-                self._titled = hit
-            else:
-                self._plain = hit
-        return hit
+_R_WORDS, _R_KEYS, _R_FOUND, _R_SPEECH, _R_CAPS, _R_CAP_LOWERS, _R_PLAIN, _R_MULTI, _R_WEIGHT = \
+    range(9)  # the fields of a frozen region
+
+
+def _titled(r: tuple) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(words that are people, surnames) of frozen region ``r`` after a title ("mayor
+    Kobzar": the run starts with a person). Rare enough to compute when needed."""
+    words = [_Word(-2, -1, "", _A_TITLE, False, False), *(_Word(*w) for w in r[_R_WORDS])]
+    weight = r[_R_WEIGHT]
+    person, surnames = _person_marks(words, lambda i: weight[i - 1] if i else -1.0,
+                                     {(i + 1, j + 1) for i, j in r[_R_MULTI]})
+    return tuple(sorted(i - 1 for i in person)), tuple(sorted(surnames))
 
 
 def _chunks(s: str) -> list[tuple[int, str]]:
@@ -434,7 +437,7 @@ def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
                 w = lm.group()
                 seq.append((w, False, w, True, lm.start(), lm.end()))
         r = memo[cs]
-        for w, key in zip(r.words, r.keys):
+        for w, key in zip(r[_R_WORDS], r[_R_KEYS]):
             seq.append((key, w[_CAP], w[_LOWER], False, off + w[_START], off + w[_END]))
     out = []
     n = len(seq)
@@ -519,7 +522,7 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
         if any([next(hits) for _ in ks]):
             crossing.append(s)  # "Bosnia and Herzegovina": one region, as written
         else:
-            memo[s] = tuple(composite[s])
+            memo[s] = (None, tuple(composite[s]))  # its chunks, not a region
     if crossing:
         memo.update(zip(crossing, _Region.build(g, crossing)))
 
@@ -549,27 +552,27 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     regions = []
     for st, s in found:
         r = memo[s]
-        if type(r) is tuple:
-            regions.extend([(st + off, memo[cs]) for off, cs in r])
+        if r[0] is None:
+            regions.extend([(st + off, memo[cs]) for off, cs in r[1]])
         else:
             regions.append((st, r))
     place_words: set[str] = set()  # the capitalised words of runs that may name a place
     for _, r in regions:
-        if r.found:
-            place_words.update(r.cap_lowers)
+        if r[_R_FOUND]:
+            place_words.update(r[_R_CAP_LOWERS])
     # pass 1: the surnames the whole document reveals
     surnames: set[str] = set()
     todo = []
     for st, r in regions:
-        if not r.found and place_words.isdisjoint(r.cap_lowers):
+        if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
         sent0, prev0, title = _context(text, st)
-        marks, names = (r._titled if title else r._plain) or r.person(title)
+        marks, names = _titled(r) if title else r[_R_PLAIN]
         if names:
             surnames.update(names)
         speech = ()
-        words = r.words
-        for i in r.speech:
+        words = r[_R_WORDS]
+        for i in r[_R_SPEECH]:
             # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
             w = words[i]
             if i:
@@ -581,7 +584,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             if (p in _SPEECH_BEFORE and not ss) or _SPEECH.match(text, st + w[_END]):
                 speech = (*speech, i)
                 surnames.add(w[_LOWER])
-        if r.found:
+        if r[_R_FOUND]:
             todo.append((st, r, sent0, prev0, marks, speech))
     # pass 2: decide each candidate span
     common = lex.common_words()
@@ -599,11 +602,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
 
     out = []
     for st, r, sent0, prev0, marks, speech in todo:
-        words = r.words
+        words, found = r[_R_WORDS], r[_R_FOUND]
         if len(words) == 1:
             # the common case, a lone word ("Kyiv"): no spans to weigh against each other
             (w,) = words
-            _, _, key, info = r.found[0]
+            _, _, key, info = found[0]
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             if _is_place(w[_TEXT], w[_LOWER], sent0, True, key, info, is_person, seen, common,
@@ -615,11 +618,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if speech:
             person.update(speech)
         if surnames:
-            for i in r.caps:
+            for i in r[_R_CAPS]:
                 if words[i][_LOWER] in surnames:
                     person.add(i)
         taken = [False] * len(words)
-        for i, j, key, info in r.found:
+        for i, j, key, info in found:
             if True in taken[i:j]:
                 continue
             first = words[i]
