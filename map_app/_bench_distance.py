@@ -15,6 +15,7 @@ import shapely
 from pyproj import Geod
 
 from . import borders as _borders
+from ._geo import unit_vectors
 
 __all__ = ["TARGETS", "bench_border", "geod_brute_force", "points_near_border"]
 
@@ -28,17 +29,13 @@ TARGETS = {
 _GEOD = Geod(ellps="WGS84")
 
 
-def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    return np.stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)], axis=-1)
-
 
 def _densify(a: np.ndarray, b: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points every ``step_km`` or closer on the great-circle arcs a -> b (lon/lat rows).
 
     Returns lon, lat and the arc each point belongs to.
     """
-    ua, ub = _unit(a[:, 0], a[:, 1]), _unit(b[:, 0], b[:, 1])
+    ua, ub = unit_vectors(a[:, 0], a[:, 1]), unit_vectors(b[:, 0], b[:, 1])
     theta = np.arctan2(np.linalg.norm(np.cross(ua, ub), axis=1), np.einsum("ij,ij->i", ua, ub))
     n = np.maximum(1, np.ceil(theta * 6371.0 / step_km)).astype(np.int64) + 1
     arc = np.repeat(np.arange(len(a)), n)

@@ -10,7 +10,20 @@ def haversine_rad(lat1, lon1, lat2, lon2):
     """Great-circle distance in km between points given in radians (broadcast)."""
     h = (np.sin((lat2 - lat1) / 2.0) ** 2
          + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2.0) ** 2)
+    return haversine_term_km(h)
+
+
+def haversine_term_km(h):
+    """Great-circle distance in km for the haversine term ``h = sin²(angle / 2)``; for unit
+    vectors ``u``, ``v`` that is ``(1 - u·v) / 2``."""
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def unit_vectors(lon, lat) -> np.ndarray:
+    """Points given in degrees as unit vectors on the sphere, shape ``(..., 3)``."""
+    lam, phi = np.radians(lon), np.radians(lat)
+    c = np.cos(phi)
+    return np.stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)], axis=-1)
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from map_app._geo import EARTH_RADIUS_KM
+from map_app._geo import EARTH_RADIUS_KM, unit_vectors
 from map_app._paths import data_dir
 
 __all__ = [
@@ -184,12 +184,6 @@ def country_at(lon: Any, lat: Any, view: str = "de_jure", snap_km: float = 2.0) 
 # distance to borders
 
 
-def _unit(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lon, lat = np.radians(lon), np.radians(lat)
-    c = np.cos(lat)
-    return np.stack([c * np.cos(lon), c * np.sin(lon), np.sin(lat)], axis=-1)
-
-
 def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     # atan2 form stays accurate for tiny and near-antipodal angles alike
     return np.arctan2(np.linalg.norm(np.cross(u, v), axis=-1), np.einsum("ij,ij->i", u, v))
@@ -208,8 +202,8 @@ class _BorderIndex:
         self.a = coords[start]
         self.b = coords[start + 1]
         self.row = row[line_of[start]]
-        self.ua = _unit(self.a[:, 0], self.a[:, 1])
-        self.ub = _unit(self.b[:, 0], self.b[:, 1])
+        self.ua = unit_vectors(self.a[:, 0], self.a[:, 1])
+        self.ub = unit_vectors(self.b[:, 0], self.b[:, 1])
         n = np.cross(self.ua, self.ub)
         norm = np.linalg.norm(n, axis=1)
         self.degenerate = norm < 1e-15
@@ -228,7 +222,7 @@ class _BorderIndex:
         order = np.argsort(owner, kind="stable")
         self.tree = shapely.STRtree(shapely.linestrings(verts[order], indices=owner[order]))
         # bounding cap per chunk: arcs between vertices stay inside it (caps are convex)
-        uv = _unit(verts[:, 0], verts[:, 1])
+        uv = unit_vectors(verts[:, 0], verts[:, 1])
         centre = np.zeros((len(self.chunk_start), 3))
         np.add.at(centre, owner, uv)
         self.centre = centre / np.linalg.norm(centre, axis=1)[:, None]
@@ -276,7 +270,7 @@ class _BorderIndex:
         if not len(ok) or not len(self.a):
             return out
         lon, lat = lon[ok], lat[ok]
-        up = _unit(lon, lat)
+        up = unit_vectors(lon, lat)
 
         # 1. any chunk gives an upper bound on the spherical distance to the border
         pi, chunk = self.tree.query_nearest(shapely.points(lon, lat), all_matches=False)
@@ -469,7 +463,7 @@ def _border_sample(view: str, country: str | None, step_km: float):
             raise ValueError(f"country {country!r} has no land border in view {view!r}")
     lines = shapely.get_parts(borders.geometry.to_numpy())
     coords, owner = shapely.get_coordinates(lines, return_index=True)
-    u = _unit(coords[:, 0], coords[:, 1])
+    u = unit_vectors(coords[:, 0], coords[:, 1])
     same = owner[1:] == owner[:-1]  # consecutive vertices of one line make a segment
     a, b = u[:-1][same], u[1:][same]
     km = _angle(a, b) * EARTH_RADIUS_KM
@@ -496,5 +490,5 @@ def border_distance_rough_km(lon: Any, lat: Any, view: str = "de_jure",
     _check_view(view)
     country = str(country).strip().upper() if country is not None else None
     lon, lat, _, _ = _as_points(lon, lat)
-    chord, _ = _border_sample(view, country, float(step_km)).query(_unit(lon, lat))
+    chord, _ = _border_sample(view, country, float(step_km)).query(unit_vectors(lon, lat))
     return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))

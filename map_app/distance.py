@@ -55,6 +55,7 @@ from pyproj import Geod
 from scipy.spatial import cKDTree
 
 from map_app import borders as _borders
+from map_app._geo import unit_vectors
 
 __all__ = [
     "ABS_FLOOR_KM",
@@ -121,12 +122,6 @@ def _geodetic(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
-def _unit_sphere(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    lam, phi = np.radians(lon), np.radians(lat)
-    c = np.cos(phi)
-    return np.stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)], axis=-1)
-
-
 def _point_chord(p: np.ndarray, a: np.ndarray, d: np.ndarray, inv2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distance from points ``p`` to chords ``a + t d`` (t in [0, 1]) and the ``t`` of the foot."""
     w = p - a
@@ -157,7 +152,7 @@ def _densify(borders: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64), rows[line_row].astype(np.int32)
 
     # geodetic coordinates on the unit sphere, as borders.nearest_border measures the arcs
-    u = _unit_sphere(coords[:, 0], coords[:, 1])
+    u = unit_vectors(coords[:, 0], coords[:, 1])
     last = np.r_[line_of[1:] != line_of[:-1], True]
     theta = np.zeros(len(u))
     cross = np.linalg.norm(np.cross(u[:-1], u[1:]), axis=1)

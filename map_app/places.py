@@ -19,7 +19,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from ._geo import EARTH_RADIUS_KM
+from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
 from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
@@ -83,9 +83,7 @@ class _Cands:
             self.prior = self.prior - W_ALT_NAMESAKE * (~area & (self.flags == FLAG["alternate"]))
         self.lat = g.col("lat")[e].astype(np.float64)
         self.lon = g.col("lon")[e].astype(np.float64)
-        la, lo = np.radians(self.lat), np.radians(self.lon)
-        cl = np.cos(la)
-        self.xyz = np.stack((cl * np.cos(lo), cl * np.sin(lo), np.sin(la)), axis=1)
+        self.xyz = unit_vectors(self.lon, self.lat)
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 
@@ -142,8 +140,7 @@ def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
         return (c.country == y.country[k]) * 1.0
     if y.kind[k] == _REGION and y.admin1[k] >= 0:
         return (c.admin1 == y.admin1[k]) * 1.0
-    d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(
-        (1.0 - c.xyz @ y.xyz[k]) * 0.5, 0.0, 1.0)))
+    d = haversine_term_km((1.0 - c.xyz @ y.xyz[k]) * 0.5)
     if rel.group("num"):
         km = float(rel.group("num").replace(",", ".")) * (
             1.609344 if rel.group("unit").lower().startswith("mi") else 1.0)
@@ -295,15 +292,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         bonus += W_FOCUS * votes[country] / total
         if confident:
             # nearest confident place by the haversine term, from unit vectors: one product
-            pts = np.radians(np.array(sorted(confident)))
-            cl = np.cos(pts[:, 0])
-            p = np.column_stack([cl * np.cos(pts[:, 1]), cl * np.sin(pts[:, 1]),
-                                 np.sin(pts[:, 0])])
+            pts = np.array(sorted(confident))
+            p = unit_vectors(pts[:, 1], pts[:, 0])
             h = (1.0 - np.concatenate([c.xyz for c in group]) @ p.T) * 0.5
             h[h < _H_SELF] = np.inf  # not itself
             hmin = h.min(axis=1)
             far = np.isinf(hmin)
-            d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(hmin, 0.0, 1.0)))
+            d = haversine_term_km(hmin)
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
             bonus_of[id(c.entries)] = part
