@@ -372,6 +372,11 @@ def _normalise_pair(pair: str) -> str:
 
 @lru_cache(maxsize=64)
 def _border_index(view: str, pair: str | None, country: str | None) -> _BorderIndex:
+    return _BorderIndex(_select_borders(view, pair, country))
+
+
+def _select_borders(view: str, pair: str | None, country: str | None) -> gpd.GeoDataFrame:
+    """The borders of a view, of one pair and/or of one country (ValueError when none)."""
     borders = load_borders(view)
     mask = np.ones(len(borders), dtype=bool)
     if pair is not None:
@@ -384,7 +389,7 @@ def _border_index(view: str, pair: str | None, country: str | None) -> _BorderIn
             raise ValueError(
                 f"country {country!r} has no land border{' ' + pair if pair else ''} in view {view!r}"
             )
-    return _BorderIndex(borders[mask])
+    return borders[mask]
 
 
 def nearest_border(
@@ -456,11 +461,7 @@ def _border_sample(view: str, country: str | None, step_km: float):
     """A k-d tree over border points spaced at most ``step_km`` apart (unit vectors)."""
     from scipy.spatial import cKDTree
 
-    borders = load_borders(view)
-    if country is not None:
-        borders = borders[(borders["a"] == country) | (borders["b"] == country)]
-        if borders.empty:
-            raise ValueError(f"country {country!r} has no land border in view {view!r}")
+    borders = _select_borders(view, None, country)
     lines = shapely.get_parts(borders.geometry.to_numpy())
     coords, owner = shapely.get_coordinates(lines, return_index=True)
     u = unit_vectors(coords[:, 0], coords[:, 1])
