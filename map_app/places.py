@@ -118,11 +118,8 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     area[q.pick] = True
     best, best_val = None, -np.inf
     for k in np.flatnonzero(area).tolist():
-        if q.kind[k] == _COUNTRY:
-            hit = c.country == q.country[k]
-        elif q.kind[k] == _REGION and q.admin1[k] >= 0:
-            hit = c.admin1 == q.admin1[k]
-        else:
+        hit = _inside(c, q, k)
+        if hit is None:
             continue
         hit &= c.entries != q.entries[k]  # "Sumy, Sumy Oblast": not the qualifier itself
         if hit.any():
@@ -132,14 +129,23 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     return best
 
 
+def _inside(c: _Cands, q: _Cands, k: int) -> np.ndarray | None:
+    """Which candidates of ``c`` lie in candidate ``k`` of ``q``, when that is a country or
+    an admin1 region (None for anything else)."""
+    if q.kind[k] == _COUNTRY:
+        return c.country == q.country[k]
+    if q.kind[k] == _REGION and q.admin1[k] >= 0:
+        return c.admin1 == q.admin1[k]
+    return None
+
+
 def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
     """How well each candidate of ``c`` fits "<c>, [N km] north of <y>" (0–1): inside ``y``
     when ``y`` is a country or region, else close to it (at the stated distance, if any)."""
     k = y.pick
-    if y.kind[k] == _COUNTRY:
-        return (c.country == y.country[k]) * 1.0
-    if y.kind[k] == _REGION and y.admin1[k] >= 0:
-        return (c.admin1 == y.admin1[k]) * 1.0
+    inside = _inside(c, y, k)
+    if inside is not None:
+        return inside * 1.0
     d = haversine_term_km((1.0 - c.xyz @ y.xyz[k]) * 0.5)
     if rel.group("num"):
         km = float(rel.group("num").replace(",", ".")) * (
