@@ -21,8 +21,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _lexicon as lex
-from ._text import name_hash, normalize
-from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
+from ._text import name_hashes, normalize
+from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
 # words ("London-based", "Ivano-Frankivsk" is matched as a two-word span).
@@ -48,10 +48,9 @@ MAX_WORDS = 6
 
 _COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
-_STRONG = np.zeros(len(FLAG), dtype=bool)  # flag -> trusted enough to name a place alone
-_STRONG[[FLAG[m] for m in ("name", "ascii", "alternate", "other-script", "demonym",
-                           "phrase")]] = True
-_STRONG_FLAGS = _STRONG.tolist()
+# flag -> trusted enough to name a place alone
+_STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
+                 for m in MATCH_TYPES]
 _CODE, _VARIANT = FLAG["code"], FLAG["variant"]
 _ABBREV_KINDS = [k in (_COUNTRY, _REGION, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
@@ -110,6 +109,7 @@ _CAP_START = re.compile(r"(?<![\w'’.\-])" + _upper_class())
 _PREV_WORD = re.compile(r"([\w'’.]+)[ \t]*\(?[ \t]*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _RUN_GAP = re.compile(r"[ \t]{1,2}|-")
+_BEFORE_RUN = " \t\r([‘'\"“"  # what may stand between a sentence's end and its first word
 _A_TITLE = min(lex.TITLES)  # stands for the title before a run in the person rules
 
 
@@ -150,7 +150,7 @@ def _words(text: str) -> list[_Word]:
             pos = m.start() + 1
             continue
         j = w.start - 1
-        while j >= 0 and text[j] in " \t\r([‘'\"“":
+        while j >= 0 and text[j] in _BEFORE_RUN:
             j -= 1
         sent = j < 0 or text[j] in _SENTENCE_END
         pm = _PREV_WORD.search(text, max(0, w.start - 25), w.start)
@@ -266,11 +266,16 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
 # in lower case), never ending on "of", "and", "the". A word keeps a final full stop only as an
 # abbreviation ("St.", "U.S.") and never takes a possessive "’s", so the stretch ends where a
 # run does. It can still hold several runs; :func:`_words` splits it exactly.
-def _region_pattern(inner_words: bool = True) -> re.Pattern:
-    def alt(words):
-        return "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len,
-                               reverse=True))
+def _alternation(words) -> str:
+    """A regex alternation of the alphabetic ``words``, longest first."""
+    return "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len,
+                           reverse=True))
 
+
+def _region_pattern(inner_words: bool = True, after_link: bool = False) -> re.Pattern:
+    """The pattern of a stretch; without ``inner_words`` of a chunk, and ``after_link`` of a
+    chunk that follows a link ("Avon" in "Stratford-upon-Avon": no look back)."""
+    alt = _alternation
     by_len: dict[int, list[str]] = {}
     for w in _DOTTED:
         by_len.setdefault(len(w), []).append(w)
@@ -279,7 +284,7 @@ def _region_pattern(inner_words: bool = True) -> re.Pattern:
     up = _upper_class()
     body = r"(?:\w|(?!['’][sS]\b)['’.&](?=\w))*" + rf"(?:\.(?:{abbrev}))?"
     # the capital first, then the look back: the scan can skip to the next capital at once
-    first = up + r"(?<![\w'’.\-].)" + body
+    first = up + ("" if after_link else r"(?<![\w'’.\-].)") + body
     tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
     inner, trailing = rf"(?:{alt(_INNER)}){tail}", rf"(?:{alt(_TRAILING)}){tail}"
     join = r"(?:[ \t]{1,2}|-)"
@@ -291,14 +296,9 @@ _REGION = _region_pattern()
 # A chunk is a stretch without its lower-case inner words: "Kyiv and Kharkiv" is two chunks
 # and a link. News joins names with "and" in endless combinations, and a combination is one
 # place only when the gazetteer knows a name across the link ("Bosnia and Herzegovina").
-_CHUNK_AT = re.compile(_region_pattern(inner_words=False).pattern.replace(
-    r"(?<![\w'’.\-].)", "", 1))  # a chunk right after a link: "Stratford-upon-Avon"
+_CHUNK_AT = _region_pattern(inner_words=False, after_link=True)
 _INNER_WORD = re.compile(r"[^\W\d_]+")
-_LINK = re.compile(r"(?:[ \t]{1,2}|-)(?:(?:" + "|".join(
-    sorted((re.escape(w) for w in _INNER if w.isalpha()), key=len, reverse=True))
-    + r")(?:[ \t]{1,2}|-))+")
-_MISSING = object()
-_BEFORE_RUN = frozenset(" \t\r([‘'\"“")
+_LINK = re.compile(rf"(?:[ \t]{{1,2}}|-)(?:(?:{_alternation(_INNER)})(?:[ \t]{{1,2}}|-))+")
 
 
 class _Region:
@@ -316,26 +316,9 @@ class _Region:
         keys in one search)."""
         # word 0's sentence start and previous word depend on the text around: see _context
         words = _words(s)
-        n = len(words)
-        spans: list[tuple[int, int, str]] = []  # (first word, last word + 1, key)
-        # a span's key is its words' keys joined by spaces (the gaps, blanks or a hyphen,
-        # normalise to one space), and words recur far more than spans
         keys = [normalize(w.text) for w in words]
-        for i in range(n):
-            w = words[i]
-            if not w.cap or w.lower == "the":
-                continue
-            key = keys[i]
-            spans.append((i, i + 1, key))
-            for j in range(i + 2, min(n, i + MAX_WORDS) + 1):
-                wj = words[j - 1]
-                if not _RUN_GAP.fullmatch(s, words[j - 2].end, wj.start):
-                    break
-                if not wj.cap and wj.lower not in _INNER and wj.lower not in _TRAILING:
-                    break
-                key = f"{key} {keys[j - 1]}" if key and keys[j - 1] \
-                    else normalize(s[w.start:wj.end])
-                spans.append((i, j, key))
+        spans = list(_spans(s, [(k, w.cap, w.lower, w.start, w.end)
+                                for k, w in zip(keys, words)]))
         self.words, self.found = words, spans  # until finish()
         self.keys = tuple(keys)
 
@@ -384,8 +367,7 @@ class _Region:
         candidate spans."""
         regions = [_Region(s) for s in strings]
         keys = [k for r in regions for _, _, k in r.found]
-        lo, hi = g.matches_hashes(np.fromiter(map(name_hash, keys), dtype=np.uint64,
-                                              count=len(keys)))
+        lo, hi = g.matches_hashes(name_hashes(keys))
         lo, hi = lo.tolist(), hi.tolist()
         at = 0
         out = []
@@ -429,40 +411,48 @@ def _chunks(s: str) -> list[tuple[int, str]]:
 def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
     """The keys of the candidate spans of stretch ``s`` that cross a link between its chunks
     ``parts`` (whose regions are in ``memo``): the only spans its chunks do not cover."""
-    seq = []  # (key, cap, lower, link?, start, end) per word, in order
+    seq = []  # (key, cap, lower, start, end) per word, in order
+    links = set()  # positions in seq of the links' words
     for k, (off, cs) in enumerate(parts):
         if k:
             prev_end = parts[k - 1][0] + len(parts[k - 1][1])
             for lm in _INNER_WORD.finditer(s, prev_end, off):
+                links.add(len(seq))
                 w = lm.group()
-                seq.append((w, False, w, True, lm.start(), lm.end()))
+                seq.append((w, False, w, lm.start(), lm.end()))
         r = memo[cs]
         for w, key in zip(r[_R_WORDS], r[_R_KEYS]):
-            seq.append((key, w[_CAP], w[_LOWER], False, off + w[_START], off + w[_END]))
-    out = []
-    n = len(seq)
+            seq.append((key, w[_CAP], w[_LOWER], off + w[_START], off + w[_END]))
+    return [key for i, j, key in _spans(s, seq)
+            if seq[j - 1][2] not in _INNER and not links.isdisjoint(range(i + 1, j))]
+
+
+def _spans(s: str, words: list[tuple]):
+    """``(i, j, key)`` of every candidate span of ``words`` — ``(key, cap, lower, start,
+    end)`` of each word of ``s`` in order: at most :data:`MAX_WORDS` words, starting on a
+    capitalised word, joined by one or two blanks or a hyphen, each capitalised or one that may
+    sit inside a name. A span's key is its words' keys joined by spaces (the gaps normalise to
+    one space), and words recur far more than spans."""
+    n = len(words)
     for i in range(n):
-        key, cap, lower, link, st, _ = seq[i]
-        if not cap or lower == "the" or link:
+        key, cap, lower, st, _ = words[i]
+        if not cap or lower == "the":
             continue
-        crossed = False
+        yield i, i + 1, key
         for j in range(i + 2, min(n, i + MAX_WORDS) + 1):
-            a, b = seq[j - 2], seq[j - 1]
-            if not _RUN_GAP.fullmatch(s, a[5], b[4]):
+            a, b = words[j - 2], words[j - 1]
+            if not _RUN_GAP.fullmatch(s, a[4], b[3]):
                 break
             if not b[1] and b[2] not in _INNER and b[2] not in _TRAILING:
                 break
-            crossed = crossed or b[3]
-            key = f"{key} {b[0]}" if key and b[0] else normalize(s[st:b[5]])
-            if crossed and b[2] not in _INNER:
-                out.append(key)
-    return out
+            key = f"{key} {b[0]}" if key and b[0] else normalize(s[st:b[4]])
+            yield i, j, key
 
 
 
 # Read backwards from a run's first word: the blanks and opening marks before it, and the
 # word before it (as _PREV_WORD would find it).
-_BACK_SENT = re.compile(r"[ \t\r(\[‘'\"“]*")
+_BACK_SENT = re.compile(f"[{re.escape(_BEFORE_RUN)}]*")
 _BACK_WORD = re.compile(r"[ \t]*\(?[ \t]*([\w'’.]*)")
 _BACK_LETTERS = re.compile(r"[\w'’.]*")
 
@@ -514,8 +504,7 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
         return
     keys = {s: _cross_keys(s, parts, memo) for s, parts in composite.items()}
     flat = [k for ks in keys.values() for k in ks]
-    lo, hi = g.matches_hashes(np.fromiter(map(name_hash, flat), dtype=np.uint64,
-                                          count=len(flat)))
+    lo, hi = g.matches_hashes(name_hashes(flat))
     hits = iter((hi > lo).tolist())
     crossing = []
     for s, ks in keys.items():
@@ -545,12 +534,12 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     g = gazetteer or load_gazetteer()
     # a stretch maps to its _Region, or to its chunks when no name crosses their links
     memo = g.memo("toponyms.region", 100_000)  # ~1 KB each
-    found = [(m.start(), m.group()) for m in _REGION.finditer(text)]
-    new = {s for _, s in found if s not in memo}
+    stretches = [(m.start(), m.group()) for m in _REGION.finditer(text)]
+    new = {s for _, s in stretches if s not in memo}
     if new:
         _remember(g, memo, new)
     regions = []
-    for st, s in found:
+    for st, s in stretches:
         r = memo[s]
         if r[0] is None:
             regions.extend([(st + off, memo[cs]) for off, cs in r[1]])
