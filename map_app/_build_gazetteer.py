@@ -26,7 +26,7 @@ import numpy as np
 
 from . import gazetteer as gz
 from ._geo import haversine_km
-from ._text import is_latin, name_hashes, normalize, uk_variants
+from ._text import is_latin, link_windows, name_hashes, normalize, uk_variants
 
 K = {k: i for i, k in enumerate(gz.KINDS)}
 F = gz.FLAG
@@ -548,6 +548,9 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
     flags = np.array([t.names[k] for k in keys], dtype=np.uint8)
     order = np.lexsort((places, h))
     arrays["key_hash"], arrays["key_place"], arrays["key_flag"] = h[order], places[order], flags[order]
+    # the windows around the link words inside names: see _text.link_windows
+    distinct = {k for k, _ in keys}
+    arrays["link_hash"] = np.unique(name_hashes(w for k in distinct for w in link_windows(k)))
     for name, arr in arrays.items():
         np.save(out / f"{name}.npy", arr, allow_pickle=False)
     meta = {

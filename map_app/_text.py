@@ -47,6 +47,29 @@ def normalize(name: str) -> str:
     return _SPACE_RE.sub(" ", s).strip()
 
 
+# Lower-case words that join the parts of a name ("Bosnia and Herzegovina", "Sea of Azov").
+LINK_WORDS = frozenset({"of", "the", "and", "upon", "on", "de", "del", "la", "le", "al", "el",
+                        "du", "des", "da", "do", "dos", "das", "am", "im", "an", "sur", "y", "i"})
+
+
+def link_windows(key: str) -> list[str]:
+    """Every run of link words inside the key ``key``, with the word on each side.
+
+    ``link_windows("democratic republic of the congo")`` lists "republic of the",
+    "republic of the congo" and "of the congo". A name can span "X and Y" in a text only if the
+    gazetteer has such a window around the link, so these windows let the recogniser skip the
+    search for names across a link in the many texts that join names with "and".
+    """
+    words = key.split(" ")
+    out = []
+    for p in range(1, len(words) - 1):
+        q = p
+        while q < len(words) - 1 and words[q] in LINK_WORDS:
+            q += 1
+            out.append(" ".join(words[p - 1:q + 1]))
+    return out
+
+
 def name_hash(key: str) -> int:
     """Return a stable 64-bit hash of a normalised key (same in every process)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(),

@@ -30,7 +30,7 @@ _MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=n
 
 _ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
            "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2",
-           "name_off", "xid_off")
+           "name_off", "xid_off", "link_hash")
 _BLOBS = ("name_blob", "xid_blob")
 
 
@@ -114,6 +114,7 @@ class Gazetteer:
         self._v = {n: np.asarray(arr) for n, arr in a.items()}
         self._cand_cache: dict[tuple[int, int], Candidate] = {}
         self._memos: dict[str, dict] = {}
+        self._xyz: np.ndarray | None = None
         self.key_hash = self._v["key_hash"]
         self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
 
@@ -134,6 +135,16 @@ class Gazetteer:
         """A raw column (``lat``, ``lon``, ``kind``, ``country``, ``admin1``, ``population``,
         ``importance``, ``fcode``, ``fclass``…) as a read-only array over all entries."""
         return self._v[name]
+
+    def unit_vectors(self) -> np.ndarray:
+        """Every entry's point as a unit vector, shape ``(n, 3)`` (computed on first use: a
+        gather from it is far cheaper than trigonometry on each small candidate set)."""
+        if self._xyz is None:
+            from ._geo import unit_vectors
+
+            self._xyz = unit_vectors(self._v["lon"].astype(np.float64),
+                                     self._v["lat"].astype(np.float64))
+        return self._xyz
 
     def table(self, name: str) -> list:
         """A code table: ``fclass``, ``fcode``, ``country``, ``admin2`` or ``admin1``."""
@@ -228,6 +239,14 @@ class Gazetteer:
         if top.any():
             hi[top] = len(self.key_hash)
         return lo, hi
+
+    def has_link_window(self, hashes) -> np.ndarray:
+        """Whether some name holds each window around a link (hashes of
+        :func:`map_app._text.link_windows` keys), as a boolean array."""
+        h = np.atleast_1d(np.asarray(hashes, dtype=np.uint64))
+        table = self._v["link_hash"]
+        at = table.searchsorted(h)
+        return table[np.minimum(at, len(table) - 1)] == h if len(table) else at < 0
 
     def rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Entries and match flags in name-index rows ``[start, stop)``."""

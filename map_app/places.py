@@ -83,7 +83,7 @@ class _Cands:
             self.prior = self.prior - W_ALT_NAMESAKE * (~area & (self.flags == FLAG["alternate"]))
         self.lat = g.col("lat")[e].astype(np.float64)
         self.lon = g.col("lon")[e].astype(np.float64)
-        self.xyz = unit_vectors(self.lon, self.lat)
+        self.xyz = g.unit_vectors()[e]
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 
@@ -154,16 +154,20 @@ def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
     return np.exp(-d / 150.0)
 
 
-def _parts(g: Gazetteer, entry: int, flag: int) -> tuple[tuple, str]:
+def _parts(g: Gazetteer, memo: dict, entry: int) -> tuple[tuple, str]:
     """The fields of a record that come from the entry alone — (name, lat, lon, geonameid,
-    feature_code, kind, country_code, admin1) — and its id, cached per entry as plain tuples
-    (which the garbage collector stops tracking; tuples of dicts it tracks for ever)."""
-    memo = g.memo("places.parts", 100_000)
-    hit = memo.get((entry, flag))
+    feature_code, kind, country_code, admin1) — and its id, cached in ``memo`` per entry as
+    plain tuples (which the garbage collector stops tracking; tuples of dicts it tracks for
+    ever)."""
+    hit = memo.get(entry)
     if hit is None:
-        c = g.candidate(entry, flag, cache=False)  # these fields are the cache
-        hit = memo[(entry, flag)] = ((c.name, c.lat, c.lon, c.geonameid, c.feature_code,
-                                      c.kind, c.country_code, c.admin1_name), c.id)
+        gid = int(g.col("geonameid")[entry])
+        fcode = g.table("fcode")[int(g.col("fcode")[entry])]
+        hit = memo[entry] = ((g.name_of(entry), round(float(g.col("lat")[entry]), 5),
+                              round(float(g.col("lon")[entry]), 5), gid if gid > 0 else None,
+                              fcode, KINDS[int(g.col("kind")[entry])],
+                              g.table("country")[int(g.col("country")[entry])],
+                              g.admin1_of(entry)[1]), g.id_of(entry))
     return hit
 
 
@@ -178,8 +182,9 @@ def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tup
     else:
         order = np.argsort(-s, kind="stable")[:1 + n_alternatives].tolist()
         vals = s[order].tolist()
-    entries, flags = c.entries, c.flags
-    parts = [_parts(g, int(entries[k]), int(flags[k])) for k in order]
+    memo = g.memo("places.parts", 100_000)
+    entries = c.entries
+    parts = [_parts(g, memo, e) for e in entries[order].tolist()]
     best = parts[0]
     alts = tuple([(p[0], round(v, 3), p[1]) for p, v in zip(parts[1:], vals[1:])])
     return (best[0], best[1], round(vals[0], 3)), alts
@@ -291,10 +296,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         country = np.concatenate([c.country for c in group])
         admin1 = np.concatenate([c.admin1 for c in group])
         kind = np.concatenate([c.kind for c in group])
-        nc = np.fromiter(named_countries, dtype=np.int64, count=len(named_countries))
-        nr = np.fromiter(named_regions, dtype=np.int64, count=len(named_regions))
-        bonus = W_COUNTRY * np.isin(country, nc) * (kind != _COUNTRY)
-        bonus = bonus + W_REGION * np.isin(admin1, nr) * (kind != _REGION)
+        # membership by look-up table: np.isin sorts, which costs more on arrays this small
+        in_country = np.zeros(len(votes), dtype=bool)
+        in_country[named_countries] = True
+        in_region = np.zeros(len(g.table("admin1")) + 1, dtype=bool)
+        in_region[named_regions] = True
+        bonus = W_COUNTRY * in_country[country] * (kind != _COUNTRY)
+        bonus = bonus + W_REGION * in_region[admin1] * (kind != _REGION)
         bonus += W_FOCUS * votes[country] / total
         if confident:
             # nearest confident place by the haversine term, from unit vectors: one product

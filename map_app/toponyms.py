@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _lexicon as lex
-from ._text import name_hashes, normalize
+from ._text import LINK_WORDS, name_hashes, normalize
 from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
@@ -37,8 +37,7 @@ _DOTTED = {"calif", "cal", "colo", "conn", "del", "fla", "ga", "ill", "ind", "ka
            "mr", "mrs", "ms", "dr", "gen", "gov", "sen", "rep", "lt", "col", "capt", "sgt", "prof",
            "jr", "sr", "rev", "ave", "blvd", "rd", "co", "inc", "corp", "ltd", "no", "vs", "w"}
 # Lower-case words allowed inside a name ("Bosnia and Herzegovina", "Sea of Azov").
-_INNER = {"of", "the", "and", "upon", "on", "de", "del", "la", "le", "al", "el", "du", "des",
-          "da", "do", "dos", "das", "am", "im", "an", "sur", "y", "i", "-", "&"}
+_INNER = LINK_WORDS | {"-", "&"}
 # Lower-case words that may end a name ("the Sumy region", "Kharkiv oblast").
 _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture", "county",
              "district", "island", "islands", "river", "sea", "bridge", "strait",
@@ -427,6 +426,21 @@ def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
             if seq[j - 1][2] not in _INNER and not links.isdisjoint(range(i + 1, j))]
 
 
+def _link_windows(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str] | None:
+    """The window around each link between the chunks ``parts`` of stretch ``s`` — the last
+    word before it, its words, the first word after (:func:`map_app._text.link_windows`) — or
+    None when a chunk's edge word has no key: then no window rules a name out."""
+    out = []
+    for k in range(1, len(parts)):
+        (o1, c1), (o2, c2) = parts[k - 1], parts[k]
+        left = memo[c1][_R_KEYS][-1].rpartition(" ")[2]
+        right = memo[c2][_R_KEYS][0].partition(" ")[0]
+        if not (left and right):
+            return None
+        out.append(" ".join([left, *_INNER_WORD.findall(s, o1 + len(c1), o2), right]))
+    return out
+
+
 def _spans(s: str, words: list[tuple]):
     """``(i, j, key)`` of every candidate span of ``words`` — ``(key, cap, lower, start,
     end)`` of each word of ``s`` in order: at most :data:`MAX_WORDS` words, starting on a
@@ -502,7 +516,19 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
         memo.update(zip(todo, _Region.build(g, todo)))
     if not composite:
         return
-    keys = {s: _cross_keys(s, parts, memo) for s, parts in composite.items()}
+    # most stretches join names no gazetteer name spans ("Kyiv and Kharkiv"): the windows
+    # around their links say so without listing the names that cross them
+    windows = {s: _link_windows(s, parts, memo) for s, parts in composite.items()}
+    flat = [w for ws in windows.values() if ws for w in ws]
+    known = iter(g.has_link_window(name_hashes(flat)).tolist())
+    keys = {}
+    for s, ws in windows.items():
+        if ws is None or any([next(known) for _ in ws]):
+            keys[s] = _cross_keys(s, composite[s], memo)
+        else:
+            memo[s] = (None, tuple(composite[s]))
+    if not keys:
+        return
     flat = [k for ks in keys.values() for k in ks]
     lo, hi = g.matches_hashes(name_hashes(flat))
     hits = iter((hi > lo).tolist())

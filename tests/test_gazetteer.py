@@ -118,3 +118,11 @@ def test_matches_hashes_and_memo(gaz):
     memo = gaz.memo("test", limit=2)
     memo.update(a=1, b=2, c=3)
     assert gaz.memo("test", limit=2) == {}  # outgrew its limit: starts again
+
+
+def test_link_windows_of_names_are_known(gaz):
+    from map_app._text import name_hashes
+
+    known = gaz.has_link_window(name_hashes(["bosnia and herzegovina", "trinidad and tobago",
+                                             "kyiv and kharkiv", "sea of azov"]))
+    assert known.tolist() == [True, True, False, True]

@@ -1,4 +1,5 @@
-from map_app._text import is_latin, name_hash, normalize, translit_uk, uk_variants
+from map_app._text import (is_latin, link_windows, name_hash, normalize, translit_uk,
+                            uk_variants)
 
 
 def test_normalize_ignores_case_diacritics_apostrophes_hyphens():
@@ -35,3 +36,12 @@ def test_variants_cover_popular_and_russian_spellings():
 def test_is_latin():
     assert is_latin("Sumy") and is_latin("Zürich")
     assert not is_latin("Суми")
+
+
+def test_link_windows_hold_every_run_of_link_words_with_its_neighbours():
+    assert link_windows("bosnia and herzegovina") == ["bosnia and herzegovina"]
+    # "Republic of The Congo": a capitalised "The" belongs to the chunk, "of" alone links
+    assert sorted(link_windows("democratic republic of the congo")) == [
+        "of the congo", "republic of the", "republic of the congo"]
+    assert link_windows("la paz") == [] and link_windows("kyiv") == []
+    assert link_windows("sea of") == []  # a link word at an edge joins nothing

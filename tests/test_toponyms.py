@@ -69,6 +69,14 @@ def test_names_joined_by_and_of(gaz):
                                  "Stratford-upon-Avon", "Trinidad and Tobago"]
 
 
+def test_names_across_links_in_longer_stretches(gaz):
+    # a stretch of several links, a capitalised link word, a name after a plain "and"
+    text = ("Aid reached Trinidad and Tobago and Sierra Leone, the Republic of The Congo and "
+            "Kyiv and Santiago de Cuba.")
+    assert _texts(text, gaz) == ["Trinidad and Tobago", "Sierra Leone", "Republic of The Congo",
+                                 "Kyiv", "Santiago de Cuba"]
+
+
 def test_cached_runs_give_the_same_answer(seed_text):
     # the per-run caches live on the gazetteer: a fresh one, a warm one and a document seen
     # in pieces first all agree
