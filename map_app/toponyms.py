@@ -45,13 +45,13 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
 _SENTENCE_END = set(".!?:;\"“”\n")
 MAX_WORDS = 6
 
-_COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
+_COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
 # flag -> trusted enough to name a place alone
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
 _CODE, _VARIANT = FLAG["code"], FLAG["variant"]
-_ABBREV_KINDS = [k in (_COUNTRY, _REGION, _OTHER) for k in range(len(KINDS))]
+_ABBREV_KINDS = [k in (_COUNTRY, _REGION_KIND, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
 _CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
@@ -624,9 +624,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             _, _, key, info = found[0]
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
+            s, e = st + w[_START], st + w[_END]
             if _is_place(w[_TEXT], w[_LOWER], sent0, True, key, info, is_person, seen, common,
-                         locative):
-                s, e = st + w[_START], st + w[_END]
+                         locative, w[_TEXT][-1] == "." and _after_place(text, s)):
                 out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
             continue
         person = set(marks)
@@ -648,20 +648,32 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             else:
                 hit = person.intersection(range(i, j))
                 is_person = bool(hit) and len(hit) < j - i
+            s, e = st + first[_START], st + words[j - 1][_END]
             if not _is_place(first[_TEXT], first[_LOWER], sent, j == i + 1, key, info, is_person,
-                             seen, common, locative):
+                             seen, common, locative,
+                             j == i + 1 and first[_TEXT][-1] == "." and _after_place(text, s)):
                 continue
             taken[i:j] = [True] * (j - i)
-            s, e = st + first[_START], st + words[j - 1][_END]
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
     out.sort(key=lambda t: t.start)
     return out
 
 
-def _is_place(surface, lw, sent_start, single, key, info, is_person, seen, common,
-              locative) -> bool:
+# "Springfield, Ill.", "Walker County (Ga.)": a place, then a comma or an opening bracket
+_QUALIFIER_BEFORE = re.compile(r"\w[.’']?(?:,[ \t]*|[ \t]*\([ \t]*)$")
+
+
+def _after_place(text: str, start: int) -> bool:
+    """Whether the word at ``start`` follows a word and a comma or an opening bracket, the
+    slot of a state or province that qualifies a town ("Springfield, Ill.")."""
+    return _QUALIFIER_BEFORE.search(text, max(0, start - 4), start) is not None
+
+
+def _is_place(surface: str, lw: str, sent_start: bool, single: bool, key: str, info: tuple,
+              is_person: bool, seen, common, locative: bool, qualifying: bool = False) -> bool:
     """Decide whether a span (its first word ``surface``/``lw``, the name ``key`` with
-    :func:`_key_info` ``info``) names a place here."""
+    :func:`_key_info` ``info``) names a place here; ``qualifying``: a lone word right after
+    "<word>, " or "<word> (" (see :func:`_after_place`)."""
     if key in lex.NOT_PLACES or is_person:
         return False
     _, _, _, abbr, best, best_kind = info
@@ -676,6 +688,10 @@ def _is_place(surface, lw, sent_start, single, key, info, is_person, seen, commo
     if lw in _STOP and not (surface.isupper() and len(surface) > 3) or _CONTRACTION.search(lw):
         return False
     if best_kind == _COUNTRY or (best_kind == _OTHER and best >= 7):
+        return True
+    if qualifying and surface[-1] == "." and best_kind == _REGION_KIND:
+        # "Springfield, Ill.", "Paris, Mo.": an abbreviation, dot and all, in the slot of a
+        # state after a town is that state, not the common word ("ill", "mo", "wash")
         return True
 
     def is_common() -> bool:
