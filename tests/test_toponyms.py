@@ -48,6 +48,15 @@ def test_abbreviations_keep_their_dot(gaz):
     assert "N.J." in texts and "St. Louis" in texts and "U.S." in texts and "Calif." in texts
 
 
+def test_state_abbreviation_after_a_town_is_no_common_word(gaz):
+    # "ill", "mo", "wash" are English words; dotted, after "Town, " they are the state
+    for text, abbr in (("SPRINGFIELD, Ill. (AP) - Officials say", "Ill."),
+                       ("PARIS, Mo. — In 1999, they moved", "Mo."),
+                       ("The Walker County (Ga.) Sheriff's Office", "Ga.")):
+        assert abbr in _texts(text, gaz)
+    assert "Ill." not in _texts("He felt Ill. Then he left.", gaz)
+
+
 def test_sentence_final_period_is_not_part_of_the_name(gaz):
     assert _texts("Prices fell in China.", gaz) == ["China"]
 
