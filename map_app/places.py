@@ -30,7 +30,12 @@ COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_c
 _WEAK = np.zeros(len(FLAG), dtype=bool)
 _WEAK[[FLAG["code"], FLAG["shadowed"]]] = True
 _COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
-_QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+\(|\s+near\s+(?:the\s+)?)$")
+# "Monroe County in northeast Missouri": a compass word narrows the region, it does not
+# change which region holds the place
+_COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central"
+            r"|mid|upper|lower)[\s-]+")
+_QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:" + _COMPASS + r")?|\s+\(|"
+                            r"\s+near\s+(?:the\s+)?)$", re.I)
 # "Edmonton, south of Cairns", "Izium, some 120 km south-east of Kharkiv": X lies near Y
 _RELATIVE_GAP = re.compile(
     r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"

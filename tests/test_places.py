@@ -50,6 +50,11 @@ def test_qualifier_picks_the_candidate_inside(gaz):
     assert _first(df, "Springfield").admin1 == "Illinois"
 
 
+def test_qualifier_after_a_compass_word(gaz):
+    df = resolve("He grew up in Paris in northeast Texas.", gaz)
+    assert _first(df, "Paris").admin1 == "Texas"
+
+
 def test_region_context(gaz):
     df = resolve("Shelling hit Andriivka in the Kharkiv region overnight.", gaz)
     assert _first(df, "Andriivka").admin1 == "Kharkiv Oblast"
