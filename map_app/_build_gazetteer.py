@@ -33,9 +33,14 @@ F = gz.FLAG
 _PAREN = re.compile(r"\s*\(.*?\)\s*")
 # Words that make an admin1 phrase out of a region's name ("Sumy region", "Texas state").
 _REGION_WORDS = ("region", "province", "oblast", "governorate", "prefecture")
+# GeoNames also writes the local generic word into a region's name ("Zhejiang Sheng",
+# "Guangxi Zhuangzu Zizhiqu", "Gyeonggi-do", "Muhafazat Matruh"); news says "Zhejiang".
 _REGION_SUFFIX = re.compile(
     r"\s+(oblast|oblast'|region|province|governorate|prefecture|state|krai|kray|"
-    r"republic|autonomous okrug|county|district|department|voivodeship)$", re.I)
+    r"republic|autonomous okrug|county|district|department|voivodeship|"
+    r"sheng|shi|(?:(?:zhuangzu|huizu|uygur|uighur)\s+)?zizhiqu|rayonu?|rajons|marz|"
+    r"opstina|apskritis|okrugi?)$|-do$", re.I)
+_REGION_PREFIX = re.compile(r"^(muhafazat|mintaqat|sha`biyat|ostan-e|wilayat)\s+", re.I)
 csv.field_size_limit(sys.maxsize)
 
 
@@ -321,6 +326,12 @@ def _box_point(lats: np.ndarray, lons: np.ndarray) -> tuple[float, float]:
     return float((np.min(lats) + np.max(lats)) / 2), float(lon - 360 if lon > 180 else lon)
 
 
+def _region_base(name: str) -> str:
+    """A region's name without its generic word, English or local ("Zhejiang Sheng" ->
+    "Zhejiang", "Muhafazat Matruh" -> "Matruh")."""
+    return _REGION_PREFIX.sub("", _REGION_SUFFIX.sub("", name).strip()).strip() or name
+
+
 def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
                  aliases: dict[str, list[str]]) -> list[dict]:
     members: dict[str, list[int]] = defaultdict(list)
@@ -356,10 +367,10 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
         r = t.add(name=name, lat=lat, lon=lon, fclass="A", fcode="ADM1", kind="region",
                   country=cc, admin1=code, population=pop, xid=f"adm1:{key}",
                   importance=gz.importance(pop * 0.3, K["region"]))
-        base = _REGION_SUFFIX.sub("", name).strip()
+        base = _region_base(name)
         bases = {base, name}
         if admin1_names.get(key):
-            bases.add(_REGION_SUFFIX.sub("", admin1_names[key]).strip())
+            bases.add(_region_base(admin1_names[key]))
         if seat_name:
             bases.add(seat_name)
         # A region named like a town inside it ("Sumy", "New York") yields the bare name to
