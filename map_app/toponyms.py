@@ -42,6 +42,10 @@ _INNER = LINK_WORDS | {"-", "&"}
 _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture", "county",
              "district", "island", "islands", "river", "sea", "bridge", "strait",
              "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion"}
+# Capitalised words that make the name before them a street's ("Hertford Road", "Wooster St."):
+# the street is no mention of the town it is named after.
+_STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "dr",
+           "lane", "ln", "way", "highway", "hwy", "terrace", "crescent", "parkway", "pkwy"}
 _SENTENCE_END = set(".!?:;\"“”\n")
 MAX_WORDS = 6
 
@@ -641,6 +645,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             if True in taken[i:j]:
                 continue
             first = words[i]
+            if j < len(words) and words[j][_CAP] and words[j][_LOWER] in _STREET \
+                    and words[j][_START] - words[j - 1][_END] == 1:
+                taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
+                continue  # "Hertford Road": a street named after a place
             prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
             locative = prev in lex.LOCATIVE
             if j == i + 1:

@@ -57,6 +57,13 @@ def test_state_abbreviation_after_a_town_is_no_common_word(gaz):
     assert "Ill." not in _texts("He felt Ill. Then he left.", gaz)
 
 
+def test_a_street_named_after_a_place_is_no_mention_of_it(gaz):
+    found = _texts("He lived on Hertford Road in Edmonton, then at 69 Wooster St. in Danbury.",
+                   gaz)
+    assert "Hertford" not in found and "Wooster" not in found and "Edmonton" in found
+    assert "Wall Street" in _texts("Shares fell on Wall Street.", gaz)
+
+
 def test_sentence_final_period_is_not_part_of_the_name(gaz):
     assert _texts("Prices fell in China.", gaz) == ["China"]
 
