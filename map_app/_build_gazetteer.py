@@ -333,7 +333,7 @@ def _region_base(name: str) -> str:
 
 
 def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
-                 aliases: dict[str, list[str]]) -> list[dict]:
+                 aliases: dict[str, list[tuple[str, str]]]) -> list[dict]:
     members: dict[str, list[int]] = defaultdict(list)
     # every name of a big city: "New York" alone is the city, not the state
     big = {i for i in range(len(t)) if t.cols["fclass"][i] == "P"
@@ -386,8 +386,8 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
                 t.name(r, f"{b} {w}", "phrase")
         if normalize(name) in inside:
             t.names[(normalize(name), r)] = F["shadowed"]
-        for alias in aliases.get(key, ()):
-            t.name(r, alias, "alternate")
+        for alias, how in aliases.get(key, ()):
+            t.name(r, alias, how)
         if o:
             for alias in o["aliases"].split(";"):
                 t.name(r, alias, "phrase" if " " in alias.strip() else "alternate")
@@ -628,7 +628,9 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
         sources["ua_postal"] = {"path": Path(ua_postal).name, "merged": merged, "added": added}
         log(f"UA postal: {merged} merged into GeoNames entries, {added} added")
     a1, a2 = _admin_names(admin1_names, t)
-    a1_aliases = {r["key"]: r["aliases"].split(";")
+    # "English", "Welsh" are demonyms, and match as such (a language too: see toponyms)
+    a1_aliases = {r["key"]: [(a, "demonym" if r.get("note") == "demonym" else "alternate")
+                             for a in r["aliases"].split(";")]
                   for r in _read_csv(curated_dir / "admin1_aliases.csv")}
     hulls = _add_regions(t, a1, oblasts, a1_aliases)
     sources["admin2"] = {"regions": _add_admin2(t, a2)}

@@ -54,7 +54,7 @@ _OTHER = KINDS.index("other")
 # flag -> trusted enough to name a place alone
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
-_CODE, _VARIANT = FLAG["code"], FLAG["variant"]
+_CODE, _VARIANT, _DEMONYM = FLAG["code"], FLAG["variant"], FLAG["demonym"]
 _ABBREV_KINDS = [k in (_COUNTRY, _REGION_KIND, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
@@ -242,7 +242,7 @@ def _person_marks(words: list[_Word], place_weight, multi: set[tuple[int, int]]
 def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
     """The context-free facts about one name (rows ``a:b`` of the name index): (entries, flags,
     best strong importance, best abbreviation importance, best candidate importance, its
-    kind)."""
+    kind, whether it matches a demonym)."""
     cache = g.memo("toponyms.key", 200_000)
     hit = cache.get(a)
     if hit is None:
@@ -260,7 +260,7 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
                 abbr = x
             if (strong or f == _VARIANT) and x > best:
                 best, best_kind = x, k
-        hit = cache[a] = (entries, flags, pw, abbr, best, best_kind)
+        hit = cache[a] = (entries, flags, pw, abbr, best, best_kind, _DEMONYM in flags.tolist())
     return hit
 
 
@@ -629,6 +629,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             s, e = st + w[_START], st + w[_END]
+            if prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info):
+                continue  # "in English.", "speaks French": the language
             if _is_place(w[_TEXT], w[_LOWER], sent0, True, key, info, is_person, seen, common,
                          locative, w[_TEXT][-1] == "." and _after_place(text, s)):
                 out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
@@ -657,6 +659,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 hit = person.intersection(range(i, j))
                 is_person = bool(hit) and len(hit) < j - i
             s, e = st + first[_START], st + words[j - 1][_END]
+            if j == i + 1 and prev in _LANGUAGE_BEFORE and _is_language(text, e, info):
+                continue  # "in English.", "speaks French": the language
             if not _is_place(first[_TEXT], first[_LOWER], sent, j == i + 1, key, info, is_person,
                              seen, common, locative,
                              j == i + 1 and first[_TEXT][-1] == "." and _after_place(text, s)):
@@ -665,6 +669,21 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
     out.sort(key=lambda t: t.start)
     return out
+
+
+# A demonym is also a language: "in English", "speaks French", "printed in Chinese". After one
+# of these words and before no noun it qualifies ("in English football" is England's), it is the
+# language and names no place.
+_LANGUAGE_BEFORE = {"in", "into", "speak", "speaks", "spoke", "speaking", "fluent", "learn",
+                    "learning", "learned", "learnt", "teach", "teaching", "taught", "translated",
+                    "translate", "plus"}
+_LANGUAGE_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)\"”’]|$|(?:and|or|as|but|with|to|is|was|were|"
+                             r"will|would|for|at|on|by|from|after|before|when|while|which|"
+                             r"that|than|if)\b)")
+def _is_language(text: str, end: int, info: tuple) -> bool:
+    """Whether a demonym ending at ``end`` (``info`` of :func:`_key_info`) stands alone, as a
+    language does, rather than before a noun ("English football")."""
+    return info[6] and _LANGUAGE_AFTER.match(text, end) is not None
 
 
 # "Springfield, Ill.", "Walker County (Ga.)": a place, then a comma or an opening bracket
@@ -684,7 +703,7 @@ def _is_place(surface: str, lw: str, sent_start: bool, single: bool, key: str, i
     "<word>, " or "<word> (" (see :func:`_after_place`)."""
     if key in lex.NOT_PLACES or is_person:
         return False
-    _, _, _, abbr, best, best_kind = info
+    _, _, _, abbr, best, best_kind, _ = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
     if single and upper and len(surface.replace(".", "")) <= 4:
         # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only

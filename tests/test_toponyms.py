@@ -64,6 +64,12 @@ def test_a_street_named_after_a_place_is_no_mention_of_it(gaz):
     assert "Wall Street" in _texts("Shares fell on Wall Street.", gaz)
 
 
+def test_a_demonym_standing_for_a_language_names_no_place(gaz):
+    assert _texts("The sign says it in English. She speaks fluent French.", gaz) == []
+    assert "English" in _texts("A star of English football moved to Spain.", gaz)
+    assert "French" in _texts("French troops left.", gaz)
+
+
 def test_sentence_final_period_is_not_part_of_the_name(gaz):
     assert _texts("Prices fell in China.", gaz) == ["China"]
 
