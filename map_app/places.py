@@ -12,6 +12,7 @@ The pick carries its score and runners-up, so a user can see why.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 
@@ -58,7 +59,7 @@ class _Cands:
     """The candidates of one name, with everything about them that no context changes:
     columns, priors, unit vectors, and the first pick by prior alone."""
 
-    __slots__ = ("entries", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
+    __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
                  "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
                  "alone")
 
@@ -76,6 +77,7 @@ class _Cands:
             np.not_equal(entries[1:], entries[:-1], out=first[1:])
             entries, flags = entries[first], flags[first]
         self.entries, self.flags = entries, flags
+        self.ids = entries.tolist()
         e = self.entries
         self.prior = g.prior(e, self.flags)
         self.country = g.col("country")[e].astype(np.int64)
@@ -176,23 +178,26 @@ def _parts(g: Gazetteer, memo: dict, entry: int) -> tuple[tuple, str]:
     return hit
 
 
-def _ranking(g: Gazetteer, c: _Cands, s: np.ndarray, n_alternatives: int) -> tuple:
+def _ranking(g: Gazetteer, memo: dict, c: _Cands, s: np.ndarray, n_alternatives: int
+             ) -> tuple:
     """The pick and runners-up of scores ``s``: ((fields, id, score), ((fields, score, id),
-    …)), fields as in :func:`_parts`."""
+    …)), fields as in :func:`_parts` (cached in ``memo``)."""
     if s.size <= 16:
         # small sets: a Python sort (stable, like NumPy's) beats NumPy's per-call cost
         sl = s.tolist()
         order = sorted(range(len(sl)), key=sl.__getitem__, reverse=True)[:1 + n_alternatives]
-        vals = [sl[k] for k in order]
+        ids = c.ids
     else:
-        order = np.argsort(-s, kind="stable")[:1 + n_alternatives].tolist()
-        vals = s[order].tolist()
-    memo = g.memo("places.parts", 100_000)
-    entries = c.entries
-    parts = [_parts(g, memo, e) for e in entries[order].tolist()]
-    best = parts[0]
-    alts = tuple([(p[0], round(v, 3), p[1]) for p, v in zip(parts[1:], vals[1:])])
-    return (best[0], best[1], round(vals[0], 3)), alts
+        top = np.argsort(-s, kind="stable")[:1 + n_alternatives]
+        order, sl = range(top.size), s[top].tolist()
+        ids = c.entries[top].tolist()
+    alts = []
+    for k in order:
+        e = ids[k]
+        p = memo.get(e) or _parts(g, memo, e)
+        alts.append((p[0], round(sl[k], 3), p[1]))
+    best = alts.pop(0)
+    return (best[0], best[2], best[1]), tuple(alts)
 
 
 def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
@@ -245,7 +250,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             continue
         gap = text[tops[i].end:tops[i + 1].start]
         if not _QUALIFIER_GAP.match(gap):
-            rel = _RELATIVE_GAP.fullmatch(gap)
+            rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
             if rel and base[i].entries.size > 1:
                 cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
             continue
@@ -259,7 +264,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
         cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
     # one sense per discourse: "Paris, Missouri, man … of Paris"
-    for i, t in enumerate(tops):
+    for i, t in enumerate(tops if qualified else ()):
         hit = qualified.get(t.key)
         if hit is not None and i not in done:
             cands[i] = cands[i].qualified(hit)
@@ -346,23 +351,24 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             claimed.add(tied)
     # the same name with the same scores ranks the same: rank it once per document
     made: dict[tuple[int, int], tuple] = {}
+    parts = g.memo("places.parts", 100_000)
     rows = []
     for i, (t, c, s) in enumerate(zip(tops, cands, scores)):
         if c.entries.size == 1:
             ranked = c.alone
             if ranked is None:
-                ranked = c.alone = _ranking(g, c, s, n_alternatives)
+                ranked = c.alone = _ranking(g, parts, c, s, n_alternatives)
         else:
             key = (id(c), id(c.entries)) if i not in claimed else (i, -1)
             ranked = made.get(key)
             if ranked is None:
-                ranked = made[key] = _ranking(g, c, s, n_alternatives)
+                ranked = made[key] = _ranking(g, parts, c, s, n_alternatives)
         (f, entry, score), alts = ranked
         rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
                      "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
                      "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
                      "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
-                                       "id": x} for a, v, x in alts],
+                                       "id": x} for a, v, x in alts] if alts else [],
                      "entry": entry})
     return rows
 
@@ -378,9 +384,11 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
     from .claims import find_distance_claims
 
     out = []
+    ends = [end for _, end, _ in spans]
     for claim in find_distance_claims(text):
         best = None
-        for i in range(len(spans) - 1, -1, -1):
+        # from the last place that ends before the claim, backwards
+        for i in range(bisect.bisect_right(ends, claim.start) - 1, -1, -1):
             start, end, area = spans[i]
             if end > claim.start:
                 continue

@@ -346,7 +346,9 @@ class _Region:
             glued = j < n and s[words[j - 1].end:words[j].start] == "-" and words[j].cap \
                 and weight[j] < 0
             if not glued:
-                kept.append((i, j, k, _key_info(g, a, b)))
+                info = _key_info(g, a, b)
+                kept.append((i, j, k, info, _verdict(words[i].text, words[i].lower, j == i + 1,
+                                                     k, info)))
         self.found = tuple(kept)
         self._multi = tuple((i, j) for i, j, _, _, _ in found if j > i + 1)
         self._weight = tuple(weight)
@@ -569,16 +571,19 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     if new:
         _remember(g, memo, new)
     regions = []
+    place_words: set[str] = set()  # the capitalised words of runs that may name a place
     for st, s in stretches:
         r = memo[s]
         if r[0] is None:
-            regions.extend([(st + off, memo[cs]) for off, cs in r[1]])
+            for off, cs in r[1]:
+                r = memo[cs]
+                regions.append((st + off, r))
+                if r[_R_FOUND]:
+                    place_words.update(r[_R_CAP_LOWERS])
         else:
             regions.append((st, r))
-    place_words: set[str] = set()  # the capitalised words of runs that may name a place
-    for _, r in regions:
-        if r[_R_FOUND]:
-            place_words.update(r[_R_CAP_LOWERS])
+            if r[_R_FOUND]:
+                place_words.update(r[_R_CAP_LOWERS])
     # pass 1: the surnames the whole document reveals
     surnames: set[str] = set()
     todo = []
@@ -625,14 +630,16 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if len(words) == 1:
             # the common case, a lone word ("Kyiv"): no spans to weigh against each other
             (w,) = words
-            _, _, key, info = found[0]
+            _, _, key, info, verdict = found[0]
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             s, e = st + w[_START], st + w[_END]
             if prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info):
                 continue  # "in English.", "speaks French": the language
-            if _is_place(w[_TEXT], w[_LOWER], sent0, True, key, info, is_person, seen, common,
-                         locative, w[_TEXT][-1] == "." and _after_place(text, s)):
+            if verdict is None and not is_person:
+                verdict = _is_place(w[_TEXT], w[_LOWER], sent0, info, seen, common, locative,
+                                    w[_TEXT][-1] == "." and _after_place(text, s))
+            if verdict and not is_person:
                 out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
             continue
         person = set(marks)
@@ -643,7 +650,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 if words[i][_LOWER] in surnames:
                     person.add(i)
         taken = [False] * len(words)
-        for i, j, key, info in found:
+        for i, j, key, info, verdict in found:
             if True in taken[i:j]:
                 continue
             first = words[i]
@@ -661,9 +668,12 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + first[_START], st + words[j - 1][_END]
             if j == i + 1 and prev in _LANGUAGE_BEFORE and _is_language(text, e, info):
                 continue  # "in English.", "speaks French": the language
-            if not _is_place(first[_TEXT], first[_LOWER], sent, j == i + 1, key, info, is_person,
-                             seen, common, locative,
-                             j == i + 1 and first[_TEXT][-1] == "." and _after_place(text, s)):
+            if is_person:
+                continue
+            if verdict is None:
+                verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, seen, common,
+                                    locative, first[_TEXT][-1] == "." and _after_place(text, s))
+            if not verdict:
                 continue
             taken[i:j] = [True] * (j - i)
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
@@ -680,6 +690,8 @@ _LANGUAGE_BEFORE = {"in", "into", "speak", "speaks", "spoke", "speaking", "fluen
 _LANGUAGE_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)\"”’]|$|(?:and|or|as|but|with|to|is|was|were|"
                              r"will|would|for|at|on|by|from|after|before|when|while|which|"
                              r"that|than|if)\b)")
+
+
 def _is_language(text: str, end: int, info: tuple) -> bool:
     """Whether a demonym ending at ``end`` (``info`` of :func:`_key_info`) stands alone, as a
     language does, rather than before a noun ("English football")."""
@@ -696,12 +708,11 @@ def _after_place(text: str, start: int) -> bool:
     return _QUALIFIER_BEFORE.search(text, max(0, start - 4), start) is not None
 
 
-def _is_place(surface: str, lw: str, sent_start: bool, single: bool, key: str, info: tuple,
-              is_person: bool, seen, common, locative: bool, qualifying: bool = False) -> bool:
-    """Decide whether a span (its first word ``surface``/``lw``, the name ``key`` with
-    :func:`_key_info` ``info``) names a place here; ``qualifying``: a lone word right after
-    "<word>, " or "<word> (" (see :func:`_after_place`)."""
-    if key in lex.NOT_PLACES or is_person:
+def _verdict(surface: str, lw: str, single: bool, key: str, info: tuple) -> bool | None:
+    """Whether a span (its first word ``surface``/``lw``, the name ``key`` with
+    :func:`_key_info` ``info``) names a place wherever it occurs and is no person's name, or
+    None when that depends on where it occurs (then :func:`_is_place` decides)."""
+    if key in lex.NOT_PLACES:
         return False
     _, _, _, abbr, best, best_kind, _ = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
@@ -716,6 +727,15 @@ def _is_place(surface: str, lw: str, sent_start: bool, single: bool, key: str, i
         return False
     if best_kind == _COUNTRY or (best_kind == _OTHER and best >= 7):
         return True
+    return None
+
+
+def _is_place(surface: str, lw: str, sent_start: bool, info: tuple, seen, common,
+              locative: bool, qualifying: bool = False) -> bool:
+    """Decide whether a lone word whose :func:`_verdict` is None (``surface``/``lw``, with
+    :func:`_key_info` ``info``) names a place here; ``qualifying``: it comes right after
+    "<word>, " or "<word> (" (see :func:`_after_place`)."""
+    best, best_kind = info[4], info[5]
     if qualifying and surface[-1] == "." and best_kind == _REGION_KIND:
         # "Springfield, Ill.", "Paris, Mo.": an abbreviation, dot and all, in the slot of a
         # state after a town is that state, not the common word ("ill", "mo", "wash")
