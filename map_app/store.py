@@ -159,22 +159,34 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
 
 def write_rows(con: sqlite3.Connection, prepared: dict) -> bool:
     """Insert one :func:`prepare`-d article in one transaction (False: already stored)."""
+    return write_batch(con, [prepared])[0]
+
+
+def write_batch(con: sqlite3.Connection, batch: list[dict]) -> list[bool]:
+    """Insert :func:`prepare`-d articles in one transaction, all or none; for each, whether
+    it was new (False: already stored). One commit per batch, not per article: a commit
+    costs more than an article's rows."""
     cols = [n for n, _ in PLACE_COLUMNS]
     ilon, ilat = cols.index("lon"), cols.index("lat")
-    with _transaction(con):  # all of the article or nothing
-        if has_article(con, prepared["id"]):
-            return False
-        aid, source, date, title, text, n = prepared["article"]
-        con.execute(
-            "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (aid, source, date, title, text, time.strftime("%Y-%m-%dT%H:%M:%S"), n))
-        con.executemany(
-            f"INSERT INTO places (geom, {', '.join(cols)}) "
-            f"VALUES (?, {', '.join('?' * len(cols))})",
-            ([_gpkg_point(r[ilon], r[ilat]), *r] for r in prepared["places"]))
-        _touch_contents(con)
-    return True
+    out = []
+    with _transaction(con):
+        for prepared in batch:
+            if has_article(con, prepared["id"]):
+                out.append(False)
+                continue
+            aid, source, date, title, text, n = prepared["article"]
+            con.execute(
+                "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (aid, source, date, title, text, time.strftime("%Y-%m-%dT%H:%M:%S"), n))
+            con.executemany(
+                f"INSERT INTO places (geom, {', '.join(cols)}) "
+                f"VALUES (?, {', '.join('?' * len(cols))})",
+                ([_gpkg_point(r[ilon], r[ilat]), *r] for r in prepared["places"]))
+            out.append(True)
+        if any(out):
+            _touch_contents(con)
+    return out
 
 
 def write_article(con: sqlite3.Connection, article: Article, date: str | None,
@@ -268,16 +280,18 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     stats = {"stored": 0, "unchanged": 0, "failed": []}
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
-        def keep(result):
-            path, rows, error = result
-            if error:
-                stats["failed"].append((path, error))
-                if on_error:
-                    on_error(path, error)
-            elif write_rows(con, rows):
-                stats["stored"] += 1
-            else:
-                stats["unchanged"] += 1
+        def keep(results):
+            """Store a batch of (path, rows, error) in one transaction."""
+            batch = []
+            for path, rows, error in results:
+                if error:
+                    stats["failed"].append((path, error))
+                    if on_error:
+                        on_error(path, error)
+                else:
+                    batch.append(rows)
+            for new in write_batch(con, batch) if batch else ():
+                stats["stored" if new else "unchanged"] += 1
 
         # an article already stored is not analysed again
         def read_new(f: str):
@@ -296,29 +310,30 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
                 for f in files:
                     art, error = read_new(f)
                     if error:
-                        keep((f, None, error))
+                        keep([(f, None, error)])
                     elif art is not None:
                         yield f  # the workers read it again: paths travel, not texts
 
             new = todo()
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
-                for result in _dask_results(itertools.chain([first], new), view, workers,
-                                            scheduler, partition_size):
-                    keep(result)
+                for results in _dask_results(itertools.chain([first], new), view, workers,
+                                             scheduler, partition_size):
+                    keep(results)  # a partition: one transaction
         else:
             for f in files:
                 art, error = read_new(f)
                 if error:
-                    keep((f, None, error))
+                    keep([(f, None, error)])
                 elif art is not None:
-                    keep(_analyse_one(f, view, art))
+                    keep([_analyse_one(f, view, art)])
     return stats
 
 
 def _dask_results(files, view: str, workers: int, scheduler: str | None,
                   partition_size: int):
-    """Analyse partitions of ``files`` on Dask and yield the results as they finish."""
+    """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
+    of ``(path, rows, error)``) as it finishes."""
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -343,7 +358,7 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
         if part:
             futures.append(client.submit(_analyse_batch, part, view=view, pure=False))
         for fut in as_completed(futures):
-            yield from json.loads(fut.result())
+            yield json.loads(fut.result())
     finally:
         client.close()
         if cluster is not None:

@@ -5,7 +5,7 @@ import pytest
 
 from map_app.cli import main
 from map_app.export import to_geojson
-from map_app.store import choose, content_hash, ingest, read_places
+from map_app.store import choose, connect, content_hash, ingest, prepare, read_places, write_batch
 
 
 @pytest.fixture()
@@ -172,6 +172,25 @@ def test_dask_workers_store_the_same(tmp_path):
     s = read_places(serial)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
     p = read_places(parallel)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
     assert s.equals(p)
+
+
+def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
+    from map_app.articles import Article
+
+    store = tmp_path / "s.gpkg"
+    con = connect(store)
+    a = prepare(Article("a.txt", "Shelling hit Kharkiv."), None,
+                [{"name": "Kharkiv", "text": "Kharkiv", "start": 13, "end": 20, "lat": 50.0,
+                  "lon": 36.2}])
+    b = prepare(Article("b.txt", "A drone hit Odesa."), None, [])
+    assert write_batch(con, [a]) == [True]
+    assert write_batch(con, [a, b]) == [False, True]  # the stored one is left as it was
+    broken = dict(prepare(Article("c.txt", "Rain in Lviv."), None, []), places=[["bad"]])
+    with pytest.raises(IndexError):  # any error in a batch rolls all of it back
+        write_batch(con, [prepare(Article("d.txt", "Sun in Rivne."), None, []), broken])
+    # neither the good article nor the broken one of the failed batch was stored
+    assert con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+    assert con.execute("SELECT COUNT(*) FROM places").fetchone()[0] == 1
 
 
 def test_interrupted_export_leaves_no_half_file(tmp_path, monkeypatch):
