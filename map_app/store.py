@@ -248,6 +248,18 @@ def _analyse_batch(paths: list[str], view: str) -> str:
                       default=_plain)
 
 
+def _analyse_and_store(paths: list[str], view: str, store: str) -> list[tuple]:
+    """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
+    workers on the store's machine, this spares sending every row to one writer and
+    decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
+    results = [_analyse_one(p, view) for p in paths]
+    ok = [r for r in results if r[2] is None]
+    with closing(connect(store)) as con:  # concurrent writers queue on the write lock
+        new = iter(write_batch(con, [rows for _, rows, _ in ok]) if ok else ())
+    return [(path, None, error) if error else (path, next(new), None)
+            for path, _, error in results]
+
+
 def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
            on_error=None, workers: int = 0, scheduler: str | None = None,
            partition_size: int = 8) -> dict:
@@ -263,8 +275,9 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
         Called as ``on_error(path, message)`` for each file that cannot be read.
     workers : int
         With N > 0, geoparse partitions of articles in parallel on a Dask
-        ``LocalCluster`` of N single-threaded worker processes; this process stays the one
-        writer of the store.
+        ``LocalCluster`` of N single-threaded worker processes. Workers on this machine
+        write their partitions to the store themselves (one transaction each; writers queue
+        on SQLite's lock); remote workers send their rows to this process, which writes them.
     scheduler : str, optional
         Address of an existing Dask scheduler (``tcp://HOST:PORT``) to use instead.
     partition_size : int
@@ -281,13 +294,16 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
         def keep(results):
-            """Store a batch of (path, rows, error) in one transaction."""
+            """Store a batch of (path, rows, error) in one transaction; rows already
+            written by a worker come as True (stored) or False (already there)."""
             batch = []
             for path, rows, error in results:
                 if error:
                     stats["failed"].append((path, error))
                     if on_error:
                         on_error(path, error)
+                elif isinstance(rows, bool):
+                    stats["stored" if rows else "unchanged"] += 1
                 else:
                     batch.append(rows)
             for new in write_batch(con, batch) if batch else ():
@@ -318,7 +334,7 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
                 for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size):
+                                             scheduler, partition_size, Path(store)):
                     keep(results)  # a partition: one transaction
         else:
             for f in files:
@@ -330,10 +346,26 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     return stats
 
 
+def _local_workers(client) -> bool:
+    """Whether every worker of ``client`` runs on this machine (and so sees the store)."""
+    import socket
+    from urllib.parse import urlparse
+
+    here = {"127.0.0.1", "::1", "localhost", socket.gethostname(), socket.getfqdn()}
+    try:
+        here.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    workers = client.scheduler_info().get("workers", {})
+    return bool(workers) and all(urlparse(a).hostname in here for a in workers)
+
+
 def _dask_results(files, view: str, workers: int, scheduler: str | None,
-                  partition_size: int):
+                  partition_size: int, store: Path | None = None):
     """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
-    of ``(path, rows, error)``) as it finishes."""
+    of ``(path, rows, error)``) as it finishes. Workers on this machine write their
+    partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
+    already there); remote workers send the rows back to this process."""
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -349,16 +381,25 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
     try:
         # submit each partition as soon as it is full: the workers start while this process
         # is still checking which files are new
+        write_there = store is not None and _local_workers(client)
+
+        def submit(part):
+            if write_there:
+                return client.submit(_analyse_and_store, part, view=view,
+                                     store=str(store.resolve()), pure=False)
+            return client.submit(_analyse_batch, part, view=view, pure=False)
+
         futures, part = [], []
         for f in files:
             part.append(f)
             if len(part) == partition_size:
-                futures.append(client.submit(_analyse_batch, part, view=view, pure=False))
+                futures.append(submit(part))
                 part = []
         if part:
-            futures.append(client.submit(_analyse_batch, part, view=view, pure=False))
+            futures.append(submit(part))
         for fut in as_completed(futures):
-            yield json.loads(fut.result())
+            result = fut.result()
+            yield result if write_there else json.loads(result)
     finally:
         client.close()
         if cluster is not None:

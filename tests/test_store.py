@@ -174,6 +174,22 @@ def test_dask_workers_store_the_same(tmp_path):
     assert s.equals(p)
 
 
+def test_remote_workers_send_rows_to_the_one_writer(tmp_path, monkeypatch):
+    # workers on another machine cannot see the store: their rows come back to this process
+    from map_app import store as store_mod
+
+    monkeypatch.setattr(store_mod, "_local_workers", lambda client: False)
+    arts = _articles(tmp_path / "arts", 4)
+    serial, parallel = tmp_path / "serial.gpkg", tmp_path / "parallel.gpkg"
+    ingest([arts], serial)
+    assert ingest([arts], parallel, workers=1, partition_size=3)["stored"] == 4
+    assert ingest([arts], parallel, workers=1)["unchanged"] == 4
+    cols = ["article_id", "start", "place", "lat", "lon"]
+    s = read_places(serial)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
+    p = read_places(parallel)[cols].sort_values(["article_id", "start"]).reset_index(drop=True)
+    assert s.equals(p)
+
+
 def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
     from map_app.articles import Article
 
