@@ -636,6 +636,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + w[_START], st + w[_END]
             if prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info):
                 continue  # "in English.", "speaks French": the language
+            if sent0 and not verdict and key not in lex.NOT_PLACES \
+                    and _dateline(text, e, w[_TEXT], info):
+                verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
             if verdict is None and not is_person:
                 verdict = _is_place(w[_TEXT], w[_LOWER], sent0, info, seen, common, locative,
                                     w[_TEXT][-1] == "." and _after_place(text, s))
@@ -668,6 +671,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + first[_START], st + words[j - 1][_END]
             if j == i + 1 and prev in _LANGUAGE_BEFORE and _is_language(text, e, info):
                 continue  # "in English.", "speaks French": the language
+            if i == 0 and j == len(words) and sent and not verdict \
+                    and key not in lex.NOT_PLACES \
+                    and _dateline(text, e, text[s:e], info):
+                verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
             if is_person:
                 continue
             if verdict is None:
@@ -696,6 +703,24 @@ def _is_language(text: str, end: int, info: tuple) -> bool:
     """Whether a demonym ending at ``end`` (``info`` of :func:`_key_info`) stands alone, as a
     language does, rather than before a noun ("English football")."""
     return info[6] and _LANGUAGE_AFTER.match(text, end) is not None
+
+
+# What follows a dateline's place: a comma and the qualifying state or country ("MANILA,
+# Philippines", "PARIS, Mo."), the agency in brackets ("BOSTON (AP)") or a dash ("BERLIN —").
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:,[ \t]*[A-Z]|\(|[—–]|-[ \t])")
+
+
+def _dateline(text: str, end: int, surface: str, info: tuple) -> bool:
+    """Whether an all-caps name opening a sentence and ending at ``end`` (``surface``, with
+    :func:`_key_info` ``info``) is a dateline's place.
+
+    News opens an article or paragraph with its place in capitals, then a comma, bracket or
+    dash. Capitals hide the clues the other rules read: "BERLIN" and "MANILA" look like the
+    common words "berlin" and "manila", "KYIV" like a four-letter code. In that slot a name the
+    gazetteer knows as written (not only as a code) is the place.
+    """
+    return (info[2] >= 0.0 and surface.isupper() and len(surface.replace(".", "")) >= 4
+            and _DATELINE_AFTER.match(text, end) is not None)
 
 
 # "Springfield, Ill.", "Walker County (Ga.)": a place, then a comma or an opening bracket

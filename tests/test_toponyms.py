@@ -117,3 +117,13 @@ def test_names_glued_by_punctuation_are_separate_runs(gaz):
     # "Uzoaru,Owerri": a name after a comma is no part of the name before it
     found = _texts("Reported by Stanley Uzoaru,Owerri. Students in Owerri protested.", gaz)
     assert found.count("Owerri") == 2
+
+
+def test_an_all_caps_dateline_is_its_place(gaz):
+    # capitals hide that "berlin", "manila" are common words and "KYIV" no code
+    for text, place in (("BERLIN — The government said", "BERLIN"),
+                        ("MANILA, Philippines – Ahead of Easter", "MANILA"),
+                        ("By Nate Raymond. BOSTON (Reuters) - The owner", "BOSTON"),
+                        ("KYIV, Ukraine (AP) — Russia", "KYIV")):
+        assert place in _texts(text, gaz), text
+    assert _texts("UPDATE - the road reopened. WATCH: the video", gaz) == []
