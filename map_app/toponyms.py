@@ -398,6 +398,23 @@ def _titled(r: tuple) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return tuple(sorted(i - 1 for i in person)), tuple(sorted(surnames))
 
 
+# Lower-case particles inside surnames ("Mike de Kock", "Ursula von der Leyen", "Vincent van
+# Gogh", "Mohammed bin Rashid"): after a given name, the capitalised words past them are the
+# surname.
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "le", "la", "du", "del", "della",
+              "dos", "das", "ten", "ter", "bin", "ibn", "bint"}
+_PARTICLE_BEFORE = re.compile(
+    r"\b([A-Z][\w'’]*)[ \t]+(?:(?:{p})[ \t]+(?:[A-Z][\w'’-]*[ \t]+)?)*(?:{p})[ \t]+$".format(
+        p="|".join(sorted(_PARTICLES))))
+
+
+def _particle_before(text: str, start: int) -> bool:
+    """Whether the name at ``start`` follows a given name and surname particles ("Mike de",
+    "Ursula von der", "Hamdan bin Mohammed bin"), so it ends a person's name."""
+    m = _PARTICLE_BEFORE.search(text, max(0, start - 60), start)
+    return m is not None and m.group(1).lower() in lex.GIVEN_NAMES
+
+
 def _chunks(s: str) -> list[tuple[int, str]]:
     """The chunks of a stretch (offset, text): its parts between lower-case inner words."""
     out = []
@@ -591,7 +608,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
         sent0, prev0, title = _context(text, st)
-        marks, names = _titled(r) if title else r[_R_PLAIN]
+        if title or (prev0 in _PARTICLES and _particle_before(text, st)):
+            # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
+            marks, names = _titled(r)
+        else:
+            marks, names = r[_R_PLAIN]
         if names:
             surnames.update(names)
         speech = ()

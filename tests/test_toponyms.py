@@ -127,3 +127,15 @@ def test_an_all_caps_dateline_is_its_place(gaz):
                         ("KYIV, Ukraine (AP) — Russia", "KYIV")):
         assert place in _texts(text, gaz), text
     assert _texts("UPDATE - the road reopened. WATCH: the video", gaz) == []
+
+
+def test_a_surname_with_a_particle_after_a_given_name_is_no_place(gaz):
+    text = ("Ursula von der Leyen met trainer Mike de Kock in Dubai, where Mario de Santiago "
+            "paints. Later de Kock and Van Boxtel flew on, said Roger van Boxtel.")
+    found = _texts(text, gaz)
+    for not_place in ("Leyen", "Kock", "Santiago", "Boxtel"):
+        assert not_place not in found, not_place
+    assert "Dubai" in found
+    # a place name across the particle stays one place
+    assert _texts("He flew to Santiago de Chile and Rio de Janeiro.", gaz) == [
+        "Santiago de Chile", "Rio de Janeiro"]
