@@ -408,11 +408,58 @@ _PARTICLE_BEFORE = re.compile(
         p="|".join(sorted(_PARTICLES))))
 
 
+# An age before a name, with no article ("Nine-year-old Georgia Stevens", "35-year-old
+# Herbert Lattin"; "a 35-year-old Ohio man" is a place), or in apposition after it ("Georgia,
+# 9, said", "Dora, 62.", "Vernon Adkins, aged 40,"; not after "in" or in a list of counts
+# "in Kyiv, 25, Kharkiv, 30, and Odesa").
+_AGE_BEFORE = re.compile(r"(?:(\w+)[ \t]+)?[\w-]+[- ](?:year|month)s?[- ]old[ \t]*$", re.I)
+_DETERMINERS = {"a", "an", "the", "this", "that", "his", "her", "their", "our", "my", "its",
+                "one", "another"}
+_COUNT_BEFORE = re.compile(r"\d[ \t]*,[ \t]*$")
+_AGE_AFTER = re.compile(r",[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]*(?:[;)]|\.(?!\d)|,(?![ \t]*[A-Z]))")
+# Nouns an age and a place qualify together ("12-year-old Texas girl"): then the name is the
+# place.
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "men", "women", "boys", "girls", "teen",
+                 "teenager", "child", "student", "resident", "native", "mother", "father",
+                 "driver", "son", "daughter", "player", "person", "pupil", "youth", "male",
+                 "female", "veteran", "soldier", "officer", "worker"}
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)")
+
+
+def _aged_before(text: str, start: int, r: tuple) -> bool:
+    """Whether the region ``r`` at ``start`` follows an age with no article before it and is
+    no place qualifying a noun after it ("12-year-old Texas girl")."""
+    m = _AGE_BEFORE.search(text, max(0, start - 30), start)
+    if m is None or (m.group(1) or "").lower() in _DETERMINERS:
+        return False
+    nxt = _NEXT_WORD.match(text, start + r[_R_WORDS][-1][_END])
+    return nxt is None or nxt.group(1) not in _PERSON_NOUNS
+
+
 def _particle_before(text: str, start: int) -> bool:
     """Whether the name at ``start`` follows a given name and surname particles ("Mike de",
     "Ursula von der", "Hamdan bin Mohammed bin"), so it ends a person's name."""
     m = _PARTICLE_BEFORE.search(text, max(0, start - 60), start)
     return m is not None and m.group(1).lower() in lex.GIVEN_NAMES
+
+
+def _aged(r: tuple) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """(words that are people, names to drop elsewhere) of frozen region ``r`` next to an age:
+    besides the people its words alone reveal, its first run of up to three capitalised words
+    is a person, unless the gazetteer knows the run as one place; each word of that run may
+    stand for the person later (a feature calls a child "Georgia")."""
+    words = r[_R_WORDS]
+    n = len(words)
+    j = 0
+    while j < n and j < 3 and words[j][_CAP] and words[j][_LOWER] not in _STOP and (
+            j == 0 or words[j][_START] - words[j - 1][_END] <= 2):
+        j += 1
+    marks, names = r[_R_PLAIN]
+    if not j or (0, j) in r[_R_MULTI]:
+        return marks, names
+    # with the people the words alone reveal ("Master Sgt Johnathan J. Dunbar")
+    return (tuple(sorted({*marks, *range(j)})),
+            tuple({*names, *(words[k][_LOWER] for k in range(j))}))
 
 
 def _chunks(s: str) -> list[tuple[int, str]]:
@@ -611,6 +658,13 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if title or (prev0 in _PARTICLES and _particle_before(text, st)):
             # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
             marks, names = _titled(r)
+        elif prev0 == "old" and _aged_before(text, st, r) or (
+                len(r[_R_WORDS]) <= 3 and prev0 not in lex.LOCATIVE
+                and _AGE_AFTER.match(text, st + r[_R_WORDS][-1][_END])
+                and not _COUNT_BEFORE.search(text, max(0, st - 6), st)):
+            # "Nine-year-old Georgia Stevens", "Georgia, 9,": a person, whom a feature then
+            # calls by either name ("Georgia began skating")
+            marks, names = _aged(r)
         else:
             marks, names = r[_R_PLAIN]
         if names:

@@ -139,3 +139,17 @@ def test_a_surname_with_a_particle_after_a_given_name_is_no_place(gaz):
     # a place name across the particle stays one place
     assert _texts("He flew to Santiago de Chile and Rio de Janeiro.", gaz) == [
         "Santiago de Chile", "Rio de Janeiro"]
+
+
+def test_a_name_next_to_an_age_is_a_person(gaz):
+    text = ("INNISFAIL - Nine-year-old Georgia Stevens is lacing her skates. Georgia began "
+            "skating at four. Police found his wife, Dora, 62. They arrested Vernon Adkins, "
+            "40, of McKee.")
+    found = _texts(text, gaz)
+    for not_place in ("Georgia", "Dora", "Vernon", "Adkins"):
+        assert not_place not in found, not_place
+    # with an article or before a noun the age qualifies, the name is the place
+    assert "Georgia" in _texts("A 12-year-old Georgia girl won.", gaz)
+    assert "Texas" in _texts("Twelve-year-old Texas girl wins.", gaz)
+    assert _texts("Cases rose in Kyiv, 25, Kharkiv, 30, and Odesa.", gaz) == [
+        "Kyiv", "Kharkiv", "Odesa"]
