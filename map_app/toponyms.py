@@ -462,6 +462,24 @@ def _aged(r: tuple) -> tuple[tuple[int, ...], tuple[str, ...]]:
             tuple({*names, *(words[k][_LOWER] for k in range(j))}))
 
 
+def _pair_like(r: tuple) -> bool:
+    """Whether frozen region ``r`` is two or three capitalised words one blank apart, none a
+    function word or title, that the gazetteer knows as no one place and whose last word is
+    no strong place: the shape of a given name and a surname ("Sidney Crosby")."""
+    words = r[_R_WORDS]
+    n = len(words)
+    if not 2 <= n <= 3 or r[_R_WEIGHT][-1] >= 5.0 or any((0, k) in r[_R_MULTI]
+                                                          for k in range(2, n + 1)):
+        return False
+    if words[-1][_TEXT].isupper() or words[0][_TEXT].isupper() \
+            or any(ch.isdigit() for ch in words[0][_TEXT]):
+        return False  # "California DMV", "SME Mauritius", "A429 Cirencester"
+    if any(i == 0 and j == 1 and info[6] for i, j, _, info, _ in r[_R_FOUND]):
+        return False  # "Japanese Twitter", "Georgian Ministry": a demonym qualifies a noun
+    return all(w[_CAP] and w[_LOWER] not in _STOP
+               and (k == 0 or w[_START] - words[k - 1][_END] == 1) for k, w in enumerate(words))
+
+
 def _chunks(s: str) -> list[tuple[int, str]]:
     """The chunks of a stretch (offset, text): its parts between lower-case inner words."""
     out = []
@@ -651,10 +669,17 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     # pass 1: the surnames the whole document reveals
     surnames: set[str] = set()
     todo = []
+    lone: set[str] = set()  # words that stand alone as a run somewhere
+    pairs = []  # (todo index, last word) of runs that may be a given name and a surname
     for st, r in regions:
         if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
         sent0, prev0, title = _context(text, st)
+        if len(r[_R_WORDS]) == 1 and not sent0 and prev0 not in _DETERMINERS \
+                and not _POSSESSIVE.search(prev0) and not r[_R_WORDS][0][_TEXT].isupper():
+            # capitalised mid-sentence with no article or possessive: a name ("Crosby", not
+            # "the Police", "Oregon's Guard")
+            lone.add(r[_R_WORDS][0][_LOWER])
         if title or (prev0 in _PARTICLES and _particle_before(text, st)):
             # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
             marks, names = _titled(r)
@@ -684,8 +709,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 speech = (*speech, i)
                 surnames.add(w[_LOWER])
         if r[_R_FOUND]:
+            if not marks and prev0 not in lex.LOCATIVE and prev0 not in _DETERMINERS \
+                    and _pair_like(r):  # no article: "the Venice Commission" is no person
+                pairs.append((len(todo), words[-1][_LOWER]))
             todo.append((st, r, sent0, prev0, marks, speech))
-    # pass 2: decide each candidate span
     common = lex.common_words()
     lower_seen: set[str] | None = None
 
@@ -699,6 +726,16 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             lower_seen = set(_LOWER_WORD.findall(text))
         return lw in lower_seen
 
+    # "Sidney Crosby … Crosby scored": a run whose last word recurs alone is a person, unless
+    # that word is a common one ("Orange County … the County", "London Police … Police say")
+    for k, last in pairs:
+        if (last in lone or last in surnames) and last not in common and not seen(last) \
+                and not (last.endswith("s") and (last[:-1] in common or seen(last[:-1]))):
+            st, r, sent0, prev0, marks, speech = todo[k]
+            todo[k] = (st, r, sent0, prev0, tuple(range(len(r[_R_WORDS]))), speech)
+            surnames.add(last)
+
+    # pass 2: decide each candidate span
     out = []
     for st, r, sent0, prev0, marks, speech in todo:
         words, found = r[_R_WORDS], r[_R_FOUND]

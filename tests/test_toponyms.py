@@ -153,3 +153,18 @@ def test_a_name_next_to_an_age_is_a_person(gaz):
     assert "Texas" in _texts("Twelve-year-old Texas girl wins.", gaz)
     assert _texts("Cases rose in Kyiv, 25, Kharkiv, 30, and Odesa.", gaz) == [
         "Kyiv", "Kharkiv", "Odesa"]
+
+
+def test_a_pair_whose_last_word_recurs_alone_is_a_person(gaz):
+    text = ("The talk was given by Preston Wiginton, a former student. Critics of Wiginton "
+            "gathered in Preston.")
+    found = find_toponyms(text, gaz)
+    assert [t.text for t in found] == ["Preston"] and found[0].start > text.index("Critics")
+    # an article, a demonym or a common last word keeps the place
+    for text, place in (("Experts of the Venice Commission met. Members of Commission left.",
+                         "Venice"),
+                        ("A Japanese Twitter user posted it, and Twitter removed it.",
+                         "Japanese"),
+                        ("Orange County sued, and County officials left. Officials of County court spoke.",
+                         "Orange County")):
+        assert place in _texts(text, gaz), text
