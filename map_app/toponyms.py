@@ -58,6 +58,7 @@ _CODE, _VARIANT, _DEMONYM = FLAG["code"], FLAG["variant"], FLAG["demonym"]
 _ABBREV_KINDS = [k in (_COUNTRY, _REGION_KIND, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
+_POSSESSIVE_ENDS = ("’s", "'s", "s’", "s'")
 _CONTRACTION = re.compile(r"['’](?:ve|d|ll|re|m|t)$", re.I)
 
 
@@ -363,8 +364,9 @@ class _Region:
     def frozen(self) -> tuple:
         """The region as the cache keeps it: a plain tuple of tuples (fields ``_R_*``), which
         the garbage collector stops tracking, unlike an object."""
-        return (self.words, self.keys, self.found, self.speech, self.caps, self.cap_lowers,
-                self._plain, self._multi, self._weight)
+        r = (self.words, self.keys, self.found, self.speech, self.caps, self.cap_lowers,
+             self._plain, self._multi, self._weight)
+        return (*r, _pair_like(r))
 
     @staticmethod
     def build(g: Gazetteer, strings: list[str]) -> list[tuple]:
@@ -384,8 +386,8 @@ class _Region:
         return out
 
 
-_R_WORDS, _R_KEYS, _R_FOUND, _R_SPEECH, _R_CAPS, _R_CAP_LOWERS, _R_PLAIN, _R_MULTI, _R_WEIGHT = \
-    range(9)  # the fields of a frozen region
+(_R_WORDS, _R_KEYS, _R_FOUND, _R_SPEECH, _R_CAPS, _R_CAP_LOWERS, _R_PLAIN, _R_MULTI, _R_WEIGHT,
+ _R_PAIR) = range(10)  # the fields of a frozen region
 
 
 def _titled(r: tuple) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -675,8 +677,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
         sent0, prev0, title = _context(text, st)
-        if len(r[_R_WORDS]) == 1 and not sent0 and prev0 not in _DETERMINERS \
-                and not _POSSESSIVE.search(prev0) and not r[_R_WORDS][0][_TEXT].isupper():
+        if not sent0 and len(r[_R_WORDS]) == 1 and prev0 not in _DETERMINERS \
+                and not prev0.endswith(_POSSESSIVE_ENDS) and not r[_R_WORDS][0][_TEXT].isupper():
             # capitalised mid-sentence with no article or possessive: a name ("Crosby", not
             # "the Police", "Oregon's Guard")
             lone.add(r[_R_WORDS][0][_LOWER])
@@ -684,7 +686,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
             marks, names = _titled(r)
         elif prev0 == "old" and _aged_before(text, st, r) or (
-                len(r[_R_WORDS]) <= 3 and prev0 not in lex.LOCATIVE
+                text.startswith(",", st + r[_R_WORDS][-1][_END]) and len(r[_R_WORDS]) <= 3
+                and prev0 not in lex.LOCATIVE
                 and _AGE_AFTER.match(text, st + r[_R_WORDS][-1][_END])
                 and not _COUNT_BEFORE.search(text, max(0, st - 6), st)):
             # "Nine-year-old Georgia Stevens", "Georgia, 9,": a person, whom a feature then
@@ -709,8 +712,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 speech = (*speech, i)
                 surnames.add(w[_LOWER])
         if r[_R_FOUND]:
-            if not marks and prev0 not in lex.LOCATIVE and prev0 not in _DETERMINERS \
-                    and _pair_like(r):  # no article: "the Venice Commission" is no person
+            if r[_R_PAIR] and not marks and prev0 not in lex.LOCATIVE \
+                    and prev0 not in _DETERMINERS:  # "the Venice Commission" is no person
                 pairs.append((len(todo), words[-1][_LOWER]))
             todo.append((st, r, sent0, prev0, marks, speech))
     common = lex.common_words()
