@@ -39,6 +39,13 @@ forty fifty hundred thousand million billion first second third fourth fifth""".
 NOT_PLACES = set("""xinhua reuters afp ap interfax tass ria ukrinform yonhap kyodo bernama anadolu
 getty images shutterstock epa bloomberg christmas easter thanksgiving ramadan hanukkah diwali
 halloween eid""".split()) | {"el niño", "el nino", "la niña", "la nina"}
+# Faiths and their followers: capitalised adjectives and nouns, never places ("Christian
+# leaders"; the gazetteer's "Christian" is Christian County, named in full when meant).
+NOT_PLACES |= set("""christian christians muslim muslims jewish jew jews catholic catholics
+protestant protestants buddhist buddhists hindu hindus sikh sikhs orthodox evangelical
+evangelicals islamic baptist baptists methodist methodists lutheran lutherans anglican anglicans
+mormon mormons coptic copts shiite shiites sunni sunnis shia episcopal pentecostal presbyterian
+quaker quakers""".split())
 # British spellings missing from the (American) word list.
 EXTRA_COMMON = set("""centre centres theatre metre harbour labour defence offence colour favour
 honour neighbour council""".split())

@@ -168,3 +168,7 @@ def test_a_pair_whose_last_word_recurs_alone_is_a_person(gaz):
                         ("Orange County sued, and County officials left. Officials of County court spoke.",
                          "Orange County")):
         assert place in _texts(text, gaz), text
+
+
+def test_a_faith_is_no_place(gaz):
+    assert _texts("Christian and Muslim leaders met in Cairo.", gaz) == ["Cairo"]
