@@ -792,6 +792,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
             if is_person:
                 continue
+            if key.startswith(_SAINT) and _SAINTS_OWN.match(text, e):
+                # "St. Paul's Hospital", "St. Peter's Basilica": the saint's building, not
+                # the town named after the saint ("St. John's, Newfoundland" has no name after)
+                taken[i:j] = [True] * (j - i)
+                continue
             if verdict is None:
                 verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, seen, common,
                                     locative, first[_TEXT][-1] == "." and _after_place(text, s))
@@ -837,6 +842,9 @@ def _dateline(text: str, end: int, surface: str, info: tuple) -> bool:
     return (info[2] >= 0.0 and surface.isupper() and len(surface.replace(".", "")) >= 4
             and _DATELINE_AFTER.match(text, end) is not None)
 
+
+_SAINT = ("st ", "saint ")
+_SAINTS_OWN = re.compile(r"['’]s?[ \t]+[A-Z]")
 
 # "Springfield, Ill.", "Walker County (Ga.)": a place, then a comma or an opening bracket
 _QUALIFIER_BEFORE = re.compile(r"\w[.’']?(?:,[ \t]*|[ \t]*\([ \t]*)$")

@@ -172,3 +172,9 @@ def test_a_pair_whose_last_word_recurs_alone_is_a_person(gaz):
 
 def test_a_faith_is_no_place(gaz):
     assert _texts("Christian and Muslim leaders met in Cairo.", gaz) == ["Cairo"]
+
+
+def test_a_saints_building_is_no_mention_of_the_town(gaz):
+    text = "She was taken to St. Michael's Hospital, then to St. Peter's Basilica in Rome."
+    assert _texts(text, gaz) == ["Rome"]
+    assert "St. Paul" in _texts("St. Paul's mayor spoke in St. Paul, Minn.", gaz)
