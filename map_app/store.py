@@ -346,6 +346,15 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     return stats
 
 
+# A worker's own housekeeping shares its GIL with the task: the sampling profiler, the 20 ms
+# event-loop tick and the dashboard's system monitor cost a few per cent of every task, and a
+# batch job needs none of them at that rate. (Memory is still checked every second.)
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.admin.tick.interval": "1s",
+                 "distributed.admin.system-monitor.interval": "5s",
+                 "distributed.worker.memory.monitor-interval": "1s"}
+
+
 def _local_workers(client) -> bool:
     """Whether every worker of ``client`` runs on this machine (and so sees the store)."""
     import socket
@@ -369,8 +378,7 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
     import dask
     from dask.distributed import Client, LocalCluster, as_completed
 
-    # the workers' sampling profiler costs a few per cent of every task: off
-    dask.config.set({"distributed.worker.profile.enabled": False})
+    dask.config.set(WORKER_CONFIG)
     cluster = None
     if scheduler:
         client = Client(scheduler, timeout="30s")
