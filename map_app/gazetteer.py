@@ -26,7 +26,7 @@ MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", 
 FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
 # Bonus added to the log-importance of a candidate for each match type: the main name beats
 # an alternate, and generated spellings or codes only win when nothing better exists.
-_MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
+MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
 
 _ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
            "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2",
@@ -114,7 +114,7 @@ class Gazetteer:
         self._v = {n: np.asarray(arr) for n, arr in a.items()}
         self._cand_cache: dict[tuple[int, int], Candidate] = {}
         self._memos: dict[str, dict] = {}
-        self._xyz: np.ndarray | None = None
+        self._ranking: tuple[np.ndarray, np.ndarray] | None = None
         self.key_hash = self._v["key_hash"]
         self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
 
@@ -136,15 +136,21 @@ class Gazetteer:
         ``importance``, ``fcode``, ``fclass``…) as a read-only array over all entries."""
         return self._v[name]
 
-    def unit_vectors(self) -> np.ndarray:
-        """Every entry's point as a unit vector, shape ``(n, 3)`` (computed on first use: a
-        gather from it is far cheaper than trigonometry on each small candidate set)."""
-        if self._xyz is None:
+    def ranking_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """What ranking reads of every entry, in two arrays: floats ``(n, 6)`` — importance,
+        lat, lon and the point as a unit vector x, y, z — and integers ``(n, 3)`` — country,
+        admin1, kind. Built on first use: one gather each is far cheaper for a name's few
+        candidates than a gather per column and trigonometry on each small set."""
+        if self._ranking is None:
             from ._geo import unit_vectors
 
-            self._xyz = unit_vectors(self._v["lon"].astype(np.float64),
-                                     self._v["lat"].astype(np.float64))
-        return self._xyz
+            v = self._v
+            lat, lon = v["lat"].astype(np.float64), v["lon"].astype(np.float64)
+            floats = np.column_stack([v["importance"].astype(np.float64), lat, lon,
+                                      unit_vectors(lon, lat)])
+            ints = np.column_stack([v["country"], v["admin1"], v["kind"]]).astype(np.int64)
+            self._ranking = (floats, ints)
+        return self._ranking
 
     def table(self, name: str) -> list:
         """A code table: ``fclass``, ``fcode``, ``country``, ``admin2`` or ``admin1``."""
@@ -176,7 +182,7 @@ class Gazetteer:
         """Context-free plausibility of entries ``index`` matched with ``flag`` (vectorised)."""
         index = np.asarray(index, dtype=np.int64)
         flag = np.asarray(flag, dtype=np.int64)
-        return self._v["importance"][index].astype(np.float64) + _MATCH_BONUS[flag]
+        return self._v["importance"][index].astype(np.float64) + MATCH_BONUS[flag]
 
     def candidate(self, i: int, flag: int = 0, cache: bool = True) -> Candidate:
         """Build the :class:`Candidate` of entry ``i`` matched with ``flag`` (kept for the

@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
-from .gazetteer import FLAG, KINDS, Gazetteer, load_gazetteer
+from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
 COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code", "kind",
@@ -31,6 +31,7 @@ COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_c
 _WEAK = np.zeros(len(FLAG), dtype=bool)
 _WEAK[[FLAG["code"], FLAG["shadowed"]]] = True
 _COUNTRY, _REGION = KINDS.index("country"), KINDS.index("region")
+_AREA = np.isin(np.arange(len(KINDS)), [_COUNTRY, _REGION])  # by kind: a country or region
 # "Monroe County in northeast Missouri": a compass word narrows the region, it does not
 # change which region holds the place
 _COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central"
@@ -59,9 +60,9 @@ class _Cands:
     """The candidates of one name, with everything about them that no context changes:
     columns, priors, unit vectors, and the first pick by prior alone."""
 
-    __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "lat", "lon", "xyz",
-                 "pick", "margin", "pick_kind", "pick_country", "pick_admin1", "pick_point",
-                 "alone")
+    __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "lat", "lon",
+                 "xyz", "pick", "margin", "pick_kind", "pick_country", "pick_admin1",
+                 "pick_point", "alone")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -78,19 +79,16 @@ class _Cands:
             entries, flags = entries[first], flags[first]
         self.entries, self.flags = entries, flags
         self.ids = entries.tolist()
-        e = self.entries
-        self.prior = g.prior(e, self.flags)
-        self.country = g.col("country")[e].astype(np.int64)
-        self.admin1 = g.col("admin1")[e].astype(np.int64)
-        self.kind = g.col("kind")[e].astype(np.int64)
-        area = (self.kind == _COUNTRY) | (self.kind == _REGION)
-        if (area & (self.flags <= FLAG["ascii"])).any():
+        floats, ints = g.ranking_columns()
+        f, i = floats[entries], ints[entries]
+        self.prior = f[:, 0] + MATCH_BONUS[flags]
+        self.lat, self.lon, self.xyz = f[:, 1], f[:, 2], f[:, 3:]
+        self.country, self.admin1, self.kind = i[:, 0], i[:, 1], i[:, 2]
+        area = _AREA[self.kind]
+        if (area & (flags <= FLAG["ascii"])).any():
             # "Missouri" is the state's own name; a town that has it only as an alternate
             # name (Bozeman) is a namesake by accident
-            self.prior = self.prior - W_ALT_NAMESAKE * (~area & (self.flags == FLAG["alternate"]))
-        self.lat = g.col("lat")[e].astype(np.float64)
-        self.lon = g.col("lon")[e].astype(np.float64)
-        self.xyz = g.unit_vectors()[e]
+            self.prior = self.prior - W_ALT_NAMESAKE * (~area & (flags == FLAG["alternate"]))
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 

@@ -319,10 +319,17 @@ class _Region:
         region once the spans' keys are looked up (a document looks up all its new regions'
         keys in one search)."""
         # word 0's sentence start and previous word depend on the text around: see _context
-        words = _words(s)
-        keys = [normalize(w.text) for w in words]
-        spans = list(_spans(s, [(k, w.cap, w.lower, w.start, w.end)
-                                for k, w in zip(keys, words)]))
+        w = _token(s, 0)
+        if w is not None and w.end == len(s):
+            # one word, as most new stretches are (a new town's name): what _words would give
+            words = [w._replace(sent_start=True)]
+            keys = [normalize(w.text)]
+            spans = [(0, 1, keys[0])] if w.cap and w.lower != "the" else []
+        else:
+            words = _words(s)
+            keys = [normalize(w.text) for w in words]
+            spans = list(_spans(s, [(k, w.cap, w.lower, w.start, w.end)
+                                    for k, w in zip(keys, words)]))
         self.words, self.found = words, spans  # until finish()
         self.keys = tuple(keys)
 
