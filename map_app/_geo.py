@@ -23,7 +23,11 @@ def unit_vectors(lon, lat) -> np.ndarray:
     """Points given in degrees as unit vectors on the sphere, shape ``(..., 3)``."""
     lam, phi = np.radians(lon), np.radians(lat)
     c = np.cos(phi)
-    return np.stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)], axis=-1)
+    out = np.empty(np.shape(lam) + (3,))  # filled in place: np.stack costs more on small sets
+    np.multiply(c, np.cos(lam), out=out[..., 0])
+    np.multiply(c, np.sin(lam), out=out[..., 1])
+    np.sin(phi, out=out[..., 2])
+    return out
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
