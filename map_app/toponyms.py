@@ -726,15 +726,16 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     common = lex.common_words()
     lower_seen: set[str] | None = None
 
-    def seen(lw: str) -> bool:
-        # used in lower case somewhere in the document; most names never are, and a substring
-        # test says so without listing the document's words
+    def seen(lw: str, plural: bool = False) -> bool:
+        # used in lower case somewhere in the document (or, with ``plural``, its plural too);
+        # most names never are, and a substring test says so without listing the document's
+        # words (a text without "bank" has no "banks" either)
         nonlocal lower_seen
         if lw not in text:
             return False
         if lower_seen is None:
             lower_seen = set(_LOWER_WORD.findall(text))
-        return lw in lower_seen
+        return lw in lower_seen or (plural and lw + "s" in lower_seen)
 
     # "Sidney Crosby … Crosby scored": a run whose last word recurs alone is a person, unless
     # that word is a common one ("Orange County … the County", "London Police … Police say")
@@ -897,8 +898,13 @@ def _is_place(surface: str, lw: str, sent_start: bool, info: tuple, seen, common
         return True
 
     def is_common() -> bool:
-        return (lw in common or seen(lw)
-                or (lw.endswith("s") and (lw[:-1] in common or seen(lw[:-1]))))
+        # a common word, or one used in lower case in the document; a plural counts as its
+        # singular
+        if lw in common:
+            return True
+        if lw[-1:] != "s":
+            return seen(lw)
+        return lw[:-1] in common or seen(lw[:-1], plural=True)
 
     # a capitalised common word ("Police", "March") is a place only with strong evidence:
     # after "in", "near" … a name of some importance, elsewhere a big one, not opening a
