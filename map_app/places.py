@@ -272,6 +272,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     # the focus vote; the confident places; the distinct candidate sets
     named: dict[tuple[bool, int], set[str]] = {}
     votes = [0.0] * (len(g.table("country")) + 1)
+    own: dict[str, dict[int, float]] = {}  # name -> its own votes, per country
     confident = set()
     sets: dict[int, _Cands] = {}
     set_key: dict[int, str] = {}
@@ -284,7 +285,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                 named.setdefault((False, c.pick_admin1), set()).add(t.key)
             if c.margin >= 1.0:
                 confident.add(c.pick_point)
-        votes[c.pick_country] += min(c.margin, 2.0) + 0.5
+        w = min(c.margin, 2.0) + 0.5
+        votes[c.pick_country] += w
+        if c.entries.size >= 2:
+            mine = own.setdefault(t.key, {})
+            mine[c.pick_country] = mine.get(c.pick_country, 0.0) + w
         if c.entries.size >= 2 and id(c.entries) not in sets:
             sets[id(c.entries)] = c
             set_key[id(c.entries)] = t.key
@@ -324,6 +329,16 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
             bonus_of[id(c.entries)] = part
+            mine = own.get(set_key[id(c.entries)])
+            if mine:
+                # a name is no evidence for its own reading: its share of the focus is
+                # measured on the other names' votes
+                rest = total - sum(mine.values())
+                mv = np.zeros(c.entries.size)
+                for x, w in mine.items():
+                    mv += w * (c.country == x)
+                share = (votes[c.country] - mv) / rest if rest > 1e-9 else 0.0
+                part += W_FOCUS * (share - votes[c.country] / total)
             for is_country, x in alone.get(set_key[id(c.entries)], ()):
                 if is_country:  # the name alone names that country: take its bonus back
                     part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)

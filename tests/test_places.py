@@ -88,3 +88,12 @@ def test_relative_location_lifts_the_nearby_namesake(gaz):
     assert _first(df, "Andriivka").admin1 == "Sumy Oblast"
     df = resolve("Shelling hit Andriivka overnight.", gaz)
     assert _first(df, "Andriivka").admin1 != "Sumy Oblast"  # without the hint, another one
+
+
+def test_a_name_does_not_vote_for_its_own_reading(gaz):
+    # London's own first pick (England) must not weigh in the focus that decides London:
+    # every other place of this Kentucky story is in the US
+    t = ("LAUREL COUNTY, Ky. - Deputies in Laurel County said the crash was reported on "
+         "Sunday. Laurel County deputies identified the driver as a 63-year-old man of London.")
+    london = _first(resolve(t, gaz), "London")
+    assert london.country_code == "US" and london.admin1 == "Kentucky"
