@@ -5,7 +5,7 @@ the name matched) and gains from the document's context:
 
 - a qualifier right after it ("Parkland, Florida", "Andriivka in the Sumy region");
 - regions and countries the document names elsewhere;
-- the document's focus country (a vote of its confident places);
+- the document's focus country and focus region (votes of its other places);
 - proximity to the document's other confident places.
 
 The pick carries its score and runners-up, so a user can see why.
@@ -52,6 +52,7 @@ W_FOCUS = 1.0          # times the focus country's share of the document's place
 W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
 W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or country's own
+W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 
@@ -273,6 +274,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     named: dict[tuple[bool, int], set[str]] = {}
     votes = [0.0] * (len(g.table("country")) + 1)
     own: dict[str, dict[int, float]] = {}  # name -> its own votes, per country
+    votes1 = np.zeros(len(g.table("admin1")) + 1)
+    local = _local_regions(g)
+    own1: dict[str, dict[int, float]] = {}
     confident = set()
     sets: dict[int, _Cands] = {}
     set_key: dict[int, str] = {}
@@ -290,6 +294,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         if c.entries.size >= 2:
             mine = own.setdefault(t.key, {})
             mine[c.pick_country] = mine.get(c.pick_country, 0.0) + w
+        if c.pick_admin1 >= 0 and local[c.pick_admin1]:
+            votes1[c.pick_admin1] += w
+            if c.entries.size >= 2:
+                mine = own1.setdefault(t.key, {})
+                mine[c.pick_admin1] = mine.get(c.pick_admin1, 0.0) + w
         if c.entries.size >= 2 and id(c.entries) not in sets:
             sets[id(c.entries)] = c
             set_key[id(c.entries)] = t.key
@@ -316,7 +325,17 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         in_region[named_regions] = True
         bonus = W_COUNTRY * in_country[country] * (kind != _COUNTRY)
         bonus = bonus + W_REGION * in_region[admin1] * (kind != _REGION)
-        bonus += W_FOCUS * votes[country] / total
+        # a name is no evidence for its own reading: each set's focus shares are measured
+        # on the other names' votes (its own looked up by (set, code) keys)
+        gi = np.repeat(np.arange(len(group)), sizes)
+        mine = [own.get(set_key[id(c.entries)], {}) for c in group]
+        rest = total - np.array([sum(m.values()) for m in mine])
+        rest = np.where(rest > 1e-9, rest, np.inf)[gi]
+        own_c = _own_votes(mine, gi, country, len(votes))
+        own_a = _own_votes([own1.get(set_key[id(c.entries)], {}) for c in group], gi, admin1,
+                           len(votes1))
+        bonus += W_FOCUS * (votes[country] - own_c) / rest
+        bonus += (W_FOCUS1 * (votes1[admin1] - own_a) / rest) * ((admin1 >= 0) & (kind != _REGION))
         if confident:
             # nearest confident place by the haversine term, from unit vectors: one product
             pts = np.array(sorted(confident))
@@ -329,16 +348,6 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
             bonus_of[id(c.entries)] = part
-            mine = own.get(set_key[id(c.entries)])
-            if mine:
-                # a name is no evidence for its own reading: its share of the focus is
-                # measured on the other names' votes
-                rest = total - sum(mine.values())
-                mv = np.zeros(c.entries.size)
-                for x, w in mine.items():
-                    mv += w * (c.country == x)
-                share = (votes[c.country] - mv) / rest if rest > 1e-9 else 0.0
-                part += W_FOCUS * (share - votes[c.country] / total)
             for is_country, x in alone.get(set_key[id(c.entries)], ()):
                 if is_country:  # the name alone names that country: take its bonus back
                     part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
@@ -439,6 +448,51 @@ def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np
         for k, v in zip(todo, d.tolist()):
             memo[keys[k]] = v
     return np.array([memo[key] for key in keys])
+
+
+def _own_votes(mine: list[dict[int, float]], gi: np.ndarray, codes: np.ndarray, n: int
+               ) -> np.ndarray:
+    """Each candidate's vote from its own name: ``mine[k]`` maps a code (country or admin1)
+    to the votes set ``k``'s name cast for it; ``gi`` is each candidate's set, ``codes`` its
+    code, ``n`` the number of codes."""
+    keys = [k * n + x for k, m in enumerate(mine) for x in m]
+    if not keys:
+        return np.zeros(codes.size)
+    vals = np.array([w for m in mine for w in m.values()])
+    keys = np.array(keys)
+    order = np.argsort(keys)
+    keys, vals = keys[order], vals[order]
+    q = gi * n + codes
+    pos = np.minimum(np.searchsorted(keys, q), keys.size - 1)
+    return np.where((keys[pos] == q) & (codes >= 0), vals[pos], 0.0)
+
+
+def _local_regions(g: Gazetteer) -> np.ndarray:
+    """Which admin1 regions say more than their country does (cached per gazetteer): not
+    those holding most of their country's people (England, Java), whose clustering is
+    the country focus again.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean flag per admin1 code (indexed like the ``admin1`` column).
+    """
+    memo = g.memo("places.local-regions", 4)
+    hit = memo.get(0)
+    if hit is None:
+        kind, fcode = g.col("kind"), g.col("fcode")
+        adm1 = np.flatnonzero((kind == _REGION)
+                              & (fcode == g.table("fcode").index("ADM1")))
+        a1 = g.col("admin1")[adm1].astype(np.int64)
+        cc = g.col("country")[adm1].astype(np.int64)
+        pop = g.col("population")[adm1].astype(np.float64)
+        ok = a1 >= 0
+        a1, cc, pop = a1[ok], cc[ok], pop[ok]
+        in_country = np.bincount(cc, weights=pop, minlength=len(g.table("country")) + 1)
+        hit = np.ones(len(g.table("admin1")) + 1, dtype=bool)
+        hit[a1] = pop <= 0.5 * in_country[cc]
+        memo[0] = hit
+    return hit
 
 
 def _margin(s: np.ndarray) -> float:

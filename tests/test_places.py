@@ -97,3 +97,18 @@ def test_a_name_does_not_vote_for_its_own_reading(gaz):
          "Sunday. Laurel County deputies identified the driver as a 63-year-old man of London.")
     london = _first(resolve(t, gaz), "London")
     assert london.country_code == "US" and london.admin1 == "Kentucky"
+
+
+def test_the_region_the_other_places_share_lifts_a_namesake(gaz):
+    # no state is named, but Torrington and Winsted both lie in Connecticut
+    t = ("The man was arrested in Torrington after a chase from Winsted. He is scheduled to "
+         "appear in Litchfield Superior Court on April 7.")
+    assert _first(resolve(t, gaz), "Litchfield").admin1 == "Connecticut"
+
+
+def test_a_region_holding_most_of_its_country_is_no_local_focus(gaz):
+    from map_app.places import _local_regions
+
+    local = _local_regions(gaz)
+    names = {tuple(a)[1] for a, ok in zip(gaz.table("admin1"), local) if not ok}
+    assert "England" in names and "Ontario" not in names and "Texas" not in names
