@@ -141,12 +141,15 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
 
 
 def border_country(claim: DistanceClaim, gazetteer) -> str | None:
-    """The country whose border a claim names ("the Russian border" → "RU"), if it names one."""
-    if claim.border_word:
-        for c in gazetteer.lookup(claim.border_word, limit=3):
-            if c.kind == "country":
-                return c.country_code
-    return None
+    """The country whose border a claim names ("the Russian border" → "RU"), if it names one
+    (cached per word on the gazetteer)."""
+    if not claim.border_word:
+        return None
+    memo = gazetteer.memo("claims.border-country", 10_000)
+    if claim.border_word not in memo:
+        memo[claim.border_word] = next((c.country_code for c in gazetteer.lookup(
+            claim.border_word, limit=3) if c.kind == "country"), None)
+    return memo[claim.border_word]
 
 
 def check_claim(claim: DistanceClaim, kind: str, computed_km: float | None,
