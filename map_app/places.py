@@ -79,7 +79,7 @@ class _Cands:
             np.not_equal(entries[1:], entries[:-1], out=first[1:])
             entries, flags = entries[first], flags[first]
         self.entries, self.flags = entries, flags
-        self.ids = entries.tolist()
+        self.ids = tuple(entries.tolist())  # a tuple of ints: the collector stops tracking it
         floats, ints = g.ranking_columns()
         f, i = floats[entries], ints[entries]
         self.prior = f[:, 0] + MATCH_BONUS[flags]
