@@ -337,28 +337,32 @@ class _Region:
         """Complete the region with the name-index rows ``lo:hi`` of each candidate span."""
         words, spans = self.words, self.found
         n = len(words)
-        found = [(i, j, k, a, b) for (i, j, k), a, b in zip(spans, lo, hi)
+        cache = g.memo("toponyms.key", 200_000)
+        found = [(i, j, k, cache.get(a) or _key_info(g, a, b))
+                 for (i, j, k), a, b in zip(spans, lo, hi)
                  if b > a and words[j - 1].lower not in _INNER]
-        found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
-        single = {i: (a, b) for i, j, _, a, b in found if j == i + 1}
+        if len(found) > 1:
+            found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+        weight = [-1.0] * n
+        for i, j, _, info in found:
+            if j == i + 1:
+                weight[i] = info[2]
         self.caps = tuple(i for i in range(n) if words[i].cap)
         self.cap_lowers = tuple({words[i].lower for i in self.caps})
-        weight = [_key_info(g, *single[i])[2] if i in single else -1.0 for i in range(n)]
         # speakers ("Johnson said"): not the last word of a known multi-word place
         # ("Tamil Nadu said")
-        ends = {j - 1 for i, j, _, _, _ in found if j > i + 1}
+        ends = {j - 1 for i, j, _, _ in found if j > i + 1}
         self.speech = tuple(i for i in self.caps if weight[i] < 5.5 and i not in ends)
         kept = []
-        for i, j, k, a, b in found:
+        for i, j, k, info in found:
             # "Kherson-Ivanov": a name glued to a word the gazetteer does not know is no place
             glued = j < n and s[words[j - 1].end:words[j].start] == "-" and words[j].cap \
                 and weight[j] < 0
             if not glued:
-                info = _key_info(g, a, b)
                 kept.append((i, j, k, info, _verdict(words[i].text, words[i].lower, j == i + 1,
                                                      k, info)))
         self.found = tuple(kept)
-        self._multi = tuple((i, j) for i, j, _, _, _ in found if j > i + 1)
+        self._multi = tuple((i, j) for i, j, _, _ in found if j > i + 1)
         self._weight = tuple(weight)
         if n == 1:
             self._plain = ((), ())  # one word alone names no person by these rules
@@ -602,6 +606,9 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
     link, so "Kyiv and Kharkiv" costs two cached look-ups, not a new region."""
     whole, composite = [], {}
     for s in strings:
+        if " " not in s and "\t" not in s and "-" not in s:
+            whole.append(s)  # one word: no link to split at
+            continue
         parts = _chunks(s)
         if len(parts) < 2:
             whole.append(s)
