@@ -70,6 +70,7 @@ def link_windows(key: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=100_000)  # a text's names recur: half the keys hashed are repeats
 def name_hash(key: str) -> int:
     """Return a stable 64-bit hash of a normalised key (same in every process)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(),
