@@ -46,6 +46,12 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
 # the street is no mention of the town it is named after.
 _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "dr",
            "lane", "ln", "way", "highway", "hwy", "terrace", "crescent", "parkway", "pkwy"}
+# Head nouns of a university's name. A place name opening one ("Arizona State University",
+# "Washington University", "Wake Forest University") names the institution, and the campus is
+# often elsewhere (Washington University is in St. Louis, Arizona State in Tempe): the name is
+# no mention of the place.
+_ACADEMIC = {"university", "college", "polytechnic"}
+_ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
 _SENTENCE_END = set(".!?:;\"“”\n")
 MAX_WORDS = 6
 
@@ -791,6 +797,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                     and words[j][_START] - words[j - 1][_END] == 1:
                 taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
                 continue  # "Hertford Road": a street named after a place
+            if _academic(words, j):
+                taken[i:j] = [True] * (j - i)
+                continue  # "Arizona State University": the institution, not the state
             prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
             locative = prev in lex.LOCATIVE
             if j == i + 1:
@@ -821,6 +830,19 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
     out.sort(key=lambda t: t.start)
     return out
+
+
+def _academic(words: tuple, j: int) -> bool:
+    """Whether the place name ending before word ``j`` of a run opens a university's name:
+    capitalised words one blank apart from it, ending on a head of :data:`_ACADEMIC` within
+    :data:`_ACADEMIC_GAP` words ("Colorado State University", "Georgetown College")."""
+    for k in range(j, min(len(words), j + _ACADEMIC_GAP + 1)):
+        w = words[k]
+        if not w[_CAP] or w[_START] - words[k - 1][_END] != 1:
+            return False
+        if w[_LOWER] in _ACADEMIC:
+            return True
+    return False
 
 
 # A demonym is also a language: "in English", "speaks French", "printed in Chinese". After one

@@ -178,3 +178,10 @@ def test_a_saints_building_is_no_mention_of_the_town(gaz):
     text = "She was taken to St. Michael's Hospital, then to St. Peter's Basilica in Rome."
     assert _texts(text, gaz) == ["Rome"]
     assert "St. Paul" in _texts("St. Paul's mayor spoke in St. Paul, Minn.", gaz)
+
+
+def test_a_university_named_after_a_place_is_no_mention_of_it(gaz):
+    found = _texts("She studied at Arizona State University and Washington University, "
+                   "then moved to Arizona.", gaz)
+    assert found == ["Arizona"]
+    assert "Wake Forest" not in _texts("He trained at Wake Forest University.", gaz)
