@@ -53,6 +53,13 @@ W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
 W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or country's own
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
+# A sports report: at least two distinct words of the game (lower case: "League" of the Arab
+# League is no sign).
+_SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|championship|innings"
+                     r"|overtime|quarterback|touchdowns?|rebounds|halftime|semifinals?)\b")
+# "<Place> Rockets", "<Place> Trail Blazers": a place name opening a team's name (a
+# capitalised plural after it, one more capitalised word allowed between)
+_TEAM_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+)?[ \t]+[A-Z][a-z]+s\b(?!['’])")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 
@@ -267,6 +274,12 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         hit = qualified.get(t.key)
         if hit is not None and i not in done:
             cands[i] = cands[i].qualified(hit)
+    # a team's name ("the Portland Trail Blazers") names its home, the city its name means
+    # anywhere: neither the report's other places nor its rivals' home towns move it, so it
+    # is ranked by its prior (and any qualifier) alone. Its other mentions in the report
+    # ("against Portland") are the team too (one sense per discourse). Its first pick still
+    # votes: that is the reading it gets.
+    teams = _team_keys(text, tops)
     # 2. first picks, then the document's regions, countries and focus
     # which names name each country and region: a name is no evidence for its own namesakes
     # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona");
@@ -353,8 +366,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                     part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
                 else:
                     part -= W_REGION * (c.admin1 == x) * (c.kind != _REGION)
-    scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2 else c.prior
-              for c in cands]
+    scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
+              and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance
     claimed = set()
     if "border" in text.lower():
@@ -393,6 +406,14 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                                        "id": x} for a, v, x in alts] if alts else [],
                      "entry": entry})
     return rows
+
+
+def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
+    """The names that open a team's name in a sports report (empty for any other text)."""
+    keys = {t.key for t in tops if _TEAM_AFTER.match(text, t.end)}
+    if keys and len({m.group() for m in _SPORTS.finditer(text)}) < 2:
+        return set()
+    return keys
 
 
 def tie_claims(text: str, spans: list[tuple[int, int, bool]]):

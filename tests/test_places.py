@@ -112,3 +112,18 @@ def test_a_region_holding_most_of_its_country_is_no_local_focus(gaz):
     local = _local_regions(gaz)
     names = {tuple(a)[1] for a, ok in zip(gaz.table("admin1"), local) if not ok}
     assert "England" in names and "Ontario" not in names and "Texas" not in names
+
+
+def test_a_team_name_names_its_home_city(gaz):
+    # Texas places all around, but the Trail Blazers are Portland, Oregon's team, and so is
+    # "Portland" on its own in the same report
+    text = ("DALLAS (AP) - The Dallas Mavericks and the Texas Rangers won at home in Dallas. "
+            "San Antonio and Houston also played. The Houston Rockets scored late in overtime "
+            "to beat the Portland Trail Blazers, and the coach said the season series with "
+            "Portland was over.")
+    df = resolve(text, gaz)
+    assert (df[df.text == "Portland"].admin1 == "Oregon").all()
+    # the same words outside a sports report: Portland, Texas wins on the Texas context
+    plain = resolve(text.replace("coach", "mayor").replace("season", "trade")
+                    .replace("overtime", "the day").replace("scored", "gained"), gaz)
+    assert (plain[plain.text == "Portland"].admin1 == "Texas").all()
