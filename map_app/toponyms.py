@@ -770,7 +770,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             s, e = st + w[_START], st + w[_END]
-            if prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info):
+            if (prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info)) \
+                    or _bare_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
             if sent0 and not verdict and key not in lex.NOT_PLACES \
                     and _dateline(text, e, w[_TEXT], info):
@@ -808,7 +809,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 hit = person.intersection(range(i, j))
                 is_person = bool(hit) and len(hit) < j - i
             s, e = st + first[_START], st + words[j - 1][_END]
-            if j == i + 1 and prev in _LANGUAGE_BEFORE and _is_language(text, e, info):
+            if j == i + 1 and (prev in _LANGUAGE_BEFORE and _is_language(text, e, info)
+                               or _bare_language(text, prev, e, info)):
                 continue  # "in English.", "speaks French": the language
             if i == 0 and j == len(words) and sent and not verdict \
                     and key not in lex.NOT_PLACES \
@@ -860,6 +862,17 @@ def _is_language(text: str, end: int, info: tuple) -> bool:
     """Whether a demonym ending at ``end`` (``info`` of :func:`_key_info`) stands alone, as a
     language does, rather than before a noun ("English football")."""
     return info[6] and _LANGUAGE_AFTER.match(text, end) is not None
+
+
+# A demonym as a bare noun, after a function word that is no determiner and before a verb or
+# the sentence's end ("the learning of English will", "Arabic and English."), is the language:
+# the people take the article ("the English"), the adjective a noun ("English football").
+_BARE_AFTER = re.compile(r"[ \t]*(?:[.;:!?)\"”’]|$|(?:is|was|were|will|would|has|had)\b)")
+
+
+def _bare_language(text: str, prev: str, end: int, info: tuple) -> bool:
+    return info[6] and prev in lex.FUNCTION_WORDS and prev not in _DETERMINERS \
+        and _BARE_AFTER.match(text, end) is not None
 
 
 # What follows a dateline's place: a comma and the qualifying state or country ("MANILA,

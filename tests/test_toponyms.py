@@ -68,6 +68,11 @@ def test_a_demonym_standing_for_a_language_names_no_place(gaz):
     assert _texts("The sign says it in English. She speaks fluent French.", gaz) == []
     assert "English" in _texts("A star of English football moved to Spain.", gaz)
     assert "French" in _texts("French troops left.", gaz)
+    # a bare demonym after a function word, before a verb or the end: the language
+    assert _texts("The status of English will change. They mix Arabic and English.", gaz) == []
+    # the people take the article; coordinated adjectives keep their noun
+    assert "French" in _texts("He said the French were angry.", gaz)
+    assert _texts("Both French and German officials left.", gaz) == ["French", "German"]
 
 
 def test_sentence_final_period_is_not_part_of_the_name(gaz):
