@@ -831,7 +831,59 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             taken[i:j] = [True] * (j - i)
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
     out.sort(key=lambda t: t.start)
+    if ", " in text:
+        out = _comma_names(text, g, out)
     return out
+
+
+# "Washington, D.C.": a place whose own name holds a comma and the words after it
+_COMMA_NAME = re.compile(r",[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?")
+
+
+def _comma_names(text: str, g: Gazetteer, out: list[Toponym]) -> list[Toponym]:
+    """Spans extended over ", <Name>" when the whole is a name the gazetteer holds for one
+    of the span's own candidates ("Washington, D.C." is the city's full name, not the city
+    and a qualifier); the spans it swallows go."""
+    memo = g.memo("toponyms.comma", 20_000)
+    res: list[Toponym] = []
+    end = -1
+    for t in out:
+        if t.start < end:
+            continue  # inside the name before
+        m = _COMMA_NAME.match(text, t.end)
+        found = None
+        # the longest name first: "Washington, D.C. Today" is "Washington, D.C."
+        for tail in (_comma_tails(m.group()) if m else ()):
+            whole = text[t.start:t.end] + tail
+            key = normalize(whole)
+            hit = memo.get(key)
+            if hit is None:
+                s0, e0 = g.matches_hashes(name_hashes([key]))
+                hit = memo[key] = g.rows(int(s0[0]), int(e0[0]))
+            entries, flags = hit
+            if entries.size and np.isin(entries, t.entries).any():
+                found = Toponym(whole, t.start, t.end + len(tail), key, entries, flags,
+                                t.locative)
+                break
+        if found is not None:
+            end = found.end
+            res.append(found)
+            continue
+        res.append(t)
+    return res
+
+
+def _comma_tails(tail: str) -> list[str]:
+    """", D.C. Today" -> [", D.C. Today", ", D.C."]: each ending on a word, a sentence's full
+    stop dropped (an abbreviation keeps its own)."""
+    out = []
+    for m in reversed(list(_TAIL_WORD.finditer(tail))):
+        t = tail[:m.end()]
+        out.append(t[:-1] if t.endswith(".") and not _ABBREV.fullmatch(m.group()) else t)
+    return out
+
+
+_TAIL_WORD = re.compile(r"[A-Z][\w.]*")
 
 
 def _academic(words: tuple, j: int) -> bool:

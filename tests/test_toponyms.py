@@ -190,3 +190,12 @@ def test_a_university_named_after_a_place_is_no_mention_of_it(gaz):
                    "then moved to Arizona.", gaz)
     assert found == ["Arizona"]
     assert "Wake Forest" not in _texts("He trained at Wake Forest University.", gaz)
+
+
+def test_a_name_that_holds_a_comma_is_taken_whole(gaz):
+    assert _texts("Murals are visible in Washington, D.C., which has more.", gaz) \
+        == ["Washington, D.C."]
+    assert _texts("He flew to Washington, D.C. Today he is back.", gaz) == ["Washington, D.C."]
+    # a town and its state are two names
+    assert _texts("He was born in Paris, Texas, and moved to Kyiv, Ukraine.", gaz) \
+        == ["Paris", "Texas", "Kyiv", "Ukraine"]
