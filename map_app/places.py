@@ -337,7 +337,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         in_region = np.zeros(len(g.table("admin1")) + 1, dtype=bool)
         in_region[named_regions] = True
         bonus = W_COUNTRY * in_country[country] * (kind != _COUNTRY)
-        bonus = bonus + W_REGION * in_region[admin1] * (kind != _REGION)
+        # a named region lifts what lies in it, regions too when the name is their own: a
+        # county named in full ("Plymouth County" in a report datelined Iowa) and the region
+        # itself named otherwise ("Washington" after "Wash."); a county called by a bare
+        # name ("Shelby" for Shelby County) is no better a reading than before. A name alone
+        # naming the region gets nothing from it (``alone`` below).
+        own_name = np.concatenate([c.flags for c in group]) <= FLAG["ascii"]
+        bonus = bonus + W_REGION * in_region[admin1] * ((kind != _REGION) | own_name)
         # a name is no evidence for its own reading: each set's focus shares are measured
         # on the other names' votes (its own looked up by (set, code) keys)
         gi = np.repeat(np.arange(len(group)), sizes)
@@ -365,7 +371,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                 if is_country:  # the name alone names that country: take its bonus back
                     part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
                 else:
-                    part -= W_REGION * (c.admin1 == x) * (c.kind != _REGION)
+                    part -= W_REGION * (c.admin1 == x) * ((c.kind != _REGION)
+                                                          | (c.flags <= FLAG["ascii"]))
     scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
               and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance

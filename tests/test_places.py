@@ -127,3 +127,15 @@ def test_a_team_name_names_its_home_city(gaz):
     plain = resolve(text.replace("coach", "mayor").replace("season", "trade")
                     .replace("overtime", "the day").replace("scored", "gained"), gaz)
     assert (plain[plain.text == "Portland"].admin1 == "Texas").all()
+
+
+def test_a_named_state_lifts_its_counties_and_its_own_other_names(gaz):
+    # a county named in full lies in the state the report names, as a town does
+    t = "LE MARS, Iowa - The Plymouth County Sheriff said a tractor was stolen near Hinton."
+    assert _first(resolve(t, gaz), "Plymouth County").admin1 == "Iowa"
+    # "Wash." names the state: "Washington" in the same report is the state, not the capital
+    t = "SEATTLE, Wash. (AP) - The team works at home in Washington and across the country."
+    w = _first(resolve(t, gaz), "Washington")
+    assert w.feature_code == "ADM1" and w.admin1 == "Washington"
+    assert _first(resolve("The team works at home in Washington.", gaz),
+                  "Washington").feature_code == "PPLC"
