@@ -57,6 +57,7 @@ MAX_WORDS = 6
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
+_AREA_KINDS = (KINDS.index("country"), KINDS.index("region"))
 # flag -> trusted enough to name a place alone
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
@@ -761,6 +762,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
 
     # pass 2: decide each candidate span
     out = []
+    deferred: list[Toponym] = []  # region and country names left out as common words
     for st, r, sent0, prev0, marks, speech in todo:
         words, found = r[_R_WORDS], r[_R_FOUND]
         if len(words) == 1:
@@ -781,6 +783,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                                     w[_TEXT][-1] == "." and _after_place(text, s))
             if verdict and not is_person:
                 out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+            elif verdict is False and not is_person and info[5] in _AREA_KINDS:
+                deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
             continue
         person = set(marks)
         if speech:
@@ -827,13 +831,35 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, seen, common,
                                     locative, first[_TEXT][-1] == "." and _after_place(text, s))
             if not verdict:
+                if verdict is False and j == i + 1 and info[5] in _AREA_KINDS:
+                    deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
                 continue
             taken[i:j] = [True] * (j - i)
             out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+    if deferred and out:
+        out.extend(_named_otherwise(g, deferred, out))
     out.sort(key=lambda t: t.start)
     if ", " in text:
         out = _comma_names(text, g, out)
     return out
+
+
+def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
+                     ) -> list[Toponym]:
+    """The names left out as common words or weak abbreviations ("Montana offered …":
+    Webster's has "montana"; "N.M.", "KY") whose likeliest reading, a region or country, the
+    document names by another name ("HELENA, Mont."; "New Mexico"): the place, as the
+    document's other name for it shows (one sense per discourse)."""
+    def top(t: Toponym) -> int:
+        return int(t.entries[int(np.argmax(g.prior(t.entries, t.flags)))])
+
+    named: dict[int, set[str]] = {}
+    for t in out:
+        named.setdefault(top(t), set()).add(t.key)
+    spans = [(t.start, t.end) for t in out]
+    # another name: the word itself taken elsewhere proves nothing ("the West", "West Wing")
+    return [t for t in deferred if named.get(top(t), {t.key}) - {t.key}
+            and not any(a < t.end and t.start < b for a, b in spans)]
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

@@ -199,3 +199,12 @@ def test_a_name_that_holds_a_comma_is_taken_whole(gaz):
     # a town and its state are two names
     assert _texts("He was born in Paris, Texas, and moved to Kyiv, Ukraine.", gaz) \
         == ["Paris", "Texas", "Kyiv", "Ukraine"]
+
+
+def test_a_common_word_is_the_region_the_document_names_otherwise(gaz):
+    # Webster's has "montana"; after "Mont." the word is the state
+    found = _texts("HELENA, Mont. (AP) - Montana and CoreCivic are at an impasse.", gaz)
+    assert found == ["HELENA", "Mont.", "Montana"]
+    assert "Montana" not in _texts("The deal failed - Montana and CoreCivic disagree.", gaz)
+    # the word itself taken elsewhere is no other name: "the West" does not make "West Wing"
+    assert _texts("Many in the West Wing agreed.", gaz) == []
