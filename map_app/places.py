@@ -53,6 +53,7 @@ W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
 W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or country's own
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
+W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
 # A sports report: at least two distinct words of the game (lower case: "League" of the Arab
 # League is no sign).
 _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|championship|innings"
@@ -60,6 +61,7 @@ _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|cham
 # "<Place> Rockets", "<Place> Trail Blazers": a place name opening a team's name (a
 # capitalised plural after it, one more capitalised word allowed between)
 _TEAM_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+)?[ \t]+[A-Z][a-z]+s\b(?!['’])")
+_COORD_GAP = re.compile(r"[ \t]+(?:and|or)[ \t]+$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 
@@ -140,6 +142,22 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
             if val > best_val:
                 best, best_val = (k, hit), val
     return best
+
+
+def _same_level(g: Gazetteer, x: _Cands, y: _Cands) -> np.ndarray | None:
+    """When ``x`` reads as a first-level region ("California"), which candidates of ``y``
+    are other first-level regions of that country by their own name ("Washington" the
+    state); None when there are none or ``y`` reads so already."""
+    if x.pick_kind != _REGION or y.entries.size < 2:
+        return None
+    adm1 = g.table("fcode").index("ADM1")
+    if g.col("fcode")[x.entries[x.pick]] != adm1:
+        return None
+    hit = ((y.kind == _REGION) & (y.country == x.pick_country) & (y.flags <= FLAG["ascii"])
+           & (g.col("fcode")[y.entries] == adm1))
+    if not hit.any() or hit[y.pick]:
+        return None
+    return hit
 
 
 def _inside(c: _Cands, q: _Cands, k: int) -> np.ndarray | None:
@@ -274,6 +292,15 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         hit = qualified.get(t.key)
         if hit is not None and i not in done:
             cands[i] = cands[i].qualified(hit)
+    # coordinated names share their type: "states such as California or Washington"
+    for i in range(n - 1):
+        if tops[i + 1].start - tops[i].end > 6 \
+                or not _COORD_GAP.match(text, tops[i].end, tops[i + 1].start):
+            continue
+        for x, k in ((base[i], i + 1), (base[i + 1], i)):
+            hit = _same_level(g, x, base[k])
+            if hit is not None:
+                cands[k] = cands[k].qualified(hit * (W_COORD / W_QUALIFIER))
     # a team's name ("the Portland Trail Blazers") names its home, the city its name means
     # anywhere: neither the report's other places nor its rivals' home towns move it, so it
     # is ranked by its prior (and any qualifier) alone. Its other mentions in the report

@@ -139,3 +139,12 @@ def test_a_named_state_lifts_its_counties_and_its_own_other_names(gaz):
     assert w.feature_code == "ADM1" and w.admin1 == "Washington"
     assert _first(resolve("The team works at home in Washington.", gaz),
                   "Washington").feature_code == "PPLC"
+
+
+def test_a_name_coordinated_with_a_state_is_a_state(gaz):
+    t = "Tech firms move jobs from western states such as California or Washington."
+    w = _first(resolve(t, gaz), "Washington")
+    assert w.feature_code == "ADM1" and w.admin1 == "Washington"
+    t = "Storms hit Kentucky and Georgia overnight."
+    assert _first(resolve(t, gaz), "Georgia").country_code == "US"
+    assert _first(resolve("He flew to Washington.", gaz), "Washington").feature_code == "PPLC"
