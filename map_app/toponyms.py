@@ -850,8 +850,13 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
     Webster's has "montana"; "N.M.", "KY") whose likeliest reading, a region or country, the
     document names by another name ("HELENA, Mont."; "New Mexico"): the place, as the
     document's other name for it shows (one sense per discourse)."""
+    memo = g.memo("toponyms.top", 100_000)  # a name's likeliest entry: no context changes it
+
     def top(t: Toponym) -> int:
-        return int(t.entries[int(np.argmax(g.prior(t.entries, t.flags)))])
+        hit = memo.get(t.key)
+        if hit is None:
+            hit = memo[t.key] = int(t.entries[int(np.argmax(g.prior(t.entries, t.flags)))])
+        return hit
 
     named: dict[int, set[str]] = {}
     for t in out:
