@@ -61,6 +61,7 @@ _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|cham
 # "<Place> Rockets", "<Place> Trail Blazers": a place name opening a team's name (a
 # capitalised plural after it, one more capitalised word allowed between)
 _TEAM_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+)?[ \t]+[A-Z][a-z]+s\b(?!['’])")
+_BLANKS = (" ", "\t")
 _COORD_GAP = re.compile(r"[ \t]+(?:and|or)[ \t]+$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
@@ -444,7 +445,10 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
 
 def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
     """The names that open a team's name in a sports report (empty for any other text)."""
-    keys = {t.key for t in tops if _TEAM_AFTER.match(text, t.end)}
+    # a blank, then a capital or more blanks, must follow (checked before the pattern)
+    keys = {t.key for t in tops if text[t.end:t.end + 1] in _BLANKS
+            and (text[t.end + 1:t.end + 2].isupper() or text[t.end + 1:t.end + 2] in _BLANKS)
+            and _TEAM_AFTER.match(text, t.end)}
     if keys and len({m.group() for m in _SPORTS.finditer(text)}) < 2:
         return set()
     return keys

@@ -881,6 +881,9 @@ def _comma_names(text: str, g: Gazetteer, out: list[Toponym]) -> list[Toponym]:
     for t in out:
         if t.start < end:
             continue  # inside the name before
+        if not text.startswith(",", t.end):
+            res.append(t)  # no comma after it: the common case, without the pattern
+            continue
         m = _COMMA_NAME.match(text, t.end)
         found = None
         # the longest name first: "Washington, D.C. Today" is "Washington, D.C."
