@@ -135,11 +135,14 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     """Articles per second of our geoparser and of spaCy NER + most-populous candidate.
 
     Two figures for ours, each on the same ``n`` articles and the best of ``runs`` runs:
-    *cold*, a fresh gazetteer whose caches start empty (a process that has just started), and
+    *cold*, a fresh gazetteer whose caches start empty, as do the name caches of
+    :mod:`map_app._text` and the border samples (a process that has just started), and
     the headline *steady state*, a gazetteer that has first parsed ``n`` other articles from
     the same generator (a long-running process: it has met most names before, but not these
     articles' runs of names, people and sentences).
     """
+    from ._text import name_hash, normalize
+    from .borders import _border_sample
     from .gazetteer import Gazetteer
     from .places import resolve_records
 
@@ -155,6 +158,10 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     # one run's rate swings by ±10 %; every run is recorded
     colds, steadies = [], []
     for _ in range(runs):
+        # cold: the per-name caches of a process that has just started are empty too
+        normalize.cache_clear()
+        name_hash.cache_clear()
+        _border_sample.cache_clear()
         cold, n_places = rate(Gazetteer())
         colds.append(round(cold, 1))
         g = Gazetteer()
