@@ -21,6 +21,7 @@ import numpy as np
 import shapely
 
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
+from .claims import border_country, find_distance_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
@@ -405,10 +406,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
               and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance
     claimed = set()
-    if "border" in text.lower():
+    claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
+    if claims:
         spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION))
                  for t, c in zip(tops, cands)]
-        for tied, claim in tie_claims(text, spans):
+        for tied, claim in tie_claims(text, spans, claims):
             c = cands[tied]
             if c.entries.size < 2:
                 continue
@@ -454,25 +456,22 @@ def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
     return keys
 
 
-def tie_claims(text: str, spans: list[tuple[int, int, bool]]):
+def tie_claims(text: str, spans: list[tuple[int, int, bool]], claims=None):
     """Pair each distance claim with the place it describes.
 
-    ``spans`` are the places as ``(start, end, is_area)`` in text order. A claim describes the
+    ``spans`` are the places as ``(start, end, is_area)`` in text order; ``claims`` those of
+    :func:`map_app.claims.find_distance_claims` when already found. A claim describes the
     nearest place before it in the same sentence, skipping the regions and countries that only
     qualify that place ("Andriivka in the Sumy region, located around 5km from the Russian
     border" describes Andriivka).
     """
-    from .claims import find_distance_claims
-
     out = []
     ends = [end for _, end, _ in spans]
-    for claim in find_distance_claims(text):
+    for claim in find_distance_claims(text) if claims is None else claims:
         best = None
-        # from the last place that ends before the claim, backwards
+        # from the last place that ends before the claim, backwards (spans in text order)
         for i in range(bisect.bisect_right(ends, claim.start) - 1, -1, -1):
-            start, end, area = spans[i]
-            if end > claim.start:
-                continue
+            _, end, area = spans[i]
             if _SENTENCE_BREAK.search(text[end:claim.start]):
                 break
             if area:
@@ -492,8 +491,7 @@ def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np
     Ranking needs no geodesic precision: a sampled border is a hundred times cheaper and
     within a few kilometres, well inside every claim's tolerance.
     """
-    from .borders import border_distance_rough_km
-    from .claims import border_country
+    from .borders import border_distance_rough_km  # geopandas and scipy: only when needed
 
     country = border_country(claim, g)
     memo = g.memo("places.claim-km", 100_000)
