@@ -197,25 +197,35 @@ class Gazetteer:
         self._cand_cache[(int(i), int(flag))] = c = self._make_candidate(int(i), int(flag))
         return c
 
-    def _make_candidate(self, i: int, flag: int) -> Candidate:
+    def fields(self, i: int) -> tuple:
+        """(name, lat, lon, geonameid or None, feature_code, kind, country_code, admin1 code,
+        admin1 name) of entry ``i``, as candidates and records show them (coordinates to five
+        decimals)."""
         a = self._v
         t = self._tables
         gid = int(a["geonameid"][i])
-        code, a1name = self.admin1_of(i)
+        return (self.name_of(i), round(float(a["lat"][i]), 5), round(float(a["lon"][i]), 5),
+                gid if gid > 0 else None, t["fcode"][int(a["fcode"][i])],
+                KINDS[int(a["kind"][i])], t["country"][int(a["country"][i])],
+                *self.admin1_of(i))
+
+    def _make_candidate(self, i: int, flag: int) -> Candidate:
+        a = self._v
+        name, lat, lon, gid, fcode, kind, country, code, a1name = self.fields(i)
         a2 = int(a["admin2"][i])
         return Candidate(
             id=self.id_of(i),
-            geonameid=gid if gid > 0 else None,
-            name=self.name_of(i),
-            lat=round(float(a["lat"][i]), 5),
-            lon=round(float(a["lon"][i]), 5),
-            feature_class=t["fclass"][int(a["fclass"][i])],
-            feature_code=t["fcode"][int(a["fcode"][i])],
-            kind=KINDS[int(a["kind"][i])],
-            country_code=t["country"][int(a["country"][i])],
+            geonameid=gid,
+            name=name,
+            lat=lat,
+            lon=lon,
+            feature_class=self._tables["fclass"][int(a["fclass"][i])],
+            feature_code=fcode,
+            kind=kind,
+            country_code=country,
             admin1=code,
             admin1_name=a1name,
-            admin2=t["admin2"][a2] if a2 >= 0 else None,
+            admin2=self._tables["admin2"][a2] if a2 >= 0 else None,
             population=int(a["population"][i]),
             match=MATCH_TYPES[int(flag)],
             prior=round(float(self.prior(i, flag)), 4),

@@ -194,13 +194,8 @@ def _parts(g: Gazetteer, memo: dict, entry: int) -> tuple[tuple, str]:
     ever)."""
     hit = memo.get(entry)
     if hit is None:
-        gid = int(g.col("geonameid")[entry])
-        fcode = g.table("fcode")[int(g.col("fcode")[entry])]
-        hit = memo[entry] = ((g.name_of(entry), round(float(g.col("lat")[entry]), 5),
-                              round(float(g.col("lon")[entry]), 5), gid if gid > 0 else None,
-                              fcode, KINDS[int(g.col("kind")[entry])],
-                              g.table("country")[int(g.col("country")[entry])],
-                              g.admin1_of(entry)[1]), g.id_of(entry))
+        f = g.fields(entry)
+        hit = memo[entry] = ((*f[:7], f[8]), g.id_of(entry))
     return hit
 
 
