@@ -261,8 +261,9 @@ class Gazetteer:
         :func:`map_app._text.link_windows` keys), as a boolean array."""
         h = np.atleast_1d(np.asarray(hashes, dtype=np.uint64))
         table = self._v["link_hash"]
-        at = table.searchsorted(h)
-        return table[np.minimum(at, len(table) - 1)] == h if len(table) else at < 0
+        if not len(table):
+            return np.zeros(h.shape, dtype=bool)
+        return table[np.minimum(table.searchsorted(h), len(table) - 1)] == h
 
     def rows(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         """Entries and match flags in name-index rows ``[start, stop)``."""

@@ -344,9 +344,7 @@ class _Region:
         """Complete the region with the name-index rows ``lo:hi`` of each candidate span."""
         words, spans = self.words, self.found
         n = len(words)
-        cache = g.memo("toponyms.key", 200_000)
-        found = [(i, j, k, cache.get(a) or _key_info(g, a, b))
-                 for (i, j, k), a, b in zip(spans, lo, hi)
+        found = [(i, j, k, _key_info(g, a, b)) for (i, j, k), a, b in zip(spans, lo, hi)
                  if b > a and words[j - 1].lower not in _INNER]
         if len(found) > 1:
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -772,11 +770,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             locative = prev0 in lex.LOCATIVE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             s, e = st + w[_START], st + w[_END]
-            if (prev0 in _LANGUAGE_BEFORE and _is_language(text, e, info)) \
-                    or _bare_language(text, prev0, e, info):
+            if _is_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
-            if sent0 and not verdict and key not in lex.NOT_PLACES \
-                    and _dateline(text, e, w[_TEXT], info):
+            if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
                 verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
             if verdict is None and not is_person:
                 verdict = _is_place(w[_TEXT], w[_LOWER], sent0, info, seen, common, locative,
@@ -813,12 +809,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 hit = person.intersection(range(i, j))
                 is_person = bool(hit) and len(hit) < j - i
             s, e = st + first[_START], st + words[j - 1][_END]
-            if j == i + 1 and (prev in _LANGUAGE_BEFORE and _is_language(text, e, info)
-                               or _bare_language(text, prev, e, info)):
+            if j == i + 1 and _is_language(text, prev, e, info):
                 continue  # "in English.", "speaks French": the language
             if i == 0 and j == len(words) and sent and not verdict \
-                    and key not in lex.NOT_PLACES \
-                    and _dateline(text, e, text[s:e], info):
+                    and _dateline(text, e, text[s:e], key, info):
                 verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
             if is_person:
                 continue
@@ -944,10 +938,17 @@ _LANGUAGE_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)\"”’]|$|(?:and|or|as|but|wit
                              r"that|than|if)\b)")
 
 
-def _is_language(text: str, end: int, info: tuple) -> bool:
-    """Whether a demonym ending at ``end`` (``info`` of :func:`_key_info`) stands alone, as a
-    language does, rather than before a noun ("English football")."""
-    return info[6] and _LANGUAGE_AFTER.match(text, end) is not None
+def _is_language(text: str, prev: str, end: int, info: tuple) -> bool:
+    """Whether a demonym after the word ``prev`` and ending at ``end`` (``info`` of
+    :func:`_key_info`) is the language: alone after "in", "speaks" … rather than before a
+    noun ("English football"), or a bare noun after a function word that is no determiner
+    (see :data:`_BARE_AFTER`)."""
+    if not info[6]:
+        return False
+    if prev in _LANGUAGE_BEFORE and _LANGUAGE_AFTER.match(text, end):
+        return True
+    return prev in lex.FUNCTION_WORDS and prev not in _DETERMINERS \
+        and _BARE_AFTER.match(text, end) is not None
 
 
 # A demonym as a bare noun, after a function word that is no determiner and before a verb or
@@ -956,27 +957,22 @@ def _is_language(text: str, end: int, info: tuple) -> bool:
 _BARE_AFTER = re.compile(r"[ \t]*(?:[.;:!?)\"”’]|$|(?:is|was|were|will|would|has|had)\b)")
 
 
-def _bare_language(text: str, prev: str, end: int, info: tuple) -> bool:
-    return info[6] and prev in lex.FUNCTION_WORDS and prev not in _DETERMINERS \
-        and _BARE_AFTER.match(text, end) is not None
-
-
 # What follows a dateline's place: a comma and the qualifying state or country ("MANILA,
 # Philippines", "PARIS, Mo."), the agency in brackets ("BOSTON (AP)") or a dash ("BERLIN —").
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:,[ \t]*[A-Z]|\(|[—–]|-[ \t])")
 
 
-def _dateline(text: str, end: int, surface: str, info: tuple) -> bool:
-    """Whether an all-caps name opening a sentence and ending at ``end`` (``surface``, with
-    :func:`_key_info` ``info``) is a dateline's place.
+def _dateline(text: str, end: int, surface: str, key: str, info: tuple) -> bool:
+    """Whether an all-caps name opening a sentence and ending at ``end`` (``surface``, the
+    name ``key`` with :func:`_key_info` ``info``) is a dateline's place.
 
     News opens an article or paragraph with its place in capitals, then a comma, bracket or
     dash. Capitals hide the clues the other rules read: "BERLIN" and "MANILA" look like the
     common words "berlin" and "manila", "KYIV" like a four-letter code. In that slot a name the
     gazetteer knows as written (not only as a code) is the place.
     """
-    return (info[2] >= 0.0 and surface.isupper() and len(surface.replace(".", "")) >= 4
-            and _DATELINE_AFTER.match(text, end) is not None)
+    return (key not in lex.NOT_PLACES and info[2] >= 0.0 and surface.isupper()
+            and len(surface.replace(".", "")) >= 4 and _DATELINE_AFTER.match(text, end) is not None)
 
 
 _SAINT = ("st ", "saint ")
