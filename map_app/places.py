@@ -109,7 +109,7 @@ class _Cands:
             k = self.pick = 0
             self.margin = 3.0  # as _margin: no runner-up
         else:
-            k = self.pick = int(np.argmax(s))
+            k = self.pick = int(s.argmax())
             self.margin = _margin(s)
         self.pick_kind, self.pick_country = int(self.kind[k]), int(self.country[k])
         self.pick_admin1 = int(self.admin1[k])
@@ -209,7 +209,7 @@ def _ranking(g: Gazetteer, memo: dict, c: _Cands, s: np.ndarray, n_alternatives:
         order = sorted(range(len(sl)), key=sl.__getitem__, reverse=True)[:1 + n_alternatives]
         ids = c.ids
     else:
-        top = np.argsort(-s, kind="stable")[:1 + n_alternatives]
+        top = (-s).argsort(kind="stable")[:1 + n_alternatives]
         order, sl = range(top.size), s[top].tolist()
         ids = c.entries[top].tolist()
     alts = []
@@ -370,7 +370,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         bonus = bonus + W_REGION * in_region[admin1] * ((kind != _REGION) | own_name)
         # a name is no evidence for its own reading: each set's focus shares are measured
         # on the other names' votes (its own looked up by (set, code) keys)
-        gi = np.repeat(np.arange(len(group)), sizes)
+        gi = np.arange(len(group)).repeat(sizes)
         mine = [own.get(set_key[id(c.entries)], {}) for c in group]
         rest = total - np.array([sum(m.values()) for m in mine])
         rest = np.where(rest > 1e-9, rest, np.inf)[gi]
@@ -389,8 +389,10 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             far = np.isinf(hmin)
             d = haversine_term_km(hmin)
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
-        for c, part in zip(group, np.split(bonus, np.cumsum(sizes)[:-1])):
-            bonus_of[id(c.entries)] = part
+        at = 0
+        for c, size in zip(group, sizes):
+            part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view, as np.split gives
+            at += size
             for is_country, x in alone.get(set_key[id(c.entries)], ()):
                 if is_country:  # the name alone names that country: take its bonus back
                     part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
@@ -410,7 +412,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             if c.entries.size < 2:
                 continue
             # only contenders can be lifted to the top: measure the best 8, not hundreds
-            top = np.argsort(-scores[tied], kind="stable")[:8]
+            top = (-scores[tied]).argsort(kind="stable")[:8]
             d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
             scores[tied] = scores[tied].copy()
             scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
@@ -512,10 +514,10 @@ def _own_votes(mine: list[dict[int, float]], gi: np.ndarray, codes: np.ndarray, 
         return np.zeros(codes.size)
     vals = np.array([w for m in mine for w in m.values()])
     keys = np.array(keys)
-    order = np.argsort(keys)
+    order = keys.argsort()
     keys, vals = keys[order], vals[order]
     q = gi * n + codes
-    pos = np.minimum(np.searchsorted(keys, q), keys.size - 1)
+    pos = np.minimum(keys.searchsorted(q), keys.size - 1)
     return np.where((keys[pos] == q) & (codes >= 0), vals[pos], 0.0)
 
 

@@ -856,12 +856,19 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
             hit = memo[t.key] = int(t.entries[int(np.argmax(g.prior(t.entries, t.flags)))])
         return hit
 
-    named: dict[int, set[str]] = {}
+    # only the deferred names' readings matter: the kept names' cached readings are looked
+    # up inline (a call per kept name costs more than the rest of this)
+    named: dict[int, set[str]] = {top(t): set() for t in deferred}
+    get = memo.get
     for t in out:
-        named.setdefault(top(t), set()).add(t.key)
+        e = get(t.key)
+        if e is None:
+            e = top(t)
+        if e in named:
+            named[e].add(t.key)
     spans = [(t.start, t.end) for t in out]
     # another name: the word itself taken elsewhere proves nothing ("the West", "West Wing")
-    return [t for t in deferred if named.get(top(t), {t.key}) - {t.key}
+    return [t for t in deferred if named[top(t)] - {t.key}
             and not any(a < t.end and t.start < b for a, b in spans)]
 
 
