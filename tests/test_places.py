@@ -148,3 +148,17 @@ def test_a_name_coordinated_with_a_state_is_a_state(gaz):
     t = "Storms hit Kentucky and Georgia overnight."
     assert _first(resolve(t, gaz), "Georgia").country_code == "US"
     assert _first(resolve("He flew to Washington.", gaz), "Washington").feature_code == "PPLC"
+
+
+def test_round3_matches_round():
+    import random
+
+    from map_app.places import _round3
+
+    rng = random.Random(3)
+    values = [rng.uniform(-60, 60) for _ in range(20_000)]
+    values += [k / 2000 for k in range(-4000, 4000)]  # exact ties and their neighbours
+    values += [k / 1000 + d for k in range(-500, 500) for d in (5e-4, -5e-4, 1e-12)]
+    values += [0.0, -0.0, -1e-4, 1e-4, 2.675, 1e18, -1e18, float("inf"), float("-inf")]
+    for v in values:
+        assert repr(_round3(v)) == repr(round(v, 3)), v
