@@ -131,7 +131,7 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     of ``q`` that contains the likeliest reading of ``c``, and which of ``c``'s candidates it
     contains. Readings of ``q``: its likeliest, and every country or region it names by its
     own name ("Georgia" the US state, not only the country)."""
-    area = ((q.kind == _COUNTRY) | (q.kind == _REGION)) & (q.flags <= FLAG["ascii"])
+    area = _AREA[q.kind] & (q.flags <= FLAG["ascii"])
     area[q.pick] = True
     best, best_val = None, -np.inf
     for k in np.flatnonzero(area).tolist():
@@ -376,14 +376,16 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         in_country[named_countries] = True
         in_region = np.zeros(len(g.table("admin1")) + 1, dtype=bool)
         in_region[named_regions] = True
-        bonus = W_COUNTRY * in_country[country] * (kind != _COUNTRY)
+        not_country = kind != _COUNTRY
+        bonus = W_COUNTRY * in_country[country] * not_country
         # a named region lifts what lies in it, regions too when the name is their own: a
         # county named in full ("Plymouth County" in a report datelined Iowa) and the region
         # itself named otherwise ("Washington" after "Wash."); a county called by a bare
         # name ("Shelby" for Shelby County) is no better a reading than before. A name alone
         # naming the region gets nothing from it (``alone`` below).
         own_name = np.concatenate([c.flags for c in group]) <= FLAG["ascii"]
-        bonus = bonus + W_REGION * in_region[admin1] * ((kind != _REGION) | own_name)
+        region_lift = (kind != _REGION) | own_name
+        bonus = bonus + W_REGION * in_region[admin1] * region_lift
         # a name is no evidence for its own reading: each set's focus shares are measured
         # on the other names' votes (its own looked up by (set, code) keys)
         gi = np.arange(len(group)).repeat(sizes)
@@ -407,14 +409,14 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         at = 0
         for c, size in zip(group, sizes):
-            part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view, as np.split gives
-            at += size
+            part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
             for is_country, x in alone.get(set_key[id(c.entries)], ()):
-                if is_country:  # the name alone names that country: take its bonus back
-                    part -= W_COUNTRY * (c.country == x) * (c.kind != _COUNTRY)
+                # the name alone names that country or region: take its bonus back
+                if is_country:
+                    part -= W_COUNTRY * (country[at:at + size] == x) * not_country[at:at + size]
                 else:
-                    part -= W_REGION * (c.admin1 == x) * ((c.kind != _REGION)
-                                                          | (c.flags <= FLAG["ascii"]))
+                    part -= W_REGION * (admin1[at:at + size] == x) * region_lift[at:at + size]
+            at += size
     scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
               and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance
