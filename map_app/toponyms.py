@@ -57,7 +57,7 @@ MAX_WORDS = 6
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
-_AREA_KINDS = (KINDS.index("country"), KINDS.index("region"))
+_AREA_KINDS = (_COUNTRY, _REGION_KIND)
 # flag -> trusted enough to name a place alone
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
@@ -302,7 +302,7 @@ def _region_pattern(inner_words: bool = True, after_link: bool = False) -> re.Pa
     first = up + ("" if after_link else r"(?<![\w'’.\-].)") + body
     tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
     inner, trailing = rf"(?:{alt(_INNER)}){tail}", rf"(?:{alt(_TRAILING)}){tail}"
-    join = r"(?:[ \t]{1,2}|-)"
+    join = rf"(?:{_RUN_GAP.pattern})"
     links = rf"(?:{join}{inner})*" if inner_words else ""
     return re.compile(first + rf"(?:{links}{join}(?:{up}{body}|{trailing}))*")
 
@@ -313,7 +313,8 @@ _REGION = _region_pattern()
 # place only when the gazetteer knows a name across the link ("Bosnia and Herzegovina").
 _CHUNK_AT = _region_pattern(inner_words=False, after_link=True)
 _INNER_WORD = re.compile(r"[^\W\d_]+")
-_LINK = re.compile(rf"(?:[ \t]{{1,2}}|-)(?:(?:{_alternation(_INNER)})(?:[ \t]{{1,2}}|-))+")
+_LINK = re.compile(rf"(?:{_RUN_GAP.pattern})"
+                   rf"(?:(?:{_alternation(_INNER)})(?:{_RUN_GAP.pattern}))+")
 
 
 class _Region:
@@ -756,8 +757,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     # "Sidney Crosby … Crosby scored": a run whose last word recurs alone is a person, unless
     # that word is a common one ("Orange County … the County", "London Police … Police say")
     for k, last in pairs:
-        if (last in lone or last in surnames) and last not in common and not seen(last) \
-                and not (last.endswith("s") and (last[:-1] in common or seen(last[:-1]))):
+        if (last in lone or last in surnames) and not _is_common(last, common, seen):
             st, r, sent0, prev0, marks, speech = todo[k]
             todo[k] = (st, r, sent0, prev0, tuple(range(len(r[_R_WORDS]))), speech)
             surnames.add(last)
@@ -1032,24 +1032,26 @@ def _is_place(surface: str, lw: str, sent_start: bool, info: tuple, seen, common
         # state after a town is that state, not the common word ("ill", "mo", "wash")
         return True
 
-    def is_common() -> bool:
-        # a common word, or one used in lower case in the document; a plural counts as its
-        # singular
-        if lw in common:
-            return True
-        if lw[-1:] != "s":
-            return seen(lw)
-        return lw[:-1] in common or seen(lw[:-1], plural=True)
-
     # a capitalised common word ("Police", "March") is a place only with strong evidence:
     # after "in", "near" … a name of some importance, elsewhere a big one, not opening a
     # sentence; other names need less. Ask whether the word is common only when it decides.
     if locative:
-        return best >= 5.0 or not is_common()
+        return best >= 5.0 or not _is_common(lw, common, seen)
     if best < 2.5:
         return False
     if best >= 7.0 and not sent_start:
         return True
-    if is_common():
+    if _is_common(lw, common, seen):
         return False
     return not (sent_start and best < 3.0)
+
+
+def _is_common(lw: str, common, seen) -> bool:
+    """Whether the lower-case word ``lw`` is a common word (in ``common``) or used in lower
+    case in the document (``seen``, the closure of :func:`find_toponyms`); a plural counts as
+    its singular."""
+    if lw in common:
+        return True
+    if lw[-1:] != "s":
+        return seen(lw)
+    return lw[:-1] in common or seen(lw[:-1], plural=True)
