@@ -43,6 +43,8 @@ def _starts(text: str, lo: int, hi: int) -> list[int]:
             out.add(lo + i)
             i = window.find(w, i + 1)
     return sorted(out)
+
+
 _BORDER = re.compile(r"\bborder\b", re.I)
 
 
