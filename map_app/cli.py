@@ -129,6 +129,8 @@ def cmd_evaluate(a) -> int:
     from .evaluate import evaluate, format_table
 
     folder = Path(a.corpus)
+    if folder.is_file():
+        return _evaluate_events(a, folder)
     if not (folder / "gold.txt").exists() or not (folder / "texts").is_dir():
         raise CliError(f"not an EUPEG corpus (needs gold.txt and texts/): {folder}", EXIT_USAGE)
     scores = evaluate(folder, peers=a.peers)
@@ -136,6 +138,28 @@ def cmd_evaluate(a) -> int:
         print(json.dumps([s.as_dict() for s in scores], indent=1))
     else:
         print(format_table(scores, folder.name))
+    return EXIT_OK
+
+
+def _evaluate_events(a, path: Path) -> int:
+    from .evaluate import (event_outcomes, format_event_errors, format_event_table,
+                           read_events, score_events)
+
+    try:
+        events = read_events(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
+    if not events:
+        raise CliError(f"no events with a text and a point in {path}", EXIT_USAGE)
+    outcomes = event_outcomes(events)
+    scores = score_events(outcomes)
+    if a.json:
+        print(json.dumps([s.as_dict() for s in scores], indent=1))
+    else:
+        print(format_event_table(scores, path.parent.name or path.name))
+    if a.errors:
+        print()
+        print(format_event_errors(outcomes))
     return EXIT_OK
 
 
@@ -202,9 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-km", type=float, help="at most this far from a border")
     ex.set_defaults(func=cmd_export)
 
-    ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus")
-    ev.add_argument("corpus", help="folder with texts/ and gold.txt")
+    ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus or "
+                        "on an events CSV (text, lat, lon)")
+    ev.add_argument("corpus", help="folder with texts/ and gold.txt, or an events CSV")
     ev.add_argument("--peers", action="store_true", help="also score peers/*.txt")
+    ev.add_argument("--errors", action="store_true",
+                    help="events CSV: list the events with no place within 10 km")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)
 

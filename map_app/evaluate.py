@@ -201,3 +201,176 @@ def format_table(scores: list[Score], title: str = "") -> str:
     rows = [f"| {s.name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.acc161:.3f} | "
             f"{s.auc:.3f} | {s.mean_km:.0f} | {s.median_km:.1f} |" for s in scores]
     return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])
+
+
+# ---------------------------------------------------------------- conflict events with points
+# An event is placed when a place extracted from its text lies this close to the gold point.
+EVENT_KM = (10.0, 25.0)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One conflict event of an events CSV: its text and the gold point of the event."""
+
+    id: str
+    source: str
+    date: str
+    text: str
+    lat: float
+    lon: float
+    precision: str
+
+
+def _event_date(s: str):
+    """The date of an events row ("2024-02-16" or ACLED's "16 February 2024"), or None."""
+    from datetime import date, datetime
+
+    s = s.strip()
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(s, "%d %B %Y").date()
+    except ValueError:
+        return None
+
+
+def read_events(path: Path) -> list[Event]:
+    """The rows of an events CSV (columns ``text``, ``lat``, ``lon``; optional ``id``,
+    ``source``, ``date``, ``precision``). Rows without a text or a valid point are skipped."""
+    import csv
+
+    out = []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        missing = {"text", "lat", "lon"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: not an events CSV (missing {', '.join(sorted(missing))})")
+        for k, row in enumerate(reader):
+            try:
+                lat, lon = float(row["lat"]), float(row["lon"])
+            except (TypeError, ValueError):
+                continue
+            if not (row.get("text") or "").strip() or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                continue
+            out.append(Event(row.get("id") or str(k), row.get("source") or "all",
+                             row.get("date") or "", row["text"], lat, lon,
+                             (row.get("precision") or "").strip()))
+    return out
+
+
+@dataclass
+class EventOutcome:
+    """What the geoparser made of one event: every place's distance to the gold point."""
+
+    event: Event
+    places: list[dict]
+    km: np.ndarray          # each place's distance to the gold point, in text order
+    first_incident: int     # the event's place: see event_place
+
+    def any_within(self, km: float) -> bool:
+        return bool(self.km.size and self.km.min() <= km)
+
+    def first_within(self, km: float) -> bool:
+        return self.first_incident >= 0 and bool(self.km[self.first_incident] <= km)
+
+
+def event_place(records: list[dict]) -> int:
+    """Index of the place where map_app puts a one-event text: its first incident place; in a
+    text that reports no event as such ("near the village of X, Y district") the first place
+    that is no country, else the first place (-1 when there is none)."""
+    for want in (lambda r: r.get("role") == "incident", lambda r: r["kind"] != "country",
+                 lambda r: True):
+        k = next((k for k, r in enumerate(records) if want(r)), -1)
+        if k >= 0:
+            return k
+    return -1
+
+
+def event_outcomes(events: list[Event]) -> list[EventOutcome]:
+    """Run the whole analysis (places and incidents) on each event's text."""
+    from pyproj import Geod
+
+    from .gazetteer import load_gazetteer
+    from .pipeline import analyse
+
+    g = load_gazetteer()
+    geod = Geod(ellps="WGS84")
+    out = []
+    for ev in events:
+        recs = analyse(ev.text, _event_date(ev.date), g)
+        if recs:
+            lon = np.array([r["lon"] for r in recs], dtype=float)
+            lat = np.array([r["lat"] for r in recs], dtype=float)
+            km = geod.inv(lon, lat, np.full(lon.size, ev.lon), np.full(lon.size, ev.lat))[2] / 1e3
+        else:
+            km = np.zeros(0)
+        first = event_place(recs)
+        out.append(EventOutcome(ev, recs, np.asarray(km, dtype=float), first))
+    return out
+
+
+@dataclass
+class EventScore:
+    """Shares of one group of events placed within :data:`EVENT_KM`."""
+
+    group: str
+    n: int
+    any10: float
+    any25: float
+    first10: float
+
+    def as_dict(self) -> dict:
+        return {"group": self.group, "events": self.n, "any@10km": round(self.any10, 3),
+                "any@25km": round(self.any25, 3), "first_incident@10km": round(self.first10, 3)}
+
+
+def score_events(outcomes: list[EventOutcome]) -> list[EventScore]:
+    """Scores per source, per source and precision (where the CSV gives one), and overall."""
+    groups: dict[str, list[EventOutcome]] = {}
+    for o in outcomes:
+        groups.setdefault(o.event.source, []).append(o)
+        if o.event.precision:
+            groups.setdefault(f"{o.event.source} precision {o.event.precision}", []).append(o)
+    groups["all"] = outcomes
+    near, far = EVENT_KM
+    out = []
+    for name in sorted(groups, key=lambda k: (k == "all", k)):
+        os_ = groups[name]
+        n = len(os_)
+        out.append(EventScore(name, n, sum(o.any_within(near) for o in os_) / n,
+                              sum(o.any_within(far) for o in os_) / n,
+                              sum(o.first_within(near) for o in os_) / n))
+    return out
+
+
+def format_event_table(scores: list[EventScore], title: str = "") -> str:
+    """A Markdown table of event scores."""
+    head = ("| events | n | any place ≤ 10 km | any place ≤ 25 km | first incident ≤ 10 km |\n"
+            "|---|---|---|---|---|")
+    rows = [f"| {s.group} | {s.n} | {s.any10:.3f} | {s.any25:.3f} | {s.first10:.3f} |"
+            for s in scores]
+    return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])
+
+
+def format_event_errors(outcomes: list[EventOutcome], limit: int | None = None) -> str:
+    """The events with no place within 10 km: text, gold point, each place with its distance,
+    pick and runners-up."""
+    near = EVENT_KM[0]
+    lines = []
+    misses = [o for o in outcomes if not o.any_within(near)]
+    for o in misses[:limit]:
+        ev = o.event
+        lines.append(f"## {ev.id} [{ev.source}{' p' + ev.precision if ev.precision else ''}] "
+                     f"gold {ev.lat:.4f} {ev.lon:.4f}")
+        lines.append(f"   {ev.text.strip()}")
+        if not o.places:
+            lines.append("   (no places)")
+        for r, km in zip(o.places, o.km.tolist()):
+            alts = "; ".join(f"{a['name']} {a['lat']:.3f},{a['lon']:.3f} ({a['score']})"
+                             for a in r.get("alternatives") or [])
+            lines.append(f"   - {r['text']!r} -> {r['name']} [{r['kind']}, {r['country_code']}, "
+                         f"{r.get('admin1') or ''}] {km:.0f} km, {r.get('role')}, "
+                         f"score {r['score']}; alt: {alts or '-'}")
+    return "\n".join(lines)

@@ -37,3 +37,40 @@ def test_cli_evaluate_on_a_tiny_corpus(tmp_path, capsys):
     assert "| map_app | 1.000 | 1.000 | 1.000 | 1.000 |" in out
     assert "| Dummy |" in out
     assert main(["evaluate", str(tmp_path / "nope")]) == 2
+
+
+def test_events_csv_scored_per_source_and_precision(tmp_path, capsys):
+    csv = tmp_path / "events.csv"
+    csv.write_text(
+        "id,source,date,text,lat,lon,precision\n"
+        "a,X,2024-02-16,Russian forces shelled Sumy overnight.,50.9216,34.8003,1\n"
+        "b,X,16 February 2024,\"Fighting near Kyiv, then calm.\",50.4547,30.5238,2\n"
+        "c,Y,,A quiet day in Lviv.,50.9216,34.8003,\n"
+        "d,Y,,no place at all,50.0,30.0,\n"
+        "e,Y,,bad point,x,30.0,\n", encoding="utf-8")
+    assert main(["evaluate", str(csv), "--errors"]) == 0
+    out = capsys.readouterr().out
+    assert "| X | 2 | 1.000 | 1.000 | 1.000 |" in out
+    assert "| X precision 1 | 1 |" in out and "| X precision 2 | 1 |" in out
+    assert "| Y | 2 | 0.000 | 0.000 | 0.000 |" in out
+    assert "| all | 4 | 0.500 |" in out
+    assert "## c [Y]" in out and "'Lviv' -> Lviv" in out and "(no places)" in out
+
+
+def test_event_place_prefers_incidents_then_non_countries():
+    from map_app.evaluate import event_place
+
+    ru = {"kind": "country", "role": "mention"}
+    town = {"kind": "village", "role": "mention"}
+    hit = {"kind": "city", "role": "incident"}
+    assert event_place([ru, town, hit]) == 2
+    assert event_place([ru, town]) == 1
+    assert event_place([ru]) == 0
+    assert event_place([]) == -1
+
+
+def test_events_csv_errors_are_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,body\n1,x\n", encoding="utf-8")
+    assert main(["evaluate", str(bad)]) == 2
+    assert "not an events CSV" in capsys.readouterr().err
