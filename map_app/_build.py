@@ -122,6 +122,7 @@ def build(source: Path | None = None, out: Path | None = None, *, geonames: Path
             out_dir=out / "gazetteer", curated_dir=out / "curated"
             if (out / "curated").exists() else data_dir() / "curated",
             cities=cities, ua_postal=pick("geonames", "UA_postal.txt.gz"),
+            ua_dump=pick("geonames", "UA.zip"), ua_admin=pick("ukraine-admin"),
             ne_countries=pick("naturalearth", "ne_10m_admin_0_countries_deu.zip"),
             admin1_names=admin1, geonames_dump=geonames, alternate_names=alternate_names,
             regions_out=out / "regions.parquet", log=log)

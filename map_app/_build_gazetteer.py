@@ -26,7 +26,7 @@ import numpy as np
 
 from . import gazetteer as gz
 from ._geo import haversine_km
-from ._text import is_latin, link_windows, name_hashes, normalize, uk_variants
+from ._text import is_latin, link_windows, name_hashes, normalize
 
 K = {k: i for i, k in enumerate(gz.KINDS)}
 F = gz.FLAG
@@ -51,6 +51,7 @@ class _Table:
         self.cols: dict[str, list] = defaultdict(list)
         self.names: dict[tuple[str, int], int] = {}  # (key, entry) -> best flag
         self.by_gid: dict[int, int] = {}
+        self.area_names: dict[str, str] = {}  # admin2/admin3 key -> its name
 
     def __len__(self):
         return len(self.cols["lat"])
@@ -66,7 +67,9 @@ class _Table:
         return out
 
     def add(self, *, name, lat, lon, fclass, fcode, kind, country, admin1="", admin2="",
-            population=0, geonameid=0, xid="", importance=None, admin2code="") -> int:
+            admin3="", population=0, geonameid=0, xid="", importance=None, admin2code="") -> int:
+        """Add an entry; ``admin2``/``admin3`` are keys of second- and third-level areas
+        (COD-AB pcodes in Ukraine), or ``admin2code`` GeoNames' code within ``admin1``."""
         i = len(self)
         c = self.cols
         c["name"].append(name)
@@ -77,8 +80,9 @@ class _Table:
         c["kind"].append(K[kind])
         c["country"].append(country or "")
         c["admin1"].append(f"{country}.{admin1}" if admin1 else "")
-        c["admin2"].append(admin2 or "")
-        c["admin2code"].append(f"{country}.{admin1}.{admin2code}" if admin2code else "")
+        c["admin2"].append(admin2 or (f"{country}.{admin1}.{admin2code}"
+                                      if admin2code and admin1 else ""))
+        c["admin3"].append(admin3 or "")
         c["population"].append(int(population or 0))
         c["geonameid"].append(int(geonameid or 0))
         c["xid"].append(xid)
@@ -157,9 +161,10 @@ def _read_alternate_names(path: Path, wanted: set[int]) -> dict[int, list[tuple[
     return out
 
 
-def _add_geonames(t: _Table, path: Path, alternate_names: Path | None = None) -> int:
+def _add_geonames(t: _Table, path: Path, alternate_names: Path | None = None,
+                  skip: frozenset[str] = frozenset()) -> int:
     n = 0
-    rows = list(_geonames_rows(path))
+    rows = [p for p in _geonames_rows(path) if p[8] not in skip]
     extra = (_read_alternate_names(alternate_names, {int(p[0]) for p in rows})
              if alternate_names else {})
     for p in rows:
@@ -219,42 +224,6 @@ def _postal_settlements(path: Path, oblasts: list[dict]) -> list[dict]:
     return out
 
 
-def _add_ua_postal(t: _Table, path: Path, oblasts: list[dict]) -> tuple[int, int]:
-    """Add Ukrainian settlements, merging each into its cities500 entry where there is one."""
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for (key, i), _flag in t.names.items():
-        if t.cols["country"][i] == "UA" and t.cols["fclass"][i] == "P":
-            by_key[key].append(i)
-    merged = added = 0
-    for s in _postal_settlements(path, oblasts):
-        variants = uk_variants(s["cyr"])
-        keys = {normalize(s["cyr"])} | {normalize(v) for v in variants}
-        hits = {i for k in keys for i in by_key.get(k, ())}
-        best, best_d = None, 10.0  # km: same name within 10 km is the same settlement
-        for i in hits:
-            d = float(haversine_km(s["lat"], s["lon"], t.cols["lat"][i], t.cols["lon"][i]))
-            if d < best_d:
-                best, best_d = i, d
-        if best is not None:
-            i = best
-            if not t.cols["admin2"][i]:
-                t.cols["admin2"][i] = s["raion"]
-            merged += 1
-        else:
-            i = t.add(name=variants[0], lat=s["lat"], lon=s["lon"], fclass="P", fcode="PPL",
-                      kind="village", country="UA", admin1=s["admin1"], admin2=s["raion"],
-                      xid=t.unique_xid(f"ua-postal:{s['postcodes'][0]}-"
-                                       f"{normalize(variants[0]).replace(' ', '-')}"))
-            added += 1
-        t.name(i, s["cyr"], "other-script")
-        t.name(i, variants[0], "ascii")
-        if len(variants) > 1:
-            t.name(i, variants[1], "alternate")
-        for v in variants[2:]:
-            t.name(i, v, "variant")
-    return merged, added
-
-
 # ---------------------------------------------------------------- admin1 regions
 def _admin_names(path: Path | None, t: _Table) -> tuple[dict[str, str], dict[str, str]]:
     """Admin1 and admin2 names: ``({"US.CA": "California"}, {"US.CA.059": "Orange County"})``.
@@ -286,8 +255,8 @@ def _admin_names(path: Path | None, t: _Table) -> tuple[dict[str, str], dict[str
                 i = where.get(k)
                 if i is not None and t.cols["admin1"][i]:
                     votes[t.cols["admin1"][i]][row[3]] += 1
-                    if row[4] and t.cols["admin2code"][i]:
-                        votes2[t.cols["admin2code"][i]][row[4]] += 1
+                    if row[4] and t.cols["admin2"][i]:
+                        votes2[t.cols["admin2"][i]][row[4]] += 1
             for key, v in votes.items():
                 out[key] = max(v.items(), key=lambda kv: kv[1])[0]
             for key, v in votes2.items():
@@ -333,7 +302,10 @@ def _region_base(name: str) -> str:
 
 
 def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
-                 aliases: dict[str, list[tuple[str, str]]]) -> list[dict]:
+                 aliases: dict[str, list[tuple[str, str]]],
+                 points: dict[str, tuple[float, float]] | None = None) -> list[dict]:
+    """Admin1 regions at the centre of their places' box, or at ``points[key]`` (a point
+    inside the region's polygon, where there is one)."""
     members: dict[str, list[int]] = defaultdict(list)
     # every name of a big city: "New York" alone is the city, not the state
     big = {i for i in range(len(t)) if t.cols["fclass"][i] == "P"
@@ -355,7 +327,7 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
         lats = np.array([c["lat"][i] for i in idx])
         lons = np.array([c["lon"][i] for i in idx])
         _, _, hull = _hull_point(lats, lons)
-        lat, lon = _box_point(lats, lons)
+        lat, lon = (points or {}).get(key) or _box_point(lats, lons)
         seat = [i for i in idx if c["fcode"][i] in ("PPLA", "PPLC")]
         seat_name = c["name"][max(seat, key=lambda i: c["population"][i])] if seat else None
         o = ua.get(key)
@@ -409,19 +381,19 @@ def _add_admin2(t: _Table, admin2_names: dict[str, str]) -> int:
     members: dict[str, list[int]] = defaultdict(list)
     c = t.cols
     for i in range(len(t)):
-        if c["admin2code"][i] and c["fclass"][i] == "P":
-            members[c["admin2code"][i]].append(i)
+        if c["admin2"][i] and c["fclass"][i] == "P":
+            members[c["admin2"][i]].append(i)
     n = 0
     for key, idx in sorted(members.items()):
         name = admin2_names.get(key)
-        if not name:
+        if not name or key.count(".") != 2:  # Ukraine's raions are entries of their own
             continue
         cc, a1, _ = key.split(".", 2)
         lat, lon, _hull = _hull_point(np.array([c["lat"][i] for i in idx]),
                                       np.array([c["lon"][i] for i in idx]))
         pop = sum(c["population"][i] for i in idx)
         r = t.add(name=name, lat=lat, lon=lon, fclass="A", fcode="ADM2", kind="region",
-                  country=cc, admin1=a1, population=pop, xid=f"adm2:{key}",
+                  country=cc, admin1=a1, admin2=key, population=pop, xid=f"adm2:{key}",
                   importance=gz.importance(pop * 0.2, K["region"]))
         inside = {normalize(c["name"][i]) for i in idx}
         if normalize(name) in inside:
@@ -538,6 +510,8 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
                  and c["xid"][i].startswith("adm1:")}
     a2_t = sorted({v for v in c["admin2"] if v})
     a2_pos = {k: i for i, k in enumerate(a2_t)}
+    a3_t = sorted({v for v in c["admin3"] if v})
+    a3_pos = {k: i for i, k in enumerate(a3_t)}
     arrays = {
         "geonameid": np.array(c["geonameid"], dtype=np.int32),
         "lat": np.array(c["lat"], dtype=np.float32),
@@ -550,6 +524,7 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
         "country": country.astype(np.uint16),
         "admin1": np.array([a1_pos[k] if k else -1 for k in c["admin1"]], dtype=np.int32),
         "admin2": np.array([a2_pos[k] if k else -1 for k in c["admin2"]], dtype=np.int32),
+        "admin3": np.array([a3_pos[k] if k else -1 for k in c["admin3"]], dtype=np.int32),
     }
     arrays["name_blob"], arrays["name_off"] = _blob(c["name"])
     arrays["xid_blob"], arrays["xid_off"] = _blob(c["xid"])
@@ -570,7 +545,8 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
         "names": int(h.size),
         "sources": sources,
         "tables": {
-            "fclass": fclass_t, "fcode": fcode_t, "country": country_t, "admin2": a2_t,
+            "fclass": fclass_t, "fcode": fcode_t, "country": country_t, "admin2": [[k, t.area_names.get(k, "")] for k in a2_t],
+            "admin3": [[k, t.area_names.get(k, "")] for k in a3_t],
             "admin1": [[k, reg_names.get(k) or admin1_names.get(k, "")] for k in a1_keys],
         },
     }
@@ -584,6 +560,7 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
                     ua_postal: Path | None = None, ne_countries: Path | None = None,
                     admin1_names: Path | None = None, geonames_dump: Path | None = None,
                     alternate_names: Path | None = None, regions_out: Path | None = None,
+                    ua_dump: Path | None = None, ua_admin: Path | None = None,
                     log=print) -> dict:
     """Build ``out_dir`` (the gazetteer folder) from the given inputs.
 
@@ -596,7 +573,7 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     cities : Path, optional
         GeoNames cities500 (``.txt``, ``.gz`` or ``.zip``).
     ua_postal : Path, optional
-        GeoNames postal dump for Ukraine.
+        GeoNames postal dump for Ukraine (names added where they agree with ``ua_dump``).
     ne_countries : Path, optional
         Natural Earth admin-0 countries zip.
     admin1_names : Path, optional
@@ -607,6 +584,10 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
         ``alternateNamesV2`` (``.txt`` or ``.zip``) for the dump's entries.
     regions_out : Path, optional
         Where to write admin1 areas (GeoParquet).
+    ua_dump, ua_admin : Path, optional
+        GeoNames' full dump for Ukraine (``UA.zip``) and the folder of Ukraine's admin areas
+        (``ukraine-admin``): together they make Ukraine's entries (see
+        :mod:`map_app._build_ukraine`); cities500's Ukrainian rows are then left out.
 
     Returns
     -------
@@ -615,24 +596,34 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     """
     t = _Table()
     sources = {}
+    oblasts = _read_csv(curated_dir / "ua_oblasts.csv")
+    oblast_points = None
+    skip: frozenset[str] = frozenset()
+    if ua_dump and ua_admin:
+        from ._build_ukraine import add_ukraine
+
+        ua = add_ukraine(t, ua_dump, ua_admin, ua_postal, oblasts, log)
+        oblast_points = ua["oblast_points"]
+        sources["ukraine"] = {"dump": Path(ua_dump).name, "admin": Path(ua_admin).name,
+                              "postal": Path(ua_postal).name if ua_postal else None,
+                              **ua["stats"]}
+        skip = frozenset({"UA"})
     if cities:
-        sources["cities"] = {"path": Path(cities).name, "entries": _add_geonames(t, cities)}
+        sources["cities"] = {"path": Path(cities).name,
+                             "entries": _add_geonames(t, cities, skip=skip)}
         log(f"cities: {sources['cities']['entries']} entries")
     if geonames_dump:
         n = _add_geonames(t, geonames_dump, alternate_names)
         sources["geonames_dump"] = {"path": Path(geonames_dump).name, "entries": n}
         log(f"GeoNames dump: {n} entries")
-    oblasts = _read_csv(curated_dir / "ua_oblasts.csv")
-    if ua_postal:
-        merged, added = _add_ua_postal(t, ua_postal, oblasts)
-        sources["ua_postal"] = {"path": Path(ua_postal).name, "merged": merged, "added": added}
-        log(f"UA postal: {merged} merged into GeoNames entries, {added} added")
     a1, a2 = _admin_names(admin1_names, t)
+    for key, name in a2.items():
+        t.area_names.setdefault(key, name)
     # "English", "Welsh" are demonyms, and match as such (a language too: see toponyms)
     a1_aliases = {r["key"]: [(a, "demonym" if r.get("note") == "demonym" else "alternate")
                              for a in r["aliases"].split(";")]
                   for r in _read_csv(curated_dir / "admin1_aliases.csv")}
-    hulls = _add_regions(t, a1, oblasts, a1_aliases)
+    hulls = _add_regions(t, a1, oblasts, a1_aliases, oblast_points)
     sources["admin2"] = {"regions": _add_admin2(t, a2)}
     log(f"admin2 regions: {sources['admin2']['regions']}")
     sources["admin1"] = {"path": Path(admin1_names).name if admin1_names else None,

@@ -87,8 +87,10 @@ def is_latin(name: str) -> bool:
     return all(("a" <= c <= "z") for c in normalize(name) if c.isalpha())
 
 
-# --- Ukrainian -> Latin, national standard (Cabinet of Ministers resolution 55, 2010) ------
-# (initial form, elsewhere); the standard writes ye/yi/y/yu/ya only at the start of a word.
+# --- Cyrillic -> Latin: the spellings news uses for Ukrainian places -----------------------
+# Ukrainian, national standard (Cabinet of Ministers resolution 55, 2010): (initial form,
+# elsewhere); the standard writes ye/yi/y/yu/ya only at the start of a word, and a letter
+# after an apostrophe is not at the start (Кам'янка -> Kamianka).
 _UK_KMU = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": ("ye", "ie"),
     "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": ("yi", "i"), "й": ("y", "i"), "к": "k",
@@ -96,8 +98,11 @@ _UK_KMU = {
     "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": ("yu", "iu"),
     "я": ("ya", "ia"), "'": "", "’": "", "ʼ": "",
 }
-# The spelling most English-language news used before the standard took hold (Andriyivka).
+# The spelling most English-language news used before the standard took hold (Andriyivka,
+# Kamyanka).
 _UK_POPULAR = dict(_UK_KMU, **{"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"})
+# The j-spellings of scholarly and many OSINT and UCDP sources (Zajtseve, Vidrodzhennja).
+_UK_J = dict(_UK_KMU, **{"є": "je", "ї": "ji", "й": "j", "ю": "ju", "я": "ja"})
 # Russian -> Latin, the plain newspaper style (Andreevka) and the "ye" style (Andreyevka).
 _RU_PLAIN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
@@ -105,7 +110,14 @@ _RU_PLAIN = {
     "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
     "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
 }
+_RU_J = dict(_RU_PLAIN, **{"й": "j", "ю": "ju", "я": "ja", "ё": "jo"})
 _VOWELS = set("аеєиіїоуюяёэыaeiouy")
+_APOS = set(_APOSTROPHES) | {"ʼ"}
+# Letters only one of the two languages writes (apostrophes count as Ukrainian).
+_UK_ONLY = set("іїєґ") | _APOS
+_RU_ONLY = set("ыэёъ")
+# Russian adjective endings, as news shortens them (Krasnyy -> Krasny, Krasnyi).
+_RU_ENDINGS = {"ый": ("y", "yi"), "ий": ("y", "i", "yi"), "ой": ("oy", "oi")}
 
 
 def _translit(word: str, table: dict, ye_after_vowel: bool = False) -> str:
@@ -118,7 +130,7 @@ def _translit(word: str, table: dict, ye_after_vowel: bool = False) -> str:
             out.append(ch)
             prev = low
             continue
-        initial = i == 0 or not word[i - 1].isalpha()
+        initial = i == 0 or (not word[i - 1].isalpha() and word[i - 1] not in _APOS)
         if isinstance(rep, tuple):
             rep = rep[0] if initial else rep[1]
         if ye_after_vowel and low == "е" and (initial or prev in _VOWELS or prev in "ьъ"):
@@ -137,24 +149,61 @@ def translit_uk(name: str) -> str:
     return _translit(name, _UK_KMU)
 
 
-def uk_variants(name: str) -> list[str]:
-    """Latin spellings news uses for a Ukrainian settlement name, official one first.
+def cyrillic_language(name: str) -> str:
+    """"uk", "ru" or "" (either) for a Cyrillic name, by the letters only one language has."""
+    low = set(name.lower())
+    if low & _UK_ONLY:
+        return "uk"
+    if low & _RU_ONLY:
+        return "ru"
+    return ""
 
-    Covers the national standard (Andriivka), the older popular style (Andriyivka) and
-    Russian-style renderings of the Russian form of the name (Andreevka, Andreyevka).
-    The Russian form is guessed with the regular Ukrainian/Russian vowel correspondences
-    (і/ї ↔ и, е, о), so some variants are not real Russian names; they only ever add
-    candidates for a name, never take one away.
-    """
-    out = [translit_uk(name), _translit(name, _UK_POPULAR)]
-    for ru in _russify(name):
-        out.append(_translit(ru, _RU_PLAIN))
-        out.append(_translit(ru, _RU_PLAIN, ye_after_vowel=True))
+
+def _unique(names) -> list[str]:
     seen: list[str] = []
-    for v in out:
+    for v in names:
         if v and v not in seen:
             seen.append(v)
     return seen
+
+
+def uk_latin(name: str) -> list[str]:
+    """Latin spellings of a Ukrainian Cyrillic name: the national standard first (Kamianka),
+    then the popular (Kamyanka) and the j-spelling (Kamjanka)."""
+    return _unique([translit_uk(name), _translit(name, _UK_POPULAR), _translit(name, _UK_J)])
+
+
+def ru_latin(name: str) -> list[str]:
+    """Latin spellings of a Russian Cyrillic name: plain (Andreevka, Lozovaya), "ye" style
+    (Andreyevka, Neskuchnoye), j-spelling (Lozovaja) and short adjective endings (Krasny
+    Liman, Krasnyi Liman for Красный Лиман)."""
+    out = [_translit(name, _RU_PLAIN), _translit(name, _RU_PLAIN, ye_after_vowel=True),
+           _translit(name, _RU_J)]
+    words = name.split(" ")
+    for k, w in enumerate(words):
+        for end, reps in _RU_ENDINGS.items():
+            if len(w) > 3 and w.lower().endswith(end):
+                for r in reps:
+                    short = " ".join([*words[:k], w[:-2], *words[k + 1:]])
+                    v = _translit(short, _RU_PLAIN).split(" ")
+                    v[k] += r
+                    out.append(" ".join(v))
+    return _unique(out)
+
+
+def uk_variants(name: str, russian: list[str] | None = None) -> list[str]:
+    """Latin spellings news uses for a Ukrainian settlement name, official one first.
+
+    Covers the national standard (Andriivka), the older popular style (Andriyivka), the
+    j-spelling (Andrijivka) and renderings of the Russian form of the name (Andreevka,
+    Andreyevka). Without the Russian form (``russian``), it is guessed with the regular
+    Ukrainian/Russian vowel correspondences (і/ї ↔ и, е, о), so some variants are not real
+    Russian names; they only ever add candidates for a name, never take one away.
+    """
+    out = uk_latin(name)
+    for ru in russian if russian else _russify(name):
+        out.extend(ru_latin(ru))
+    return _unique(out)
 
 
 def _russify(name: str) -> list[str]:

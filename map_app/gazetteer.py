@@ -18,7 +18,8 @@ import numpy as np
 from ._paths import data_dir
 from ._text import name_hash, normalize
 
-KINDS = ("country", "region", "city", "village", "landmark", "other")
+# "district": a part of a city or village (Donetsk's Kyivskyi district, Kharkiv's Saltivka)
+KINDS = ("country", "region", "city", "village", "landmark", "other", "district")
 
 # How a name matched its place. The order is also the trust order used by ranking.
 MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", "shadowed",
@@ -29,7 +30,7 @@ FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
 MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
 
 _ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
-           "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2",
+           "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2", "admin3",
            "name_off", "xid_off", "link_hash")
 _BLOBS = ("name_blob", "xid_blob")
 
@@ -58,7 +59,12 @@ class Candidate:
         GeoNames admin1 code within the country ("21" for Sumy Oblast).
     admin1_name : str or None
     admin2 : str or None
-        Second-level division where known (the raion for Ukrainian settlements).
+        Name of the second-level division where known (the raion in Ukraine, by its COD-AB
+        English name: "Sumskyi"; a county elsewhere).
+    admin2_code : str or None
+        Its code (COD-AB pcode in Ukraine: "UA5908"; ``CC.A1.A2`` elsewhere).
+    admin3, admin3_code : str or None
+        The third-level division (the hromada in Ukraine: "Sumska", "UA5908017").
     population : int
     match : str
         How the looked-up name matched (see :data:`MATCH_TYPES`).
@@ -80,6 +86,9 @@ class Candidate:
     admin1: str | None
     admin1_name: str | None
     admin2: str | None
+    admin2_code: str | None
+    admin3: str | None
+    admin3_code: str | None
     population: int
     match: str
     prior: float
@@ -153,7 +162,8 @@ class Gazetteer:
         return self._ranking
 
     def table(self, name: str) -> list:
-        """A code table: ``fclass``, ``fcode``, ``country``, ``admin2`` or ``admin1``."""
+        """A code table: ``fclass``, ``fcode``, ``country``, or ``admin1``, ``admin2``,
+        ``admin3`` (pairs of key and name)."""
         return self._tables[name]
 
     def _string(self, blob: str, i: int) -> str:
@@ -212,7 +222,9 @@ class Gazetteer:
     def _make_candidate(self, i: int, flag: int) -> Candidate:
         a = self._v
         name, lat, lon, gid, fcode, kind, country, code, a1name = self.fields(i)
-        a2 = int(a["admin2"][i])
+        a2, a3 = int(a["admin2"][i]), int(a["admin3"][i])
+        k2, n2 = self._tables["admin2"][a2] if a2 >= 0 else (None, None)
+        k3, n3 = self._tables["admin3"][a3] if a3 >= 0 else (None, None)
         return Candidate(
             id=self.id_of(i),
             geonameid=gid,
@@ -225,7 +237,7 @@ class Gazetteer:
             country_code=country,
             admin1=code,
             admin1_name=a1name,
-            admin2=self._tables["admin2"][a2] if a2 >= 0 else None,
+            admin2=n2 or None, admin2_code=k2, admin3=n3 or None, admin3_code=k3,
             population=int(a["population"][i]),
             match=MATCH_TYPES[int(flag)],
             prior=round(float(self.prior(i, flag)), 4),

@@ -62,6 +62,9 @@ _AREA_KINDS = (_COUNTRY, _REGION_KIND)
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
 _CODE, _VARIANT, _DEMONYM = FLAG["code"], FLAG["variant"], FLAG["demonym"]
+_ALTERNATE = FLAG["alternate"]
+_SMALL_KINDS = [KINDS[k] in ("village", "district") for k in range(len(KINDS))]
+_SMALL_ALTERNATE = 1.5
 _ABBREV_KINDS = [k in (_COUNTRY, _REGION_KIND, _OTHER) for k in range(len(KINDS))]
 _STOP = (lex.FUNCTION_WORDS | lex.MONTHS | lex.WEEKDAYS | lex.NUMBER_WORDS | lex.TITLES
          | lex.NOT_PLACES)
@@ -263,6 +266,10 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
         best_kind = -1
         for x, f, k in zip(imp, flags.tolist(), kind):
             strong = _STRONG_FLAGS[f]
+            if f == _ALTERNATE and _SMALL_KINDS[k]:
+                # a village's other-language or old names ("Putin" for Putyatintsy) name it
+                # in its own region's press, rarely in ours: it needs more evidence
+                x -= _SMALL_ALTERNATE
             if strong and x > pw:
                 pw = x
             if (strong or f == _CODE) and _ABBREV_KINDS[k] and x > abbr:

@@ -28,7 +28,7 @@ def test_andriivka_has_many_candidates_including_sumskyi_village(gaz):
     cands = gaz.lookup("Andriivka")
     assert len(cands) > 20
     sumy = [c for c in cands if c.admin1 == "21" and c.admin2 == "Sumskyi"]
-    assert len(sumy) == 1
+    assert len(sumy) == 1 and sumy[0].admin2_code == "UA5908" and sumy[0].admin3 == "Khotinska"
     v = sumy[0]
     assert abs(v.lat - 51.1264) < 0.001 and abs(v.lon - 34.8252) < 0.001
     assert v.admin1_name == "Sumy Oblast" and v.kind == "village" and v.country_code == "UA"
@@ -37,11 +37,11 @@ def test_andriivka_has_many_candidates_including_sumskyi_village(gaz):
 @pytest.mark.parametrize("variant", ["Andriyivka", "Andreevka", "Andreyevka", "андріївка"])
 def test_news_spellings_find_the_same_village(gaz, variant):
     ids = {c.id for c in gaz.lookup(variant)}
-    assert "ua-postal:42316-andriivka" in ids
+    assert "geonames:713416" in ids  # Andriivka, Sumskyi raion
 
 
-def test_postal_village_merged_with_cities500_not_duplicated(gaz):
-    # Sumy city is in both sources: one entry, with the raion from the postal dump
+def test_postal_names_merged_into_the_geonames_entry(gaz):
+    # Sumy city is in GeoNames and the postal dump: one entry
     sumy = [c for c in gaz.lookup("Суми") if c.country_code == "UA" and c.kind == "city"]
     assert [c.geonameid for c in sumy] == [692194]
 
@@ -89,7 +89,7 @@ def test_candidate_fields_and_get(gaz):
               "country_code", "admin1", "admin1_name", "admin2", "population"):
         assert k in d
     assert gaz.get(c.id).index == c.index
-    assert gaz.get("ua-postal:42316-andriivka").name == "Andriivka"
+    assert gaz.get("adm2:UA5908").name == "Sumskyi Raion"
     assert gaz.get("adm1:UA.21").name == "Sumy Oblast"
     assert gaz.get("geonames:0") is None and gaz.get("nope:1") is None
 

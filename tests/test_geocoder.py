@@ -15,7 +15,7 @@ from geopy.location import Location
 
 from map_app.geocoder import CachedGeocoder, OfflineGazetteer, get_geocoder
 
-SUMY_OFFLINE = (50.9216, 34.80029)
+SUMY_OFFLINE = (50.91741, 34.79906)  # GeoNames, Ukraine dump of 2026-07
 # What the fake Nominatim answers: deliberately not the gazetteer's point, so a test can tell
 # a network answer from the offline fall-back.
 SUMY_REMOTE = {"place_id": 1, "osm_type": "relation", "osm_id": 1, "lat": "50.9077",

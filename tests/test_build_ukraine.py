@@ -1,0 +1,171 @@
+"""Ukraine's part of the gazetteer build, on a tiny oblast drawn here (never ../shared)."""
+import csv
+import gzip
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from map_app._build_gazetteer import build_gazetteer
+from map_app.gazetteer import Gazetteer
+
+CURATED = Path(__file__).resolve().parent.parent / "data" / "curated"
+
+
+def _row(gid, name, alts, lat, lon, fclass, fcode, a1="21", a2="", pop=0):
+    cols = [str(gid), name, name, ",".join(alts), str(lat), str(lon), fclass, fcode, "UA", "",
+            a1, a2, "", "", str(pop), "", "100", "Europe/Kyiv", "2026-07-01"]
+    return "\t".join(cols) + "\n"
+
+
+def _box(x0, y0, x1, y1):
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1],
+                                                [x0, y0]]]}
+
+
+def _geojson(path, features):
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": props, "geometry": geom} for props, geom in features]}
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(fc, f)
+
+
+def _csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ua")
+    admin = d / "ukraine-admin"
+    admin.mkdir()
+    # Sumy oblast; its raions Sumskyi (east) and Romenskyi (west); three hromadas
+    _geojson(admin / "ukr_osm_adm1.geojson.gz",
+             [({"codab_pcode": "UA59", "name": "Сумська область"}, _box(33.0, 50.0, 36.0, 52.5))])
+    _geojson(admin / "ukr_osm_adm2.geojson.gz", [
+        ({"codab_pcode": "UA5908", "name": "Сумський район"}, _box(34.3, 50.0, 36.0, 52.5)),
+        ({"codab_pcode": "UA5906", "name": "Роменський район"}, _box(33.0, 50.0, 34.3, 52.5))])
+    _geojson(admin / "ukr_osm_adm3.geojson.gz", [
+        ({"codab_pcode": "UA5908017", "name": "Сумська міська громада"},
+         _box(34.3, 50.0, 36.0, 51.0)),
+        ({"codab_pcode": "UA5908003", "name": "Хотінська селищна громада"},
+         _box(34.3, 51.0, 36.0, 52.5)),
+        ({"codab_pcode": "UA5906001", "name": "Андріївська сільська громада"},
+         _box(33.0, 50.0, 34.3, 52.5))])
+    head = ["pcode", "parent", "name_en", "name_uk", "name_ru", "lat_centroid", "lon_centroid"]
+    _csv(admin / "codab_raions.csv", head, [
+        ["UA5908", "UA59", "Sumskyi", "Сумський", "Сумский", 51.0, 35.0],
+        ["UA5906", "UA59", "Romenskyi", "Роменський", "Роменский", 51.0, 33.5]])
+    _csv(admin / "codab_hromadas.csv", head, [
+        ["UA5908017", "UA5908", "Sumska", "Сумська", "Сумская", 50.5, 35.0],
+        ["UA5908003", "UA5908", "Khotinska", "Хотінська", "Хотинская", 51.5, 35.0],
+        ["UA5906001", "UA5906", "Andriivska", "Андріївська", "Андреевская", 51.0, 33.5]])
+    _csv(admin / "codab_settlements.csv",
+         ["pcode", "adm3_pcode", "adm2_pcode", "adm1_pcode", "name_en", "name_uk"], [
+             ["UA5908017001", "UA5908017", "UA5908", "UA59", "Sumy", "Суми"],
+             ["UA5908003001", "UA5908003", "UA5908", "UA59", "Khotin", "Хотінь"],
+             ["UA5908003002", "UA5908003", "UA5908", "UA59", "Andriivka", "Андріївка"],
+             ["UA5908003003", "UA5908003", "UA5908", "UA59", "Novoselytsia", "Новоселиця"],
+             ["UA5908003004", "UA5908003", "UA5908", "UA59", "Kamianka", "Кам'янка"],
+             ["UA5906001001", "UA5906001", "UA5906", "UA59", "Andriivka", "Андріївка"]])
+    dump = d / "UA.zip"
+    with zipfile.ZipFile(dump, "w") as z:
+        z.writestr("UA.txt", "".join([
+            _row(692194, "Sumy", ["Суми", "Сумы", "Sumi"], 50.9174, 34.7991, "P", "PPLA",
+                 pop=256474),
+            _row(7668510, "Sumy Airport", ["Суми", "UKHS"], 50.8583, 34.7625, "S", "AIRP"),
+            _row(704000, "Khotin", ["Хотінь", "Хотень"], 51.08, 34.93, "P", "PPLA3", pop=3000),
+            _row(713416, "Andriivka", ["Andreyevka", "Андріївка"], 51.1264, 34.8252, "P", "PPL"),
+            _row(713417, "Andriivka", ["Андріївка", "Андреевка"], 50.5151, 33.5185, "P", "PPL"),
+            _row(713418, "Kam'yanka", ["Кам’янка", "Каменка"], 51.3, 35.1, "P", "PPL", pop=600),
+            _row(700001, "Sumy Raion", ["Sums'kyi rayon", "Сумський район"], 50.9, 34.8, "A",
+                 "ADM2", a2="5908"),
+            _row(700002, "Sumskiy Rayon", ["Сумский район"], 50.95, 34.9, "A", "ADM2H"),
+            _row(700003, "Psel", ["Псел", "Псёл"], 50.7, 34.5, "H", "STM"),
+        ]))
+    postal = d / "UA_postal.txt.gz"
+    with gzip.open(postal, "wt", encoding="utf-8") as f:
+        for code, name, lat, lon in [("40000", "Суми", 50.92, 34.80),
+                                     ("42316", "Андріївка", 51.13, 34.83),
+                                     ("42317", "Новоселиця", 51.2, 35.3)]:
+            f.write(f"UA\t{code}\t{name}\tSumska\t21\tSumskyi\t\t\t\t{lat}\t{lon}\t4\n")
+    out = d / "gaz"
+    regions = d / "regions.parquet"
+    stats = build_gazetteer(out_dir=out, curated_dir=CURATED, ua_dump=dump, ua_admin=admin,
+                            ua_postal=postal, regions_out=regions, log=lambda m: None)
+    return Gazetteer(out), stats
+
+
+def test_every_entry_has_its_oblast_raion_and_hromada(built):
+    g, _ = built
+    sumy = g.lookup("Sumy")[0]
+    assert sumy.geonameid == 692194 and sumy.kind == "city" and sumy.admin1_name == "Sumy Oblast"
+    assert (sumy.admin2, sumy.admin2_code) == ("Sumskyi", "UA5908")
+    assert (sumy.admin3, sumy.admin3_code) == ("Sumska", "UA5908017")
+    assert {(c.admin2, c.admin3) for c in g.lookup("Andriivka") if c.kind == "village"} == {
+        ("Sumskyi", "Khotinska"), ("Romenskyi", "Andriivska")}
+
+
+def test_a_landmark_never_outranks_the_town_it_is_named_after(built):
+    g, _ = built
+    assert [c.name for c in g.lookup("Суми")][:1] == ["Sumy"]
+    assert g.lookup("Sumy Airport")[0].kind == "landmark"
+
+
+@pytest.mark.parametrize("spelling", ["Andriivka", "Andriyivka", "Andrijivka", "Andreevka",
+                                      "Andreyevka", "андріївка"])
+def test_news_spellings_find_both_villages(built, spelling):
+    g, _ = built
+    assert {c.geonameid for c in g.lookup(spelling)} >= {713416, 713417}
+
+
+def test_a_letter_after_an_apostrophe_is_not_word_initial(built):
+    g, _ = built
+    for spelling in ("Kamianka", "Kamyanka", "Kamjanka", "Kamenka"):
+        assert [c.geonameid for c in g.lookup(spelling)] == [713418], spelling
+
+
+@pytest.mark.parametrize("name", ["Sumskyi raion", "Sumskyi district", "Sumy raion",
+                                  "Sumy district", "Sums'kyi rayon", "Sumsky district"])
+def test_raions_by_the_names_news_uses_at_their_centre(built, name):
+    g, _ = built
+    r = g.lookup(name)[0]
+    assert r.feature_code == "ADM2" and r.admin2_code == "UA5908", name
+    assert (r.lat, r.lon) == (50.9174, 34.7991)  # the raion's centre, Sumy
+
+
+@pytest.mark.parametrize("name", ["Khotinska community", "Khotinska settlement community",
+                                  "Khotin hromada", "Khotin community", "Khotinska hromada"])
+def test_hromadas_by_the_names_news_uses(built, name):
+    g, _ = built
+    h = g.lookup(name)[0]
+    assert h.feature_code == "ADM3" and h.admin3_code == "UA5908003", name
+    assert (h.lat, h.lon) == (51.08, 34.93)  # Khotin, its centre
+
+
+def test_an_old_raion_sits_in_the_raion_that_holds_it(built):
+    g, _ = built
+    old = g.lookup("Sumskiy district")
+    assert any(c.feature_code == "ADM2H" and c.admin2_code == "UA5908" for c in old)
+
+
+def test_oblast_point_inside_its_polygon(built):
+    g, _ = built
+    ob = g.lookup("Sumy Oblast")[0]
+    assert ob.feature_code == "ADM1" and (ob.lat, ob.lon) == (51.25, 34.5)
+
+
+def test_a_settlement_geonames_lacks_is_added_where_the_postal_point_agrees(built):
+    g, stats = built
+    n = g.lookup("Novoselytsia")
+    assert [c.id for c in n] == ["codab:UA5908003003"] and n[0].admin3 == "Khotinska"
+    assert stats["entries"] > 10
+
+
+def test_rivers_answer_to_their_generic_word(built):
+    g, _ = built
+    assert g.lookup("Psel river")[0].feature_code == "STM"
