@@ -109,6 +109,17 @@ vivek wang wei yasmin yusuf zoe""".split())
 GIVEN_NAMES.discard("jordan")  # also a country: "Jordan" alone is the country far more often
 GIVEN_NAMES.discard("georgia")
 
+# Who acts in a war report: after a demonym ("Russian drones", "Ukrainian forces") these name
+# the actor, and the demonym says nothing about where the event happened.
+ACTOR_NOUNS = set("""forces force troops army armies military soldiers servicemen units unit
+brigade brigades battalion battalions regiment division drones drone uavs uav missiles missile
+rockets rocket shelling shells shell artillery strikes strike airstrikes airstrike attacks attack
+attackers aircraft jets jet warplanes planes helicopters tanks tank navy fleet warships ships
+fighters militants occupiers invaders occupation side command commanders commander officials
+authorities government ministry president leader leaders regime bombers bombing bombardment
+offensive counteroffensive advance assault assaults positions position sabotage saboteurs
+mercenaries shahed shaheds guns gunners defence defense defenders personnel""".split())
+
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through
 throughout of within between along off onto over beyond""".split())

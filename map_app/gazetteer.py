@@ -147,9 +147,11 @@ class Gazetteer:
 
     def ranking_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """What ranking reads of every entry, in two arrays: floats ``(n, 6)`` — importance,
-        lat, lon and the point as a unit vector x, y, z — and integers ``(n, 3)`` — country,
-        admin1, kind. Built on first use: one gather each is far cheaper for a name's few
-        candidates than a gather per column and trigonometry on each small set."""
+        lat, lon and the point as a unit vector x, y, z — and integers ``(n, 7)`` — country,
+        admin1, kind, admin2, admin3, the admin level of an area entry (:meth:`levels`) and
+        whether it is the seat of its admin1 region (PPLA, PPLC). Built on first use: one
+        gather each is far cheaper for a name's few candidates than a gather per column and
+        trigonometry on each small set."""
         if self._ranking is None:
             from ._geo import unit_vectors
 
@@ -157,9 +159,20 @@ class Gazetteer:
             lat, lon = v["lat"].astype(np.float64), v["lon"].astype(np.float64)
             floats = np.column_stack([v["importance"].astype(np.float64), lat, lon,
                                       unit_vectors(lon, lat)])
-            ints = np.column_stack([v["country"], v["admin1"], v["kind"]]).astype(np.int64)
+            fcodes = self._tables["fcode"]
+            seat = np.isin(v["fcode"], [k for k, c in enumerate(fcodes) if c in ("PPLA", "PPLC")])
+            ints = np.column_stack([v["country"], v["admin1"], v["kind"], v["admin2"],
+                                    v["admin3"], self.levels(), seat]).astype(np.int64)
             self._ranking = (floats, ints)
         return self._ranking
+
+    def levels(self) -> np.ndarray:
+        """The admin level of each entry that is an area: 1 for ADM1, 2 for ADM2 (and
+        pre-2020 raions, ADM2H), 3 for ADM3, 0 for anything else."""
+        by_code = np.zeros(len(self._tables["fcode"]), dtype=np.int8)
+        for k, c in enumerate(self._tables["fcode"]):
+            by_code[k] = {"ADM1": 1, "ADM2": 2, "ADM2H": 2, "ADM3": 3}.get(c, 0)
+        return by_code[self._v["fcode"]]
 
     def table(self, name: str) -> list:
         """A code table: ``fclass``, ``fcode``, ``country``, or ``admin1``, ``admin2``,

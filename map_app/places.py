@@ -20,6 +20,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from . import _lexicon as lex
+from ._text import normalize
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
 from .claims import border_country, find_distance_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
@@ -53,6 +55,7 @@ W_FOCUS = 1.0          # times the focus country's share of the document's place
 W_NEAR = 1.5           # times closeness (exp(-km/100)) to the nearest confident place
 W_CLAIM = 3.0          # times agreement with a stated distance to a border
 W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or country's own
+W_ALT_OWN = 0.25       # taken from a town whose alternate name is another town's own
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
 # A sports report: at least two distinct words of the game (lower case: "League" of the Arab
@@ -66,15 +69,29 @@ _BLANKS = (" ", "\t")
 _COORD_GAP = re.compile(r"[ \t]+(?:and|or)[ \t]+$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
+# A place this close to a region's seat is the seat's suburb or district: "X, <seat>" then
+# names the city, not the region
+SEAT_KM = 30.0
+_H_SEAT = math.sin(SEAT_KM / 2 / EARTH_RADIUS_KM) ** 2
+# A demonym naming an actor: "Russian drones", "Ukrainian armed forces", "Russian and
+# Ukrainian troops", "Russian-occupied"
+_ACTOR_AFTER = re.compile(
+    r"(?:-(?:held|occupied|controlled|backed|led|installed)\b|(?:[ \t]+(?:and|or)[ \t]+[A-Z][\w-]*)?"
+    r"(?:[ \t]+[a-z-]+){0,2}?[ \t]+(?:" + "|".join(sorted(lex.ACTOR_NOUNS, key=len, reverse=True))
+    + r")\b)", re.I)
+_DEMONYM = FLAG["demonym"]
+_BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
+_CITY = KINDS.index("city")
+_TOWN = np.isin(np.arange(len(KINDS)), [_CITY, KINDS.index("village")])  # by kind
 
 
 class _Cands:
     """The candidates of one name, with everything about them that no context changes:
     columns, priors, unit vectors, and the first pick by prior alone."""
 
-    __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "lat", "lon",
-                 "xyz", "pick", "margin", "pick_kind", "pick_country", "pick_admin1",
-                 "pick_point", "alone")
+    __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "admin2",
+                 "admin3", "level", "seat", "lat", "lon", "xyz", "pick", "margin", "pick_kind",
+                 "pick_country", "pick_admin1", "pick_point", "alone")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -96,11 +113,25 @@ class _Cands:
         self.prior = f[:, 0] + MATCH_BONUS[flags]
         self.lat, self.lon, self.xyz = f[:, 1], f[:, 2], f[:, 3:]
         self.country, self.admin1, self.kind = i[:, 0], i[:, 1], i[:, 2]
+        self.admin2, self.admin3, self.level, self.seat = i[:, 3], i[:, 4], i[:, 5], i[:, 6]
         area = _AREA[self.kind]
-        if (area & (flags <= FLAG["ascii"])).any():
+        own = flags <= FLAG["ascii"]
+        if (area & own).any():
             # "Missouri" is the state's own name; a town that has it only as an alternate
             # name (Bozeman) is a namesake by accident
             self.prior = self.prior - W_ALT_NAMESAKE * (~area & (flags == FLAG["alternate"]))
+        town = _TOWN[self.kind]
+        if (town & own).any():
+            # "Pokrovsk" is a town's own name today; a bigger town in another country that
+            # once bore it (Engels) or bears it in another language wins only by more than
+            # its size
+            mine = np.flatnonzero(town & own)
+            best = mine[self.prior[mine].argmax()]
+            other = town & (flags == FLAG["alternate"]) & (self.country != self.country[best])
+            if other.any():  # not a short form of its own name ("Enfield" for Enfield Town)
+                other[other] = [t.key not in normalize(g.name_of(e))
+                                for e in entries[other].tolist()]
+                self.prior = self.prior - W_ALT_OWN * other
         self._first_pick(self.prior)
         self.alone = None  # the ranking of a lone candidate: no context changes it
 
@@ -146,6 +177,38 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     return best
 
 
+def _seat_region(g: Gazetteer, c: _Cands, t: Toponym, q: _Cands
+                 ) -> tuple[_Cands, np.ndarray] | None:
+    """How the bare name of a region's seat qualifies the name ``c`` before it ("Petrivka,
+    Kharkiv", "Albany, New York"): as the region that yields that name to its seat (``t``'s
+    shadowed entries), when ``c`` has a candidate in it. Returns the region as the
+    qualifier's only reading, and which of ``c``'s candidates it holds; None when the name
+    reads as the city after all: ``c`` is a big city elsewhere ("Lviv, Kharkiv and Odesa" is
+    a list), or every reading of ``c`` in the region lies within :data:`SEAT_KM` of the seat
+    ("Derhachi, Kharkiv": a suburb)."""
+    k = q.pick
+    if not q.seat[k]:
+        return None
+    shadowed = t.entries[t.flags == FLAG["shadowed"]]
+    if not shadowed.size:
+        return None
+    _, ints = g.ranking_columns()
+    mine = shadowed[(ints[shadowed, 5] == 1) & (ints[shadowed, 1] == q.admin1[k])]
+    if not mine.size:
+        return None
+    hit = (c.admin1 == q.admin1[k]) & (c.entries != q.entries[k]) & (c.entries != mine[0])
+    if not hit.any():
+        return None
+    p = c.pick
+    if not hit[p] and c.kind[p] == _CITY and c.prior[p] >= _BIG_CITY_PRIOR:
+        return None
+    if ((1.0 - c.xyz[hit] @ q.xyz[k]) * 0.5 < _H_SEAT).all():
+        return None  # only a suburb or a district of the seat fits: the city is meant
+    region = _Cands(g, Toponym(t.text, t.start, t.end, t.key, mine[:1],
+                               np.array([FLAG["phrase"]])))
+    return region, hit
+
+
 def _same_level(g: Gazetteer, x: _Cands, y: _Cands) -> np.ndarray | None:
     """When ``x`` reads as a first-level region ("California"), which candidates of ``y``
     are other first-level regions of that country by their own name ("Washington" the
@@ -167,8 +230,16 @@ def _inside(c: _Cands, q: _Cands, k: int) -> np.ndarray | None:
     an admin1 region (None for anything else)."""
     if q.kind[k] == _COUNTRY:
         return c.country == q.country[k]
-    if q.kind[k] == _REGION and q.admin1[k] >= 0:
-        return c.admin1 == q.admin1[k]
+    if q.kind[k] == _REGION:
+        # a raion or hromada holds what shares its code ("Hostre, Pokrovsk raion"), any
+        # other region what shares its admin1
+        level = q.level[k]
+        if level == 3 and q.admin3[k] >= 0:
+            return c.admin3 == q.admin3[k]
+        if level == 2 and q.admin2[k] >= 0:
+            return c.admin2 == q.admin2[k]
+        if q.admin1[k] >= 0:
+            return c.admin1 == q.admin1[k]
     return None
 
 
@@ -293,6 +364,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             continue
         reading = _qualifier(base[i], base[i + 1])
         if reading is None:
+            seat = _seat_region(g, base[i], tops[i + 1], base[i + 1])
+            if seat is not None:
+                # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
+                base[i + 1] = cands[i + 1] = seat[0]
+                cands[i] = cands[i].qualified(seat[1])
+                qualified.setdefault(tops[i].key, seat[1])
+                done.add(i)
             continue
         qk, hit = reading
         cands[i] = cands[i].qualified(hit)
@@ -334,6 +412,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     sets: dict[int, _Cands] = {}
     set_key: dict[int, str] = {}
     for t, c in zip(tops, cands):
+        if c.entries.size >= 2 and id(c.entries) not in sets:
+            sets[id(c.entries)] = c
+            set_key[id(c.entries)] = t.key
+        if c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end):
+            continue  # "Russian drones hit Pokrovsk": who acted, not where: no vote
         kind = c.pick_kind
         if kind == _COUNTRY:
             named.setdefault((True, c.pick_country), set()).add(t.key)
@@ -352,9 +435,6 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             if c.entries.size >= 2:
                 mine = own1.setdefault(t.key, {})
                 mine[c.pick_admin1] = mine.get(c.pick_admin1, 0.0) + w
-        if c.entries.size >= 2 and id(c.entries) not in sets:
-            sets[id(c.entries)] = c
-            set_key[id(c.entries)] = t.key
     alone: dict[str, list[tuple[bool, int]]] = {}  # name -> what only it names
     for what, keys in named.items():
         if len(keys) == 1:

@@ -41,7 +41,9 @@ _INNER = LINK_WORDS | {"-", "&"}
 # Lower-case words that may end a name ("the Sumy region", "Kharkiv oblast").
 _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture", "county",
              "district", "island", "islands", "river", "sea", "bridge", "strait",
-             "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion"}
+             "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion",
+             "rayon", "community", "hromada", "municipality", "urban", "rural", "settlement",
+             "territorial", "reservoir", "spit"}
 # Capitalised words that make the name before them a street's ("Hertford Road", "Wooster St."):
 # the street is no mention of the town it is named after.
 _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "dr",

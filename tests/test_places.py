@@ -162,3 +162,58 @@ def test_round3_matches_round():
     values += [0.0, -0.0, -1e-4, 1e-4, 2.675, 1e18, -1e18, float("inf"), float("-inf")]
     for v in values:
         assert repr(_round3(v)) == repr(round(v, 3)), v
+
+
+# --- war reports: rules that hold for any war and country, on sentences written here ---------
+def _pick(gaz, text, name):
+    from map_app.places import resolve_records
+
+    recs = [r for r in resolve_records(text, gaz) if r["text"] == name]
+    assert recs, (text, name)
+    return recs[0]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Russian drones hit Pokrovsk overnight.", "Pokrovsk"),
+    ("Russian shelling hit Donetsk on Sunday.", "Donetsk"),
+    ("Russian and Ukrainian troops fought near Donetsk.", "Donetsk"),
+])
+def test_an_actors_nationality_is_no_vote_for_the_places_country(gaz, text, name):
+    assert _pick(gaz, text, name)["country_code"] == "UA"
+
+
+def test_a_town_today_beats_a_bigger_town_abroad_that_once_bore_its_name(gaz):
+    # Pokrovsk is Engels' (Russia) old name, and Donetsk Oblast's Pokrovsk's own
+    r = _pick(gaz, "Pokrovsk was quiet.", "Pokrovsk")
+    assert r["country_code"] == "UA" and r["admin1"] == "Donetsk Oblast"
+
+
+@pytest.mark.parametrize("text, village, oblast", [
+    ("Shelling hit Petrivka, Kharkiv.", "Petrivka", "Kharkiv Oblast"),
+    ("Russian forces shelled Ivanivka, Kherson.", "Ivanivka", "Kherson Oblast"),
+    ("Russian forces shelled Lozova district, Kharkiv.", "Lozova district", "Kharkiv Oblast"),
+])
+def test_a_bare_oblast_centre_after_a_settlement_is_its_oblast(gaz, text, village, oblast):
+    r = _pick(gaz, text, village)
+    assert r["admin1"] == oblast
+    q = _pick(gaz, text, text.rstrip(".").rsplit(", ", 1)[1])
+    assert q["kind"] == "region" and q["name"] == oblast
+
+
+def test_an_oblast_centre_in_a_list_of_cities_stays_a_city(gaz):
+    assert _pick(gaz, "Strikes hit Lviv, Kharkiv and Odesa.", "Kharkiv")["kind"] == "city"
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Fighting near Hostre, Pokrovsk raion.", "Hostre", 47.99, 37.40),
+    ("Shelling of Terny, Lymanska urban community.", "Terny", 49.09, 37.96),
+    ("Fighting in Terny in the Lymanska community.", "Terny", 49.09, 37.96),
+])
+def test_a_raion_or_hromada_qualifier_holds_the_village(gaz, text, name, lat, lon):
+    r = _pick(gaz, text, name)
+    assert abs(r["lat"] - lat) < 0.02 and abs(r["lon"] - lon) < 0.02
+
+
+def test_raions_and_hromadas_sit_at_their_centres(gaz):
+    r = _pick(gaz, "Shelling in the Pavlohrad district.", "Pavlohrad district")
+    assert r["feature_code"] == "ADM2" and abs(r["lat"] - 48.53) < 0.02
