@@ -67,7 +67,8 @@ _COMMUNITY_WORDS = ("community", "hromada", "territorial community")
 _HROMADA_TAIL = re.compile(r"\s+(terytorialna|terytorial'na|teritorial'na|teritorialna|"
                            r"територіальна|территориальная)?\s*(hromada|gromada|громада|"
                            r"община)$", re.I)
-_MAX_POSTAL_KM = 15.0  # a postal point (often its council's) and a GeoNames point of one village
+_MAX_POSTAL_KM = 15.0
+_OUTSIDE_DEG = 0.03  # about 3 km: a settlement's point just off its hromada's polygon  # a postal point (often its council's) and a GeoNames point of one village
 
 
 def _open_member(path: Path, suffix: str = ".txt"):
@@ -351,52 +352,85 @@ class Ukraine:
             t.name(i, v, "variant")
 
     def add_codab(self, unmatched_postal: list[dict]) -> None:
-        """COD-AB's official names onto the entries of their own hromada; a settlement that
-        GeoNames lacks is added where an unmatched postal point with its name lies in that
-        hromada (the polygon vouches for the postal point); the rest are counted."""
-        import shapely
-
+        """COD-AB's official names onto the entries of their own hromada. A settlement found
+        nowhere in its hromada takes the one entry of its name just outside it (a point or a
+        polygon a little off: the official list decides the hromada), else is added where an
+        unmatched postal point with its name lies in that hromada (the polygon vouches for the
+        postal point); the rest are counted."""
         t = self.t
-        pts = shapely.points([s["lon"] for s in unmatched_postal],
-                             [s["lat"] for s in unmatched_postal])
+        c = t.cols
         _, _, h_of = self.admin.locate([s["lat"] for s in unmatched_postal],
                                        [s["lon"] for s in unmatched_postal])
         postal_in: dict[tuple[str, str], int] = {}
         for k, (s, h) in enumerate(zip(unmatched_postal, h_of)):
             if h:
                 postal_in.setdefault((h, normalize(s["cyr"])), k)
-        del pts
         # every name of every settlement, by its hromada, and by its raion where the polygons
-        # have no hromadas (Crimea)
+        # have no hromadas (Crimea); and by name alone, for the settlements just outside
         names: dict[tuple[str, str], list[int]] = defaultdict(list)
-        c = t.cols
+        anywhere: dict[str, list[int]] = defaultdict(list)
         for (key, i), _flag in t.names.items():
             if c["country"][i] == "UA" and c["fclass"][i] == "P":
                 names[(c["admin3"][i] or c["admin2"][i], key)].append(i)
+                anywhere[key].append(i)
+        named: set[int] = set()
+        rest = []
         for row in self.admin.settlements:
             h = row["adm3_pcode"]
             area = h if h in self.admin.hromada_geom else row["adm2_pcode"]
-            keys = [normalize(row["name_en"]), normalize(row["name_uk"]),
-                    *(normalize(v) for v in uk_variants(row["name_uk"])[:3])]
+            keys = self._codab_keys(row)
             hits = next((names[(area, k)] for k in keys if (area, k) in names), None)
             if hits:
                 for i in hits:
                     self._settlement_names(i, row["name_uk"], row["name_en"])
+                named.update(hits)
                 self.stats["codab_named"] += 1
+            else:
+                rest.append(row)
+        for row in rest:
+            h = row["adm3_pcode"]
+            i = self._just_outside(row, anywhere, named)
+            if i is not None:
+                c["admin2"][i], c["admin3"][i] = row["adm2_pcode"], h
+                self._settlement_names(i, row["name_uk"], row["name_en"])
+                named.add(i)
+                self.stats["codab_moved_into_their_hromada"] += 1
                 continue
             k = postal_in.get((h, normalize(row["name_uk"])))
             if k is None:
                 self.stats["codab_without_point"] += 1
                 continue
             s = unmatched_postal[k]
-            r = row["adm2_pcode"]
             i = t.add(name=row["name_en"], lat=s["lat"], lon=s["lon"], fclass="P", fcode="PPL",
                       kind="village", country="UA",
-                      admin1=self.code_of.get(row["adm1_pcode"], s["admin1"]), admin2=r,
-                      admin3=h, xid=t.unique_xid(f"codab:{row['pcode']}"))
+                      admin1=self.code_of.get(row["adm1_pcode"], s["admin1"]),
+                      admin2=row["adm2_pcode"], admin3=h,
+                      xid=t.unique_xid(f"codab:{row['pcode']}"))
             self._settlement_names(i, row["name_uk"], row["name_en"])
             self.settlements.append(i)
             self.stats["codab_added_at_postal_point"] += 1
+
+    @staticmethod
+    def _codab_keys(row: dict) -> list[str]:
+        return [normalize(row["name_en"]), normalize(row["name_uk"]),
+                *(normalize(v) for v in uk_variants(row["name_uk"])[:3])]
+
+    def _just_outside(self, row: dict, anywhere: dict, named: set[int]) -> int | None:
+        """The one entry named like COD-AB settlement ``row``, not taken by its own hromada,
+        within :data:`_OUTSIDE_DEG` of ``row``'s hromada polygon."""
+        import shapely
+
+        geom = self.admin.hromada_geom.get(row["adm3_pcode"])
+        if geom is None:
+            return None
+        c = self.t.cols
+        near = set()
+        for k in self._codab_keys(row):
+            for i in anywhere.get(k, ()):
+                if i not in named and shapely.distance(
+                        geom, shapely.Point(c["lon"][i], c["lat"][i])) <= _OUTSIDE_DEG:
+                    near.add(i)
+        return near.pop() if len(near) == 1 else None
 
     # ------------------------------------------------------------ raions and hromadas
     def _centre(self, members: list[int], area: str) -> int | None:

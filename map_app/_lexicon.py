@@ -120,6 +120,13 @@ authorities government ministry president leader leaders regime bombers bombing 
 offensive counteroffensive advance assault assaults positions position sabotage saboteurs
 mercenaries shahed shaheds guns gunners defence defense defenders personnel""".split())
 
+# Verbs of war reports whose object is a place ("shelled Novomykhailivka", "liberated
+# Robotyne"): before a name they are evidence of a place, as "in" and "near" are.
+WAR_VERBS = set("""shelled shelling struck hit hitting attacked attacking targeted targeting
+bombed bombing captured capturing liberated liberating recaptured retook seized seizing stormed
+storming entered reached approached encircled surrounded occupied besieged evacuated
+towards advanced defended abandoned""".split())
+
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through
 throughout of within between along off onto over beyond""".split())

@@ -14,6 +14,7 @@ start, the word before, "said" after) are read per document.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -55,6 +56,8 @@ _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "
 _ACADEMIC = {"university", "college", "polytechnic"}
 _ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
 _SENTENCE_END = set(".!?:;\"“”\n")
+_COMPASS_WORDS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|"
+                  r"central)[ \t]+")
 MAX_WORDS = 6
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
@@ -773,6 +776,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
 
     # pass 2: decide each candidate span
     out = []
+    ev = _Evidence(g, text, seen)  # what a name too weak alone may still be placed by
     deferred: list[Toponym] = []  # region and country names left out as common words
     for st, r, sent0, prev0, marks, speech in todo:
         words, found = r[_R_WORDS], r[_R_FOUND]
@@ -780,18 +784,24 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             # the common case, a lone word ("Kyiv"): no spans to weigh against each other
             (w,) = words
             _, _, key, info, verdict = found[0]
-            locative = prev0 in lex.LOCATIVE
+            locative = prev0 in _PLACE_BEFORE
             is_person = bool(marks or speech) or w[_LOWER] in surnames
             s, e = st + w[_START], st + w[_END]
             if _is_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
+            if text.startswith("-", e) and text[e + 1:e + 2].isdigit():
+                continue  # "Su-27", "MiG-29", "S-300": a model, not a place
             if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
                 verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
             if verdict is None and not is_person:
                 verdict = _is_place(w[_TEXT], w[_LOWER], sent0, info, seen, common, locative,
                                     w[_TEXT][-1] == "." and _after_place(text, s))
+            if verdict is False and not is_person and info[5] not in _AREA_KINDS \
+                    and w[_LOWER] not in _STOP:
+                verdict = ev.weak(s, e, info, w[_LOWER])
             if verdict and not is_person:
-                out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+                t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
+                (ev.pending if verdict is _PENDING else out).append(t)
             elif verdict is False and not is_person and info[5] in _AREA_KINDS:
                 deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
             continue
@@ -815,7 +825,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 taken[i:j] = [True] * (j - i)
                 continue  # "Arizona State University": the institution, not the state
             prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
-            locative = prev in lex.LOCATIVE
+            locative = prev in _PLACE_BEFORE
             if j == i + 1:
                 is_person = i in person
             else:
@@ -824,6 +834,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + first[_START], st + words[j - 1][_END]
             if j == i + 1 and _is_language(text, prev, e, info):
                 continue  # "in English.", "speaks French": the language
+            if text.startswith("-", e) and text[e + 1:e + 2].isdigit():
+                continue  # "Su-27", "MiG-29", "S-300": a model, not a place
             if i == 0 and j == len(words) and sent and not verdict \
                     and _dateline(text, e, text[s:e], key, info):
                 verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
@@ -837,17 +849,149 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             if verdict is None:
                 verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, seen, common,
                                     locative, first[_TEXT][-1] == "." and _after_place(text, s))
+            if verdict is False and info[5] not in _AREA_KINDS and first[_LOWER] not in _STOP:
+                verdict = ev.weak(s, e, info, first[_LOWER])
             if not verdict:
                 if verdict is False and j == i + 1 and info[5] in _AREA_KINDS:
                     deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
                 continue
             taken[i:j] = [True] * (j - i)
-            out.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+            t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
+            (ev.pending if verdict is _PENDING else out).append(t)
     if deferred and out:
         out.extend(_named_otherwise(g, deferred, out))
+    if ev.pending:
+        out.extend(ev.qualified(out))
     out.sort(key=lambda t: t.start)
     if ", " in text:
         out = _comma_names(text, g, out)
+    return out
+
+
+# Words before a name that make it a place: the locatives ("in", "near", "of" …) and the
+# verbs of war reports ("shelled Novomykhailivka", "liberated Robotyne").
+_PLACE_BEFORE = lex.LOCATIVE | lex.WAR_VERBS
+# After a name: "the Avdiivka direction", "the Bakhmut axis", "Krasnohorivka area".
+_PLACE_AFTER = re.compile(r"[ \t]+(?:direction|axis|front|sector|area|outskirts|vicinity|"
+                          r"bridgehead|salient|pocket)\b", re.I)
+# Between a name and what qualifies it: "X, Donetsk region", "X (Kharkiv oblast)", "X in the
+# Khotin community", "X of the Luhansk People's Republic"; or the next name of a list.
+_CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|in|of)[ \t]+"
+                        r"(?:the[ \t]+)?(?:" + _COMPASS_WORDS + r")?")
+_CHAIN_MAX = 8  # names in a list before its qualifier
+_PENDING = "pending"  # a verdict: a place if what follows holds it
+
+
+class _Evidence:
+    """What places a name too weak to stand alone (a village of no recorded population): a
+    word of place after it ("the Avdiivka direction"), a line that only lists places (a
+    location field: "Terny, Lymanska urban community, Kramatorsk District"), or a qualifier
+    that holds one of its readings ("Novomykhailivka, Donetsk region"; decided once every
+    strong name is known, by :meth:`qualified`)."""
+
+    __slots__ = ("g", "text", "seen", "pending", "_lines")
+
+    def __init__(self, g: Gazetteer, text: str, seen):
+        self.g, self.text, self.seen = g, text, seen
+        self.pending: list[Toponym] = []
+        self._lines: list[tuple[int, int]] | None = None
+
+    def weak(self, s: int, e: int, info: tuple, lw: str) -> bool | str:
+        """The verdict on the weak name at ``s:e`` (:func:`_key_info` ``info``, ``lw`` its
+        first word in lower case): True, :data:`_PENDING` (a place if its qualifier holds it)
+        or False. A common word ("the Hills area") is never placed so."""
+        if info[5] < 0 or _is_common(lw, lex.common_words(), self.seen):
+            return False
+        text = self.text
+        if _PLACE_AFTER.match(text, e) or self._in_line(s):
+            return True
+        return _PENDING if _CHAIN_GAP.match(text, e) else False
+
+    def _in_line(self, pos: int) -> bool:
+        if self._lines is None:
+            self._lines = _location_lines(self.text)
+        k = bisect.bisect_right(self._lines, (pos, len(self.text))) - 1
+        return k >= 0 and self._lines[k][0] <= pos < self._lines[k][1]
+
+    def qualified(self, out: list[Toponym]) -> list[Toponym]:
+        """The pending names that a qualifier holds: the first region, country or regional
+        seat after them, across a list of names ("Novoselivka, Berestove and Pisky, Donetsk
+        region"), that holds one of their readings."""
+        text = self.text
+        merged = sorted([*((t, False) for t in out), *((t, True) for t in self.pending)],
+                        key=lambda x: x[0].start)
+        ok = []
+        for k, (p, pending) in enumerate(merged):
+            if not pending:
+                continue
+            end = p.end
+            for q, q_pending in merged[k + 1:k + 1 + _CHAIN_MAX]:
+                m = _CHAIN_GAP.match(text, end)
+                if m is None or m.end() != q.start:
+                    break
+                if not q_pending and _holds(self.g, q, p):
+                    ok.append(p)
+                    break
+                end = q.end
+        return ok
+
+
+def _holds(g: Gazetteer, q: Toponym, p: Toponym) -> bool:
+    """Whether some area reading of ``q`` — a country, a region at its own level (oblast,
+    raion, hromada), or a regional seat read as its region — holds some reading of ``p``."""
+    _, ints = g.ranking_columns()
+    qi, pi = ints[q.entries], ints[p.entries]
+    for row in qi.tolist():
+        country, a1, kind, a2, a3, level, seat = row
+        if kind == _COUNTRY:
+            hit = pi[:, 0] == country
+        elif level == 3:
+            hit = pi[:, 4] == a3
+        elif level == 2:
+            hit = pi[:, 3] == a2
+        elif (kind == _REGION_KIND or seat) and a1 >= 0:
+            hit = pi[:, 1] == a1
+        else:
+            continue
+        if hit.any():
+            return True
+    return False
+
+
+_LINE = re.compile(r"[^\n]+")
+_LINE_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*|\d+\w*")
+# Lower-case words a location field holds besides names ("near the village of X, Y
+# district", "areas of the settlements of X and Y").
+_LINE_WORDS = {"of", "the", "and", "in", "near", "area", "areas", "village", "villages",
+               "settlement", "settlements", "town", "city", "district", "raion", "rayon",
+               "region", "oblast", "community", "hromada", "urban", "rural", "territorial",
+               "direction", "directions", "outskirts", "vicinity", "around", "towards", "between",
+               "east", "west", "north", "south", "of", "on", "bank", "left", "right"}
+
+
+def _location_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text`` that only list places: a location field ("Terny,
+    Lymanska urban community, Kramatorsk District", "near the village of X, Y region").
+    Every word is a name (capitalised, and no common English word, which a title-case
+    headline has: "Russian Missiles Hit Kyiv") or a word of :data:`_LINE_WORDS`."""
+    common = lex.common_words()
+    out = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if len(line) > 300:
+            continue
+        words = _LINE_TOKEN.findall(line)
+        if not words or not any(w[0].isupper() for w in words):
+            continue
+        for w in words:
+            low = w.lower()
+            if low in _LINE_WORDS:
+                continue
+            if not w[0].isupper() or low in common or low in lex.FUNCTION_WORDS \
+                    or w[0].isdigit():
+                break
+        else:
+            out.append(m.span())
     return out
 
 

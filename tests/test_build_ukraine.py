@@ -71,6 +71,7 @@ def built(tmp_path_factory):
              ["UA5908003002", "UA5908003", "UA5908", "UA59", "Andriivka", "Андріївка"],
              ["UA5908003003", "UA5908003", "UA5908", "UA59", "Novoselytsia", "Новоселиця"],
              ["UA5908003004", "UA5908003", "UA5908", "UA59", "Kamianka", "Кам'янка"],
+             ["UA5908003005", "UA5908003", "UA5908", "UA59", "Pavlivka", "Павлівка"],
              ["UA5906001001", "UA5906001", "UA5906", "UA59", "Andriivka", "Андріївка"]])
     dump = d / "UA.zip"
     with zipfile.ZipFile(dump, "w") as z:
@@ -82,6 +83,7 @@ def built(tmp_path_factory):
             _row(713416, "Andriivka", ["Andreyevka", "Андріївка"], 51.1264, 34.8252, "P", "PPL"),
             _row(713417, "Andriivka", ["Андріївка", "Андреевка"], 50.5151, 33.5185, "P", "PPL"),
             _row(713418, "Kam'yanka", ["Кам’янка", "Каменка"], 51.3, 35.1, "P", "PPL", pop=600),
+            _row(713500, "Pavlivka", ["Павлівка"], 50.99, 35.2, "P", "PPL"),  # just outside
             _row(700001, "Sumy Raion", ["Sums'kyi rayon", "Сумський район"], 50.9, 34.8, "A",
                  "ADM2", a2="5908"),
             _row(700002, "Sumskiy Rayon", ["Сумский район"], 50.95, 34.9, "A", "ADM2H"),
@@ -169,3 +171,8 @@ def test_a_settlement_geonames_lacks_is_added_where_the_postal_point_agrees(buil
 def test_rivers_answer_to_their_generic_word(built):
     g, _ = built
     assert g.lookup("Psel river")[0].feature_code == "STM"
+
+
+def test_the_official_list_decides_the_hromada_of_a_point_just_off_it(built):
+    g, _ = built
+    assert [c.admin3_code for c in g.lookup("Pavlivka")] == ["UA5908003"]

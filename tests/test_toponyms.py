@@ -1,3 +1,5 @@
+import pytest
+
 from map_app.toponyms import find_toponyms
 
 
@@ -208,3 +210,42 @@ def test_a_common_word_is_the_region_the_document_names_otherwise(gaz):
     assert "Montana" not in _texts("The deal failed - Montana and CoreCivic disagree.", gaz)
     # the word itself taken elsewhere is no other name: "the West" does not make "West Wing"
     assert _texts("Many in the West Wing agreed.", gaz) == []
+
+
+# --- villages in war reports: evidence for names too weak to stand alone --------------------
+def _found(gaz, text):
+    return {t.text for t in find_toponyms(text, gaz)}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Russian forces shelled Novomykhailivka, Donetsk region.", "Novomykhailivka"),
+    ("Novomykhailivka, Donetsk region, came under fire.", "Novomykhailivka"),
+    ("Vremivka (Donetsk oblast) was hit.", "Vremivka"),
+    ("Ukrainian forces liberated Robotyne.", "Robotyne"),
+    ("The enemy attacked in the Novopavlivka direction.", "Novopavlivka"),
+    ("Kurdiumivka, Bakhmut raion.", "Kurdiumivka"),
+    ("Fighting in Terny in the Lymanska community.", "Terny"),
+    ("Novoselivka, Berestove and Vremivka, Donetsk region, were shelled.", "Vremivka"),
+])
+def test_a_village_is_found_by_its_qualifier_or_the_words_of_war(gaz, text, name):
+    assert name in _found(gaz, text)
+
+
+def test_a_village_whose_qualifier_does_not_hold_it_stays_out(gaz):
+    # Novoprokopivka lies in Zaporizhzhia oblast: "Lviv region" is no evidence for it
+    assert "Novoprokopivka" not in _found(gaz, "Novoprokopivka, Lviv region, was quiet.")
+
+
+def test_a_location_field_lists_places(gaz):
+    found = _found(gaz, "Terny, Lymanska urban community, Kramatorsk District, Donetsk Oblast")
+    assert found == {"Terny", "Lymanska urban community", "Kramatorsk District",
+                     "Donetsk Oblast"}
+
+
+def test_a_common_word_gains_nothing_from_the_words_after_it(gaz):
+    assert "Hills" not in _found(gaz, "Thieves struck in the St. Louis Hills area.")
+    assert "Shell" not in _found(gaz, "Russian Missiles Hit Shell Depot")
+
+
+def test_a_model_number_is_no_place(gaz):
+    assert _found(gaz, "Russian forces shot down a Su-27 near Lozova.") == {"Russian", "Lozova"}
