@@ -362,7 +362,9 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
             t.name(r, alias, how)
         if o:
             for alias in o["aliases"].split(";"):
-                t.name(r, alias, "phrase" if " " in alias.strip() else "alternate")
+                # "Dnipropetrovsk" is also the city's old name: the city has it alone
+                t.name(r, alias, "phrase" if " " in alias.strip() else "shadowed"
+                       if normalize(alias) in inside else "alternate")
             if o["postal_name"]:
                 t.name(r, o["postal_name"], "alternate")
         hulls.append({"id": f"adm1:{key}", "name": name, "country": cc, "admin1": code,
@@ -452,6 +454,10 @@ def _add_countries(t: _Table, ne_zip: Path, curated: list[dict]) -> int:
 
 def _add_curated_places(t: _Table, folder: Path) -> tuple[int, int]:
     n_reg = 0
+    # a sea's or river's alias that is a city's own name ("Dnipro") yields it to the city
+    c = t.cols
+    towns = {key for (key, i), flag in t.names.items() if flag <= F["ascii"]
+             and c["fclass"][i] == "P" and c["population"][i] >= 100_000}
     for r in _read_csv(folder / "continents.csv"):
         fc = r["feature_code"]
         imp = {"CONT": 9.0, "RGN": 7.0, "OCN": 7.5}.get(fc, 6.5)
@@ -459,11 +465,10 @@ def _add_curated_places(t: _Table, folder: Path) -> tuple[int, int]:
                   else "H", fcode=fc, kind=r["kind"], country="",
                   xid=f"curated:{normalize(r['name']).replace(' ', '-')}", importance=imp)
         for a in filter(None, r["aliases"].split(";")):
-            t.name(i, a, "demonym" if a.endswith(("an", "ean", "ic")) and " " not in a
-                   else "alternate")
+            t.name(i, a, "shadowed" if normalize(a) in towns else "demonym"
+                   if a.endswith(("an", "ean", "ic")) and " " not in a else "alternate")
         n_reg += 1
     n_lm = 0
-    c = t.cols
     p_idx = np.array([i for i in range(len(t)) if c["fclass"][i] == "P"])
     p_lat = np.array([c["lat"][i] for i in p_idx])
     p_lon = np.array([c["lon"][i] for i in p_idx])

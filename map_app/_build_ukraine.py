@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from ._geo import haversine_km
-from ._text import cyrillic_language, is_latin, normalize, ru_latin, uk_latin, uk_variants
+from ._text import (cyrillic_language, is_latin, normalize, ru_latin, skeleton, uk_latin,
+                    uk_variants)
 
 # What of the full dump becomes an entry: (feature class, code) -> (kind, importance offset).
 # Railway stations, hotels, farms, hills … are left out: they repeat the names of the villages
@@ -256,7 +257,9 @@ class Ukraine:
         cyr = [a for a in alts if not is_latin(a)]
         # a landmark's Cyrillic names are mostly its town's ("Суми" for Sumy airport)
         spellings = _spellings(cyr) if fclass != "S" else []
-        generated = {normalize(v) for v in spellings}
+        # a village's transliterations in GeoNames are spellings; a city's are exonyms
+        # English uses as names (Odessa, Kharkov)
+        generated = {normalize(v) for v in spellings} if kind == "village" else set()
         for alt in alts:  # Japanese, Arabic … transcriptions left out: none of our readers
             if not is_latin(alt):
                 t.name(i, alt, "other-script")
@@ -432,6 +435,20 @@ class Ukraine:
                     near.add(i)
         return near.pop() if len(near) == 1 else None
 
+    def add_skeletons(self) -> None:
+        """The :func:`~map_app._text.skeleton` of every Latin name of a Ukrainian settlement,
+        as a variant: the mixed spellings of news ("Hulyaipole" for Huliaipole) find it."""
+        t = self.t
+        c = t.cols
+        keys = [(key, i) for (key, i) in t.names if c["country"][i] == "UA"
+                and c["fclass"][i] == "P" and key.isascii()]
+        n = len(t.names)
+        for key, i in keys:
+            sk = skeleton(key)
+            if sk != key:
+                t.name(i, sk, "variant")
+        self.stats["skeleton_names"] = len(t.names) - n
+
     # ------------------------------------------------------------ raions and hromadas
     def _centre(self, members: list[int], area: str) -> int | None:
         """The administrative centre among ``members``: the likeliest settlement whose name,
@@ -578,5 +595,6 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     rest = ua.add_postal(postal, oblasts) if postal else []
     ua.add_codab(rest)
     ua.add_areas(read_dump_areas(dump))
+    ua.add_skeletons()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))
     return {"stats": dict(ua.stats), "oblast_points": oblast_points(admin, ua.code_of)}

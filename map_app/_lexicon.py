@@ -38,7 +38,7 @@ forty fifty hundred thousand million billion first second third fourth fifth""".
 # News agencies, photo credits and holidays: capitalised, never places here.
 NOT_PLACES = set("""xinhua reuters afp ap interfax tass ria ukrinform yonhap kyodo bernama anadolu
 getty images shutterstock epa bloomberg christmas easter thanksgiving ramadan hanukkah diwali
-halloween eid""".split()) | {"el niño", "el nino", "la niña", "la nina"}
+halloween eid niño""".split()) | {"el niño", "el nino", "la niña", "la nina"}
 # Faiths and their followers: capitalised adjectives and nouns, never places ("Christian
 # leaders"; the gazetteer's "Christian" is Christian County, named in full when meant).
 NOT_PLACES |= set("""christian christians muslim muslims jewish jew jews catholic catholics

@@ -82,6 +82,19 @@ def name_hashes(keys) -> np.ndarray:
     return np.fromiter((name_hash(k) for k in keys), dtype=np.uint64)
 
 
+_SKELETON = str.maketrans({"j": "i", "y": "i"})
+_RUNS_OF_I = re.compile(r"i{2,}")
+
+
+def skeleton(key: str) -> str:
+    """A normalised key with the letters transliterations of Cyrillic disagree on merged:
+    y, j and runs of i are one i, so "Hulyaipole", "Huliaipole", "Huljajpole" and
+    "Hulyaypole" share ``"huliaipole"``, and "Avdiivka" and "Avdiyivka" share "avdivka".
+    The gazetteer holds the skeletons of Ukrainian names; the recogniser tries a span's
+    skeleton only when the span itself is unknown."""
+    return _RUNS_OF_I.sub("i", key.translate(_SKELETON))
+
+
 def is_latin(name: str) -> bool:
     """True when every letter of ``name`` is Latin (after stripping diacritics)."""
     return all(("a" <= c <= "z") for c in normalize(name) if c.isalpha())

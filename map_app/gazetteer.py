@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ._paths import data_dir
-from ._text import name_hash, normalize
+from ._text import name_hash, normalize, skeleton
 
 # "district": a part of a city or village (Donetsk's Kyivskyi district, Kharkiv's Saltivka)
 KINDS = ("country", "region", "city", "village", "landmark", "other", "district")
@@ -306,7 +306,8 @@ class Gazetteer:
     def lookup(self, name: str, limit: int | None = None) -> list[Candidate]:
         """Every entry that has ``name`` as a name or alternate name, likeliest first.
 
-        Matching ignores case, diacritics, apostrophes and hyphens.
+        Matching ignores case, diacritics, apostrophes and hyphens; a name found nowhere is
+        looked up by its :func:`~map_app._text.skeleton` (y, j and runs of i merged).
 
         Parameters
         ----------
@@ -325,6 +326,8 @@ class Gazetteer:
         if not key:
             return []
         s, e = self.matches_hashes([name_hash(key)])
+        if e[0] == s[0] and skeleton(key) != key:  # a mixed transliteration ("Hulyaipole")
+            s, e = self.matches_hashes([name_hash(skeleton(key))])
         places, flags = self.rows(int(s[0]), int(e[0]))
         if places.size == 0:
             return []

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _lexicon as lex
-from ._text import LINK_WORDS, name_hashes, normalize
+from ._text import LINK_WORDS, name_hashes, normalize, skeleton
 from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
@@ -285,6 +285,14 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
     return hit
 
 
+def _weak_info(info: tuple) -> tuple:
+    """:func:`_key_info` of a name found only by its skeleton ("Sony" is "Soni"): no
+    strength of its own, so only the evidence of war reports places it ("in Hulyaipole",
+    "Hulyaipole, Zaporizhzhia region")."""
+    entries, flags, _, abbr, _, kind, demonym = info
+    return entries, flags, -1.0, -1.0, 0.0, kind, demonym
+
+
 # A stretch of text that holds one or more runs: a capitalised word, then words joined by one
 # or two spaces or a hyphen that are capitalised or may sit inside a name ("of", "region" …,
 # in lower case), never ending on "of", "and", "the". A word keeps a final full stop only as an
@@ -357,11 +365,15 @@ class _Region:
         self.words, self.found = words, spans  # until finish()
         self.keys = tuple(keys)
 
-    def finish(self, g: Gazetteer, s: str, lo: list[int], hi: list[int]) -> None:
-        """Complete the region with the name-index rows ``lo:hi`` of each candidate span."""
+    def finish(self, g: Gazetteer, s: str, lo: list[int], hi: list[int],
+               by_skeleton: set[int] = frozenset()) -> None:
+        """Complete the region with the name-index rows ``lo:hi`` of each candidate span
+        (those in ``by_skeleton`` found by their skeleton only)."""
         words, spans = self.words, self.found
         n = len(words)
-        found = [(i, j, k, _key_info(g, a, b)) for (i, j, k), a, b in zip(spans, lo, hi)
+        found = [(i, j, k, _key_info(g, a, b) if m not in by_skeleton else
+                  _weak_info(_key_info(g, a, b)))
+                 for m, ((i, j, k), a, b) in enumerate(zip(spans, lo, hi))
                  if b > a and words[j - 1].lower not in _INNER]
         if len(found) > 1:
             found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
@@ -409,11 +421,22 @@ class _Region:
         keys = [k for r in regions for _, _, k in r.found]
         lo, hi = g.matches_hashes(name_hashes(keys))
         lo, hi = lo.tolist(), hi.tolist()
+        # an unknown span may be a mixed transliteration ("Hulyaipole"): try its skeleton
+        # ("Sony", "NIMBY": a word whose last letter alone differs is no transliteration)
+        miss = [(k, sk) for k, (key, a, b) in enumerate(zip(keys, lo, hi))
+                if a == b and (sk := skeleton(key))[:-1] != key[:-1]]
+        by_skeleton = set()
+        if miss:
+            lo2, hi2 = g.matches_hashes(name_hashes([sk for _, sk in miss]))
+            for (k, _), a, b in zip(miss, lo2.tolist(), hi2.tolist()):
+                lo[k], hi[k] = a, b
+                by_skeleton.add(k)
         at = 0
         out = []
         for r, s in zip(regions, strings):
             n = len(r.found)
-            r.finish(g, s, lo[at:at + n], hi[at:at + n])
+            r.finish(g, s, lo[at:at + n], hi[at:at + n],
+                     {k - at for k in by_skeleton if at <= k < at + n} if by_skeleton else ())
             out.append(r.frozen())
             at += n
         return out

@@ -126,3 +126,22 @@ def test_link_windows_of_names_are_known(gaz):
     known = gaz.has_link_window(name_hashes(["bosnia and herzegovina", "trinidad and tobago",
                                              "kyiv and kharkiv", "sea of azov"]))
     assert known.tolist() == [True, True, False, True]
+
+
+@pytest.mark.parametrize("spelling", ["Hulyaipole", "Huliaipole", "Gulyaipole"])
+def test_mixed_transliterations_find_the_town(gaz, spelling):
+    c = gaz.lookup(spelling)[0]
+    assert c.admin1_name == "Zaporizhzhia Oblast" and c.kind == "city"
+
+
+@pytest.mark.parametrize("name, kind", [("Dnipro", "city"), ("Odessa", "city"),
+                                        ("Dnipropetrovsk", "city"), ("Artemivsk", "city")])
+def test_a_city_keeps_its_names_from_rivers_and_regions(gaz, name, kind):
+    assert gaz.lookup(name)[0].kind == kind
+
+
+@pytest.mark.parametrize("name, gid", [("Bakhmut", 713174), ("Artemivsk", 713174),
+                                       ("Avdeevka", 713122), ("Selidovo", 694677),
+                                       ("Krasnyi Lyman", 704204), ("Kupyansk", 703656)])
+def test_old_and_russian_names_of_war_towns(gaz, name, gid):
+    assert gid in [c.geonameid for c in gaz.lookup(name)[:2]], name

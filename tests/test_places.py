@@ -217,3 +217,9 @@ def test_a_raion_or_hromada_qualifier_holds_the_village(gaz, text, name, lat, lo
 def test_raions_and_hromadas_sit_at_their_centres(gaz):
     r = _pick(gaz, "Shelling in the Pavlohrad district.", "Pavlohrad district")
     assert r["feature_code"] == "ADM2" and abs(r["lat"] - 48.53) < 0.02
+
+
+def test_an_old_city_name_after_a_village_is_its_oblast(gaz):
+    text = "Russian forces shelled Lozove, Dnipropetrovsk."
+    assert _pick(gaz, text, "Lozove")["admin1"] == "Dnipropetrovsk Oblast"
+    assert _pick(gaz, text, "Dnipropetrovsk")["kind"] == "region"

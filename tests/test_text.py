@@ -45,3 +45,17 @@ def test_link_windows_hold_every_run_of_link_words_with_its_neighbours():
         "of the congo", "republic of the", "republic of the congo"]
     assert link_windows("la paz") == [] and link_windows("kyiv") == []
     assert link_windows("sea of") == []  # a link word at an edge joins nothing
+
+
+def test_skeleton_merges_what_transliterations_disagree_on():
+    from map_app._text import skeleton
+
+    keys = {skeleton(normalize(n)) for n in ("Hulyaipole", "Huliaipole", "Huljajpole",
+                                             "Hulyaypole")}
+    assert keys == {"huliaipole"}
+    assert skeleton("avdiivka") == skeleton("avdiyivka") == "avdivka"
+
+
+def test_a_letter_after_an_apostrophe_is_not_word_initial():
+    assert translit_uk("Кам'янка") == "Kamianka"
+    assert uk_variants("Кам’янка")[:3] == ["Kamianka", "Kamyanka", "Kamjanka"]
