@@ -207,6 +207,7 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     """
     published = published or article_date(text)
     spans = sentences(text)
+    lines = datelines(text)
     starts = [s for s, _ in spans]
 
     def sentence_of(pos: int) -> tuple[int, int]:
@@ -224,7 +225,7 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
         if not cas and event_type_of(sent) is None:
             scene: set[int] = set()
         else:
-            scene = _scene(text, places, idx, s0)
+            scene = _scene(text, places, idx, s0, lines)
         when, precision = event_date(sent, published)
         for i in idx:
             p = places[i]
@@ -255,11 +256,30 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     return places
 
 
-def _scene(text: str, places: list[dict], idx: list[int], s0: int) -> set[int]:
-    """Which places of an event sentence are where the event happened."""
+# A dateline: where a report was filed, not where anything happened. At the start of a line,
+# a place (and its qualifier), then a date, an agency in brackets, and a dash: "KYIV, July 14
+# (Reuters) –", "Kharkiv, 5 June 2025 (AFP) -", "MANILA, Philippines (AP) —", "LONDON —".
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}"
+    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?(?=[ \t]*[,(—–-]))?"
+    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})(?:,?[ \t]+\d{4})?)?"
+    r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?:—|–|--?)[ \t]")
+
+
+def datelines(text: str) -> list[tuple[int, int]]:
+    """Spans of the datelines of ``text`` (see :data:`_DATELINE`)."""
+    return [m.span() for m in _DATELINE.finditer(text)]
+
+
+def _scene(text: str, places: list[dict], idx: list[int], s0: int,
+           lines: list[tuple[int, int]] = ()) -> set[int]:
+    """Which places of an event sentence are where the event happened (none in a
+    dateline: ``lines``)."""
     loc: list[int] = []
     for i in idx:
         p = places[i]
+        if any(a <= p["start"] < b for a, b in lines):
+            continue  # "KYIV, July 14 (Reuters) –": where the report was filed
         before = text[max(s0, p["start"] - 60):p["start"]]
         after = text[p["end"]:p["end"] + 60]
         if _ACTOR_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before):

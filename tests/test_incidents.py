@@ -89,3 +89,17 @@ def test_article_dates():
 
 def test_classify_without_places():
     assert classify("Nothing happened.", []) == []
+
+
+@pytest.mark.parametrize("text, where", [
+    ("KYIV, July 14 (Reuters) – Russian drones struck Kharkiv overnight.", "Kharkiv"),
+    ("LONDON — A Russian missile hit Odesa on Monday, killing two.", "Odesa"),
+    ("Kharkiv, 5 June 2025 (AFP) - Shelling killed three people in Sumy.", "Sumy"),
+])
+def test_a_dateline_is_never_an_incident(gaz, text, where):
+    from map_app.pipeline import analyse
+
+    roles = {r["text"]: r["role"] for r in analyse(text, None, gaz)}
+    assert roles[where] == "incident"
+    assert all(role == "mention" for name, role in roles.items()
+               if text.startswith(name) or name.isupper())
