@@ -62,6 +62,7 @@ _OLD_RAIONS = {"ADM2H", "ADMD"}
 # The generic word of a raion in its names ("Bucha Raion", "Buchans'kij rajon", "Бучанський район").
 _RAION_WORD = re.compile(r"\s+(raion|rayon|rajon|district|район|р-н)$", re.I)
 _RAION_WORDS = ("raion", "rayon", "district")
+_RAION_STEM = re.compile(r"(.{3,}?)s['’]?k(?:yi|yy|iy|ij|y|i)$", re.I)
 _HROMADA_TYPES = {"міська": "urban", "сільська": "rural", "селищна": "settlement"}
 _COMMUNITY_WORDS = ("community", "hromada", "territorial community")
 # "Terytorialna Hromada", "Mis'ka Rada": the generic tail of GeoNames' names of hromadas.
@@ -309,7 +310,9 @@ class Ukraine:
                              if lang == "ru" else uk_latin(base) + ru_latin(base))
             else:
                 bases.append(base)
-        for b in dict.fromkeys([*bases, *centres]):
+        # the adjective's stem: "Svativ district" (Svativskyi), "Kupian district" (Kupianskyi)
+        stems = [m.group(1) for b in bases if (m := _RAION_STEM.match(b))]
+        for b in dict.fromkeys([*bases, *stems, *centres]):
             if len(normalize(b)) < 3:
                 continue
             for w in _RAION_WORDS:
@@ -455,10 +458,10 @@ class Ukraine:
         all but its last three letters, opens the area's name ("Pokrovskyi" -> Pokrovsk,
         "Polohivskyi" -> Polohy, "Svativskyi" -> Svatove, "Sumskyi" -> Sumy)."""
         c = self.t.cols
-        area = normalize(area)
+        area = skeleton(normalize(area))  # "Kupianskyi" and Kupyansk differ in y and i only
         best, best_key = None, None
         for i in members:
-            name = normalize(c["name"][i])
+            name = skeleton(normalize(c["name"][i]))
             common = len(os.path.commonprefix([name, area]))
             if common < max(3, len(name) - 3):
                 continue
@@ -564,7 +567,7 @@ class Ukraine:
             for w in words:
                 t.name(i, f"{b} {w}", "phrase")
         for b in dict.fromkeys([*stems, *centres]):
-            for w in _COMMUNITY_WORDS:
+            for w in words:
                 t.name(i, f"{b} {w}", "phrase")
 
 

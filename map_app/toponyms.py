@@ -847,6 +847,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             if _academic(words, j):
                 taken[i:j] = [True] * (j - i)
                 continue  # "Arizona State University": the institution, not the state
+            if j == i + 1 and i and first[_LOWER] in _TRAILING and words[i - 1][_CAP] \
+                    and first[_START] - words[i - 1][_END] == 1:
+                continue  # "Frolov Island", "Kupiansk District": the generic word of a name
             prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
             locative = prev in _PLACE_BEFORE
             if j == i + 1:
@@ -922,13 +925,16 @@ class _Evidence:
     def weak(self, s: int, e: int, info: tuple, lw: str) -> bool | str:
         """The verdict on the weak name at ``s:e`` (:func:`_key_info` ``info``, ``lw`` its
         first word in lower case): True, :data:`_PENDING` (a place if its qualifier holds it)
-        or False. A common word ("the Hills area") is never placed so."""
-        if info[5] < 0 or _is_common(lw, lex.common_words(), self.seen):
+        or False. A common word ("the Hills area") is placed only by a qualifier."""
+        if info[5] < 0:
             return False
         text = self.text
+        pending = _PENDING if _CHAIN_GAP.match(text, e) else False
+        if _is_common(lw, lex.common_words(), self.seen):
+            return pending  # "Pisky, Pokrovsk raion": only a qualifier that holds it places it
         if _PLACE_AFTER.match(text, e) or self._in_line(s):
             return True
-        return _PENDING if _CHAIN_GAP.match(text, e) else False
+        return pending
 
     def _in_line(self, pos: int) -> bool:
         if self._lines is None:

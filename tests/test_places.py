@@ -223,3 +223,9 @@ def test_an_old_city_name_after_a_village_is_its_oblast(gaz):
     text = "Russian forces shelled Lozove, Dnipropetrovsk."
     assert _pick(gaz, text, "Lozove")["admin1"] == "Dnipropetrovsk Oblast"
     assert _pick(gaz, text, "Dnipropetrovsk")["kind"] == "region"
+
+
+@pytest.mark.parametrize("name", ["Kupiansk District", "Kupyan district", "Svativ district"])
+def test_raions_by_their_centre_or_their_adjectives_stem(gaz, name):
+    r = _pick(gaz, f"Shelling in {name}, Kharkiv Oblast.", name)
+    assert r["feature_code"] == "ADM2"

@@ -249,3 +249,13 @@ def test_a_common_word_gains_nothing_from_the_words_after_it(gaz):
 
 def test_a_model_number_is_no_place(gaz):
     assert _found(gaz, "Russian forces shot down a Su-27 near Lozova.") == {"Russian", "Lozova"}
+
+
+def test_a_common_word_is_placed_by_a_qualifier_that_holds_it(gaz):
+    assert "Pisky" in _found(gaz, "Pisky, Pokrovsk raion, was shelled.")
+    assert "Pisky" not in _found(gaz, "Pisky were seen in the woods.")
+
+
+def test_a_generic_word_after_an_unknown_name_is_no_place(gaz):
+    # "Island" alone is Iceland in German: here it ends an island's name
+    assert "Island" not in _found(gaz, "Fighting in the area of Frolov Island.")
