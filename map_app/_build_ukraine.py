@@ -485,7 +485,7 @@ class Ukraine:
         # GeoNames' rows for the same areas, by the raion/hromada that holds their point
         gn = {lvl: defaultdict(list) for lvl in ("ADM2", "ADM3")}
         for lvl, rows in dump_areas.items():
-            if not rows:
+            if not rows or lvl not in gn:
                 continue
             a1, a2, a3 = self.admin.locate([float(p[4]) for p in rows], [float(p[5]) for p in rows])
             for p, r, h in zip(rows, a2, a3):
@@ -572,8 +572,9 @@ class Ukraine:
 
 
 def read_dump_areas(path: Path) -> dict[str, list[list[str]]]:
-    """The dump's raion (ADM2) and hromada (ADM3) rows, for their names."""
-    out: dict[str, list[list[str]]] = {"ADM2": [], "ADM3": []}
+    """The dump's oblast (ADM1), raion (ADM2) and hromada (ADM3) rows: the oblasts' points,
+    the raions' and hromadas' names."""
+    out: dict[str, list[list[str]]] = {"ADM1": [], "ADM2": [], "ADM3": []}
     with _open_member(Path(path)) as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
@@ -582,10 +583,22 @@ def read_dump_areas(path: Path) -> dict[str, list[list[str]]]:
     return out
 
 
-def oblast_points(admin: Admin, code_of: dict[str, str]) -> dict[str, tuple[float, float]]:
-    """``{"UA.21": (lat, lon)}``: a point inside each oblast's polygon."""
-    return {f"UA.{code_of[o]}": _inside_point(g) for o, g in admin.oblast_geom.items()
-            if o in code_of}
+def oblast_points(admin: Admin, code_of: dict[str, str], rows: list[list[str]]
+                  ) -> dict[str, tuple[float, float]]:
+    """``{"UA.21": (lat, lon)}``: each oblast's point — GeoNames' own (``rows``, the dump's
+    ADM1 rows: the reference point of coders and of GeoNames-based geoparsers) where it lies
+    in the oblast's polygon, else a point inside the polygon."""
+    import shapely
+
+    gn = {p[10]: (float(p[4]), float(p[5])) for p in rows}
+    out = {}
+    for o, geom in admin.oblast_geom.items():
+        if o not in code_of:
+            continue
+        pt = gn.get(code_of[o])
+        inside = pt is not None and shapely.intersects(geom, shapely.Point(pt[1], pt[0]))
+        out[f"UA.{code_of[o]}"] = pt if inside else _inside_point(geom)
+    return out
 
 
 def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: list[dict],
@@ -597,7 +610,9 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     ua.add_dump(dump)
     rest = ua.add_postal(postal, oblasts) if postal else []
     ua.add_codab(rest)
-    ua.add_areas(read_dump_areas(dump))
+    areas = read_dump_areas(dump)
+    ua.add_areas(areas)
     ua.add_skeletons()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))
-    return {"stats": dict(ua.stats), "oblast_points": oblast_points(admin, ua.code_of)}
+    return {"stats": dict(ua.stats),
+            "oblast_points": oblast_points(admin, ua.code_of, areas["ADM1"])}

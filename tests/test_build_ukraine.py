@@ -176,3 +176,17 @@ def test_rivers_answer_to_their_generic_word(built):
 def test_the_official_list_decides_the_hromada_of_a_point_just_off_it(built):
     g, _ = built
     assert [c.admin3_code for c in g.lookup("Pavlivka")] == ["UA5908003"]
+
+
+def test_oblast_takes_geonames_point_when_inside(tmp_path):
+    from shapely.geometry import box
+
+    from map_app._build_ukraine import Admin, oblast_points
+
+    admin = Admin({"UA59": box(33.0, 50.0, 36.0, 52.5), "UA63": box(36.0, 48.5, 38.5, 50.5)},
+                  {}, {}, {}, {}, [])
+    rows = [["692196", "Sumska Oblast", "", "", "51.08", "34.03", "A", "ADM1", "UA", "", "21"],
+            ["706482", "Kharkiv Oblast", "", "", "10.0", "10.0", "A", "ADM1", "UA", "", "07"]]
+    pts = oblast_points(admin, {"UA59": "21", "UA63": "07"}, rows)
+    assert pts["UA.21"] == (51.08, 34.03)
+    assert pts["UA.07"] == (49.5, 37.25)  # GeoNames' point off the polygon: the polygon's
