@@ -58,6 +58,12 @@ W_ALT_NAMESAKE = 2.0   # taken from a town whose alternate name is a region's or
 W_ALT_OWN = 0.25       # taken from a town whose alternate name is another town's own
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
+W_TOGETHER = 2.0       # times closeness to the other ambiguous names' contenders
+_UNKNOWN_VILLAGE = 2.0  # the importance of a village of unrecorded population (~100 people)
+_CONTENDER = 3.0       # a candidate this close to its name's best prior is a contender
+_TOGETHER_MAX = 600    # contenders in a document beyond which the pass is skipped
+_TOGETHER_ALL = 200    # up to this many contenders, every one counts; beyond, the likeliest
+_CONTENDERS_PER_NAME = 16  # of each name
 # A sports report: at least two distinct words of the game (lower case: "League" of the Arab
 # League is no sign).
 _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|championship|innings"
@@ -81,7 +87,7 @@ _ACTOR_AFTER = re.compile(
     + r")\b)", re.I)
 _DEMONYM = FLAG["demonym"]
 _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
-_CITY = KINDS.index("city")
+_CITY, _VILLAGE = KINDS.index("city"), KINDS.index("village")
 _TOWN = np.isin(np.arange(len(KINDS)), [_CITY, KINDS.index("village")])  # by kind
 
 
@@ -110,7 +116,10 @@ class _Cands:
         self.ids = tuple(entries.tolist())  # a tuple of ints: the collector stops tracking it
         floats, ints = g.ranking_columns()
         f, i = floats[entries], ints[entries]
-        self.prior = f[:, 0] + MATCH_BONUS[flags]
+        # a village whose population GeoNames does not record (most of Ukraine's) ranks as
+        # a small village, not as an empty one
+        self.prior = np.maximum(f[:, 0], _UNKNOWN_VILLAGE * (i[:, 2] == _VILLAGE)) \
+            + MATCH_BONUS[flags]
         self.lat, self.lon, self.xyz = f[:, 1], f[:, 2], f[:, 3:]
         self.country, self.admin1, self.kind = i[:, 0], i[:, 1], i[:, 2]
         self.admin2, self.admin3, self.level, self.seat = i[:, 3], i[:, 4], i[:, 5], i[:, 6]
@@ -487,6 +496,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             far = np.isinf(hmin)
             d = haversine_term_km(hmin)
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
+        if len(group) >= 2:
+            bonus += _together(group, sizes, gi, kind)
         at = 0
         for c, size in zip(group, sizes):
             part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
@@ -538,6 +549,38 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                                        "id": x} for a, v, x in alts] if alts else [],
                      "entry": entry})
     return rows
+
+
+def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.ndarray
+              ) -> np.ndarray:
+    """W_TOGETHER times how close each contender of an ambiguous name lies to the contenders
+    of the document's other ambiguous names (the mean over those names of exp(-km / 50) to
+    the nearest of them): places named together lie together ("Andriivka, Klishchiivka and
+    Kurdiumivka" are three neighbours, though each name has dozens of namesakes). Contenders
+    are the towns within :data:`_CONTENDER` of their name's best prior."""
+    out = np.zeros(gi.size)
+    prior = np.concatenate([c.prior for c in group])
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    best = np.maximum.reduceat(prior, starts)
+    ok = (prior >= best[gi] - _CONTENDER) & ~_AREA[kind]
+    if ok.sum() > _TOGETHER_ALL:
+        # a long text of many names: the likeliest few of each ("Andriivka" has 70)
+        order = np.lexsort((-prior, gi))
+        rank = np.empty(gi.size, dtype=np.int64)
+        rank[order] = np.arange(gi.size) - starts[gi[order]]
+        ok &= rank < _CONTENDERS_PER_NAME
+    idx = np.flatnonzero(ok)
+    sets = gi[idx]
+    first = np.flatnonzero(np.r_[True, sets[1:] != sets[:-1]])
+    if first.size < 2 or idx.size > _TOGETHER_MAX:
+        return out
+    xyz = np.concatenate([c.xyz for c in group])[idx]
+    h = np.minimum.reduceat((1.0 - xyz @ xyz.T) * 0.5, first, axis=1)
+    own = np.repeat(np.arange(first.size), np.diff(np.r_[first, idx.size]))
+    h[np.arange(idx.size), own] = np.inf  # not its own name
+    near = np.exp(-haversine_term_km(h) / 50.0).sum(axis=1) / (first.size - 1)
+    out[idx] = W_TOGETHER * near
+    return out
 
 
 def _team_keys(text: str, tops: list[Toponym]) -> set[str]:

@@ -229,3 +229,11 @@ def test_an_old_city_name_after_a_village_is_its_oblast(gaz):
 def test_raions_by_their_centre_or_their_adjectives_stem(gaz, name):
     r = _pick(gaz, f"Shelling in {name}, Kharkiv Oblast.", name)
     assert r["feature_code"] == "ADM2"
+
+
+def test_villages_named_together_lie_together(gaz):
+    # each name has dozens of namesakes; together they are three neighbours near Bakhmut
+    text = "Russian forces attacked near Andriivka, Klishchiivka and Kurdiumivka."
+    for name in ("Andriivka", "Klishchiivka", "Kurdiumivka"):
+        r = _pick(gaz, text, name)
+        assert abs(r["lat"] - 48.50) < 0.06 and abs(r["lon"] - 37.96) < 0.06, name
