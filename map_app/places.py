@@ -40,7 +40,7 @@ _AREA = np.isin(np.arange(len(KINDS)), [_COUNTRY, _REGION])  # by kind: a countr
 _COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central"
             r"|mid|upper|lower)[\s-]+")
 _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:" + _COMPASS + r")?|\s+\(|"
-                            r"\s+near\s+(?:the\s+)?)$", re.I)
+                            r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
 # "Edmonton, south of Cairns", "Izium, some 120 km south-east of Kharkiv": X lies near Y
 _RELATIVE_GAP = re.compile(
     r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"
