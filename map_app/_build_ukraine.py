@@ -70,6 +70,7 @@ _HROMADA_TAIL = re.compile(r"\s+(terytorialna|terytorial'na|teritorial'na|terito
                            r"територіальна|территориальная)?\s*(hromada|gromada|громада|"
                            r"община)$", re.I)
 _MAX_POSTAL_KM = 15.0
+_CITY_OBLASTS = {"12": "UA80", "20": "UA85"}  # GeoNames admin1 -> COD-AB pcode: Kyiv, Sevastopol
 _OUTSIDE_DEG = 0.03  # about 3 km: a settlement's point just off its hromada's polygon  # a postal point (often its council's) and a GeoNames point of one village
 
 
@@ -229,10 +230,11 @@ class Ukraine:
         self._old_raions(old)
 
     def _admin_of(self, geonames_a1: str, o: str, r: str, h: str) -> tuple[str, str, str]:
-        if not o:  # outside every polygon: Kyiv and Sevastopol cities, or off the map
-            o = {"12": "UA80", "20": "UA85"}.get(geonames_a1, "")
-            if o:
-                r, h = o + "00", o + "00000"
+        # Kyiv and Sevastopol are cities with an oblast's status, which the polygons lack
+        # (Kyiv lies inside Kyiv Oblast's): GeoNames' code for them decides
+        city = _CITY_OBLASTS.get(geonames_a1)
+        if city:
+            o, r, h = city, city + "00", city + "00000"
         return self.code_of.get(o, geonames_a1), r, h
 
     def _add_row(self, p: list[str], o: str, r: str, h: str) -> int:
@@ -274,6 +276,11 @@ class Ukraine:
             for n in {p[1], p[2]}:
                 t.name(i, f"{n} {w}", "phrase")
                 t.name(i, f"{w} {n}", "phrase")
+        if kind == "district":  # "the Kirovskyi district of Donetsk", "Saltivka district"
+            for n in dict.fromkeys([p[1], p[2], *(a for a in alts if is_latin(a)), *spellings]):
+                if not _RAION_WORD.search(n):
+                    for w in ("district", "raion"):
+                        t.name(i, f"{n} {w}", "phrase")
         if fclass == "P":
             self.settlements.append(i)
             self.latin[i] = list(dict.fromkeys([p[1], p[2], *spellings]))

@@ -87,7 +87,8 @@ _ACTOR_AFTER = re.compile(
     + r")\b)", re.I)
 _DEMONYM = FLAG["demonym"]
 _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
-_CITY, _VILLAGE = KINDS.index("city"), KINDS.index("village")
+_CITY, _VILLAGE, _DISTRICT = KINDS.index("city"), KINDS.index("village"), KINDS.index("district")
+_PART_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:city\s+of\s+)?")
 _TOWN = np.isin(np.arange(len(KINDS)), [_CITY, KINDS.index("village")])  # by kind
 
 
@@ -267,6 +268,13 @@ def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
     return np.exp(-d / 150.0)
 
 
+def _part_of(c: _Cands, y: _Cands) -> np.ndarray:
+    """Which districts of ``c`` lie within :data:`SEAT_KM` of ``y``'s likeliest reading
+    ("the Kyivskyi district of Donetsk"), as 0/1."""
+    h = (1.0 - c.xyz @ y.xyz[y.pick]) * 0.5
+    return ((c.kind == _DISTRICT) & (h < _H_SEAT)) * 1.0
+
+
 def _parts(g: Gazetteer, memo: dict, entry: int) -> tuple[tuple, str]:
     """The fields of a record that come from the entry alone — (name, lat, lon, geonameid,
     feature_code, kind, country_code, admin1) — and its id, cached in ``memo`` per entry as
@@ -370,6 +378,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
             if rel and base[i].entries.size > 1:
                 cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
+            elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
+                # "the Kyivskyi district of Donetsk": the city's own district
+                cands[i] = cands[i].qualified(_part_of(base[i], base[i + 1]))
             continue
         reading = _qualifier(base[i], base[i + 1])
         if reading is None:

@@ -237,3 +237,19 @@ def test_villages_named_together_lie_together(gaz):
     for name in ("Andriivka", "Klishchiivka", "Kurdiumivka"):
         r = _pick(gaz, text, name)
         assert abs(r["lat"] - 48.50) < 0.06 and abs(r["lon"] - 37.96) < 0.06, name
+
+
+@pytest.mark.parametrize("text, name, lat, lon", [
+    ("Shelling hit Donetsk – Kyivskyi district.", "Kyivskyi district", 48.05, 37.78),
+    ("A missile hit the Shevchenkivskyi district of Kyiv.", "Shevchenkivskyi district",
+     50.46, 30.47),
+    ("A civilian was wounded in the Kirovsky district of Donetsk.", "Kirovsky district",
+     47.98, 37.70),
+])
+def test_city_districts(gaz, text, name, lat, lon):
+    r = _pick(gaz, text, name)
+    assert r["kind"] == "district" and abs(r["lat"] - lat) < 0.02 and abs(r["lon"] - lon) < 0.02
+
+
+def test_kyiv_is_a_city_with_an_oblasts_status(gaz):
+    assert _pick(gaz, "Drones hit Kyiv.", "Kyiv")["admin1"] == "Kyiv City"
