@@ -62,6 +62,7 @@ W_TOGETHER = 2.0       # times closeness to the other ambiguous names' contender
 _UNKNOWN_VILLAGE = 2.0  # the importance of a village of unrecorded population (~100 people)
 _CONTENDER = 3.0       # a candidate this close to its name's best prior is a contender
 _TOGETHER_MAX = 600    # contenders in a document beyond which the pass is skipped
+_TOGETHER_MARGIN = 2.0  # names whose first pick leads by less take part
 _TOGETHER_ALL = 200    # up to this many contenders, every one counts; beyond, the likeliest
 _CONTENDERS_PER_NAME = 16  # of each name
 # A sports report: at least two distinct words of the game (lower case: "League" of the Arab
@@ -124,12 +125,24 @@ class _Cands:
         self.lat, self.lon, self.xyz = f[:, 1], f[:, 2], f[:, 3:]
         self.country, self.admin1, self.kind = i[:, 0], i[:, 1], i[:, 2]
         self.admin2, self.admin3, self.level, self.seat = i[:, 3], i[:, 4], i[:, 5], i[:, 6]
+        if entries.size > 1:
+            self._alternates(g, t.key, entries, flags)
+        self._first_pick(self.prior)
+        self.alone = None  # the ranking of a lone candidate: no context changes it
+
+    def _alternates(self, g: Gazetteer, key: str, entries: np.ndarray, flags: np.ndarray
+                    ) -> None:
+        """Take from the priors of the candidates that bear the name only as an alternate,
+        when another bears it as its own."""
+        alt = flags == FLAG["alternate"]
+        if not alt.any():
+            return
         area = _AREA[self.kind]
         own = flags <= FLAG["ascii"]
         if (area & own).any():
             # "Missouri" is the state's own name; a town that has it only as an alternate
             # name (Bozeman) is a namesake by accident
-            self.prior = self.prior - W_ALT_NAMESAKE * (~area & (flags == FLAG["alternate"]))
+            self.prior = self.prior - W_ALT_NAMESAKE * (~area & alt)
         town = _TOWN[self.kind]
         if (town & own).any():
             # "Pokrovsk" is a town's own name today; a bigger town in another country that
@@ -137,13 +150,11 @@ class _Cands:
             # its size
             mine = np.flatnonzero(town & own)
             best = mine[self.prior[mine].argmax()]
-            other = town & (flags == FLAG["alternate"]) & (self.country != self.country[best])
+            other = town & alt & (self.country != self.country[best])
             if other.any():  # not a short form of its own name ("Enfield" for Enfield Town)
-                other[other] = [t.key not in normalize(g.name_of(e))
+                other[other] = [key not in normalize(g.name_of(e))
                                 for e in entries[other].tolist()]
                 self.prior = self.prior - W_ALT_OWN * other
-        self._first_pick(self.prior)
-        self.alone = None  # the ranking of a lone candidate: no context changes it
 
     def _first_pick(self, s: np.ndarray) -> None:
         if s.size == 1:
@@ -497,18 +508,19 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                            len(votes1))
         bonus += W_FOCUS * (votes[country] - own_c) / rest
         bonus += (W_FOCUS1 * (votes1[admin1] - own_a) / rest) * ((admin1 >= 0) & (kind != _REGION))
+        xyz = np.concatenate([c.xyz for c in group])
         if confident:
             # nearest confident place by the haversine term, from unit vectors: one product
             pts = np.array(sorted(confident))
             p = unit_vectors(pts[:, 1], pts[:, 0])
-            h = (1.0 - np.concatenate([c.xyz for c in group]) @ p.T) * 0.5
+            h = (1.0 - xyz @ p.T) * 0.5
             h[h < _H_SELF] = np.inf  # not itself
             hmin = h.min(axis=1)
             far = np.isinf(hmin)
             d = haversine_term_km(hmin)
             bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
         if len(group) >= 2:
-            bonus += _together(group, sizes, gi, kind)
+            _together(group, sizes, gi, kind, xyz, bonus)
         at = 0
         for c, size in zip(group, sizes):
             part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
@@ -562,18 +574,22 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     return rows
 
 
-def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.ndarray
-              ) -> np.ndarray:
-    """W_TOGETHER times how close each contender of an ambiguous name lies to the contenders
-    of the document's other ambiguous names (the mean over those names of exp(-km / 50) to
-    the nearest of them): places named together lie together ("Andriivka, Klishchiivka and
-    Kurdiumivka" are three neighbours, though each name has dozens of namesakes). Contenders
-    are the towns within :data:`_CONTENDER` of their name's best prior."""
-    out = np.zeros(gi.size)
+def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.ndarray,
+              xyz: np.ndarray, bonus: np.ndarray) -> None:
+    """Add to ``bonus`` W_TOGETHER times how close each contender of an ambiguous name lies
+    to the contenders of the document's other ambiguous names (the mean over those names of
+    exp(-km / 50) to the nearest of them): places named together lie together ("Andriivka,
+    Klishchiivka and Kurdiumivka" are three neighbours, though each name has dozens of
+    namesakes). Contenders are the towns within :data:`_CONTENDER` of their name's best
+    prior; ``xyz`` are the candidates' unit vectors."""
+    # a name read with confidence (a big city among hamlets) is an anchor through W_NEAR
+    unsure = [c.margin < _TOGETHER_MARGIN for c in group]
+    if sum(unsure) < 2:
+        return
     prior = np.concatenate([c.prior for c in group])
     starts = np.r_[0, np.cumsum(sizes)[:-1]]
     best = np.maximum.reduceat(prior, starts)
-    ok = (prior >= best[gi] - _CONTENDER) & ~_AREA[kind]
+    ok = (prior >= best[gi] - _CONTENDER) & ~_AREA[kind] & np.array(unsure)[gi]
     if ok.sum() > _TOGETHER_ALL:
         # a long text of many names: the likeliest few of each ("Andriivka" has 70)
         order = np.lexsort((-prior, gi))
@@ -584,14 +600,13 @@ def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.nd
     sets = gi[idx]
     first = np.flatnonzero(np.r_[True, sets[1:] != sets[:-1]])
     if first.size < 2 or idx.size > _TOGETHER_MAX:
-        return out
-    xyz = np.concatenate([c.xyz for c in group])[idx]
-    h = np.minimum.reduceat((1.0 - xyz @ xyz.T) * 0.5, first, axis=1)
+        return
+    v = xyz[idx]
+    h = np.minimum.reduceat((1.0 - v @ v.T) * 0.5, first, axis=1)
     own = np.repeat(np.arange(first.size), np.diff(np.r_[first, idx.size]))
     h[np.arange(idx.size), own] = np.inf  # not its own name
-    near = np.exp(-haversine_term_km(h) / 50.0).sum(axis=1) / (first.size - 1)
-    out[idx] = W_TOGETHER * near
-    return out
+    near = np.exp(-haversine_term_km(h) / 50.0).sum(axis=1)
+    bonus[idx] += (W_TOGETHER / (first.size - 1)) * near
 
 
 def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
