@@ -204,6 +204,7 @@ def format_table(scores: list[Score], title: str = "") -> str:
 
 
 # ---------------------------------------------------------------- conflict events with points
+_SPECIFIC = ("village", "city", "district", "landmark")
 # An event is placed when a place extracted from its text lies this close to the gold point.
 EVENT_KM = (10.0, 25.0)
 
@@ -278,10 +279,11 @@ class EventOutcome:
 
 def event_place(records: list[dict]) -> int:
     """Index of the place where map_app puts a one-event text: its first incident place; in a
-    text that reports no event as such ("near the village of X, Y district") the first place
-    that is no country, else the first place (-1 when there is none)."""
-    for want in (lambda r: r.get("role") == "incident", lambda r: r["kind"] != "country",
-                 lambda r: True):
+    text that reports no event as such ("near the village of X, Y district") its first
+    settlement, district or landmark, else its first place that is no country, else its first
+    place (-1 when there is none)."""
+    for want in (lambda r: r.get("role") == "incident", lambda r: r["kind"] in _SPECIFIC,
+                 lambda r: r["kind"] != "country", lambda r: True):
         k = next((k for k, r in enumerate(records) if want(r)), -1)
         if k >= 0:
             return k

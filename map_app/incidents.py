@@ -76,7 +76,7 @@ _ACTOR_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:\w+\s+){0,2}?(army|troops|forces|military|soldiers|navy|air force|"
     r"security service|government|officials?|authorities|ministry|leaders?|president|"
     r"negotiators?|delegation|defen[cs]e|units?|drones|missiles|accused|said|says|claimed|"
-    r"claims|launched|fired|demanded|demands|offered|wants|warned|insists|denied|announced|"
+    r"claims|launched|fired|demanded|demands|offered|wants|warned|insists|denied|announced|deployed|"
     r"pressed|rejected|agreed|sent|sending)\b", re.I)
 _ACTOR_BEFORE = re.compile(r"\b(accused|by|from|blamed|urged|told|with)\s+(the\s+)?$", re.I)
 _LOCATIVE_BEFORE = re.compile(

@@ -812,8 +812,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + w[_START], st + w[_END]
             if _is_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
-            if text.startswith("-", e) and text[e + 1:e + 2].isdigit():
-                continue  # "Su-27", "MiG-29", "S-300": a model, not a place
+            if text.startswith("-", e) and text[e + 1:e + 2].isdigit() \
+                    or _named_thing(text, e, prev0, info, len(w[_TEXT])):
+                continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
             if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
                 verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
             if verdict is None and not is_person:
@@ -860,8 +861,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + first[_START], st + words[j - 1][_END]
             if j == i + 1 and _is_language(text, prev, e, info):
                 continue  # "in English.", "speaks French": the language
-            if text.startswith("-", e) and text[e + 1:e + 2].isdigit():
-                continue  # "Su-27", "MiG-29", "S-300": a model, not a place
+            if text.startswith("-", e) and text[e + 1:e + 2].isdigit() \
+                    or _named_thing(text, e, prev, info, e - s):
+                continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
             if i == 0 and j == len(words) and sent and not verdict \
                     and _dateline(text, e, text[s:e], key, info):
                 verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
@@ -1105,6 +1107,32 @@ def _comma_tails(tail: str) -> list[str]:
 
 
 _TAIL_WORD = re.compile(r"[A-Z][\w.]*")
+
+
+# After a name of little weight, the head of a facility's name (capitalised: "Gagarin
+# Stadium", "Gorky Park"; "the Polohy factory" is a factory in Polohy) or an armed group's
+# ("Wagner group", "Azov fighters"): the name is the thing's, not a town's. A town of some
+# size keeps it ("Kharkiv Tractor Plant").
+_THING_AFTER = re.compile(
+    r"[ \t]+(?:(?-i:Plant|Factory|Works|Stadium|Park|Market|Mall|Square|Theatre|Theater|Hall|"
+    r"Museum|Cathedral|Church|Monastery|Arena|Cinema|Hotel)|group|battalion|regiment|brigade|"
+    r"forces|fighters|militia|detachment|unit|company|cocktails?)\b", re.I)
+# Before one: "battalion Sparta", "the Wagner" is another rule's
+_THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachment", "company",
+                 "ship", "vessel", "cruiser", "frigate", "operation"}
+_WEIGHTY = 5.0  # importance from which a name keeps its place before such a word (~100,000)
+
+
+def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bool:
+    """Whether the name ending at ``end`` (after the word ``prev``; :func:`_key_info`
+    ``info``; ``length`` characters) names a thing: a facility or an armed group
+    (:data:`_THING_AFTER`, :data:`_THING_BEFORE`), or a model with its number after a blank
+    ("Su 25", "Mi 8": two or three letters)."""
+    if length <= 3 and text[end:end + 1] == " " and text[end + 1:end + 2].isdigit():
+        return True
+    if info[4] >= _WEIGHTY or info[5] in _AREA_KINDS:
+        return False
+    return prev in _THING_BEFORE or _THING_AFTER.match(text, end) is not None
 
 
 def _academic(words: tuple, j: int) -> bool:

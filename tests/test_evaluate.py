@@ -74,3 +74,11 @@ def test_events_csv_errors_are_one_line(tmp_path, capsys):
     bad.write_text("id,body\n1,x\n", encoding="utf-8")
     assert main(["evaluate", str(bad)]) == 2
     assert "not an events CSV" in capsys.readouterr().err
+
+
+def test_event_place_prefers_the_most_specific_place_without_an_incident():
+    from map_app.evaluate import event_place
+
+    region = {"kind": "region", "role": "mention"}
+    town = {"kind": "city", "role": "mention"}
+    assert event_place([region, town]) == 1

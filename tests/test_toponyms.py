@@ -259,3 +259,18 @@ def test_a_common_word_is_placed_by_a_qualifier_that_holds_it(gaz):
 def test_a_generic_word_after_an_unknown_name_is_no_place(gaz):
     # "Island" alone is Iceland in German: here it ends an island's name
     assert "Island" not in _found(gaz, "Fighting in the area of Frolov Island.")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Shelling near Illich Stadium in Mariupol.", "Illich"),
+    ("A strike on Gagarin Stadium in Chernihiv.", "Gagarin"),
+    ("Wagner group fighters at the town hall of Popasna.", "Wagner"),
+    ("A Su 25 flew above Popasna.", "Su"),
+])
+def test_a_facility_an_armed_group_or_a_model_is_no_place(gaz, text, name):
+    assert name not in _found(gaz, text)
+
+
+def test_a_facility_in_a_town_keeps_the_town(gaz):
+    assert "Polohy" in _found(gaz, "Strikes on Russian equipment in the Polohy factory.")
+    assert "Kharkiv" in _found(gaz, "A strike hit the Kharkiv Tractor Plant.")
