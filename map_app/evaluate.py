@@ -374,5 +374,5 @@ def format_event_errors(outcomes: list[EventOutcome], limit: int | None = None) 
                              for a in r.get("alternatives") or [])
             lines.append(f"   - {r['text']!r} -> {r['name']} [{r['kind']}, {r['country_code']}, "
                          f"{r.get('admin1') or ''}] {km:.0f} km, {r.get('role')}, "
-                         f"score {r['score']}; alt: {alts or '-'}")
+                         f"score {r['score']} by {r.get('rule')}; alt: {alts or '-'}")
     return "\n".join(lines)

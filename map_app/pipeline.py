@@ -16,7 +16,7 @@ from .places import resolve_records, tie_claims
 
 # The fields of a place in `map-app parse` output, in order.
 PLACE_FIELDS = ("text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code",
-                "kind", "country_code", "admin1", "score", "alternatives", "role",
+                "kind", "country_code", "admin1", "score", "alternatives", "rule", "role",
                 "event_type", "event_category", "casualties", "killed", "wounded", "event_date",
                 "event_date_precision", "distance_to_border_km", "nearest_border", "claim",
                 "entry")

@@ -28,7 +28,13 @@ from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .toponyms import Toponym, find_toponyms
 
 COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code", "kind",
-           "country_code", "admin1", "score", "alternatives", "entry"]
+           "country_code", "admin1", "score", "alternatives", "rule", "entry"]
+# ``rule``: what decided the pick — "prior" (population, feature type, how the name matched),
+# "the text's other places" (the regions and countries it names, its focus, nearness),
+# "qualifier after it", "a seat's name read as its region", "qualifies the name before it",
+# "qualified elsewhere in the text", "relative location", "district of the city after it",
+# "names joined by and/or share their type", "stated distance to a border", "a team's home",
+# "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
 _WEAK = np.zeros(len(FLAG), dtype=bool)
@@ -381,6 +387,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     base = list(cands)
     qualified: dict[str, np.ndarray] = {}  # a name's qualified reading, for its other mentions
     done = set()
+    why: list[str | None] = [None] * n  # the rule that decided each pick, where one did
     for i in range(n - 1):
         if tops[i + 1].start - tops[i].end > 60:
             continue
@@ -389,9 +396,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
             if rel and base[i].entries.size > 1:
                 cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
+                why[i] = "relative location"
             elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
                 # "the Kyivskyi district of Donetsk": the city's own district
                 cands[i] = cands[i].qualified(_part_of(base[i], base[i + 1]))
+                why[i] = "district of the city after it"
             continue
         reading = _qualifier(base[i], base[i + 1])
         if reading is None:
@@ -402,11 +411,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                 cands[i] = cands[i].qualified(seat[1])
                 qualified.setdefault(tops[i].key, seat[1])
                 done.add(i)
+                why[i], why[i + 1] = "qualifier after it", "a seat's name read as its region"
             continue
         qk, hit = reading
         cands[i] = cands[i].qualified(hit)
         qualified.setdefault(tops[i].key, hit)
         done.add(i)
+        why[i], why[i + 1] = "qualifier after it", "qualifies the name before it"
         # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
         cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
     # one sense per discourse: "Paris, Missouri, man … of Paris"
@@ -414,6 +425,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         hit = qualified.get(t.key)
         if hit is not None and i not in done:
             cands[i] = cands[i].qualified(hit)
+            why[i] = "qualified elsewhere in the text"
     # coordinated names share their type: "states such as California or Washington"
     for i in range(n - 1):
         if tops[i + 1].start - tops[i].end > 6 \
@@ -423,6 +435,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             hit = _same_level(g, x, base[k])
             if hit is not None:
                 cands[k] = cands[k].qualified(hit * (W_COORD / W_QUALIFIER))
+                why[k] = "names joined by and/or share their type"
     # a team's name ("the Portland Trail Blazers") names its home, the city its name means
     # anywhere: neither the report's other places nor its rivals' home towns move it, so it
     # is ranked by its prior (and any qualifier) alone. Its other mentions in the report
@@ -550,6 +563,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
                                                   / claim.tolerance_km)
             claimed.add(tied)
+            why[tied] = "stated distance to a border"
     # the same name with the same scores ranks the same: rank it once per document
     made: dict[tuple[int, int], tuple] = {}
     parts = g.memo("places.parts", 100_000)
@@ -565,12 +579,22 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             if ranked is None:
                 ranked = made[key] = _ranking(g, parts, c, s, n_alternatives)
         (f, entry, score), alts = ranked
+        rule = why[i]
+        if rule is None:
+            if not alts:
+                rule = "only candidate"
+            elif teams and t.key in teams:
+                rule = "a team's home"
+            else:
+                e = int(base[i].entries[base[i].pick])
+                prior_pick = (parts.get(e) or _parts(g, parts, e))[1]
+                rule = "prior" if prior_pick == entry else "the text's other places"
         rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
                      "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
                      "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
                      "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
                                        "id": x} for a, v, x in alts] if alts else [],
-                     "entry": entry})
+                     "rule": rule, "entry": entry})
     return rows
 
 

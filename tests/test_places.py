@@ -253,3 +253,16 @@ def test_city_districts(gaz, text, name, lat, lon):
 
 def test_kyiv_is_a_city_with_an_oblasts_status(gaz):
     assert _pick(gaz, "Drones hit Kyiv.", "Kyiv")["admin1"] == "Kyiv City"
+
+
+def test_every_pick_names_the_rule_that_decided_it(gaz):
+    from map_app.places import resolve_records
+
+    rules = {r["text"]: r["rule"] for text in (
+        "Shelling hit Petrivka, Kharkiv.",
+        "Russian forces attacked near Andriivka, Klishchiivka and Kurdiumivka.")
+        for r in resolve_records(text, gaz)}
+    assert rules["Petrivka"] == "qualifier after it"
+    assert rules["Kharkiv"] == "a seat's name read as its region"
+    assert rules["Klishchiivka"] == "only candidate"
+    assert rules["Andriivka"] == "the text's other places"
