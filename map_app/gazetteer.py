@@ -25,6 +25,8 @@ KINDS = ("country", "region", "city", "village", "landmark", "other", "district"
 MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", "shadowed",
                "demonym", "phrase")
 FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
+# The importance ranking gives a village of unrecorded population: one of about 100 people.
+UNKNOWN_VILLAGE = 2.0
 # Bonus added to the log-importance of a candidate for each match type: the main name beats
 # an alternate, and generated spellings or codes only win when nothing better exists.
 MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
@@ -146,8 +148,9 @@ class Gazetteer:
         return self._v[name]
 
     def ranking_columns(self) -> tuple[np.ndarray, np.ndarray]:
-        """What ranking reads of every entry, in two arrays: floats ``(n, 6)`` — importance,
-        lat, lon and the point as a unit vector x, y, z — and integers ``(n, 7)`` — country,
+        """What ranking reads of every entry, in two arrays: floats ``(n, 6)`` — importance
+        (at least :data:`UNKNOWN_VILLAGE` for a village), lat, lon and the point as a unit
+        vector x, y, z — and integers ``(n, 7)`` — country,
         admin1, kind, admin2, admin3, the admin level of an area entry (:meth:`levels`) and
         whether it is the seat of its admin1 region (PPLA, PPLC). Built on first use: one
         gather each is far cheaper for a name's few candidates than a gather per column and
@@ -157,8 +160,11 @@ class Gazetteer:
 
             v = self._v
             lat, lon = v["lat"].astype(np.float64), v["lon"].astype(np.float64)
-            floats = np.column_stack([v["importance"].astype(np.float64), lat, lon,
-                                      unit_vectors(lon, lat)])
+            # a village whose population GeoNames does not record (most of Ukraine's) ranks
+            # as a small village, not as an empty one
+            imp = np.maximum(v["importance"].astype(np.float64),
+                             UNKNOWN_VILLAGE * (v["kind"] == KINDS.index("village")))
+            floats = np.column_stack([imp, lat, lon, unit_vectors(lon, lat)])
             fcodes = self._tables["fcode"]
             seat = np.isin(v["fcode"], [k for k, c in enumerate(fcodes) if c in ("PPLA", "PPLC")])
             ints = np.column_stack([v["country"], v["admin1"], v["kind"], v["admin2"],

@@ -65,7 +65,6 @@ W_ALT_OWN = 0.25       # taken from a town whose alternate name is another town'
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
 W_TOGETHER = 2.0       # times closeness to the other ambiguous names' contenders
-_UNKNOWN_VILLAGE = 2.0  # the importance of a village of unrecorded population (~100 people)
 _CONTENDER = 3.0       # a candidate this close to its name's best prior is a contender
 _TOGETHER_MAX = 600    # contenders in a document beyond which the pass is skipped
 _TOGETHER_MARGIN = 2.0  # names whose first pick leads by less take part
@@ -124,10 +123,7 @@ class _Cands:
         self.ids = tuple(entries.tolist())  # a tuple of ints: the collector stops tracking it
         floats, ints = g.ranking_columns()
         f, i = floats[entries], ints[entries]
-        # a village whose population GeoNames does not record (most of Ukraine's) ranks as
-        # a small village, not as an empty one
-        self.prior = np.maximum(f[:, 0], _UNKNOWN_VILLAGE * (i[:, 2] == _VILLAGE)) \
-            + MATCH_BONUS[flags]
+        self.prior = f[:, 0] + MATCH_BONUS[flags]
         self.lat, self.lon, self.xyz = f[:, 1], f[:, 2], f[:, 3:]
         self.country, self.admin1, self.kind = i[:, 0], i[:, 1], i[:, 2]
         self.admin2, self.admin3, self.level, self.seat = i[:, 3], i[:, 4], i[:, 5], i[:, 6]
