@@ -127,7 +127,11 @@ class Gazetteer:
         self._memos: dict[str, dict] = {}
         self._ranking: tuple[np.ndarray, np.ndarray] | None = None
         self.key_hash = self._v["key_hash"]
-        self._tables = self.meta["tables"]  # small string tables: codes, admin1 keys, raions
+        # small string tables: codes, and (key, name) pairs of admin areas, as tuples: the
+        # collector stops tracking tuples of strings, never lists (25,000 raions and counties)
+        self._tables = self.meta["tables"] = {
+            k: [tuple(x) if isinstance(x, list) else x for x in v]
+            for k, v in self.meta["tables"].items()}
 
     def memo(self, name: str, limit: int = 100_000) -> dict:
         """A cache of facts derived from this gazetteer alone (a name's candidates, a run of
