@@ -104,7 +104,7 @@ class _Cands:
 
     __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "admin2",
                  "admin3", "level", "seat", "lat", "lon", "xyz", "pick", "margin", "pick_kind",
-                 "pick_country", "pick_admin1", "pick_point", "alone")
+                 "pick_country", "pick_admin1", "pick_point", "alone", "_pick_id")
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -154,11 +154,25 @@ class _Cands:
             best = mine[self.prior[mine].argmax()]
             other = town & alt & (self.country != self.country[best])
             if other.any():  # not a short form of its own name ("Enfield" for Enfield Town)
-                other[other] = [key not in normalize(g.name_of(e))
-                                for e in entries[other].tolist()]
+                main = g.memo("places.main-key", 200_000)
+                keys = []
+                for e in entries[other].tolist():
+                    k = main.get(e)
+                    if k is None:
+                        k = main[e] = normalize(g.name_of(e))
+                    keys.append(key not in k)
+                other[other] = keys
                 self.prior = self.prior - W_ALT_OWN * other
 
+    def pick_id(self, g: Gazetteer, memo: dict) -> str:
+        """The id of the first pick (by prior alone), cached: what a pick is told apart from."""
+        if self._pick_id is None:
+            e = int(self.entries[self.pick])
+            self._pick_id = (memo.get(e) or _parts(g, memo, e))[1]
+        return self._pick_id
+
     def _first_pick(self, s: np.ndarray) -> None:
+        self._pick_id = None
         if s.size == 1:
             k = self.pick = 0
             self.margin = 3.0  # as _margin: no runner-up
@@ -582,9 +596,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             elif teams and t.key in teams:
                 rule = "a team's home"
             else:
-                e = int(base[i].entries[base[i].pick])
-                prior_pick = (parts.get(e) or _parts(g, parts, e))[1]
-                rule = "prior" if prior_pick == entry else "the text's other places"
+                rule = "prior" if base[i].pick_id(g, parts) == entry \
+                    else "the text's other places"
         rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
                      "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
                      "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,

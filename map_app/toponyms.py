@@ -285,6 +285,10 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
     return hit
 
 
+# Only a key with y, j or a double i before its last letter has a skeleton of its own
+_SKELETAL = re.compile(r"[yj]|ii")
+
+
 def _weak_info(info: tuple) -> tuple:
     """:func:`_key_info` of a name found only by its skeleton ("Sony" is "Soni"): no
     strength of its own, so only the evidence of war reports places it ("in Hulyaipole",
@@ -424,7 +428,7 @@ class _Region:
         # an unknown span may be a mixed transliteration ("Hulyaipole"): try its skeleton
         # ("Sony", "NIMBY": a word whose last letter alone differs is no transliteration)
         miss = [(k, sk) for k, (key, a, b) in enumerate(zip(keys, lo, hi))
-                if a == b and (sk := skeleton(key))[:-1] != key[:-1]]
+                if a == b and _SKELETAL.search(key) and (sk := skeleton(key))[:-1] != key[:-1]]
         by_skeleton = set()
         if miss:
             lo2, hi2 = g.matches_hashes(name_hashes([sk for _, sk in miss]))
@@ -813,7 +817,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             if _is_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
             if text.startswith("-", e) and text[e + 1:e + 2].isdigit() \
-                    or _named_thing(text, e, prev0, info, len(w[_TEXT])):
+                    or (info[4] < _WEIGHTY or len(w[_TEXT]) <= 3) \
+                    and _named_thing(text, e, prev0, info, len(w[_TEXT])):
                 continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
             if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
                 verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
