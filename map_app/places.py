@@ -95,7 +95,7 @@ _DEMONYM = FLAG["demonym"]
 _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
 _CITY, _VILLAGE, _DISTRICT = KINDS.index("city"), KINDS.index("village"), KINDS.index("district")
 _PART_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:city\s+of\s+)?")
-_TOWN = np.isin(np.arange(len(KINDS)), [_CITY, KINDS.index("village")])  # by kind
+_TOWN = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE])  # by kind
 
 
 class _Cands:

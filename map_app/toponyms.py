@@ -293,7 +293,7 @@ def _weak_info(info: tuple) -> tuple:
     """:func:`_key_info` of a name found only by its skeleton ("Sony" is "Soni"): no
     strength of its own, so only the evidence of war reports places it ("in Hulyaipole",
     "Hulyaipole, Zaporizhzhia region")."""
-    entries, flags, _, abbr, _, kind, demonym = info
+    entries, flags, _, _, _, kind, demonym = info
     return entries, flags, -1.0, -1.0, 0.0, kind, demonym
 
 
@@ -816,9 +816,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + w[_START], st + w[_END]
             if _is_language(text, prev0, e, info):
                 continue  # "in English.", "speaks French": the language
-            if text.startswith("-", e) and text[e + 1:e + 2].isdigit() \
-                    or (info[4] < _WEIGHTY or len(w[_TEXT]) <= 3) \
-                    and _named_thing(text, e, prev0, info, len(w[_TEXT])):
+            if _named_thing(text, e, prev0, info, len(w[_TEXT])):
                 continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
             if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
                 verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
@@ -866,8 +864,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             s, e = st + first[_START], st + words[j - 1][_END]
             if j == i + 1 and _is_language(text, prev, e, info):
                 continue  # "in English.", "speaks French": the language
-            if text.startswith("-", e) and text[e + 1:e + 2].isdigit() \
-                    or _named_thing(text, e, prev, info, e - s):
+            if _named_thing(text, e, prev, info, e - s):
                 continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
             if i == 0 and j == len(words) and sent and not verdict \
                     and _dateline(text, e, text[s:e], key, info):
@@ -1130,10 +1127,11 @@ _WEIGHTY = 5.0  # importance from which a name keeps its place before such a wor
 
 def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bool:
     """Whether the name ending at ``end`` (after the word ``prev``; :func:`_key_info`
-    ``info``; ``length`` characters) names a thing: a facility or an armed group
-    (:data:`_THING_AFTER`, :data:`_THING_BEFORE`), or a model with its number after a blank
-    ("Su 25", "Mi 8": two or three letters)."""
-    if length <= 3 and text[end:end + 1] == " " and text[end + 1:end + 2].isdigit():
+    ``info``; ``length`` characters) names a thing: a model with its number ("Su-27",
+    "S-300"; "Su 25", "Mi 8" after a blank when two or three letters), or a facility or an
+    armed group (:data:`_THING_AFTER`, :data:`_THING_BEFORE`)."""
+    after = text[end:end + 1]
+    if (after == "-" or after == " " and length <= 3) and text[end + 1:end + 2].isdigit():
         return True
     if info[4] >= _WEIGHTY or info[5] in _AREA_KINDS:
         return False
