@@ -304,8 +304,8 @@ def _region_base(name: str) -> str:
 def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
                  aliases: dict[str, list[tuple[str, str]]],
                  points: dict[str, tuple[float, float]] | None = None) -> list[dict]:
-    """Admin1 regions at the centre of their places' box, or at ``points[key]`` (a point
-    inside the region's polygon, where there is one)."""
+    """Admin1 regions at the centre of their places' box, or at ``points[key]`` where given
+    (Ukraine's oblasts: see :func:`map_app._build_ukraine.oblast_points`)."""
     members: dict[str, list[int]] = defaultdict(list)
     # every name of a big city: "New York" alone is the city, not the state
     big = {i for i in range(len(t)) if t.cols["fclass"][i] == "P"
@@ -550,7 +550,8 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
         "names": int(h.size),
         "sources": sources,
         "tables": {
-            "fclass": fclass_t, "fcode": fcode_t, "country": country_t, "admin2": [[k, t.area_names.get(k, "")] for k in a2_t],
+            "fclass": fclass_t, "fcode": fcode_t, "country": country_t,
+            "admin2": [[k, t.area_names.get(k, "")] for k in a2_t],
             "admin3": [[k, t.area_names.get(k, "")] for k in a3_t],
             "admin1": [[k, reg_names.get(k) or admin1_names.get(k, "")] for k in a1_keys],
         },

@@ -14,7 +14,7 @@ Every Ukrainian entry gets its oblast, raion and hromada from the polygons that 
 raions and hromadas become entries of their own, named as news names them ("Pokrovskyi raion",
 "Pokrovsk district", "Lymanska urban community", "Kurakhove community"), at their
 administrative centre as conflict-event coders place them (ACLED codes "Pavlohrad district" to
-Pavlohrad), oblasts at a point inside their polygon.
+Pavlohrad), oblasts at GeoNames' own point for them where it lies in their polygon.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import gazetteer as gz
 from ._geo import haversine_km
 from ._text import (cyrillic_language, is_latin, normalize, ru_latin, skeleton, uk_latin,
                     uk_variants)
@@ -69,9 +70,9 @@ _COMMUNITY_WORDS = ("community", "hromada", "territorial community")
 _HROMADA_TAIL = re.compile(r"\s+(terytorialna|terytorial'na|teritorial'na|teritorialna|"
                            r"територіальна|территориальная)?\s*(hromada|gromada|громада|"
                            r"община)$", re.I)
-_MAX_POSTAL_KM = 15.0
+_MAX_POSTAL_KM = 15.0  # a postal point (often its council's) and a GeoNames point of one village
 _CITY_OBLASTS = {"12": "UA80", "20": "UA85"}  # GeoNames admin1 -> COD-AB pcode: Kyiv, Sevastopol
-_OUTSIDE_DEG = 0.03  # about 3 km: a settlement's point just off its hromada's polygon  # a postal point (often its council's) and a GeoNames point of one village
+_OFF_POLYGON_DEG = 0.03  # about 3 km: a point just off a polygon (a coast, a border, a line)
 
 
 def _open_member(path: Path, suffix: str = ".txt"):
@@ -117,7 +118,8 @@ class Admin:
             hit = dict(zip(pi.tolist(), gi.tolist()))
             miss = [k for k in range(len(todo)) if k not in hit]
             if miss:
-                mi, mg = tree.query_nearest(pts[[todo[k] for k in miss]], max_distance=0.03)
+                mi, mg = tree.query_nearest(pts[[todo[k] for k in miss]],
+                                            max_distance=_OFF_POLYGON_DEG)
                 for k, g in zip(mi.tolist(), mg.tolist()):
                     hit.setdefault(miss[k], g)
             for k, g in hit.items():
@@ -192,24 +194,17 @@ def _spellings(cyrillic: list[str]) -> list[str]:
 class Ukraine:
     """Adds Ukraine's entries to a gazetteer :class:`~map_app._build_gazetteer._Table`."""
 
-    def __init__(self, t, admin: Admin, log=print):
+    def __init__(self, t, admin: Admin):
         self.t = t
         self.admin = admin
-        self.log = log
         self.code_of: dict[str, str] = {}   # oblast pcode -> GeoNames admin1 code
         self.settlements: list[int] = []     # entries that are settlements (P class)
         self.stats: dict[str, int] = defaultdict(int)
         self.latin: dict[int, list[str]] = {}  # a settlement's Latin names and spellings
 
     # ------------------------------------------------------------ the full dump
-    def add_dump(self, path: Path) -> None:
-        rows = []
-        with _open_member(Path(path)) as f:
-            for line in f:
-                p = line.rstrip("\n").split("\t")
-                if len(p) >= 19 and p[0].isdigit() and ((p[6], p[7]) in _FEATURES
-                                                        or p[7] in _OLD_RAIONS):
-                    rows.append(p)
+    def add_dump(self, rows: list[list[str]]) -> None:
+        """Entries from the dump's rows of :data:`_FEATURES` and :data:`_OLD_RAIONS`."""
         lat = [float(p[4]) for p in rows]
         lon = [float(p[5]) for p in rows]
         a1, a2, a3 = self.admin.locate(lat, lon)
@@ -219,7 +214,7 @@ class Ukraine:
             if o and p[10] and p[6] == "P":
                 votes[o][p[10]] += 1
         self.code_of = {o: max(v.items(), key=lambda kv: kv[1])[0] for o, v in votes.items()}
-        for o, code in (("UA80", "12"), ("UA85", "20")):  # Kyiv and Sevastopol: no polygon
+        for code, o in _CITY_OBLASTS.items():  # Kyiv and Sevastopol: no polygon
             self.code_of.setdefault(o, code)
         old = []
         for p, o, r, h in zip(rows, a1, a2, a3):
@@ -249,8 +244,6 @@ class Ukraine:
         if fclass == "S":
             imp = _LANDMARK_IMPORTANCE + offset  # below a town: airports share their names
         if imp is None:
-            from . import gazetteer as gz
-
             imp = gz.importance(pop, gz.KINDS.index(kind), fcode) + offset
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode, kind=kind,
                   country="UA", admin1=a1, population=pop, geonameid=int(p[0]),
@@ -430,7 +423,7 @@ class Ukraine:
 
     def _just_outside(self, row: dict, anywhere: dict, named: set[int]) -> int | None:
         """The one entry named like COD-AB settlement ``row``, not taken by its own hromada,
-        within :data:`_OUTSIDE_DEG` of ``row``'s hromada polygon."""
+        within :data:`_OFF_POLYGON_DEG` of ``row``'s hromada polygon."""
         import shapely
 
         geom = self.admin.hromada_geom.get(row["adm3_pcode"])
@@ -441,7 +434,7 @@ class Ukraine:
         for k in self._codab_keys(row):
             for i in anywhere.get(k, ()):
                 if i not in named and shapely.distance(
-                        geom, shapely.Point(c["lon"][i], c["lat"][i])) <= _OUTSIDE_DEG:
+                        geom, shapely.Point(c["lon"][i], c["lat"][i])) <= _OFF_POLYGON_DEG:
                     near.add(i)
         return near.pop() if len(near) == 1 else None
 
@@ -571,23 +564,27 @@ class Ukraine:
                       f"{row['type']} territorial community"]
         for b in dict.fromkeys(bases):
             t.name(i, b, "alternate")
-            for w in words:
-                t.name(i, f"{b} {w}", "phrase")
-        for b in dict.fromkeys([*stems, *centres]):
+        for b in dict.fromkeys([*bases, *stems, *centres]):
             for w in words:
                 t.name(i, f"{b} {w}", "phrase")
 
 
-def read_dump_areas(path: Path) -> dict[str, list[list[str]]]:
-    """The dump's oblast (ADM1), raion (ADM2) and hromada (ADM3) rows: the oblasts' points,
-    the raions' and hromadas' names."""
-    out: dict[str, list[list[str]]] = {"ADM1": [], "ADM2": [], "ADM3": []}
+def read_dump(path: Path) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
+    """The dump's rows that become entries (:data:`_FEATURES`, :data:`_OLD_RAIONS`), and its
+    oblast (ADM1), raion (ADM2) and hromada (ADM3) rows: the oblasts' points, the raions' and
+    hromadas' names."""
+    rows: list[list[str]] = []
+    areas: dict[str, list[list[str]]] = {"ADM1": [], "ADM2": [], "ADM3": []}
     with _open_member(Path(path)) as f:
         for line in f:
             p = line.rstrip("\n").split("\t")
-            if len(p) >= 19 and p[6] == "A" and p[7] in out:
-                out[p[7]].append(p)
-    return out
+            if len(p) < 19 or not p[0].isdigit():
+                continue
+            if (p[6], p[7]) in _FEATURES or p[7] in _OLD_RAIONS:
+                rows.append(p)
+            elif p[6] == "A" and p[7] in areas:
+                areas[p[7]].append(p)
+    return rows, areas
 
 
 def oblast_points(admin: Admin, code_of: dict[str, str], rows: list[list[str]]
@@ -613,11 +610,11 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     """Add Ukraine from the full dump, the admin areas and the postal names to table ``t``;
     returns counts for ``meta.json`` and the oblast points for the admin1 regions."""
     admin = read_admin(admin_dir)
-    ua = Ukraine(t, admin, log)
-    ua.add_dump(dump)
+    ua = Ukraine(t, admin)
+    rows, areas = read_dump(dump)
+    ua.add_dump(rows)
     rest = ua.add_postal(postal, oblasts) if postal else []
     ua.add_codab(rest)
-    areas = read_dump_areas(dump)
     ua.add_areas(areas)
     ua.add_skeletons()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))

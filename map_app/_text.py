@@ -204,17 +204,17 @@ def ru_latin(name: str) -> list[str]:
     return _unique(out)
 
 
-def uk_variants(name: str, russian: list[str] | None = None) -> list[str]:
+def uk_variants(name: str) -> list[str]:
     """Latin spellings news uses for a Ukrainian settlement name, official one first.
 
     Covers the national standard (Andriivka), the older popular style (Andriyivka), the
     j-spelling (Andrijivka) and renderings of the Russian form of the name (Andreevka,
-    Andreyevka). Without the Russian form (``russian``), it is guessed with the regular
-    Ukrainian/Russian vowel correspondences (і/ї ↔ и, е, о), so some variants are not real
-    Russian names; they only ever add candidates for a name, never take one away.
+    Andreyevka). The Russian form is guessed with the regular Ukrainian/Russian vowel
+    correspondences (і/ї ↔ и, е, о), so some variants are not real Russian names; they only
+    ever add candidates for a name, never take one away.
     """
     out = uk_latin(name)
-    for ru in russian if russian else _russify(name):
+    for ru in _russify(name):
         out.extend(ru_latin(ru))
     return _unique(out)
 
