@@ -131,6 +131,89 @@ def make_articles(n: int = 1000, size: int = 5000, seed: int = 7) -> list[str]:
     return out
 
 
+# Made-up war-report sentences (no corpus text): what a long feed or a scraped dump holds.
+_WAR_TEMPLATES = [
+    ("Russian forces shelled {village} in the {region} region overnight, killing {n} "
+     "civilians and wounding {m}, the regional governor said."),
+    "A drone struck an apartment block in {city} on {weekday}, injuring {m} people.",
+    "Ukrainian troops recaptured {village} near {city} after heavy fighting.",
+    "Air defences shot down {n} drones over the {region} region, officials said.",
+    ("Residents of {village} were evacuated as shelling intensified along the {city} "
+     "direction."),
+    "A missile hit an energy facility in {city}, some {n} km from the Russian border.",
+    "Emergency crews worked through the night to clear the rubble in {village}.",
+    "The mayor of {city} said power had been restored to most homes.",
+    "Fighting continued around {village} and {village2}, the general staff reported.",
+    "Officials in {city} said the situation remained tense but under control.",
+]
+
+
+def make_report(size: int, seed: int = 3, punctuated: bool = True, newlines: bool = True
+                ) -> str:
+    """A text of about ``size`` characters written from made-up war-report sentences, with
+    Ukrainian names drawn from the gazetteer (no corpus text).
+
+    Parameters
+    ----------
+    size : int
+        Characters wanted (the text stops at the first sentence past it).
+    seed : int
+        Of the random draws: the same arguments give the same text.
+    punctuated : bool
+        False removes every full stop, question and exclamation mark: one endless sentence,
+        as a scraped dump or a transcript without punctuation gives.
+    newlines : bool
+        Paragraphs of three to eight sentences, or (False) one line.
+
+    Returns
+    -------
+    str
+    """
+    import random
+
+    import numpy as np
+
+    from .gazetteer import KINDS, load_gazetteer
+
+    g = load_gazetteer()
+    rng = random.Random(seed)
+    ua = np.asarray(g.col("country")) == g.table("country").index("UA")
+    kind, pop = np.asarray(g.col("kind")), np.asarray(g.col("population"))
+    fcode = np.asarray(g.col("fcode"))
+
+    def names(mask: np.ndarray, k: int) -> list[str]:
+        idx = np.flatnonzero(mask)
+        return [g.name_of(int(i)) for i in rng.sample(list(idx), min(k, idx.size))]
+
+    cities = names(ua & (kind == KINDS.index("city")) & (pop > 20_000), 150)
+    villages = names(ua & (kind == KINDS.index("village")), 1500)
+    regions = [r.replace(" Oblast", "") for r in names(
+        ua & (kind == KINDS.index("region")) & (fcode == g.table("fcode").index("ADM1")), 30)]
+    # a pool of sentences drawn again and again: formatting each anew costs more than parsing
+    pool = [rng.choice(_WAR_TEMPLATES).format(
+        city=rng.choice(cities), village=rng.choice(villages),
+        village2=rng.choice(villages), region=rng.choice(regions),
+        weekday=rng.choice(_WEEKDAYS), n=rng.randint(2, 40), m=rng.randint(2, 90))
+        for _ in range(5000)]
+    if not punctuated:
+        pool = [s.translate({ord("."): None, ord("!"): None, ord("?"): None}) for s in pool]
+    parts: list[str] = []
+    total = 0
+    left = 0  # sentences left in this paragraph
+    while total < size:
+        s = rng.choice(pool)
+        if newlines and left == 0:
+            if parts:
+                parts.append("\n\n")
+            left = rng.randint(3, 8)
+        elif parts:
+            parts.append(" ")
+        parts.append(s)
+        total += len(s) + 1
+        left -= 1
+    return "".join(parts)
+
+
 def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     """Articles per second of our geoparser and of spaCy NER + most-populous candidate.
 
@@ -192,6 +275,53 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     out["geoparse_speedup_vs_baseline"] = round(ours / base, 1)
     out["geoparse_cold_speedup_vs_baseline"] = round(cold / base, 1)
     return out
+
+
+# ---------------------------------------------------------------- long texts
+def _parse_long(size: int, punctuated: bool = True) -> tuple[float, int, float, float]:
+    """Analyse a made-up report of ``size`` characters (:func:`make_report`, in paragraphs)
+    once, in this process, after a short article has loaded the gazetteer and the borders.
+
+    Returns
+    -------
+    (float, int, float, float)
+        Seconds, places found, peak RSS (MB) before the text was made and after the analysis.
+    """
+    import resource
+
+    from .gazetteer import load_gazetteer
+    from .pipeline import analyse
+
+    g = load_gazetteer()
+    analyse(make_articles(1, size=2000)[0], None, g)  # loads what every text uses
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    text = make_report(size, punctuated=punctuated, newlines=punctuated)
+    t = time.perf_counter()
+    places = len(analyse(text, None, g))
+    took = time.perf_counter() - t
+    return took, places, before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_parse_100kb() -> dict:
+    """100 KB of text without sentence punctuation: one endless sentence, which every place
+    of it once read again (now read in windows of bounded length)."""
+    took, places, _, _ = _parse_long(100_000, punctuated=False)
+    return {"parse_100kb_unpunctuated_s": round(took, 2),
+            "parse_100kb_unpunctuated_places": places}
+
+
+def bench_parse_1mb() -> dict:
+    """1 MB of war reports in paragraphs: the scale against which 20 MB is measured."""
+    took, places, _, _ = _parse_long(1_000_000)
+    return {"parse_1mb_s": round(took, 2), "parse_1mb_places": places}
+
+
+def bench_parse_20mb() -> dict:
+    """20 MB of war reports in paragraphs, analysed in chunks: its time and peak RSS (with
+    the gazetteer, the borders and the records of every place, about 400,000)."""
+    took, places, before, peak = _parse_long(20_000_000)
+    return {"parse_20mb_s": round(took, 1), "parse_20mb_places": places,
+            "parse_20mb_rss_before_mb": round(before), "parse_20mb_peak_mb": round(peak)}
 
 
 # ---------------------------------------------------------------- the map at 10,000 incidents
@@ -335,7 +465,9 @@ TARGETS = {"gazetteer_load_s": ("<=", 0.5), "gazetteer_rss_mb": ("<=", 300),
            "geoparse_articles_per_s": (">=", 500), "geoparse_cold_articles_per_s": (">=", 500),
            "geoparse_speedup_vs_baseline": (">=", 20),
            "map_build_10k_s": ("<=", 1.0), "map_html_10k_mb": ("<=", 3.0),
-           "map_render_10k_s": ("<=", 2.0), "dask_speedup_2_workers": (">=", 1.7)}
+           "map_render_10k_s": ("<=", 2.0), "dask_speedup_2_workers": (">=", 1.7),
+           # linear: 20 times the text in at most 25 times the time; and within 1 GB
+           "parse_20mb_to_1mb_ratio": ("<=", 25), "parse_20mb_peak_mb": ("<=", 1024)}
 
 
 def _isolated(module: str, function: str) -> dict:
@@ -351,17 +483,44 @@ def _isolated(module: str, function: str) -> dict:
     return json.loads(figures)
 
 
-def main() -> int:
+# Benchmarks by name, each (module, function) run in a fresh interpreter.
+BENCHMARKS = {
+    "border": [("map_app._bench_distance", "bench_border")],
+    "geoparse": [("map_app._bench", "bench_geoparse")],
+    "parse": [("map_app._bench", "bench_parse_100kb"), ("map_app._bench", "bench_parse_1mb"),
+              ("map_app._bench", "bench_parse_20mb")],
+    "map": [("map_app._bench", "bench_map")],
+    "dask": [("map_app._bench", "bench_dask")],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        prog="python -m map_app._bench",
+        description="Measure speed and memory; print the figures and merge them into "
+                    f"{RESULTS.name} (figures of benchmarks not run are kept).")
+    ap.add_argument("only", nargs="*", choices=["gazetteer", *BENCHMARKS], metavar="NAME",
+                    help="run only these benchmarks: gazetteer, " + ", ".join(BENCHMARKS)
+                    + " (default: all)")
+    args = ap.parse_args(argv)
+    only = set(args.only or ["gazetteer", *BENCHMARKS])
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     t0 = time.perf_counter()
-    results.update(bench_gazetteer())
+    if "gazetteer" in only:
+        results.update(bench_gazetteer())
     from ._bench_distance import TARGETS as BORDER_TARGETS
 
     TARGETS.update(BORDER_TARGETS)
-    for module, function in (("map_app._bench_distance", "bench_border"),
-                             ("map_app._bench", "bench_geoparse"),
-                             ("map_app._bench", "bench_map"), ("map_app._bench", "bench_dask")):
-        results.update(_isolated(module, function))
+    for name, runs in BENCHMARKS.items():
+        if name not in only:
+            continue
+        for module, function in runs:
+            results.update(_isolated(module, function))
+        if name == "parse":
+            results["parse_20mb_to_1mb_ratio"] = round(
+                results["parse_20mb_s"] / results["parse_1mb_s"], 1)
     results["bench_run_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     for k in sorted(results):

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from ._guard import ENV_EXTRA, ENV_HOSTS, normalise_host, served_hosts
 from ._paths import cache_dir
 from .plot import install_static, write_static_layers
 
@@ -24,17 +26,26 @@ def app_dir() -> Path:
 
 
 def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | None = None,
-          store: str | None = None) -> int:
-    """Run ``streamlit run`` on the app until interrupted; returns its exit code."""
+          store: str | None = None, allow_hosts: Sequence[str] = ()) -> int:
+    """Run ``streamlit run`` on the app until interrupted; returns its exit code.
+
+    Only loopback, `address` and `allow_hosts` are served, as ``Host`` and as ``Origin``
+    (:mod:`map_app._guard`); a bad name in `address` or `allow_hosts` raises ValueError.
+    """
+    extra = [normalise_host(h) for h in allow_hosts]
+    hosts = served_hosts(address, extra)
     d = app_dir()
     env = dict(os.environ)
+    env[ENV_HOSTS] = ",".join(sorted(hosts))
+    env[ENV_EXTRA] = ",".join(extra)
     if articles:
         env["MAP_APP_ARTICLES"] = os.pathsep.join(str(Path(a).resolve()) for a in articles)
     if store:
         env["MAP_APP_STORE"] = str(Path(store).resolve())
     # uploads are checked against our own limit; Streamlit's is the hard stop above it
     cmd_extra = ["--server.maxUploadSize", "25"]
-    cmd = [sys.executable, "-m", "streamlit", "run", str(d / "map_app_main.py"),
+    # Streamlit's command line with the Host/Origin guard installed first (its XSRF check stays)
+    cmd = [sys.executable, "-m", "map_app._guarded_streamlit", "run", str(d / "map_app_main.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", address, "--server.enableStaticServing", "true",
            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -42,12 +43,25 @@ def _add_articles(arts, path: Path) -> tuple[int, int]:
     con = store.connect(path)
     try:
         for k, art in enumerate(arts):
-            rec = document_record(art)
+            def done(share: float, k: int = k) -> None:
+                # a Streamlit call between chunks: when the browser session has ended,
+                # Streamlit raises here and a long analysis stops instead of running on
+                bar.progress((k + share) / len(arts), text=f"{k + 1}/{len(arts)} articles")
+
+            rec = document_record(art, progress=done)
             added += store.write_article(con, art, rec["date"], rec["places"])
-            bar.progress((k + 1) / len(arts), text=f"{k + 1}/{len(arts)} articles")
     finally:
         con.close()
     return added, len(arts) - added
+
+
+def md_escape(text: str) -> str:
+    """``text`` for Streamlit's Markdown elements, shown as typed: every ASCII punctuation
+    mark backslash-escaped (no links, images, colours or emoji from a file name)."""
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+_MD_SPECIAL = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 def _safe_name(name: str) -> str:
@@ -81,10 +95,17 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
             except ArticleError as exc:
                 errors.append(str(exc))
                 continue
-            errors.extend(warnings)  # "not valid UTF-8 …": said, then read anyway
-            arts.append(article_from_text(text, name))
+            art = article_from_text(text, name)
+            # "not valid UTF-8 …", "date 2025-02-30 is not a calendar date": said, then read
+            errors.extend(warnings + art.warnings)
+            arts.append(art)
         if pasted.strip():
-            arts.append(article_from_text(pasted, "pasted:" + date.today().isoformat()))
+            # each paste is its own article: a name shared by two pastes would make the
+            # second replace the first
+            art = article_from_text(pasted, f"pasted:{date.today().isoformat()} "
+                                            f"#{store.content_hash(pasted)[:8]}")
+            errors.extend(art.warnings)
+            arts.append(art)
         msgs = [("error", e) for e in errors]
         if arts:
             added, same = _add_articles(arts, path)
@@ -93,7 +114,7 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
         st.session_state["flash"] = msgs
         st.rerun()  # read the store again, with the new articles
     for kind, msg in st.session_state.pop("flash", []):
-        getattr(sb, kind)(msg)
+        getattr(sb, kind)(md_escape(msg))  # file names are the user's, not Markdown
     sb.header("Filters")
     def q_date(key):
         try:
@@ -192,11 +213,15 @@ def main() -> None:
     st.set_page_config(page_title="map_app", layout="wide")
     path = store_path()
     paths = tuple(p for p in os.environ.get("MAP_APP_ARTICLES", "").split(os.pathsep) if p)
+    said = []
     if paths:
-        _ingest_startup(paths, str(path))
+        stats = _ingest_startup(paths, str(path))
+        said = [f"skipped {msg}" for _, msg in stats["failed"]] + stats.get("warnings", [])
     df = store.read_places(path) if path.exists() else pd.DataFrame(
         columns=[n.replace("end_", "end") for n, _ in store.PLACE_COLUMNS] + ["geometry"])
     state = sidebar(df, path)
+    for msg in said:
+        st.sidebar.warning(md_escape(msg))
     shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
                                  until=state["until"], event_types=state["event_types"],
                                  countries=state["countries"]) if len(df) else df
@@ -235,12 +260,12 @@ def main() -> None:
         finally:
             con.close()
         mine = df[df["article_id"] == aid]
-        st.markdown(
-            "<style>mark.incident{background:#fcbba1}mark.mention{background:#e0e0e0}</style>"
-            "<div class='map-app-article'>"
-            + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
-                                  list(mine["role"])) + "</div>",
-            unsafe_allow_html=True)
+        # st.html, not st.markdown: the article is escaped text with marks, never Markdown
+        st.html("<style>mark.incident{background:#fcbba1}"
+                "mark.mention{background:#e0e0e0}</style>")
+        st.html("<div class='map-app-article'>"
+                + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
+                                      list(mine["role"])) + "</div>")
         correction_panel(shown, path)
 
 

@@ -1,13 +1,17 @@
 """Articles: read text files and folders of them, with their dates."""
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
+# News about the wars we map is not older than this; a date before it is a typo or a default.
+EARLIEST_YEAR = 1900
 # Larger inputs are refused: no news article comes close, and 20 MB still parses in seconds.
 MAX_BYTES = 50_000_000
 
@@ -26,9 +30,24 @@ class Article:
     warnings: tuple[str, ...] = ()
 
 
+# Byte-order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
 def decode(data: bytes, source: str = "input") -> tuple[str, tuple[str, ...]]:
-    """Bytes → text: UTF-8 (with or without BOM); anything else decoded with replacement
-    characters, and said so. Binary data (NUL bytes) and empty input are refused."""
+    """Bytes → text: UTF-8 (with or without BOM), UTF-16 or UTF-32 with a BOM; anything else
+    decoded with replacement characters, and said so. Binary data (NUL bytes) and empty input
+    are refused."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            # UTF-16/32 text is full of NUL bytes: its BOM, not the NUL test, decides
+            text = data[len(bom):].decode(codec, errors="replace")
+            if not text.strip():
+                raise ArticleError(f"{source}: empty file")
+            bad = "\ufffd" in text
+            return text, ((f"{source}: not valid {codec.upper()}; undecodable bytes "
+                           "replaced with U+FFFD",) if bad else ())
     if not data.strip():
         raise ArticleError(f"{source}: empty file")
     if b"\x00" in data[:8192]:
@@ -42,13 +61,21 @@ def decode(data: bytes, source: str = "input") -> tuple[str, tuple[str, ...]]:
 
 
 def expand_paths(paths) -> list[Path]:
-    """Files named and every file in folders named (sorted by name), in input order."""
+    """Files named and every file in folders named (sorted by name), in input order.
+
+    A folder that cannot be listed stays in the list as itself: reading it then fails with
+    a one-line message, and the batch goes on.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
-        else:
-            out.append(p)
+        try:
+            if p.is_dir():
+                out.extend(sorted(q for q in p.iterdir()
+                                  if q.is_file() and not q.name.startswith(".")))
+                continue
+        except OSError:
+            pass
+        out.append(p)
     return out
 
 
@@ -83,15 +110,43 @@ class _Text(HTMLParser):
             self.out.append(data)
 
 
-def article_date(text: str) -> date | None:
-    """The article's date: a first line ``date YYYY-MM-DD`` or an HTML ``<meta>`` date."""
-    m = _DATE_LINE.match(text) or _META_DATE.search(text[:20000])
-    if not m:
-        return None
+def parse_date(value: str | None, source: str = "input", today: date | None = None
+               ) -> tuple[date | None, tuple[str, ...]]:
+    """A stated ``YYYY-MM-DD`` date, checked: ``(date, warnings)``.
+
+    An impossible date (2025-02-30, 0000-00-00) is ignored, an implausible one (before
+    :data:`EARLIEST_YEAR`, after tomorrow) is kept and flagged; either way with a warning,
+    never an exception.
+    """
+    if not value:
+        return None, ()
     try:
-        return date.fromisoformat(m.group(1))
+        d = date.fromisoformat(value)
     except ValueError:
-        return None
+        return None, (f"{source}: date {value} is not a calendar date: ignored",)
+    latest = (today or date.today()) + timedelta(days=1)
+    if d.year < EARLIEST_YEAR or d > latest:
+        when = f"before {EARLIEST_YEAR}" if d.year < EARLIEST_YEAR else "in the future"
+        return d, (f"{source}: date {value} is {when}: kept, check it",)
+    return d, ()
+
+
+def _stated_date(text: str, html: bool | None) -> str | None:
+    """The date an article states: a page's <meta> date, a text's first line ``date …``;
+    ``html=None``: either (the line first, a <meta> tag near the top)."""
+    if html:
+        m = _META_DATE.search(text)
+    else:
+        m = _DATE_LINE.match(text)
+        if m is None and html is None:
+            m = _META_DATE.search(text[:20000])
+    return m.group(1) if m else None
+
+
+def article_date(text: str) -> date | None:
+    """The article's date: a first line ``date YYYY-MM-DD`` or an HTML ``<meta>`` date
+    (None when there is none or it is not a calendar date)."""
+    return parse_date(_stated_date(text, None))[0]
 
 
 def looks_like_html(text: str) -> bool:
@@ -110,13 +165,13 @@ def html_to_text(html: str) -> str:
 
 
 def article_from_text(text: str, source: str) -> Article:
-    """An article from raw text or HTML (the date from a ``date`` line or a <meta> tag)."""
-    if looks_like_html(text):
-        m = _META_DATE.search(text)
-        body = html_to_text(text)
-        return Article(source=source, text=body, date=m.group(1) if m else None)
-    m = _DATE_LINE.match(text)
-    return Article(source=source, text=text, date=m.group(1) if m else None)
+    """An article from raw text or HTML (the date from a ``date`` line or a <meta> tag,
+    checked by :func:`parse_date`: its warnings are the article's)."""
+    html = looks_like_html(text)
+    when, warnings = parse_date(_stated_date(text, html), source)
+    body = html_to_text(text) if html else text
+    return Article(source=source, text=body, date=when.isoformat() if when else None,
+                   warnings=warnings)
 
 
 def read_article(path: Path) -> Article:
@@ -128,19 +183,32 @@ def read_article(path: Path) -> Article:
         Missing, unreadable, empty, binary or oversized files (one-line messages).
     """
     path = Path(path)
-    if not path.exists():
-        raise ArticleError(f"{path}: no such file")
-    if path.is_dir():
-        raise ArticleError(f"{path}: is a folder")
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(f"{path}: {size / 1e6:.0f} MB is over the "
-                               f"{MAX_BYTES / 1e6:.0f} MB limit")
-        data = path.read_bytes()
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            # a folder named inside a folder, or one that could not be listed
+            raise ArticleError(f"{path}: is a folder" + ("" if _listable(path)
+                                                         else " that cannot be read"))
+        if not stat.S_ISREG(mode):
+            # a FIFO would hang and /dev/zero never ends: only regular files are articles
+            raise ArticleError(f"{path}: not a regular file")
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)  # bounded, whatever the size says
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
     except OSError as exc:
         raise ArticleError(f"{path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise ArticleError(f"{path}: over the {MAX_BYTES / 1e6:.0f} MB limit")
     text, warnings = decode(data, str(path))
     art = article_from_text(text, str(path))
-    art.warnings = warnings
+    art.warnings = warnings + art.warnings
     return art
+
+
+def _listable(path: Path) -> bool:
+    try:
+        next(path.iterdir(), None)
+        return True
+    except OSError:
+        return False

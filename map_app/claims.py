@@ -1,6 +1,7 @@
 """Statements of distance to a border in text ("some 30km from the Russian border")."""
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,9 @@ _HEDGES = {"some": 0.25, "around": 0.25, "about": 0.25, "approximately": 0.2, "r
 _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
           "kms": 1.0, "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
 
-_NUMBERS = r"\d+(?:[.,]\d+)?|" + "|".join(
+# "1,500 km" is fifteen hundred (a comma before exactly three digits groups thousands);
+# "1,5 km" and "1.5 km" are one and a half.
+_NUMBERS = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.,]\d+)?|" + "|".join(
     sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _HEDGE_WORDS = "|".join(sorted((re.escape(h) for h in _HEDGES), key=len, reverse=True))
 _NUM = rf"(?P<num>{_NUMBERS})"
@@ -80,7 +83,12 @@ def _number(s: str) -> float:
     s = s.lower()
     if s in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[s])
+    if _THOUSANDS.fullmatch(s):
+        return float(s.replace(",", ""))
     return float(s.replace(",", "."))
+
+
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 def tolerance_km(claimed_km: float, hedge: str | None, vague: bool = False) -> float:
@@ -132,6 +140,8 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
             continue
         raw = m.group("num")
         km = _number(raw) * _UNITS[m.group("unit").lower()]
+        if not math.isfinite(km):  # a 400-digit number is no distance (and no valid JSON)
+            continue
         vague = raw.lower() in ("a few", "several", "a couple of", "dozens of")
         hedge = m.group("hedge")
         dem = m.group("demonym")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -94,10 +96,16 @@ def cmd_ingest(a) -> int:
     def on_error(p, exc):
         print(f"map-app: skipped {exc}", file=sys.stderr)
 
+    def on_warning(p, message):
+        print(f"map-app: warning: {message}", file=sys.stderr)
+
     stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
-                   on_error=on_error, workers=a.workers, scheduler=a.scheduler)
-    print(f"{stats['stored']} article(s) stored, {stats['unchanged']} already in {a.store}",
-          file=sys.stderr)
+                   on_error=on_error, on_warning=on_warning, workers=a.workers,
+                   scheduler=a.scheduler, keep_versions=a.keep_versions)
+    replaced = (f" ({stats['replaced']} replacing an older version)"
+                if stats["replaced"] else "")
+    print(f"{stats['stored']} article(s) stored{replaced}, {stats['unchanged']} already in "
+          f"{a.store}", file=sys.stderr)
     return _batch_end([p for p, _ in stats["failed"]],
                       stats["stored"] + stats["unchanged"] + len(stats["failed"]))
 
@@ -164,10 +172,15 @@ def _evaluate_events(a, path: Path) -> int:
 
 
 def cmd_serve(a) -> int:
+    from ._guard import served_hosts
     from ._serve import serve
 
-    return serve(port=a.port, address=a.address,
-                 articles=a.articles or [str(default_seeds())], store=a.store)
+    try:
+        served_hosts(a.address, a.allow_host)
+    except ValueError as exc:  # a URL or host:port where a bare host name belongs
+        raise CliError(f"serve: {exc}", EXIT_USAGE) from None
+    return serve(port=a.port, address=a.address, articles=a.articles or [str(default_seeds())],
+                 store=a.store, allow_hosts=a.allow_host)
 
 
 # ---------------------------------------------------------------- parser
@@ -215,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="geoparse in parallel on a Dask LocalCluster of N workers")
     ig.add_argument("--scheduler", help="address of an existing Dask scheduler "
                     "(tcp://HOST:PORT) instead of a local cluster")
+    ig.add_argument("--keep-versions", action="store_true",
+                    help="keep the stored text of a file that has changed since (default: "
+                         "the new text replaces it)")
     ig.set_defaults(func=cmd_ingest)
 
     ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946) or CSV")
@@ -244,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
     s.add_argument("--store", help="GeoPackage store to show")
+    s.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                   help="also serve this host name (repeatable); only loopback, --address "
+                        "and these are accepted as Host and Origin")
     s.set_defaults(func=cmd_serve)
     return p
 
@@ -261,11 +280,36 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"map-app: {exc}", file=sys.stderr)
         return exc.code
-    except FileNotFoundError as exc:
-        print(f"map-app: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    except BrokenPipeError:
+        # `map-app export | head`: the reader has what it wanted; no traceback at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        message = _one_line(exc)
+        if message is None:
+            raise
+        print(f"map-app: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _one_line(exc: Exception) -> str | None:
+    """The one-line message of an error that the user's environment caused (a broken or
+    read-only store, a full disk, a missing folder); None for a bug, which keeps its
+    traceback."""
+    import sqlite3
+
+    from .store import StoreError
+
+    if isinstance(exc, StoreError | FileNotFoundError):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return f"store: {exc}"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return None
 
 
 if __name__ == "__main__":

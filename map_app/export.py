@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -91,20 +93,58 @@ def to_geojson(df: pd.DataFrame) -> dict:
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    """The same rows as CSV text (with lon, lat columns)."""
+    """The same rows as CSV text (with lon, lat columns).
+
+    Text that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return: a quote can be anything) gets a leading ``'``, as
+    OWASP advises; numbers are left as they are.
+    """
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=PROPERTIES + ["lon", "lat"])
     w.writeheader()
-    w.writerows(rows(df))
+    w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows(df))
     return buf.getvalue()
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """``value`` made safe for a spreadsheet cell: text starting like a formula is prefixed
+    with ``'``; any other value is returned as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file."""
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half a file.
+
+    A special file (``/dev/stdout``, a FIFO, a terminal) is written to directly, never
+    replaced; a new file gets the mode the umask gives, a replaced file keeps its own.
+
+    Raises
+    ------
+    IsADirectoryError
+        When ``path`` is a folder (one-line message).
+    """
     path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file: name a file in it",
+                                str(path))
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes 0600: give the file what a plain open() would have
+        os.fchmod(fd, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.replace(tmp, path)
@@ -114,6 +154,12 @@ def write_atomic(path: str | Path, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 def dumps(fc: dict) -> str:

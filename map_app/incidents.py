@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
+from ._text import MAX_SENTENCE, windows
 from .articles import article_date
 
 EVENT_CATEGORY = {
@@ -119,6 +121,10 @@ def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
 
 
 _CASUALTY_PATTERNS = _casualty_patterns()
+# A word every casualty pattern holds (a count killed or wounded, a toll): most sentences have
+# none, and one search for them costs less than the patterns' seven (case-insensitive alike).
+_CASUALTY_WORD = re.compile(r"kill|dead|died|death|lost their lives|fatalit|wound|injur|hurt|"
+                            r"toll", re.IGNORECASE)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -139,6 +145,8 @@ def find_casualties(sentence: str) -> dict[str, int]:
         ``{"killed": n, "wounded": m}`` with only the counts found.
     """
     out: dict[str, int] = {}
+    if _CASUALTY_WORD.search(sentence) is None:
+        return out
     for kind, pat in _CASUALTY_PATTERNS:
         for m in pat.finditer(sentence):
             n = _number(m.group("n"))
@@ -165,6 +173,36 @@ def event_type_of(sentence: str, near: tuple[int, int] | None = None) -> str | N
     return None
 
 
+class _Triggers:
+    """The event words of one sentence, found once: :func:`event_type_of` with ``near`` for
+    each of its places, without reading the sentence again per place (a sentence may name
+    hundreds of places)."""
+
+    __slots__ = ("_found", "sentence")
+
+    def __init__(self, sentence: str):
+        self.sentence = sentence
+        # per trigger, the (starts, ends) of its matches; found when first asked for, since
+        # most places are placed by the first trigger or two
+        self._found: list[tuple[list[int], list[int]] | None] = [None] * len(_TRIGGERS)
+
+    def near(self, span: tuple[int, int]) -> str | None:
+        """:func:`event_type_of` ``(sentence, span)``."""
+        lo, hi = span[0] - TRIGGER_WINDOW, span[1] + TRIGGER_WINDOW
+        for k, (name, pat) in enumerate(_TRIGGERS):
+            found = self._found[k]
+            if found is None:
+                spans = [m.span() for m in pat.finditer(self.sentence)]
+                found = self._found[k] = ([a for a, _ in spans], [b for _, b in spans])
+            starts, ends = found
+            # the matches do not overlap, so starts and ends both ascend: the first match
+            # ending at or after ``lo`` is the only one to test against ``hi``
+            j = bisect.bisect_left(ends, lo)
+            if j < len(ends) and starts[j] <= hi:
+                return name
+        return None
+
+
 def event_date(sentence: str, published: date | None) -> tuple[date | None, str]:
     """When the event of ``sentence`` happened, from relative words and the article date.
 
@@ -176,7 +214,13 @@ def event_date(sentence: str, published: date | None) -> tuple[date | None, str]
     """
     if published is None:
         return None, "unknown"
-    s = sentence.lower()
+    try:
+        return _relative_date(sentence.lower(), published)
+    except OverflowError:  # "yesterday" of 0001-01-01: the article's date is all we have
+        return published, "article"
+
+
+def _relative_date(s: str, published: date) -> tuple[date, str]:
     if re.search(r"\b(today|this morning|this afternoon|tonight|overnight|on \w+ night)\b", s) \
             and "last night" not in s:
         return published, "day"
@@ -194,8 +238,22 @@ def event_date(sentence: str, published: date | None) -> tuple[date | None, str]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text``."""
-    return [m.span() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    """Character spans of the sentences of ``text``, none longer than
+    :data:`~map_app._text.MAX_SENTENCE` characters: a longer one (text without sentence
+    punctuation) is cut into windows at blanks (:func:`map_app._text.windows`)."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.span()
+        if _NONBLANK.search(text, s, e) is None:
+            continue
+        if e - s <= MAX_SENTENCE:
+            out.append((s, e))
+        else:
+            out.extend(windows(text, s, e))
+    return out
+
+
+_NONBLANK = re.compile(r"\S")
 
 
 def classify(text: str, places: list[dict], published: date | None = None) -> list[dict]:
@@ -207,7 +265,7 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     """
     published = published or article_date(text)
     spans = sentences(text)
-    lines = datelines(text)
+    lines = _Spans(datelines(text))
     starts = [s for s, _ in spans]
 
     def sentence_of(pos: int) -> tuple[int, int]:
@@ -226,13 +284,16 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
             scene: set[int] = set()
         else:
             scene = _scene(text, places, idx, s0, lines)
+        triggers = _Triggers(sent) if scene else None
         when, precision = event_date(sent, published)
+        when_iso = when.isoformat() if when else None  # one string per sentence, not per place
         for i in idx:
             p = places[i]
             key = p.get("entry") or p["name"]
-            p["event_date"] = when.isoformat() if when else None
+            p["event_date"] = when_iso
             p["event_date_precision"] = precision
-            etype = event_type_of(sent, (p["start"] - s0, p["end"] - s0)) if i in scene else None
+            etype = triggers.near((p["start"] - s0, p["end"] - s0)) \
+                if triggers is not None and i in scene else None
             if i in scene and (etype or cas or key in first_type):
                 p["role"] = "incident"
                 # later sentences about the same place ("Sumy's mayor said 20 were wounded")
@@ -271,14 +332,32 @@ def datelines(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _DATELINE.finditer(text)]
 
 
+class _Spans:
+    """Sorted, non-overlapping spans (a text's datelines) that say in log time whether a
+    position lies in one: a long text has thousands, and each place asks."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans):
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def __contains__(self, pos: int) -> bool:
+        # only the last span starting at or before ``pos`` can hold it
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
 def _scene(text: str, places: list[dict], idx: list[int], s0: int,
-           lines: list[tuple[int, int]] = ()) -> set[int]:
+           lines: Sequence[tuple[int, int]] | _Spans = ()) -> set[int]:
     """Which places of an event sentence are where the event happened (none in a
-    dateline: ``lines``)."""
+    dateline: ``lines``, spans or :class:`_Spans` of them)."""
+    if not isinstance(lines, _Spans):
+        lines = _Spans(lines)
     loc: list[int] = []
     for i in idx:
         p = places[i]
-        if any(a <= p["start"] < b for a, b in lines):
+        if p["start"] in lines:
             continue  # "KYIV, July 14 (Reuters) –": where the report was filed
         before = text[max(s0, p["start"] - 60):p["start"]]
         after = text[p["end"]:p["end"] + 60]

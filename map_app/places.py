@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 
 from . import _lexicon as lex
-from ._text import normalize
+from ._text import MAX_SENTENCE, normalize
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
 from .claims import border_country, find_distance_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
@@ -79,7 +79,9 @@ _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|cham
 _TEAM_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+)?[ \t]+[A-Z][a-z]+s\b(?!['’])")
 _BLANKS = (" ", "\t")
 _COORD_GAP = re.compile(r"[ \t]+(?:and|or)[ \t]+$")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
+# A sentence ends at ".", "!" or "?" before a blank, or at a newline: the last such end in a
+# stretch, where the match after the greedy run stops (see _last_break)
+_LAST_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 # A place this close to a region's seat is the seat's suburb or district: "X, <seat>" then
 # names the city, not the region
@@ -378,7 +380,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
     Parameters are those of :func:`resolve`; returns one dict per toponym with the keys of
-    :data:`COLUMNS`, in text order.
+    :data:`COLUMNS`, in text order. The records of one name ranked alike share their
+    ``alternatives`` list (a long text names a town thousands of times): read it, or copy it
+    before changing it.
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
@@ -574,20 +578,26 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                                                   / claim.tolerance_km)
             claimed.add(tied)
             why[tied] = "stated distance to a border"
-    # the same name with the same scores ranks the same: rank it once per document
-    made: dict[tuple[int, int], tuple] = {}
+    # the same name with the same scores ranks the same: rank it once per document, and its
+    # records share one list of alternatives (a long text names a town thousands of times)
+    made: dict[tuple[int, int], tuple[tuple, list[dict]]] = {}
     parts = g.memo("places.parts", 100_000)
+    # one string per name as written, shared by its records
+    written: dict[str, str] = {}
     rows = []
     for i, (t, c, s) in enumerate(zip(tops, cands, scores)):
         if c.entries.size == 1:
             ranked = c.alone
             if ranked is None:
                 ranked = c.alone = _ranking(g, parts, c, s, n_alternatives)
+            listed = None  # no runner-up: a fresh empty list
         else:
             key = (id(c), id(c.entries)) if i not in claimed else (i, -1)
-            ranked = made.get(key)
-            if ranked is None:
-                ranked = made[key] = _ranking(g, parts, c, s, n_alternatives)
+            pair = made.get(key)
+            if pair is None:
+                ranked = _ranking(g, parts, c, s, n_alternatives)
+                pair = made[key] = (ranked, _alternatives(ranked[1]))
+            ranked, listed = pair
         (f, entry, score), alts = ranked
         rule = why[i]
         if rule is None:
@@ -598,13 +608,19 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             else:
                 rule = "prior" if base[i].pick_id(g, parts) == entry \
                     else "the text's other places"
-        rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
-                     "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
-                     "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
-                     "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
-                                       "id": x} for a, v, x in alts] if alts else [],
+        rows.append({"text": written.setdefault(t.text, t.text), "start": t.start,
+                     "end": t.end, "name": f[0], "lat": f[1], "lon": f[2], "geonameid": f[3],
+                     "feature_code": f[4], "kind": f[5], "country_code": f[6], "admin1": f[7],
+                     "score": score,
+                     "alternatives": listed if listed is not None
+                     else _alternatives(alts) if alts else [],
                      "rule": rule, "entry": entry})
     return rows
+
+
+def _alternatives(alts: tuple) -> list[dict]:
+    """The ``alternatives`` field of a record from the runners-up of :func:`_ranking`."""
+    return [{"name": a[0], "lat": a[1], "lon": a[2], "score": v, "id": x} for a, v, x in alts]
 
 
 def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.ndarray,
@@ -666,11 +682,17 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]], claims=None):
     ends = [end for _, end, _ in spans]
     for claim in find_distance_claims(text) if claims is None else claims:
         best = None
-        # from the last place that ends before the claim, backwards (spans in text order)
+        stop = None  # where the claim's sentence starts: after the last break before it
+        # from the last place that ends before the claim, backwards (spans in text order),
+        # within one sentence: text without punctuation is read as windows of MAX_SENTENCE
         for i in range(bisect.bisect_right(ends, claim.start) - 1, -1, -1):
             _, end, area = spans[i]
-            if _SENTENCE_BREAK.search(text[end:claim.start]):
+            if claim.start - end > MAX_SENTENCE:
                 break
+            if stop is None:
+                stop = _last_break(text, claim.start)
+            if end <= stop:
+                break  # a sentence ends between the place and the claim
             if area:
                 best = i if best is None else best
                 continue
@@ -679,6 +701,18 @@ def tie_claims(text: str, spans: list[tuple[int, int, bool]], claims=None):
         if best is not None:
             out.append((best, claim))
     return out
+
+
+def _last_break(text: str, pos: int, limit: int = MAX_SENTENCE) -> int:
+    """Where the last sentence end in the ``limit`` characters before ``pos`` lies: a stop
+    (".", "!", "?") with a blank after it before ``pos``, or a newline; -1 if none.
+
+    A sentence ends in ``text[a:pos]`` (``a`` no more than ``limit`` before ``pos``) exactly
+    when this is ``a`` or more: one read of a bounded stretch per claim, instead of one of the
+    stretch before each place tried.
+    """
+    m = _LAST_BREAK.match(text, max(0, pos - limit), pos)
+    return m.end() - 1 if m else -1
 
 
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -511,4 +512,9 @@ def highlight_html(text: str, spans, classes=None) -> str:
         out.append(f"<mark{cls}>{html.escape(text[s:e])}</mark>")
         pos = e
     out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
+    # every line ending (CRLF and a lone CR too) becomes <br>: the HTML is one line, so a
+    # Markdown renderer given it can never end the HTML block early and read the rest
+    return _LINE_END.sub("<br>", "".join(out))
+
+
+_LINE_END = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")

@@ -40,6 +40,56 @@ ARTICLE_COLUMNS = [("id", "TEXT"), ("source", "TEXT"), ("date", "TEXT"), ("title
                    ("text", "TEXT"), ("ingested_at", "TEXT"), ("n_places", "INTEGER")]
 
 
+class StoreError(Exception):
+    """A store that cannot be used: not a store, corrupted, unwritable (one-line message)."""
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+# stores already checked by this process, with the (size, mtime) they had then
+_CHECKED: dict[str, tuple[int, int]] = {}
+
+
+def check_store(path: str | Path) -> None:
+    """Refuse a file that is not a sound map_app store, with a one-line :class:`StoreError`.
+
+    Checked: the SQLite header, ``PRAGMA quick_check`` (a page-corrupted store would
+    otherwise take new rows and report them stored) and both layers. Each file is checked
+    once per process until its size or time changes.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+        with open(path, "rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"store {path}: {exc.strerror or exc}") from None
+    key = (st.st_size, st.st_mtime_ns)
+    if _CHECKED.get(str(path)) == key:
+        return
+    if st.st_size == 0:
+        raise StoreError(f"store {path}: empty file, not a map_app store")
+    if head != _SQLITE_MAGIC:
+        raise StoreError(f"store {path}: not a GeoPackage (SQLite) file")
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)) as con:
+            problems = [r[0] for r in con.execute("PRAGMA quick_check(3)")]
+            tables = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.OperationalError as exc:  # locked, unreadable: not a verdict on the file
+        raise StoreError(f"store {path}: cannot be read ({exc})") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"store {path} is corrupted ({exc}): restore a copy or ingest into "
+                         "a new store") from None
+    if problems != ["ok"]:
+        first = " ".join(problems[0].replace("*** in database main ***", "").split())
+        raise StoreError(f"store {path} is corrupted (SQLite: {first}): restore a copy "
+                         "or ingest into a new store")
+    if not {"places", "articles"} <= tables:
+        raise StoreError(f"store {path}: a GeoPackage, but not a map_app store "
+                         "(no places and articles layers)")
+    _CHECKED[str(path)] = key
+
+
 def content_hash(text: str) -> str:
     """The id of an article: SHA-256 of its text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -83,7 +133,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) a store; waits on a busy store instead of failing.
 
     The connection is in autocommit mode: writers take the write lock up front
-    (``BEGIN IMMEDIATE``), so concurrent ingests queue instead of failing.
+    (``BEGIN IMMEDIATE``), so concurrent ingests queue instead of failing. A file that is
+    not a sound store is refused with a :class:`StoreError` (:func:`check_store`).
     """
     import fcntl
 
@@ -95,6 +146,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not path.exists():
                 _create(path)
+    check_store(path)
     con = sqlite3.connect(path, timeout=60, isolation_level=None)
     con.execute("PRAGMA busy_timeout=60000")
     return con
@@ -157,15 +209,21 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
                                    article.text, len(places)], "places": rows}
 
 
-def write_rows(con: sqlite3.Connection, prepared: dict) -> bool:
+def write_rows(con: sqlite3.Connection, prepared: dict, keep_versions: bool = False) -> bool:
     """Insert one :func:`prepare`-d article in one transaction (False: already stored)."""
-    return write_batch(con, [prepared])[0]
+    return write_batch(con, [prepared], keep_versions)[0]
 
 
-def write_batch(con: sqlite3.Connection, batch: list[dict]) -> list[bool]:
+def write_batch(con: sqlite3.Connection, batch: list[dict], keep_versions: bool = False
+                ) -> list[bool]:
     """Insert :func:`prepare`-d articles in one transaction, all or none; for each, whether
     it was new (False: already stored). One commit per batch, not per article: a commit
-    costs more than an article's rows."""
+    costs more than an article's rows.
+
+    A new text from a source already stored (a file edited since) replaces the older
+    version and its places, unless ``keep_versions``: two versions of one report would count
+    its casualties twice.
+    """
     cols = [n for n, _ in PLACE_COLUMNS]
     ilon, ilat = cols.index("lon"), cols.index("lat")
     out = []
@@ -175,6 +233,8 @@ def write_batch(con: sqlite3.Connection, batch: list[dict]) -> list[bool]:
                 out.append(False)
                 continue
             aid, source, date, title, text, n = prepared["article"]
+            if not keep_versions:
+                _drop_versions(con, source)
             con.execute(
                 "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -189,13 +249,22 @@ def write_batch(con: sqlite3.Connection, batch: list[dict]) -> list[bool]:
     return out
 
 
+def _drop_versions(con: sqlite3.Connection, source: str) -> None:
+    """Delete the stored versions of ``source`` (in the caller's transaction)."""
+    old = [r[0] for r in con.execute("SELECT id FROM articles WHERE source = ?", (source,))]
+    for aid in old:
+        con.execute("DELETE FROM places WHERE article_id = ?", (aid,))
+        con.execute("DELETE FROM articles WHERE id = ?", (aid,))
+
+
 def write_article(con: sqlite3.Connection, article: Article, date: str | None,
-                  places: list[dict]) -> bool:
+                  places: list[dict], keep_versions: bool = False) -> bool:
     """Store one analysed article and its places in one transaction.
 
-    Returns False (and writes nothing) when the same text is already stored.
+    Returns False (and writes nothing) when the same text is already stored; an older text
+    of the same source is replaced unless ``keep_versions`` (see :func:`write_batch`).
     """
-    return write_rows(con, prepare(article, date, places))
+    return write_rows(con, prepare(article, date, places), keep_versions)
 
 
 class _transaction:
@@ -248,21 +317,23 @@ def _analyse_batch(paths: list[str], view: str) -> str:
                       default=_plain)
 
 
-def _analyse_and_store(paths: list[str], view: str, store: str) -> list[tuple]:
+def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False
+                       ) -> list[tuple]:
     """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
     workers on the store's machine, this spares sending every row to one writer and
     decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
     results = [_analyse_one(p, view) for p in paths]
     ok = [r for r in results if r[2] is None]
     with closing(connect(store)) as con:  # concurrent writers queue on the write lock
-        new = iter(write_batch(con, [rows for _, rows, _ in ok]) if ok else ())
+        new = iter(write_batch(con, [rows for _, rows, _ in ok], keep_versions) if ok
+                   else ())
     return [(path, None, error) if error else (path, next(new), None)
             for path, _, error in results]
 
 
 def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
-           on_error=None, workers: int = 0, scheduler: str | None = None,
-           partition_size: int = 8) -> dict:
+           on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
+           partition_size: int = 8, keep_versions: bool = False) -> dict:
     """Geoparse and store every article in ``paths`` (files or folders).
 
     Parameters
@@ -273,6 +344,9 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
     view : {"de_jure", "de_facto"}
     on_error : callable, optional
         Called as ``on_error(path, message)`` for each file that cannot be read.
+    on_warning : callable, optional
+        Called as ``on_warning(path, message)`` for what was repaired or flagged on reading
+        (bad bytes, an impossible or implausible date); the file is stored.
     workers : int
         With N > 0, geoparse partitions of articles in parallel on a Dask
         ``LocalCluster`` of N single-threaded worker processes. Workers on this machine
@@ -282,15 +356,19 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
         Address of an existing Dask scheduler (``tcp://HOST:PORT``) to use instead.
     partition_size : int
         Articles per Dask task.
+    keep_versions : bool
+        Keep an older text of a source when a new one is stored (default: replace it).
 
     Returns
     -------
     dict
-        ``{"stored": n, "unchanged": n, "failed": [(path, message), …]}``.
+        ``{"stored": n, "unchanged": n, "replaced": n, "failed": [(path, message), …],
+        "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
+        an older text of their source.
     """
     from .articles import ArticleError, expand_paths, read_article
 
-    stats = {"stored": 0, "unchanged": 0, "failed": []}
+    stats: dict = {"stored": 0, "unchanged": 0, "replaced": 0, "failed": [], "warnings": []}
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
         def keep(results):
@@ -306,7 +384,7 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
                     stats["stored" if rows else "unchanged"] += 1
                 else:
                     batch.append(rows)
-            for new in write_batch(con, batch) if batch else ():
+            for new in write_batch(con, batch, keep_versions) if batch else ():
                 stats["stored" if new else "unchanged"] += 1
 
         # an article already stored is not analysed again
@@ -316,9 +394,18 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
                 art = read_article(Path(f))
             except ArticleError as exc:
                 return None, str(exc)
-            if has_article(con, content_hash(art.text)):
+            stats["warnings"].extend(art.warnings)
+            if on_warning:
+                for w in art.warnings:
+                    on_warning(f, w)
+            aid = content_hash(art.text)
+            if has_article(con, aid):
                 stats["unchanged"] += 1
                 return None, None
+            if not keep_versions and con.execute(
+                    "SELECT 1 FROM articles WHERE source = ? AND id != ?",
+                    (art.source, aid)).fetchone():
+                stats["replaced"] += 1
             return art, None
 
         if workers or scheduler:
@@ -334,7 +421,8 @@ def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
                 for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size, Path(store)):
+                                             scheduler, partition_size, Path(store),
+                                             keep_versions):
                     keep(results)  # a partition: one transaction
         else:
             for f in files:
@@ -370,7 +458,7 @@ def _local_workers(client) -> bool:
 
 
 def _dask_results(files, view: str, workers: int, scheduler: str | None,
-                  partition_size: int, store: Path | None = None):
+                  partition_size: int, store: Path | None = None, keep_versions: bool = False):
     """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
     of ``(path, rows, error)``) as it finishes. Workers on this machine write their
     partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
@@ -394,7 +482,8 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
         def submit(part):
             if write_there:
                 return client.submit(_analyse_and_store, part, view=view,
-                                     store=str(store.resolve()), pure=False)
+                                     store=str(store.resolve()), keep_versions=keep_versions,
+                                     pure=False)
             return client.submit(_analyse_batch, part, view=view, pure=False)
 
         futures, part = [], []
@@ -421,6 +510,7 @@ def read_places(store: str | Path):
     path = Path(store)
     if not path.exists():
         raise FileNotFoundError(f"no store at {path}: run `map-app ingest` first")
+    check_store(path)
     gdf = gpd.read_file(path, layer="places", engine="pyogrio")
     return gdf.rename(columns={"end_": "end"})
 

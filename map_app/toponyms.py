@@ -15,6 +15,7 @@ start, the word before, "said" after) are read per document.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -695,6 +696,11 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
         memo.update(zip(crossing, _Region.build(g, crossing)))
 
 
+# Whole-text substring tests a document's "used in lower case?" questions may cost before its
+# lower-case words are listed once: listing a text's words costs about 40 scans of it.
+_SEEN_SCANS = 32
+
+
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Spans of ``text`` that name places, longest match first, left to right.
 
@@ -781,15 +787,21 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             todo.append((st, r, sent0, prev0, marks, speech))
     common = lex.common_words()
     lower_seen: set[str] | None = None
+    scans = _SEEN_SCANS  # substring tests left before the document's words are listed
 
     def seen(lw: str, plural: bool = False) -> bool:
         # used in lower case somewhere in the document (or, with ``plural``, its plural too);
         # most names never are, and a substring test says so without listing the document's
-        # words (a text without "bank" has no "banks" either)
-        nonlocal lower_seen
-        if lw not in text:
-            return False
+        # words (a text without "bank" has no "banks" either). But each test reads up to the
+        # whole text: after _SEEN_SCANS of them the words are listed, and every later
+        # question is a set look-up (at most about twice the cheaper way's cost, and linear
+        # in the text however many names ask)
+        nonlocal lower_seen, scans
         if lower_seen is None:
+            if scans:
+                scans -= 1
+                if lw not in text:
+                    return False
             lower_seen = set(_LOWER_WORD.findall(text))
         return lw in lower_seen or (plural and lw + "s" in lower_seen)
 
@@ -1052,10 +1064,18 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
             e = top(t)
         if e in named:
             named[e].add(t.key)
-    spans = [(t.start, t.end) for t in out]
+    spans = sorted((t.start, t.end) for t in out)
+    starts = [a for a, _ in spans]
+    reach = list(itertools.accumulate((b for _, b in spans), max))  # furthest end so far
+
+    def overlaps(t: Toponym) -> bool:
+        # some kept span starting before ``t`` ends reaches past its start: a bisection, not
+        # a scan of every kept span per left-out name (a long text has thousands of both)
+        k = bisect.bisect_left(starts, t.end)
+        return k > 0 and reach[k - 1] > t.start
+
     # another name: the word itself taken elsewhere proves nothing ("the West", "West Wing")
-    return [t for t in deferred if named[top(t)] - {t.key}
-            and not any(a < t.end and t.start < b for a, b in spans)]
+    return [t for t in deferred if named[top(t)] - {t.key} and not overlaps(t)]
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

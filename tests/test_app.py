@@ -73,3 +73,34 @@ def test_bad_uploads_are_reported(app):
             raise AssertionError("accepted bad input")
     text, warnings = decode("Kyiv caf\xe9".encode("latin-1"), "upload:x")
     assert text.startswith("Kyiv") and warnings and not at.exception
+
+
+def test_pastes_are_distinct_articles_and_bad_dates_are_said(app):
+    at = app.run()
+    for text in ("date 2025-02-30\nShelling hit Kherson, killing 2.",
+                 "date 2025-06-05\nA drone attack hit Odesa."):
+        at.sidebar.text_area[0].set_value(text)
+        at.sidebar.button[0].click().run()
+        assert not at.exception
+    df = at.dataframe[0].value
+    assert {"Kherson", "Odesa"} <= set(df["place"])  # the second paste kept the first
+    pasted = {s for s in df["source"] if s.startswith("pasted:")}
+    assert len(pasted) == 2
+    article_box = [s for s in at.selectbox if s.label == "Article"][0]
+    assert pasted <= set(article_box.options)
+
+
+def test_a_bad_date_is_a_warning_not_a_traceback(app):
+    at = app.run()
+    at.sidebar.text_area[0].set_value("date 2025-02-30\nShelling hit Kherson.")
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    said = [e.value for e in at.sidebar.error]
+    assert any("2025\\-02\\-30 is not a calendar date" in s for s in said)
+
+
+def test_messages_escape_markdown():
+    from map_app.app import md_escape
+
+    assert md_escape("![x](http://e.org/i.png) :red[a]") == \
+        "\\!\\[x\\]\\(http\\:\\/\\/e\\.org\\/i\\.png\\) \\:red\\[a\\]"

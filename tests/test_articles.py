@@ -1,8 +1,10 @@
 """Bad input: every case gets a one-line message and a documented exit code, never a
 traceback; a batch goes on past bad files."""
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +80,83 @@ def test_html_to_text_drops_script_and_style():
 def test_article_from_text_html_detection():
     art = article_from_text("<!doctype html><html><body><p>Hi</p></body></html>", "x")
     assert art.text == "Hi"
+
+
+# ---- dates: an impossible date is ignored, an implausible one flagged, never a traceback
+@pytest.mark.parametrize("stated", ["2025-02-30", "2025-13-01", "0000-00-00"])
+def test_impossible_date_is_ignored_with_a_warning(stated):
+    art = article_from_text(f"date {stated}\nShelling hit Kharkiv yesterday.", "a.txt")
+    assert art.date is None
+    assert art.warnings == (f"a.txt: date {stated} is not a calendar date: ignored",)
+
+
+def test_impossible_meta_date_is_ignored():
+    page = ("<html><head><meta name='date' content='2025-02-31'></head>"
+            "<body><p>Drones hit Sumy.</p></body></html>")
+    art = article_from_text(page, "p.html")
+    assert art.date is None and "not a calendar date" in art.warnings[0]
+
+
+@pytest.mark.parametrize("stated, when", [("0001-01-01", "before 1900"),
+                                          ("2999-01-01", "in the future")])
+def test_implausible_date_is_kept_and_flagged(stated, when):
+    art = article_from_text(f"date {stated}\nShelling hit Kharkiv yesterday.", "a.txt")
+    assert art.date == stated
+    assert art.warnings == (f"a.txt: date {stated} is {when}: kept, check it",)
+
+
+def test_bad_dates_do_not_stop_a_batch(tmp_path):
+    for name, stated in [("a.txt", "2025-02-30"), ("b.txt", "0001-01-01"),
+                         ("c.txt", "2025-06-01")]:
+        (tmp_path / name).write_text(f"date {stated}\nShelling hit Kharkiv yesterday.\n")
+    r = _run("parse", str(tmp_path))
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    docs = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["date"] for d in docs] == [None, "0001-01-01", "2025-06-01"]
+    # "yesterday" of the year 1: the article's date, not an OverflowError
+    assert docs[1]["places"][0]["event_date"] == "0001-01-01"
+    assert docs[2]["places"][0]["event_date"] == "2025-05-31"
+    assert "date 2025-02-30 is not a calendar date" in r.stderr
+    assert docs[0]["warnings"] and not docs[2]["warnings"]
+
+
+# ---- inputs read right
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_bom_are_text(tmp_path, codec):
+    p = tmp_path / "w.txt"
+    data = "Shelling hit Kharkiv.\r\n".encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    p.write_bytes(data)
+    art = read_article(p)
+    assert art.text.startswith("Shelling hit Kharkiv.") and not art.warnings
+
+
+def test_only_regular_files_are_read(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ArticleError, match="not a regular file"):
+        read_article(fifo)  # would hang reading
+    with pytest.raises(ArticleError, match="not a regular file"):
+        read_article(Path("/dev/zero"))  # would never end
+
+
+def test_unreadable_folder_is_listed_not_fatal(tmp_path, monkeypatch):
+    from map_app import articles
+
+    bad = tmp_path / "locked"
+    bad.mkdir()
+    good = tmp_path / "ok.txt"
+    good.write_text("Shelling hit Kharkiv.")
+    real = Path.iterdir
+
+    def iterdir(self):
+        if self == bad:  # root reads any folder: refuse it as chmod 000 would
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    files = articles.expand_paths([bad, good])
+    assert files == [bad, good]
+    with pytest.raises(ArticleError, match="is a folder that cannot be read"):
+        read_article(bad)

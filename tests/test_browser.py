@@ -4,13 +4,17 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from map_app._bench import make_articles
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,6 +52,23 @@ def start_server(tmp: Path, articles: Path = SEEDS) -> tuple[subprocess.Popen, s
             time.sleep(0.3)
     p.kill()
     raise RuntimeError("server did not start: " + p.stdout.read().decode(errors="replace"))
+
+
+@contextmanager
+def serving(tmp: Path, articles: dict[str, str | bytes]):
+    """`map-app serve` of a folder holding ``articles`` (name → text or bytes); yields
+    ``(process, base URL)`` and stops the server after."""
+    arts = tmp / "arts"
+    arts.mkdir()
+    for name, text in articles.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (arts / name).write_bytes(data)
+    p, base = start_server(tmp, arts)
+    try:
+        yield p, base
+    finally:
+        p.terminate()
+        p.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -169,14 +190,10 @@ def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
 
 
 def test_hostile_article_never_runs_script(browser, tmp_path):
-    arts = tmp_path / "arts"
-    arts.mkdir()
     hostile = ('date 2025-06-04\nShelling hit Sumy <script>window.__pwned = 1; alert("x")'
                '</script> overnight, killing two people. <img src=x '
                'onerror="window.__pwned = 2"> Drones struck Odesa "</script><b>x</b>".')
-    (arts / '<img src=x onerror=alert(1)>.txt').write_text(hostile, encoding="utf-8")
-    p, base = start_server(tmp_path, arts)
-    try:
+    with serving(tmp_path, {"<img src=x onerror=alert(1)>.txt": hostile}) as (_, base):
         dialogs: list[str] = []
         blocked: list[str] = []
         ctx, page = offline_page(browser, blocked)
@@ -193,6 +210,64 @@ def test_hostile_article_never_runs_script(browser, tmp_path):
             or "onerror" in page.content()
         assert "&lt;script&gt;" in page.content()
         ctx.close()
-    finally:
-        p.terminate()
-        p.wait(10)
+
+
+def test_crlf_article_is_text_not_markdown(browser, tmp_path):
+    # a Windows file: CRLF line endings, and Markdown that must stay text
+    text = ("date 2025-06-04\r\nShelling hit Sumy overnight, killing two people.\r\n\r\n"
+            "![tracker](http://203.0.113.5/pixel.png) [a link](http://203.0.113.5/) "
+            ":red[coloured] **bold**\r\nDrones struck Odesa.\r\n")
+    with serving(tmp_path, {"windows.txt": text.encode("utf-8")}) as (_, base):
+        blocked: list[str] = []
+        ctx, page = offline_page(browser, blocked)
+        page.goto(base)
+        map_frame(page)
+        article = page.locator(".map-app-article")
+        article.wait_for(timeout=30000)
+        article.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        shown = article.inner_text()
+        assert "![tracker](http://203.0.113.5/pixel.png)" in shown and "**bold**" in shown
+        assert ":red[coloured]" in shown and "Drones struck Odesa." in shown
+        assert article.locator("img, a, strong, span[style]").count() == 0
+        assert article.locator("mark").count() >= 2  # the places are still marked
+        page.screenshot(path=str(Path(os.environ.get("MAP_APP_SCREENSHOT_CRLF",
+                                                      tmp_path / "crlf.png"))))
+        assert blocked == [], blocked  # no request left 127.0.0.1
+        ctx.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_closing_the_page_stops_its_analysis(browser, tmp_path):
+    served = {"a.txt": "date 2025-06-04\nShelling hit Sumy overnight.\n"}
+    with serving(tmp_path, served) as (p, base):
+        blocked: list[str] = []
+        ctx, page = offline_page(browser, blocked)
+        page.goto(base)
+        map_frame(page)
+        # about 3 MB of varied made-up reports: twenty chunks, about a second each
+        page.locator("section[data-testid='stSidebar'] textarea").fill(
+            "\n\n".join(make_articles(600)), timeout=120000)
+        page.get_by_role("button", name="Add to map").click()
+        page.get_by_text("1/1 articles").wait_for(timeout=60000)
+        busy = _cpu_seconds(p.pid)
+        page.wait_for_timeout(2000)
+        assert _cpu_seconds(p.pid) - busy > 1.0  # it is analysing
+        ctx.close()  # the user closes the tab, 2 of about 20 chunks in
+        closed = _cpu_seconds(p.pid)
+        while True:  # until the server is idle
+            before = _cpu_seconds(p.pid)
+            time.sleep(1.5)
+            if _cpu_seconds(p.pid) - before < 0.3:
+                break
+        # the chunk under way finishes, then it stops: not the 15 s or so still to go
+        assert _cpu_seconds(p.pid) - closed < 5.0, "the analysis went on after its page closed"
+        # nothing half-stored: the store has the served article only
+        with sqlite3.connect(tmp_path / "store.gpkg") as con:
+            assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1

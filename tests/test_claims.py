@@ -51,3 +51,20 @@ def _claims_by_full_scan(text):
 ])
 def test_fast_matcher_finds_what_a_full_scan_finds(text):
     assert [c.start for c in find_distance_claims(text)] == _claims_by_full_scan(text)
+
+
+@pytest.mark.parametrize("text,km", [
+    ("1,500 km from the Russian border", 1500),  # a thousands comma, not a decimal one
+    ("12,345 km from the border", 12345),
+    ("2,000.5 km from the border", 2000.5),
+    ("1,5 km from the border", 1.5),
+    ("1.5km from the border", 1.5),
+])
+def test_thousands_and_decimal_commas(text, km):
+    (c,) = find_distance_claims(text)
+    assert c.claimed_km == pytest.approx(km)
+
+
+def test_an_endless_number_is_no_claim():
+    # 400 digits overflow to infinity: no claim, so no "Infinity" in the JSON output
+    assert find_distance_claims("Sumy, " + "9" * 400 + " km from the border") == []

@@ -1,3 +1,4 @@
+import itertools
 from datetime import date
 
 import pytest
@@ -103,3 +104,88 @@ def test_a_dateline_is_never_an_incident(gaz, text, where):
     assert roles[where] == "incident"
     assert all(role == "mention" for name, role in roles.items()
                if text.startswith(name) or name.isupper())
+
+
+# ---------------------------------------------------------------- long sentences, linear work
+def _unpunctuated(gaz, size=30_000, seed=4):
+    from map_app._bench import make_report
+    from map_app.places import resolve_records
+
+    text = make_report(size, seed=seed, punctuated=False, newlines=False)
+    return text, resolve_records(text, gaz)
+
+
+def test_a_sentence_without_punctuation_is_cut_into_bounded_windows(gaz):
+    from map_app._text import MAX_SENTENCE
+    from map_app.incidents import sentences
+
+    text, _ = _unpunctuated(gaz)
+    spans = sentences(text)
+    assert len(spans) >= len(text) // MAX_SENTENCE
+    assert all(e - s <= MAX_SENTENCE for s, e in spans)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(spans))
+    assert all(text[e - 1] == " " for _, e in spans[:-1])  # cut after a blank, no word cut
+
+
+def test_a_long_sentence_reads_as_its_windows_on_lines_of_their_own(gaz):
+    # the windows of an endless sentence classify its places as the same text with each
+    # window on a line of its own (a sentence each) does
+    import copy
+
+    from map_app.incidents import sentences
+
+    text, records = _unpunctuated(gaz)
+    spans = sentences(text)
+    chars = list(text)
+    for _, e in spans[:-1]:
+        chars[e - 1] = "\n"
+    lined = "".join(chars)
+    assert sentences(lined) == spans
+    day = date(2025, 6, 4)
+    windowed = classify(text, copy.deepcopy(records), day)
+    assert windowed == classify(lined, copy.deepcopy(records), day)
+    assert any(r["role"] == "incident" for r in windowed)
+    assert any(r["killed"] for r in windowed)
+
+
+def test_triggers_found_once_answer_as_event_type_of():
+    from map_app.incidents import _Triggers
+
+    sentence = ("Officials said the drone came down near the market while artillery shelled "
+                "the village and troops captured the bridge after heavy fighting; two houses "
+                "were damaged and residents were evacuated from the area by the river")
+    triggers = _Triggers(sentence)
+    for start in range(0, len(sentence), 7):
+        for length in (1, 9, 30):
+            span = (start, start + length)
+            assert triggers.near(span) == event_type_of(sentence, span), span
+
+
+class _Counting:
+    """A trigger pattern that counts the characters it is asked to read."""
+
+    def __init__(self, pattern, counter):
+        self.pattern, self.counter = pattern, counter
+
+    def finditer(self, s, *args):
+        self.counter[0] += len(s)
+        return self.pattern.finditer(s, *args)
+
+    def search(self, s, *args):
+        self.counter[0] += len(s)
+        return self.pattern.search(s, *args)
+
+
+def test_event_words_are_read_a_bounded_number_of_times(gaz, monkeypatch):
+    # work, not time: every place of an endless sentence once made the trigger patterns read
+    # the whole sentence again; now each window is read at most twice per pattern
+    from map_app import incidents
+
+    text, records = _unpunctuated(gaz)
+    read = [0]
+    monkeypatch.setattr(incidents, "_TRIGGERS",
+                        [(name, _Counting(p, read)) for name, p in incidents._TRIGGERS])
+    classify(text, records, date(2025, 6, 4))
+    assert len(records) > 300
+    assert read[0] <= 2 * len(incidents._TRIGGERS) * len(text)

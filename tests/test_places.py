@@ -266,3 +266,35 @@ def test_every_pick_names_the_rule_that_decided_it(gaz):
     assert rules["Kharkiv"] == "a seat's name read as its region"
     assert rules["Klishchiivka"] == "only candidate"
     assert rules["Andriivka"] == "the text's other places"
+
+
+# ---------------------------------------------------------------- claims in long sentences
+def test_the_last_sentence_end_answers_as_a_search_of_each_stretch():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from map_app.places import _last_break
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet="a .!?\n\t", max_size=40), st.data())
+    def check(text, data):
+        pos = data.draw(st.integers(0, len(text)))
+        limit = data.draw(st.integers(1, 45))
+        a = data.draw(st.integers(max(0, pos - limit), pos))
+        expected = re.search(r"[.!?]\s|\n", text[a:pos]) is not None
+        assert (a <= _last_break(text, pos, limit)) == expected
+
+    check()
+
+
+def test_a_claim_is_tied_within_one_window_of_an_endless_sentence():
+    from map_app._text import MAX_SENTENCE
+    from map_app.places import tie_claims
+
+    claim = " some 30 km from the Russian border"
+    near = "Sumy" + " and more" * 100 + claim
+    far = "Sumy" + " and more" * (MAX_SENTENCE // 9 + 1) + claim
+    assert [i for i, _ in tie_claims(near, [(0, 4, False)])] == [0]
+    assert tie_claims(far, [(0, 4, False)]) == []

@@ -2,6 +2,7 @@ import json
 import re
 
 import pandas as pd
+import pytest
 
 from map_app._bench import synthetic_places
 from map_app.plot import (CLUSTER_ABOVE, border_bands, highlight_html, incident_map,
@@ -73,3 +74,12 @@ def test_dataframe_without_optional_columns():
     df = pd.DataFrame({"place": ["A"], "text": ["A"], "lat": [50.0], "lon": [30.0],
                        "role": ["incident"]})
     assert "Incidents (1)" in _html(df)
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\r", "\n", "\u2028"])
+def test_highlight_html_is_one_line_whatever_the_line_endings(eol):
+    # a Markdown renderer ends an HTML block at a line ending: there must be none left
+    text = f"Shelling hit Sumy.{eol}{eol}![x](http://example.org/i.png) **bold**{eol}end"
+    out = highlight_html(text, [(13, 17)], ["incident"])
+    assert "\r" not in out and "\n" not in out and "\u2028" not in out
+    assert out.count("<br>") == 3 and "![x](http://example.org/i.png) **bold**" in out

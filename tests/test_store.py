@@ -1,11 +1,20 @@
+import csv
+import io
 import json
+import os
 import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+from contextlib import closing
 
 import pytest
 
 from map_app.cli import main
 from map_app.export import to_geojson
-from map_app.store import choose, connect, content_hash, ingest, prepare, read_places, write_batch
+from map_app.store import (StoreError, choose, connect, content_hash, ingest, prepare,
+                           read_places, write_batch)
 
 
 @pytest.fixture()
@@ -25,7 +34,7 @@ def test_reingest_changes_nothing(store):
     p, art = store
     before = p.read_bytes()
     stats = ingest([art], p)
-    assert stats == {"stored": 0, "unchanged": 2, "failed": []}
+    assert stats == {"stored": 0, "unchanged": 2, "replaced": 0, "failed": [], "warnings": []}
     con = sqlite3.connect(p)
     assert con.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     assert len(before) > 0
@@ -229,3 +238,145 @@ def test_interrupted_export_leaves_no_half_file(tmp_path, monkeypatch):
     monkeypatch.setattr(export.os, "replace", real_replace)
     assert out.read_text() == "previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+# ---- a broken store is refused with one line, never written to
+def _broken(tmp_path, store):
+    """A store damaged each way: empty, truncated, garbage, a corrupted page."""
+    p, _ = store
+    with closing(sqlite3.connect(p)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+        page = con.execute("PRAGMA page_size").fetchone()[0]
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'articles'"
+                           ).fetchone()[0]
+    data = p.read_bytes()
+    out = {"empty": b"", "truncated": data[:len(data) // 3],
+           "garbage": bytes(range(256)) * 64,
+           "page": data[:(root - 1) * page + 8] + b"\xff" * 200
+           + data[(root - 1) * page + 208:]}
+    for name, content in out.items():
+        (tmp_path / f"{name}.gpkg").write_bytes(content)
+    return list(out)
+
+
+def test_broken_stores_are_refused(tmp_path, store, capsys):
+    for name in _broken(tmp_path, store):
+        bad = tmp_path / f"{name}.gpkg"
+        before = bad.read_bytes()
+        for argv in (["export", "--store", str(bad)],
+                     ["ingest", "--store", str(bad), str(store[1] / "other.txt")]):
+            assert main(argv) == 1, (name, argv)
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and str(bad) in err, (name, err)
+            assert "stored" not in err  # a corrupted store never reports rows stored
+        assert bad.read_bytes() == before, name
+    with pytest.raises(StoreError, match="corrupted"):
+        connect(tmp_path / "page.gpkg")
+
+
+def test_a_geopackage_that_is_not_a_store(tmp_path, capsys):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    other = tmp_path / "other.gpkg"
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)], crs="EPSG:4326").to_file(other)
+    assert main(["export", "--store", str(other)]) == 1
+    assert "not a map_app store" in capsys.readouterr().err
+
+
+def test_read_only_store_and_full_disk_are_one_line(store, monkeypatch, capsys):
+    import map_app.store as store_mod
+
+    p, art = store
+    (art / "new.txt").write_text("Shelling hit Kherson.")
+
+    def readonly(*a, **k):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(store_mod, "write_batch", readonly)
+    assert main(["ingest", "--store", str(p), str(art / "new.txt")]) == 1
+    err = capsys.readouterr().err
+    assert err == "map-app: store: attempt to write a readonly database\n"
+    monkeypatch.undo()
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device", "out.geojson")
+
+    monkeypatch.setattr("map_app.export.write_atomic", full)
+    assert main(["export", "--store", str(p), "-o", "out.geojson"]) == 1
+    assert capsys.readouterr().err == "map-app: out.geojson: No space left on device\n"
+
+
+# ---- an edited article replaces its older version
+def test_new_text_of_a_source_replaces_the_old(tmp_path, capsys):
+    p, f = tmp_path / "s.gpkg", tmp_path / "report.txt"
+    f.write_text("Shelling hit Kharkiv, killing 4 people.")
+    assert main(["ingest", "--store", str(p), str(f)]) == 0
+    f.write_text("Shelling hit Kharkiv, killing 5 people.")
+    assert main(["ingest", "--store", str(p), str(f)]) == 0
+    assert "1 replacing an older version" in capsys.readouterr().err
+    df = read_places(p)
+    assert list(df["killed"]) == [5] and df["article_id"].nunique() == 1
+    f.write_text("Shelling hit Kharkiv, killing 6 people.")
+    assert main(["ingest", "--store", str(p), "--keep-versions", str(f)]) == 0
+    assert sorted(read_places(p)["killed"]) == [5, 6]
+
+
+# ---- exports: folders, special files, modes, formulas
+def test_export_to_a_folder_is_one_line(store, tmp_path, capsys):
+    p, _ = store
+    assert main(["export", "--store", str(p), "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a folder" in err
+
+
+def test_export_writes_special_files_in_place(store, tmp_path):
+    p, _ = store
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    assert main(["export", "--store", str(p), "-o", str(fifo)]) == 0
+    reader.join(30)
+    assert json.loads(got[0])["type"] == "FeatureCollection"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the FIFO, not a regular file
+
+
+def test_export_mode_follows_the_umask(store, tmp_path):
+    p, _ = store
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "new.geojson"
+        assert main(["export", "--store", str(p), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o640)  # a file that exists keeps its own mode
+        assert main(["export", "--store", str(p), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_csv_cells_cannot_be_formulas():
+    import pandas as pd
+
+    from map_app.export import to_csv
+
+    df = pd.DataFrame({"place": ["=HYPERLINK(\"http://x\")", "Kyiv"],
+                       "quote": ["+1 killed", "@SUM(A1)"], "source": ["-x", "\tTab"],
+                       "lat": [50.0, 50.4], "lon": [-3.5, 30.5], "role": ["incident"] * 2,
+                       "killed": [1, None]})
+    rows = list(csv.DictReader(io.StringIO(to_csv(df))))
+    assert rows[0]["place"] == "'=HYPERLINK(\"http://x\")" and rows[1]["place"] == "Kyiv"
+    assert rows[0]["quote"] == "'+1 killed" and rows[1]["quote"] == "'@SUM(A1)"
+    assert rows[0]["article"] == "'-x" and rows[1]["article"] == "'\tTab"
+    assert rows[0]["lon"] == "-3.5"  # numbers stay numbers
+
+
+def test_broken_pipe_is_quiet(store):
+    p, _ = store
+    # `| head -c 1`: the reader goes away after a byte
+    sh = (f"{sys.executable} -m map_app.cli export --store {p} | head -c 1 >/dev/null; "
+          f"{sys.executable} -m map_app.cli parse {p.parent / 'arts'} | head -c 1 >/dev/null")
+    r = subprocess.run(["bash", "-c", sh], capture_output=True, text=True)
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr

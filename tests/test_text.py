@@ -1,3 +1,5 @@
+import itertools
+
 from map_app._text import (is_latin, link_windows, name_hash, normalize, translit_uk,
                             uk_variants)
 
@@ -59,3 +61,17 @@ def test_skeleton_merges_what_transliterations_disagree_on():
 def test_a_letter_after_an_apostrophe_is_not_word_initial():
     assert translit_uk("Кам'янка") == "Kamianka"
     assert uk_variants("Кам’янка")[:3] == ["Kamianka", "Kamyanka", "Kamjanka"]
+
+
+def test_windows_cut_at_blanks_within_the_limit():
+    from map_app._text import windows
+
+    text = "alpha beta\tgamma delta " * 50
+    spans = windows(text, 3, len(text) - 2, limit=40)
+    assert spans[0][0] == 3 and spans[-1][1] == len(text) - 2
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(spans))
+    assert all(0 < e - s <= 40 for s, e in spans)
+    assert all(text[e - 1] in " \t" for _, e in spans[:-1])
+    assert windows(text, 0, 30, limit=40) == [(0, 30)]
+    # a word longer than the limit is cut at the limit
+    assert windows("x" * 100, 0, 100, limit=40) == [(0, 40), (40, 80), (80, 100)]

@@ -274,3 +274,47 @@ def test_a_facility_an_armed_group_or_a_model_is_no_place(gaz, text, name):
 def test_a_facility_in_a_town_keeps_the_town(gaz):
     assert "Polohy" in _found(gaz, "Strikes on Russian equipment in the Polohy factory.")
     assert "Kharkiv" in _found(gaz, "A strike hit the Kharkiv Tractor Plant.")
+
+
+# ---------------------------------------------------------------- linear work on long texts
+class _CountingText(str):
+    """A text that counts the characters its substring searches read."""
+
+    read = 0
+
+    def find(self, sub, *args):
+        at = str.find(self, sub, *args)
+        self.read += len(self) if at < 0 else at + len(sub)
+        return at
+
+    def __contains__(self, sub):
+        self.read += len(self)
+        return str.__contains__(self, sub)
+
+
+def _long_report():
+    from map_app._bench import make_report
+
+    return make_report(60_000, seed=12)
+
+
+def test_lower_case_words_listed_or_scanned_give_the_same_places(gaz, monkeypatch):
+    from map_app import toponyms
+    from map_app._bench import make_articles
+
+    texts = [*make_articles(20, seed=31), _long_report()]
+
+    def spans(scans):
+        monkeypatch.setattr(toponyms, "_SEEN_SCANS", scans)
+        return [[(t.start, t.end, t.key) for t in find_toponyms(text, gaz)] for text in texts]
+
+    assert spans(0) == spans(10**9)
+
+
+def test_the_document_is_scanned_a_bounded_number_of_times(gaz):
+    # every "used in lower case?" question once searched the whole document
+    from map_app.toponyms import _SEEN_SCANS
+
+    text = _CountingText(_long_report())
+    assert len(find_toponyms(text, gaz)) > 500
+    assert text.read <= (_SEEN_SCANS + 2) * len(text)

@@ -1,0 +1,93 @@
+import itertools
+from datetime import date
+
+import pytest
+
+from map_app import pipeline
+from map_app._bench import make_articles, make_report
+from map_app.pipeline import analyse, chunks
+
+
+def test_a_short_text_is_one_chunk():
+    assert chunks("Kyiv", 10) == [(0, 4)]
+    assert chunks("", 10) == [(0, 0)]
+
+
+def test_chunks_cover_the_text_and_end_at_paragraphs():
+    text = make_report(20_000, seed=5)
+    spans = chunks(text, 3000)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(spans))  # contiguous
+    assert all(0 < b - a <= 3000 for a, b in spans)
+    # every chunk but the last ends after a paragraph break: the text has one in each half
+    assert all(text[b - 2:b] == "\n\n" for _, b in spans[:-1])
+
+
+def test_chunks_fall_back_to_sentences_blanks_and_the_limit():
+    sentences = make_report(20_000, seed=5, newlines=False)
+    assert all(sentences[b - 2:b] == ". " for _, b in chunks(sentences, 3000)[:-1])
+    words = make_report(20_000, seed=5, punctuated=False, newlines=False)
+    assert all(words[b - 1] == " " for _, b in chunks(words, 3000)[:-1])
+    blob = "x" * 10_000
+    assert chunks(blob, 3000) == [(0, 3000), (3000, 6000), (6000, 9000), (9000, 10_000)]
+
+
+@pytest.fixture(scope="module")
+def articles():
+    return make_articles(4, size=3000, seed=21)
+
+
+def test_chunked_analysis_is_the_analysis_of_each_part(gaz, articles, monkeypatch):
+    # each chunk one article: the size fits the longest, and no two together
+    size = max(map(len, articles)) + 2
+    assert min(map(len, articles)) * 2 + 2 > size
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", size)
+    whole = "\n\n".join(articles)
+    day = date(2025, 6, 4)
+    expected, at = [], 0
+    for part in articles:
+        for r in analyse(part, day, gaz):
+            r["start"] += at
+            r["end"] += at
+            expected.append(r)
+        at += len(part) + 2
+    got = analyse(whole, day, gaz)
+    assert len(got) > 50
+    assert got == expected
+    assert all(whole[r["start"]:r["end"]] == r["text"] for r in got)
+
+
+def test_progress_rises_to_one(gaz, articles, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 4000)
+    text = "\n\n".join(articles)
+    done: list[float] = []
+    analyse(text, None, gaz, progress=done.append)
+    assert len(done) == len(chunks(text, 4000)) > 1
+    assert done == sorted(done) and done[-1] == 1.0 and done[0] > 0
+    short: list[float] = []
+    analyse(articles[0], None, gaz, progress=short.append)
+    assert short == [1.0]
+
+
+def test_an_exception_in_progress_stops_the_analysis(gaz, articles, monkeypatch):
+    # the app stops the analysis of a closed session by raising in the callback
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 4000)
+    calls: list[float] = []
+
+    def stop(fraction: float) -> None:
+        calls.append(fraction)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        analyse("\n\n".join(articles), None, gaz, progress=stop)
+    assert len(calls) == 1 and calls[0] < 1.0
+
+
+def test_a_long_text_without_punctuation_is_analysed(gaz, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 20_000)
+    text = make_report(60_000, seed=9, punctuated=False, newlines=False)
+    records = analyse(text, date(2025, 6, 4), gaz)
+    assert len(records) > 500
+    assert all(text[r["start"]:r["end"]] == r["text"] for r in records)
+    assert [r["start"] for r in records] == sorted(r["start"] for r in records)
+    assert any(r["role"] == "incident" for r in records)
