@@ -1,4 +1,4 @@
-"""Where the shipped data lives."""
+"""Where things live: the shipped data, the user's cache and the default store."""
 from __future__ import annotations
 
 import os
@@ -17,7 +17,7 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """The user's map_app cache (the app's files, its default store).
+    """The user's map_app cache (the app's files, the geocoders' answers).
 
     ``MAP_APP_CACHE`` overrides ``$XDG_CACHE_HOME/map_app`` (``~/.cache/map_app``).
     """
@@ -25,3 +25,17 @@ def cache_dir() -> Path:
     if env:
         return Path(env)
     return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "map_app"
+
+
+def default_store() -> Path:
+    """The store ``map-app ingest``/``export`` and the app use when given none.
+
+    ``MAP_APP_STORE`` overrides ``$XDG_DATA_HOME/map_app/store.gpkg``
+    (``~/.local/share/map_app/store.gpkg``): one store, so what is added in the browser is
+    what ``map-app export`` reads, wherever either is started.
+    """
+    env = os.environ.get("MAP_APP_STORE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
+    return Path(base) / "map_app" / "store.gpkg"

@@ -15,44 +15,30 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from map_app import export, plot, store
-from map_app._paths import cache_dir
+from map_app import export, ingest, plot, store
+from map_app._paths import default_store
 from map_app.articles import ArticleError, article_from_text, decode
 
 MAX_UPLOAD_MB = 20
 EVENT_TYPES = list(plot.EVENT_COLOURS)
 
 
-def store_path() -> Path:
-    p = os.environ.get("MAP_APP_STORE")
-    if p:
-        return Path(p)
-    return cache_dir() / "store.gpkg"
-
-
 @st.cache_resource(show_spinner="Geoparsing the articles…")
 def _ingest_startup(paths: tuple[str, ...], path: str) -> dict:
-    return store.ingest(list(paths), path)
+    return ingest.ingest(list(paths), path)
 
 
 def _add_articles(arts, path: Path) -> tuple[int, int]:
-    from map_app.pipeline import document_record
-
     bar = st.sidebar.progress(0.0, text="Geoparsing…")
-    added = 0
-    con = store.connect(path)
-    try:
-        for k, art in enumerate(arts):
-            def done(share: float, k: int = k) -> None:
-                # a Streamlit call between chunks: when the browser session has ended,
-                # Streamlit raises here and a long analysis stops instead of running on
-                bar.progress((k + share) / len(arts), text=f"{k + 1}/{len(arts)} articles")
 
-            rec = document_record(art, progress=done)
-            added += store.write_article(con, art, rec["date"], rec["places"])
-    finally:
-        con.close()
-    return added, len(arts) - added
+    def done(share: float) -> None:
+        # a Streamlit call between chunks: when the browser session has ended, Streamlit
+        # raises here and a long analysis stops instead of running on
+        bar.progress(share, text=f"{min(len(arts), int(share * len(arts)) + 1)}/{len(arts)} "
+                                 "articles")
+
+    stats = ingest.ingest_articles(arts, path, progress=done)
+    return stats["stored"], stats["unchanged"]
 
 
 def md_escape(text: str) -> str:
@@ -211,7 +197,7 @@ def main() -> None:
     from streamlit_folium import st_folium
 
     st.set_page_config(page_title="map_app", layout="wide")
-    path = store_path()
+    path = default_store()
     paths = tuple(p for p in os.environ.get("MAP_APP_ARTICLES", "").split(os.pathsep) if p)
     said = []
     if paths:
@@ -254,11 +240,7 @@ def main() -> None:
         arts = df.drop_duplicates("article_id")[["article_id", "source"]]
         pick = st.selectbox("Article", list(arts["source"]))
         aid = arts[arts["source"] == pick]["article_id"].iloc[0]
-        con = store.connect(path)
-        try:
-            text = con.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()[0]
-        finally:
-            con.close()
+        text = store.article_text(path, aid) or ""
         mine = df[df["article_id"] == aid]
         # st.html, not st.markdown: the article is escaped text with marks, never Markdown
         st.html("<style>mark.incident{background:#fcbba1}"

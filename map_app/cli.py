@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
-from ._paths import data_dir
+from ._paths import data_dir, default_store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
-DEFAULT_STORE = "map_app.gpkg"
+_STORE_HELP = ("GeoPackage store (default: $MAP_APP_STORE, else "
+               "~/.local/share/map_app/store.gpkg, the one the app uses)")
 
 
 class CliError(Exception):
@@ -91,7 +92,7 @@ def _batch_end(failed: list[str], total: int) -> int:
 
 
 def cmd_ingest(a) -> int:
-    from .store import ingest
+    from .ingest import ingest
 
     def on_error(p, exc):
         print(f"map-app: skipped {exc}", file=sys.stderr)
@@ -105,7 +106,7 @@ def cmd_ingest(a) -> int:
     replaced = (f" ({stats['replaced']} replacing an older version)"
                 if stats["replaced"] else "")
     print(f"{stats['stored']} article(s) stored{replaced}, {stats['unchanged']} already in "
-          f"{a.store}", file=sys.stderr)
+          f"{a.store or default_store()}", file=sys.stderr)
     return _batch_end([p for p, _ in stats["failed"]],
                       stats["stored"] + stats["unchanged"] + len(stats["failed"]))
 
@@ -119,7 +120,7 @@ def cmd_export(a) -> int:
             date.fromisoformat(a.since)
         except ValueError:
             raise CliError(f"--since takes a date YYYY-MM-DD, not {a.since!r}", EXIT_USAGE)
-    df = filter_places(read_places(a.store), a.role, a.since, a.max_km)
+    df = filter_places(read_places(a.store or default_store()), a.role, a.since, a.max_km)
     if a.csv:
         write_atomic(a.csv, to_csv(df))
         print(f"{len(df)} place(s) written to {a.csv}", file=sys.stderr)
@@ -222,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
     ig.add_argument("paths", nargs="+", help="files or folders")
-    ig.add_argument("--store", default=DEFAULT_STORE, help=f"(default: {DEFAULT_STORE})")
+    ig.add_argument("--store", help=_STORE_HELP)
     ig.add_argument("--de-facto", action="store_true")
     ig.add_argument("--workers", type=int, default=0,
                     help="geoparse in parallel on a Dask LocalCluster of N workers")
@@ -234,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     ig.set_defaults(func=cmd_ingest)
 
     ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946) or CSV")
-    ex.add_argument("--store", default=DEFAULT_STORE)
+    ex.add_argument("--store", help=_STORE_HELP)
     ex.add_argument("-o", "--output", help="GeoJSON file (default: stdout)")
     ex.add_argument("--csv", help="write CSV to this file instead")
     ex.add_argument("--role", choices=["incident", "mention"])
@@ -259,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("articles", nargs="*", help="article files or folders (default: seeds/)")
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
-    s.add_argument("--store", help="GeoPackage store to show")
+    s.add_argument("--store", help=_STORE_HELP)
     s.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="also serve this host name (repeatable); only loopback, --address "
                         "and these are accepted as Host and Origin")

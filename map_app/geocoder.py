@@ -49,6 +49,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from ._geo import EARTH_RADIUS_KM, haversine_rad
+from ._paths import cache_dir as user_cache_dir
 from .gazetteer import Candidate, Gazetteer, load_gazetteer
 
 __all__ = ["OfflineGazetteer", "CachedGeocoder", "get_geocoder", "default_cache_dir"]
@@ -258,8 +259,9 @@ def _query_text(query: str | dict) -> str:
 
 # ---- cached network provider ------------------------------------------------------------
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/map_app/geocode``, i.e. ``~/.cache/map_app/geocode`` by default."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "map_app" / "geocode"
+    """``geocode/`` in the user's map_app cache (:func:`map_app._paths.cache_dir`:
+    ``MAP_APP_CACHE``, else ``~/.cache/map_app``)."""
+    return user_cache_dir() / "geocode"
 
 
 class CachedGeocoder:

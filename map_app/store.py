@@ -1,4 +1,5 @@
-"""The store: articles and their places in a GeoPackage (opens in QGIS).
+"""The store: articles and their places in a GeoPackage (opens in QGIS). Storage only:
+what is analysed and how it gets here is :mod:`map_app.ingest`.
 
 Layers: ``articles`` (attribute table: id = SHA-256 of the text, source, date, text) and
 ``places`` (points, EPSG:4326, one row per place mention, flat fields plus JSON for the
@@ -9,7 +10,6 @@ re-ingesting an article already stored changes nothing.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import sqlite3
@@ -22,8 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from .articles import Article
-
-DEFAULT_STORE = "map_app.gpkg"
 
 # (name, SQLite type) of the places layer's fields, after the geometry.
 PLACE_COLUMNS = [
@@ -178,7 +176,7 @@ def has_article(con: sqlite3.Connection, article_id: str) -> bool:
 def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
     """The rows one article adds to the store, as plain JSON-able values.
 
-    Done apart from :func:`write_rows` so parallel workers can do it and the single writer
+    Done apart from :func:`write_batch` so parallel workers can do it and the single writer
     only inserts.
     """
     aid = content_hash(article.text)
@@ -204,14 +202,9 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
             "alternatives_json": json.dumps(p.get("alternatives") or [], ensure_ascii=False),
             "chosen": 0,
         }
-        rows.append([_plain(row[c]) for c in cols])
+        rows.append([plain(row[c]) for c in cols])
     return {"id": aid, "article": [aid, article.source, date, _title(article.text),
                                    article.text, len(places)], "places": rows}
-
-
-def write_rows(con: sqlite3.Connection, prepared: dict, keep_versions: bool = False) -> bool:
-    """Insert one :func:`prepare`-d article in one transaction (False: already stored)."""
-    return write_batch(con, [prepared], keep_versions)[0]
 
 
 def write_batch(con: sqlite3.Connection, batch: list[dict], keep_versions: bool = False
@@ -257,16 +250,6 @@ def _drop_versions(con: sqlite3.Connection, source: str) -> None:
         con.execute("DELETE FROM articles WHERE id = ?", (aid,))
 
 
-def write_article(con: sqlite3.Connection, article: Article, date: str | None,
-                  places: list[dict], keep_versions: bool = False) -> bool:
-    """Store one analysed article and its places in one transaction.
-
-    Returns False (and writes nothing) when the same text is already stored; an older text
-    of the same source is replaced unless ``keep_versions`` (see :func:`write_batch`).
-    """
-    return write_rows(con, prepare(article, date, places), keep_versions)
-
-
 class _transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any error)."""
 
@@ -282,7 +265,8 @@ class _transaction:
         return False
 
 
-def _plain(v):
+def plain(v):
+    """A NumPy scalar as a Python one, NaN as None: what SQLite and JSON take."""
     if isinstance(v, np.generic):
         return v.item()
     if isinstance(v, float) and v != v:
@@ -292,215 +276,6 @@ def _plain(v):
 
 def _touch_contents(con: sqlite3.Connection) -> None:
     con.execute("UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-
-
-def _analyse_one(path: str, view: str, art: Article | None = None
-                 ) -> tuple[str, dict | None, str | None]:
-    """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
-    (path, rows, error)."""
-    from .articles import ArticleError, read_article
-    from .pipeline import document_record
-
-    if art is None:
-        try:
-            art = read_article(Path(path))
-        except ArticleError as exc:
-            return path, None, str(exc)
-    rec = document_record(art, view=view)
-    return path, prepare(art, rec["date"], rec["places"]), None
-
-
-def _analyse_batch(paths: list[str], view: str) -> str:
-    """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
-    pickled records, and the writer has only to insert them."""
-    return json.dumps([_analyse_one(p, view) for p in paths], ensure_ascii=False,
-                      default=_plain)
-
-
-def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False
-                       ) -> list[tuple]:
-    """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
-    workers on the store's machine, this spares sending every row to one writer and
-    decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
-    results = [_analyse_one(p, view) for p in paths]
-    ok = [r for r in results if r[2] is None]
-    with closing(connect(store)) as con:  # concurrent writers queue on the write lock
-        new = iter(write_batch(con, [rows for _, rows, _ in ok], keep_versions) if ok
-                   else ())
-    return [(path, None, error) if error else (path, next(new), None)
-            for path, _, error in results]
-
-
-def ingest(paths, store: str | Path = DEFAULT_STORE, view: str = "de_jure",
-           on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
-           partition_size: int = 8, keep_versions: bool = False) -> dict:
-    """Geoparse and store every article in ``paths`` (files or folders).
-
-    Parameters
-    ----------
-    paths : iterable of path-like
-    store : path-like
-        The GeoPackage (created when missing).
-    view : {"de_jure", "de_facto"}
-    on_error : callable, optional
-        Called as ``on_error(path, message)`` for each file that cannot be read.
-    on_warning : callable, optional
-        Called as ``on_warning(path, message)`` for what was repaired or flagged on reading
-        (bad bytes, an impossible or implausible date); the file is stored.
-    workers : int
-        With N > 0, geoparse partitions of articles in parallel on a Dask
-        ``LocalCluster`` of N single-threaded worker processes. Workers on this machine
-        write their partitions to the store themselves (one transaction each; writers queue
-        on SQLite's lock); remote workers send their rows to this process, which writes them.
-    scheduler : str, optional
-        Address of an existing Dask scheduler (``tcp://HOST:PORT``) to use instead.
-    partition_size : int
-        Articles per Dask task.
-    keep_versions : bool
-        Keep an older text of a source when a new one is stored (default: replace it).
-
-    Returns
-    -------
-    dict
-        ``{"stored": n, "unchanged": n, "replaced": n, "failed": [(path, message), …],
-        "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
-        an older text of their source.
-    """
-    from .articles import ArticleError, expand_paths, read_article
-
-    stats: dict = {"stored": 0, "unchanged": 0, "replaced": 0, "failed": [], "warnings": []}
-    files = [str(p) for p in expand_paths(paths)]
-    with closing(connect(store)) as con:
-        def keep(results):
-            """Store a batch of (path, rows, error) in one transaction; rows already
-            written by a worker come as True (stored) or False (already there)."""
-            batch = []
-            for path, rows, error in results:
-                if error:
-                    stats["failed"].append((path, error))
-                    if on_error:
-                        on_error(path, error)
-                elif isinstance(rows, bool):
-                    stats["stored" if rows else "unchanged"] += 1
-                else:
-                    batch.append(rows)
-            for new in write_batch(con, batch, keep_versions) if batch else ():
-                stats["stored" if new else "unchanged"] += 1
-
-        # an article already stored is not analysed again
-        def read_new(f: str):
-            """(article, error) of a file not stored yet; (None, None) when stored."""
-            try:
-                art = read_article(Path(f))
-            except ArticleError as exc:
-                return None, str(exc)
-            stats["warnings"].extend(art.warnings)
-            if on_warning:
-                for w in art.warnings:
-                    on_warning(f, w)
-            aid = content_hash(art.text)
-            if has_article(con, aid):
-                stats["unchanged"] += 1
-                return None, None
-            if not keep_versions and con.execute(
-                    "SELECT 1 FROM articles WHERE source = ? AND id != ?",
-                    (art.source, aid)).fetchone():
-                stats["replaced"] += 1
-            return art, None
-
-        if workers or scheduler:
-            def todo():
-                for f in files:
-                    art, error = read_new(f)
-                    if error:
-                        keep([(f, None, error)])
-                    elif art is not None:
-                        yield f  # the workers read it again: paths travel, not texts
-
-            new = todo()
-            first = next(new, None)
-            if first is not None:  # no cluster for a folder that is all stored already
-                for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size, Path(store),
-                                             keep_versions):
-                    keep(results)  # a partition: one transaction
-        else:
-            for f in files:
-                art, error = read_new(f)
-                if error:
-                    keep([(f, None, error)])
-                elif art is not None:
-                    keep([_analyse_one(f, view, art)])
-    return stats
-
-
-# A worker's own housekeeping shares its GIL with the task: the sampling profiler, the 20 ms
-# event-loop tick and the dashboard's system monitor cost a few per cent of every task, and a
-# batch job needs none of them at that rate. (Memory is still checked every second.)
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
-                 "distributed.admin.tick.interval": "1s",
-                 "distributed.admin.system-monitor.interval": "5s",
-                 "distributed.worker.memory.monitor-interval": "1s"}
-
-
-def _local_workers(client) -> bool:
-    """Whether every worker of ``client`` runs on this machine (and so sees the store)."""
-    import socket
-    from urllib.parse import urlparse
-
-    here = {"127.0.0.1", "::1", "localhost", socket.gethostname(), socket.getfqdn()}
-    try:
-        here.update(socket.gethostbyname_ex(socket.gethostname())[2])
-    except OSError:
-        pass
-    workers = client.scheduler_info().get("workers", {})
-    return bool(workers) and all(urlparse(a).hostname in here for a in workers)
-
-
-def _dask_results(files, view: str, workers: int, scheduler: str | None,
-                  partition_size: int, store: Path | None = None, keep_versions: bool = False):
-    """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
-    of ``(path, rows, error)``) as it finishes. Workers on this machine write their
-    partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
-    already there); remote workers send the rows back to this process."""
-    import dask
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    dask.config.set(WORKER_CONFIG)
-    cluster = None
-    if scheduler:
-        client = Client(scheduler, timeout="30s")
-    else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        # submit each partition as soon as it is full: the workers start while this process
-        # is still checking which files are new
-        write_there = store is not None and _local_workers(client)
-
-        def submit(part):
-            if write_there:
-                return client.submit(_analyse_and_store, part, view=view,
-                                     store=str(store.resolve()), keep_versions=keep_versions,
-                                     pure=False)
-            return client.submit(_analyse_batch, part, view=view, pure=False)
-
-        futures, part = [], []
-        for f in files:
-            part.append(f)
-            if len(part) == partition_size:
-                futures.append(submit(part))
-                part = []
-        if part:
-            futures.append(submit(part))
-        for fut in as_completed(futures):
-            result = fut.result()
-            yield result if write_there else json.loads(result)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def read_places(store: str | Path):
@@ -513,6 +288,13 @@ def read_places(store: str | Path):
     check_store(path)
     gdf = gpd.read_file(path, layer="places", engine="pyogrio")
     return gdf.rename(columns={"end_": "end"})
+
+
+def article_text(store: str | Path, article_id: str) -> str | None:
+    """The stored text of one article (None when there is none with that id)."""
+    with closing(connect(store)) as con:
+        row = con.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
 
 
 def choose(store: str | Path, article_id: str, start: int, alternative: dict) -> None:

@@ -1,0 +1,264 @@
+"""Ingest: read articles, analyse them and write them to a store, serially or on Dask.
+
+The one way articles reach a store: ``map-app ingest``, the app's startup folder and its
+uploads and pastes all come through :func:`ingest` or :func:`ingest_articles`.
+:mod:`map_app.store` only stores; :mod:`map_app.pipeline` only analyses.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable
+from contextlib import closing
+from pathlib import Path
+
+from ._paths import default_store
+from .articles import Article, ArticleError, expand_paths, read_article
+from .pipeline import document_record
+from .store import connect, content_hash, has_article, plain, prepare, write_batch
+
+
+def analyse_file(path: str, view: str, art: Article | None = None
+                 ) -> tuple[str, dict | None, str | None]:
+    """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
+    ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them."""
+    if art is None:
+        try:
+            art = read_article(Path(path))
+        except ArticleError as exc:
+            return path, None, str(exc)
+    rec = document_record(art, view=view)
+    return path, prepare(art, rec["date"], rec["places"]), None
+
+
+def _analyse_batch(paths: list[str], view: str) -> str:
+    """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
+    pickled records, and the writer has only to insert them."""
+    return json.dumps([analyse_file(p, view) for p in paths], ensure_ascii=False,
+                      default=plain)
+
+
+def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False
+                       ) -> list[tuple]:
+    """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
+    workers on the store's machine, this spares sending every row to one writer and
+    decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
+    results = [analyse_file(p, view) for p in paths]
+    ok = [r for r in results if r[2] is None]
+    with closing(connect(store)) as con:  # concurrent writers queue on the write lock
+        new = iter(write_batch(con, [rows for _, rows, _ in ok], keep_versions) if ok
+                   else ())
+    return [(path, None, error) if error else (path, next(new), None)
+            for path, _, error in results]
+
+
+def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
+           on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
+           partition_size: int = 8, keep_versions: bool = False) -> dict:
+    """Geoparse and store every article in ``paths`` (files or folders).
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+    store : path-like, optional
+        The GeoPackage (created when missing; default: :func:`map_app._paths.default_store`).
+    view : {"de_jure", "de_facto"}
+    on_error : callable, optional
+        Called as ``on_error(path, message)`` for each file that cannot be read.
+    on_warning : callable, optional
+        Called as ``on_warning(path, message)`` for what was repaired or flagged on reading
+        (bad bytes, an impossible or implausible date); the file is stored.
+    workers : int
+        With N > 0, geoparse partitions of articles in parallel on a Dask
+        ``LocalCluster`` of N single-threaded worker processes. Workers on this machine
+        write their partitions to the store themselves (one transaction each; writers queue
+        on SQLite's lock); remote workers send their rows to this process, which writes them.
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://HOST:PORT``) to use instead.
+    partition_size : int
+        Articles per Dask task.
+    keep_versions : bool
+        Keep an older text of a source when a new one is stored (default: replace it).
+
+    Returns
+    -------
+    dict
+        ``{"stored": n, "unchanged": n, "replaced": n, "failed": [(path, message), …],
+        "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
+        an older text of their source.
+    """
+    store = Path(store or default_store())
+    stats: dict = {"stored": 0, "unchanged": 0, "replaced": 0, "failed": [], "warnings": []}
+    files = [str(p) for p in expand_paths(paths)]
+    with closing(connect(store)) as con:
+        def keep(results):
+            """Store a batch of (path, rows, error) in one transaction; rows already
+            written by a worker come as True (stored) or False (already there)."""
+            batch = []
+            for path, rows, error in results:
+                if error:
+                    stats["failed"].append((path, error))
+                    if on_error:
+                        on_error(path, error)
+                elif isinstance(rows, bool):
+                    stats["stored" if rows else "unchanged"] += 1
+                else:
+                    batch.append(rows)
+            for new in write_batch(con, batch, keep_versions) if batch else ():
+                stats["stored" if new else "unchanged"] += 1
+
+        # an article already stored is not analysed again
+        def read_new(f: str):
+            """(article, error) of a file not stored yet; (None, None) when stored."""
+            try:
+                art = read_article(Path(f))
+            except ArticleError as exc:
+                return None, str(exc)
+            stats["warnings"].extend(art.warnings)
+            if on_warning:
+                for w in art.warnings:
+                    on_warning(f, w)
+            aid = content_hash(art.text)
+            if has_article(con, aid):
+                stats["unchanged"] += 1
+                return None, None
+            if not keep_versions and con.execute(
+                    "SELECT 1 FROM articles WHERE source = ? AND id != ?",
+                    (art.source, aid)).fetchone():
+                stats["replaced"] += 1
+            return art, None
+
+        if workers or scheduler:
+            def todo():
+                for f in files:
+                    art, error = read_new(f)
+                    if error:
+                        keep([(f, None, error)])
+                    elif art is not None:
+                        yield f  # the workers read it again: paths travel, not texts
+
+            new = todo()
+            first = next(new, None)
+            if first is not None:  # no cluster for a folder that is all stored already
+                for results in _dask_results(itertools.chain([first], new), view, workers,
+                                             scheduler, partition_size, Path(store),
+                                             keep_versions):
+                    keep(results)  # a partition: one transaction
+        else:
+            for f in files:
+                art, error = read_new(f)
+                if error:
+                    keep([(f, None, error)])
+                elif art is not None:
+                    keep([analyse_file(f, view, art)])
+    return stats
+
+
+def ingest_articles(articles: Iterable[Article], store: str | Path | None = None,
+                    view: str = "de_jure", keep_versions: bool = False,
+                    progress: Callable[[float], None] | None = None) -> dict:
+    """Analyse and store articles already read (uploads, pastes), one transaction each.
+
+    Parameters
+    ----------
+    articles : iterable of Article
+    store : path-like, optional
+        The GeoPackage (default: :func:`map_app._paths.default_store`).
+    view : {"de_jure", "de_facto"}
+    keep_versions : bool
+        As for :func:`ingest`.
+    progress : callable, optional
+        Called with the share of the work done (0–1) after each chunk of each article: an
+        exception it raises (Streamlit's, when the browser session has ended) stops the
+        ingest, and the article under way is not stored.
+
+    Returns
+    -------
+    dict
+        ``{"stored": n, "unchanged": n}``.
+    """
+    arts = list(articles)
+    stats = {"stored": 0, "unchanged": 0}
+    with closing(connect(store or default_store())) as con:
+        for k, art in enumerate(arts):
+            def done(share: float, k: int = k) -> None:
+                if progress is not None:
+                    progress((k + share) / len(arts))
+
+            if has_article(con, content_hash(art.text)):
+                stats["unchanged"] += 1
+                done(1.0)
+                continue
+            rec = document_record(art, view=view, progress=done)
+            new = write_batch(con, [prepare(art, rec["date"], rec["places"])], keep_versions)
+            stats["stored" if new[0] else "unchanged"] += 1
+    return stats
+
+
+# A worker's own housekeeping shares its GIL with the task: the sampling profiler, the 20 ms
+# event-loop tick and the dashboard's system monitor cost a few per cent of every task, and a
+# batch job needs none of them at that rate. (Memory is still checked every second.)
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.admin.tick.interval": "1s",
+                 "distributed.admin.system-monitor.interval": "5s",
+                 "distributed.worker.memory.monitor-interval": "1s"}
+
+
+def _local_workers(client) -> bool:
+    """Whether every worker of ``client`` runs on this machine (and so sees the store)."""
+    import socket
+    from urllib.parse import urlparse
+
+    here = {"127.0.0.1", "::1", "localhost", socket.gethostname(), socket.getfqdn()}
+    try:
+        here.update(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    workers = client.scheduler_info().get("workers", {})
+    return bool(workers) and all(urlparse(a).hostname in here for a in workers)
+
+
+def _dask_results(files, view: str, workers: int, scheduler: str | None,
+                  partition_size: int, store: Path | None = None, keep_versions: bool = False):
+    """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
+    of ``(path, rows, error)``) as it finishes. Workers on this machine write their
+    partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
+    already there); remote workers send the rows back to this process."""
+    import dask
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    dask.config.set(WORKER_CONFIG)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="30s")
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        # submit each partition as soon as it is full: the workers start while this process
+        # is still checking which files are new
+        write_there = store is not None and _local_workers(client)
+
+        def submit(part):
+            if write_there:
+                return client.submit(_analyse_and_store, part, view=view,
+                                     store=str(store.resolve()), keep_versions=keep_versions,
+                                     pure=False)
+            return client.submit(_analyse_batch, part, view=view, pure=False)
+
+        futures, part = [], []
+        for f in files:
+            part.append(f)
+            if len(part) == partition_size:
+                futures.append(submit(part))
+                part = []
+        if part:
+            futures.append(submit(part))
+        for fut in as_completed(futures):
+            result = fut.result()
+            yield result if write_there else json.loads(result)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,129 @@
+"""Exports: RFC 7946 GeoJSON and CSV, filters, where and how files are written."""
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+
+import pandas as pd
+import pytest
+
+from map_app.cli import main
+from map_app.export import to_csv, to_geojson
+from map_app.store import read_places
+
+
+def test_export_geojson_is_rfc7946(store, tmp_path):
+    p, _ = store
+    out = tmp_path / "out.geojson"
+    assert main(["export", "--store", str(p), "-o", str(out), "--role", "incident"]) == 0
+    fc = json.loads(out.read_text())
+    assert fc["type"] == "FeatureCollection" and "crs" not in fc
+    props = {"place", "quote", "article", "date", "role", "event_type", "killed", "wounded",
+             "distance_to_border_km", "nearest_border", "claim_verdict", "geonameid", "score"}
+    for f in fc["features"]:
+        assert f["geometry"]["type"] == "Point"
+        lon, lat = f["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        assert set(f["properties"]) == props and f["properties"]["role"] == "incident"
+    sumy = [f for f in fc["features"] if f["properties"]["place"] == "Sumy"][0]
+    assert sumy["properties"]["killed"] == 4 and sumy["properties"]["wounded"] == 20
+
+
+def test_export_filters_and_csv(store, tmp_path):
+    p, _ = store
+    out = tmp_path / "near.csv"
+    assert main(["export", "--store", str(p), "--csv", str(out), "--max-km", "10"]) == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("place,quote") and any(l.startswith("Andriivka") for l in lines)
+    assert all(not l.startswith("Pyongyang") for l in lines)
+    gj = tmp_path / "since.geojson"
+    assert main(["export", "--store", str(p), "-o", str(gj), "--since", "2025-06-02"]) == 0
+    places = {f["properties"]["place"] for f in json.loads(gj.read_text())["features"]}
+    assert "Odesa" not in places and "Sumy" in places
+    assert main(["export", "--store", str(p), "--since", "June"]) == 2
+
+
+def test_export_missing_store(tmp_path, capsys):
+    assert main(["export", "--store", str(tmp_path / "none.gpkg")]) == 1
+    assert "no store" in capsys.readouterr().err
+
+
+def test_interrupted_export_leaves_no_half_file(tmp_path, monkeypatch):
+    from map_app import export
+
+    out = tmp_path / "out.geojson"
+    out.write_text("previous export")
+
+    class Boom(Exception):
+        pass
+
+    real_replace = export.os.replace
+
+    def crash(*a, **k):  # the process dies between writing and renaming
+        raise Boom()
+
+    monkeypatch.setattr(export.os, "replace", crash)
+    with pytest.raises(Boom):
+        export.write_atomic(out, '{"type": "FeatureCollection", "features": []}')
+    monkeypatch.setattr(export.os, "replace", real_replace)
+    assert out.read_text() == "previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.geojson"]
+
+
+def test_export_to_a_folder_is_one_line(store, tmp_path, capsys):
+    p, _ = store
+    assert main(["export", "--store", str(p), "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is a folder" in err
+
+
+def test_export_writes_special_files_in_place(store, tmp_path):
+    p, _ = store
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    assert main(["export", "--store", str(p), "-o", str(fifo)]) == 0
+    reader.join(30)
+    assert json.loads(got[0])["type"] == "FeatureCollection"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the FIFO, not a regular file
+
+
+def test_export_mode_follows_the_umask(store, tmp_path):
+    p, _ = store
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "new.geojson"
+        assert main(["export", "--store", str(p), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        out.chmod(0o640)  # a file that exists keeps its own mode
+        assert main(["export", "--store", str(p), "-o", str(out)]) == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_csv_cells_cannot_be_formulas():
+    df = pd.DataFrame({"place": ["=HYPERLINK(\"http://x\")", "Kyiv"],
+                       "quote": ["+1 killed", "@SUM(A1)"], "source": ["-x", "\tTab"],
+                       "lat": [50.0, 50.4], "lon": [-3.5, 30.5], "role": ["incident"] * 2,
+                       "killed": [1, None]})
+    rows = list(csv.DictReader(io.StringIO(to_csv(df))))
+    assert rows[0]["place"] == "'=HYPERLINK(\"http://x\")" and rows[1]["place"] == "Kyiv"
+    assert rows[0]["quote"] == "'+1 killed" and rows[1]["quote"] == "'@SUM(A1)"
+    assert rows[0]["article"] == "'-x" and rows[1]["article"] == "'\tTab"
+    assert rows[0]["lon"] == "-3.5"  # numbers stay numbers
+
+
+def test_broken_pipe_is_quiet(store):
+    p, _ = store
+    # `| head -c 1`: the reader goes away after a byte
+    sh = (f"{sys.executable} -m map_app.cli export --store {p} | head -c 1 >/dev/null; "
+          f"{sys.executable} -m map_app.cli parse {p.parent / 'arts'} | head -c 1 >/dev/null")
+    r = subprocess.run(["bash", "-c", sh], capture_output=True, text=True)
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
