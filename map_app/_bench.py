@@ -407,9 +407,9 @@ def bench_map(n: int = 10_000) -> dict:
 # ---------------------------------------------------------------- Dask scale-out
 def _warm_worker(path: str) -> None:
     """Analyse one article in a Dask worker: loads what every later article uses."""
-    from .store import _analyse_one
+    from .ingest import analyse_file
 
-    _analyse_one(path, "de_jure")
+    analyse_file(path, "de_jure")
 
 
 def bench_dask(n: int = 1200) -> dict:
@@ -419,7 +419,7 @@ def bench_dask(n: int = 1200) -> dict:
 
     from dask.distributed import Client, LocalCluster
 
-    from .store import WORKER_CONFIG, ingest
+    from .ingest import WORKER_CONFIG, ingest
 
     arts = make_articles(n, size=5000, seed=11)
     with tempfile.TemporaryDirectory() as tmp:

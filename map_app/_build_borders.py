@@ -269,7 +269,8 @@ def read_world_atlas(path: Path, ne_path: Path) -> gpd.GeoDataFrame:
         if code is None:
             # last resort, stable and readable; never hit by world-atlas 2.0
             code = "".join(ch for ch in str(name).upper() if ch.isalpha())[:3]
-            warnings.warn(f"world-atlas unit {name!r} (id {wid}) has no known code, using {code}")
+            warnings.warn(f"world-atlas unit {name!r} (id {wid}) has no known code, using {code}",
+                          stacklevel=2)
         codes.append(code)
     wa["iso_a2"] = codes
 
@@ -348,7 +349,8 @@ def shared_borders(countries: gpd.GeoDataFrame, tolerance: float = _SNAP_DEG) ->
             np.maximum(geoms[i].bounds[:2], geoms[j].bounds[:2]),
             np.minimum(geoms[i].bounds[2:], geoms[j].bounds[2:]),
         ]
-        box = (xmin - 2 * tolerance, ymin - 2 * tolerance, xmax + 2 * tolerance, ymax + 2 * tolerance)
+        pad = 2 * tolerance
+        box = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
         outline = shapely.clip_by_rect(boundaries[i], *box)
         if outline.is_empty:
             continue
@@ -369,7 +371,8 @@ def shared_borders(countries: gpd.GeoDataFrame, tolerance: float = _SNAP_DEG) ->
         geom = shapely.multilinestrings(merged)
         rows.append({"pair": f"{a}-{b}", "a": a, "b": b, "geometry": geom})
 
-    out = gpd.GeoDataFrame(rows, columns=["pair", "a", "b", "geometry"], geometry="geometry", crs="EPSG:4326")
+    out = gpd.GeoDataFrame(rows, columns=["pair", "a", "b", "geometry"], geometry="geometry",
+                           crs="EPSG:4326")
     out["length_km"] = _geodesic_km(out.geometry.to_numpy())
     return out.sort_values("pair").reset_index(drop=True)[BORDER_COLUMNS]
 

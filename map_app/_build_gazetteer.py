@@ -301,7 +301,8 @@ def _region_base(name: str) -> str:
     return _REGION_PREFIX.sub("", _REGION_SUFFIX.sub("", name).strip()).strip() or name
 
 
-def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],
+# build time only, and read top to bottom as one region's recipe: left whole (C901 19)
+def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],  # noqa: C901
                  aliases: dict[str, list[tuple[str, str]]],
                  points: dict[str, tuple[float, float]] | None = None) -> list[dict]:
     """Admin1 regions at the centre of their places' box, or at ``points[key]`` where given
@@ -538,7 +539,8 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
     places = np.array([i for _, i in keys], dtype=np.uint32)
     flags = np.array([t.names[k] for k in keys], dtype=np.uint8)
     order = np.lexsort((places, h))
-    arrays["key_hash"], arrays["key_place"], arrays["key_flag"] = h[order], places[order], flags[order]
+    arrays["key_hash"] = h[order]
+    arrays["key_place"], arrays["key_flag"] = places[order], flags[order]
     # the windows around the link words inside names: see _text.link_windows
     distinct = {k for k, _ in keys}
     arrays["link_hash"] = np.unique(name_hashes(w for k in distinct for w in link_windows(k)))

@@ -50,7 +50,8 @@ def _deg(value: float, pos: str, neg: str) -> str:
 
 
 def format_result(label: str, r: dict, view: str) -> str:
-    """Human-readable lines for one result of :func:`map_app.distance.distance_to_border`."""
+    """Human-readable lines for one result of :func:`map_app.distance.nearest_border`
+    with ``context=True``."""
     where = f"{label} ({r['country']})" if r["country"] else label
     lines = [
         f"{where}: {r['distance_km']:.1f} km to the {r['nearest_border']} border "
@@ -64,7 +65,7 @@ def format_result(label: str, r: dict, view: str) -> str:
 
 def cmd_distance(args: argparse.Namespace) -> int:
     """Run ``map-app distance``; returns the exit status."""
-    from .distance import border_names, distance_to_border
+    from .distance import border_names, nearest_border
 
     view = "de_facto" if args.de_facto else "de_jure"
     if args.list_borders:
@@ -98,7 +99,8 @@ def cmd_distance(args: argparse.Namespace) -> int:
         return _fail("give a place name or --lat and --lon (see map-app distance --help)")
 
     try:
-        r = distance_to_border(lon, lat, view=view, border=args.border, country=args.country)
+        r = nearest_border(lon, lat, view=view, border=args.border, country=args.country,
+                           context=True)
     except (ValueError, FileNotFoundError) as exc:
         return _fail(str(exc))
     if r["nearest_border"] is None:

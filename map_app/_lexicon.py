@@ -11,22 +11,21 @@ from functools import lru_cache
 from ._paths import data_dir
 
 # Capitalised at the start of a sentence, never places on their own.
-FUNCTION_WORDS = set("""
-a about above across after afterwards again against all almost alone along already also although
-always am among an and another any anyone anything anywhere are around as at back be became because
-been before behind being below beside besides between beyond both but by can cannot could did do
-does doing done down during each either else elsewhere enough even ever every everyone everything
-except few for from further had has have having he hence her here hers herself him himself his how
-however i if in indeed instead into is it its itself just last later least less many may me meanwhile
-might mine more moreover most mostly much must my myself neither never nevertheless next no nobody
-none nor not nothing now of off often on once one only onto or other others otherwise our ours
-ourselves out over own per perhaps please rather same several she should since so some someone
-something sometimes still such than that the their theirs them themselves then there thereafter
-therefore these they this those though through throughout thus to together too toward towards under
-unless until up upon us very via was we well were what whatever when whenever where whereas whether
-which while who whoever whole whom whose why will with within without would yet you your yours
-yourself yourselves yes ok okay oh mr mrs ms dr st today yesterday tomorrow tonight
-""".split())
+FUNCTION_WORDS = set("""a about above across after afterwards again against all almost alone along
+already also although always am among an and another any anyone anything anywhere are around as at
+back be became because been before behind being below beside besides between beyond both but by can
+cannot could did do does doing done down during each either else elsewhere enough even ever every
+everyone everything except few for from further had has have having he hence her here hers herself
+him himself his how however i if in indeed instead into is it its itself just last later least less
+many may me meanwhile might mine more moreover most mostly much must my myself neither never
+nevertheless next no nobody none nor not nothing now of off often on once one only onto or other
+others otherwise our ours ourselves out over own per perhaps please rather same several she should
+since so some someone something sometimes still such than that the their theirs them themselves
+then there thereafter therefore these they this those though through throughout thus to together
+too toward towards under unless until up upon us very via was we well were what whatever when
+whenever where whereas whether which while who whoever whole whom whose why will with within
+without would yet you your yours yourself yourselves yes ok okay oh mr mrs ms dr st today yesterday
+tomorrow tonight""".split())
 
 MONTHS = set("""january february march april may june july august september october november
 december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
@@ -51,61 +50,59 @@ EXTRA_COMMON = set("""centre centres theatre metre harbour labour defence offenc
 honour neighbour council""".split())
 
 # Words that precede a person's name ("President Volodymyr Zelenskyy", "Mr Kim").
-TITLES = set("""mr mrs ms miss dr prof sir dame lord lady president vice premier chancellor minister
-secretary senator sen rep representative congressman congresswoman governor gov mayor judge justice
-general gen colonel col major maj captain capt lieutenant lt sergeant sgt admiral commander officer
-detective inspector chief ceo chairman chairwoman chair director spokesman spokeswoman spokesperson
-ambassador envoy king queen prince princess pope cardinal bishop archbishop rabbi imam sheikh father
-brother sister coach manager striker midfielder defender goalkeeper quarterback pitcher actor
-actress singer rapper author professor dean principal editor reporter correspondent leader
-chancellor marshal emir sultan ayatollah patriarch deputy attorney councillor councilman
-councilwoman assemblyman assemblywoman superintendent commissioner sheriff constable pastor reverend
-rev saint""".split())
+TITLES = set("""mr mrs ms miss dr prof sir dame lord lady president vice premier chancellor
+minister secretary senator sen rep representative congressman congresswoman governor gov mayor
+judge justice general gen colonel col major maj captain capt lieutenant lt sergeant sgt admiral
+commander officer detective inspector chief ceo chairman chairwoman chair director spokesman
+spokeswoman spokesperson ambassador envoy king queen prince princess pope cardinal bishop
+archbishop rabbi imam sheikh father brother sister coach manager striker midfielder defender
+goalkeeper quarterback pitcher actor actress singer rapper author professor dean principal editor
+reporter correspondent leader chancellor marshal emir sultan ayatollah patriarch deputy attorney
+councillor councilman councilwoman assemblyman assemblywoman superintendent commissioner sheriff
+constable pastor reverend rev saint""".split())
 
 # Given names frequent in news (any language); a capitalised word after one is a surname.
-GIVEN_NAMES = set("""
-aaron abdul abdullah abraham adam adrian ahmad ahmed aidan alan albert alberto alejandro aleksandr
-aleksei alex alexander alexandra alexei alfred ali alice alicia alison allan allison amanda amber amy
-ana andre andrea andreas andrei andrew andrey andrii andriy andy angela angelina ann anna anne annie
-anthony antonio arnold arthur artem ashley barack barbara barry ben benjamin bernard bernie beth
-betty bill billy bob bobby boris brad bradley brandon brenda brian bruce bryan carl carla carlos
-carol caroline carolyn catherine charles charlie charlotte chris christian christina christine
-christopher chuck cindy claire clara claude colin connor craig cynthia dan daniel danielle danny
-darren dave david dean deborah debra dennis denis derek diana diane dmitry dmitri dmitro dmytro
-donald donna doris dorothy doug douglas dylan earl ed eddie edward elena eli elijah elizabeth ellen
-emily emma emmanuel eric erik erin ethan eugene evan evelyn fatima felix fernando frances francis
-francisco frank fred frederick gabriel gary gavin george gerald gloria gordon grace greg gregory
-hakan hannah harold harry hassan heather heidi helen henry hillary holly howard hugh hussein ian igor
-ilya irina isaac ivan jack jackie jacob jake james jamie jan jane janet janice jared jason javier
-jean jeff jeffrey jennifer jeremy jerome jerry jesse jessica jesus jill jim jimmy jo joan joanna joe
-joel john johnny jon jonathan jordan jorge jose joseph josh joshua joyce juan judith judy julia
-julian julie justin karen karl kate katherine kathleen kathryn kathy katie keith kelly ken kenneth
-kevin kim kimberly kirill kyle larry laura lauren lawrence leah lee leo leonard leslie liam linda
-lisa liz lori louis louise lucas luis luke lynn maria marie marina mario mark martha martin mary
-matt matthew maxim megan melissa michael michelle miguel mike mikhail mohamed mohammad mohammed
-muhammad nancy natalia natalie nathan neil nicholas nick nicolas nicole nikita nikolai noah oleg
-oleksandr oleksii olena olga oliver olivia omar oscar pablo pamela pat patricia patrick paul paula
-pavel pedro peter petro petr philip phillip rachel ralph randy raymond rebecca recep richard rick
-rita rob robert roberto robin roger roman ronald rose ross roy ruslan russell ruth ryan sally sam
-samantha samuel sandra sara sarah scott sean serhiy sergei sergey sergiy sharon shawn shirley
-simon sophia sophie stacy stanley stefan stephanie stephen steve steven stuart susan svetlana taras
-taylor ted teresa terry theresa thomas tiffany tim timothy tina todd tom tommy tony tracy travis
-valentina valery vanessa victor victoria viktor vincent virginia vitalii vitaly vladimir vladislav
-volodymyr walter wayne wendy william willie xi yana yevgeny yulia yuri yuriy zachary
-abigail aisha alejandra alexis alma amir andres angel antoine ariel arturo audrey avery
-bianca blake bonnie brett brittany bruno caleb cameron camila carmen cesar chad chase chen
-chloe christophe clint cody cole conor courtney curtis dale dana darius darryl dave deepak
-delia desmond diego dominic duncan dustin edgar eduardo elias elise emilio enrique erica
-esther eva fabian faisal farah felipe florian francesca gareth gemma genevieve gerard
-gilbert giovanni gonzalo graham guillaume gustavo hamid hans harvey hector helena hugo ibrahim
-ines isabel isabella ismail jacqueline jaime jasmine javed jeremiah jin joao johan jonas
-josé julio kamala karim katrina keira khalid kurt lars laurent leila leon lorenzo lucia luca
-luka magdalena malik manuel marco marcus margaret mariana marta mateo matteo maurice max
-maya mehmet melanie mia miles miranda mohammed moses nadia naomi natasha nelson nikolas
-nina olivier orlando pascal patrice pierre priya rafael rahul raj ramon rana raul reza
-ricardo rodrigo rosa ruben sabrina salma salvador sami sandro santiago sebastian sergio
-shane sofia soren stella sven tanya teodor thiago tobias tristan ulrich valentin vera
-vivek wang wei yasmin yusuf zoe""".split())
+GIVEN_NAMES = set("""aaron abdul abdullah abraham adam adrian ahmad ahmed aidan alan albert alberto
+alejandro aleksandr aleksei alex alexander alexandra alexei alfred ali alice alicia alison allan
+allison amanda amber amy ana andre andrea andreas andrei andrew andrey andrii andriy andy angela
+angelina ann anna anne annie anthony antonio arnold arthur artem ashley barack barbara barry ben
+benjamin bernard bernie beth betty bill billy bob bobby boris brad bradley brandon brenda brian
+bruce bryan carl carla carlos carol caroline carolyn catherine charles charlie charlotte chris
+christian christina christine christopher chuck cindy claire clara claude colin connor craig
+cynthia dan daniel danielle danny darren dave david dean deborah debra dennis denis derek diana
+diane dmitry dmitri dmitro dmytro donald donna doris dorothy doug douglas dylan earl ed eddie
+edward elena eli elijah elizabeth ellen emily emma emmanuel eric erik erin ethan eugene evan evelyn
+fatima felix fernando frances francis francisco frank fred frederick gabriel gary gavin george
+gerald gloria gordon grace greg gregory hakan hannah harold harry hassan heather heidi helen henry
+hillary holly howard hugh hussein ian igor ilya irina isaac ivan jack jackie jacob jake james jamie
+jan jane janet janice jared jason javier jean jeff jeffrey jennifer jeremy jerome jerry jesse
+jessica jesus jill jim jimmy jo joan joanna joe joel john johnny jon jonathan jordan jorge jose
+joseph josh joshua joyce juan judith judy julia julian julie justin karen karl kate katherine
+kathleen kathryn kathy katie keith kelly ken kenneth kevin kim kimberly kirill kyle larry laura
+lauren lawrence leah lee leo leonard leslie liam linda lisa liz lori louis louise lucas luis luke
+lynn maria marie marina mario mark martha martin mary matt matthew maxim megan melissa michael
+michelle miguel mike mikhail mohamed mohammad mohammed muhammad nancy natalia natalie nathan neil
+nicholas nick nicolas nicole nikita nikolai noah oleg oleksandr oleksii olena olga oliver olivia
+omar oscar pablo pamela pat patricia patrick paul paula pavel pedro peter petro petr philip phillip
+rachel ralph randy raymond rebecca recep richard rick rita rob robert roberto robin roger roman
+ronald rose ross roy ruslan russell ruth ryan sally sam samantha samuel sandra sara sarah scott
+sean serhiy sergei sergey sergiy sharon shawn shirley simon sophia sophie stacy stanley stefan
+stephanie stephen steve steven stuart susan svetlana taras taylor ted teresa terry theresa thomas
+tiffany tim timothy tina todd tom tommy tony tracy travis valentina valery vanessa victor victoria
+viktor vincent virginia vitalii vitaly vladimir vladislav volodymyr walter wayne wendy william
+willie xi yana yevgeny yulia yuri yuriy zachary abigail aisha alejandra alexis alma amir andres
+angel antoine ariel arturo audrey avery bianca blake bonnie brett brittany bruno caleb cameron
+camila carmen cesar chad chase chen chloe christophe clint cody cole conor courtney curtis dale
+dana darius darryl dave deepak delia desmond diego dominic duncan dustin edgar eduardo elias elise
+emilio enrique erica esther eva fabian faisal farah felipe florian francesca gareth gemma genevieve
+gerard gilbert giovanni gonzalo graham guillaume gustavo hamid hans harvey hector helena hugo
+ibrahim ines isabel isabella ismail jacqueline jaime jasmine javed jeremiah jin joao johan jonas
+josé julio kamala karim katrina keira khalid kurt lars laurent leila leon lorenzo lucia luca luka
+magdalena malik manuel marco marcus margaret mariana marta mateo matteo maurice max maya mehmet
+melanie mia miles miranda mohammed moses nadia naomi natasha nelson nikolas nina olivier orlando
+pascal patrice pierre priya rafael rahul raj ramon rana raul reza ricardo rodrigo rosa ruben
+sabrina salma salvador sami sandro santiago sebastian sergio shane sofia soren stella sven tanya
+teodor thiago tobias tristan ulrich valentin vera vivek wang wei yasmin yusuf zoe""".split())
 GIVEN_NAMES.discard("jordan")  # also a country: "Jordan" alone is the country far more often
 GIVEN_NAMES.discard("georgia")
 
@@ -122,10 +119,10 @@ mercenaries shahed shaheds guns gunners defence defense defenders personnel""".s
 
 # Verbs of war reports whose object is a place ("shelled Novomykhailivka", "liberated
 # Robotyne"): before a name they are evidence of a place, as "in" and "near" are.
-WAR_VERBS = set("""shelled shelling struck hit hitting attacked attacking targeted targeting
-bombed bombing captured capturing liberated liberating recaptured retook seized seizing stormed
-storming entered reached approached encircled surrounded occupied besieged evacuated
-towards advanced defended abandoned""".split())
+WAR_VERBS = set("""shelled shelling struck hit hitting attacked attacking targeted targeting bombed
+bombing captured capturing liberated liberating recaptured retook seized seizing stormed storming
+entered reached approached encircled surrounded occupied besieged evacuated towards advanced
+defended abandoned""".split())
 
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from map_app import export, ingest, plot, store
+from map_app import export, ingest, plot, record, store
 from map_app._paths import default_store
 from map_app.articles import ArticleError, article_from_text, decode
 
@@ -61,37 +61,43 @@ def _qp_list(qp, key: str) -> list[str]:
     return [x for x in v.split(",") if x] if v else []
 
 
-def sidebar(df: pd.DataFrame, path: Path) -> dict:
-    qp = st.query_params
+def _read_uploads(ups, pasted: str) -> tuple[list, list[str]]:
+    """The articles of uploaded files and pasted text, and what to say about them."""
+    arts, errors = [], []
+    for u in ups or []:
+        data = u.getvalue()
+        if len(data) > MAX_UPLOAD_MB * 1_000_000:
+            errors.append(f"{u.name}: over {MAX_UPLOAD_MB} MB")
+            continue
+        name = _safe_name(u.name)
+        try:
+            text, warnings = decode(data, name)
+        except ArticleError as exc:
+            errors.append(str(exc))
+            continue
+        art = article_from_text(text, name)
+        # "not valid UTF-8 …", "date 2025-02-30 is not a calendar date": said, then read
+        errors.extend(warnings + art.warnings)
+        arts.append(art)
+    if pasted.strip():
+        # each paste is its own article: a name shared by two pastes would make the second
+        # replace the first
+        art = article_from_text(pasted, f"pasted:{date.today().isoformat()} "
+                                        f"#{store.content_hash(pasted)[:8]}")
+        errors.extend(art.warnings)
+        arts.append(art)
+    return arts, errors
+
+
+def add_panel(path: Path) -> None:
+    """Upload or paste articles; they are analysed and stored, then the page reruns."""
     sb = st.sidebar
     sb.header("Add articles")
     ups = sb.file_uploader("Upload .txt or .html", type=["txt", "html", "htm"],
                            accept_multiple_files=True)
     pasted = sb.text_area("…or paste text", height=100)
     if sb.button("Add to map", type="primary"):
-        arts, errors = [], []
-        for u in ups or []:
-            data = u.getvalue()
-            if len(data) > MAX_UPLOAD_MB * 1_000_000:
-                errors.append(f"{u.name}: over {MAX_UPLOAD_MB} MB")
-                continue
-            name = _safe_name(u.name)
-            try:
-                text, warnings = decode(data, name)
-            except ArticleError as exc:
-                errors.append(str(exc))
-                continue
-            art = article_from_text(text, name)
-            # "not valid UTF-8 …", "date 2025-02-30 is not a calendar date": said, then read
-            errors.extend(warnings + art.warnings)
-            arts.append(art)
-        if pasted.strip():
-            # each paste is its own article: a name shared by two pastes would make the
-            # second replace the first
-            art = article_from_text(pasted, f"pasted:{date.today().isoformat()} "
-                                            f"#{store.content_hash(pasted)[:8]}")
-            errors.extend(art.warnings)
-            arts.append(art)
+        arts, errors = _read_uploads(ups, pasted)
         msgs = [("error", e) for e in errors]
         if arts:
             added, same = _add_articles(arts, path)
@@ -101,7 +107,14 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
         st.rerun()  # read the store again, with the new articles
     for kind, msg in st.session_state.pop("flash", []):
         getattr(sb, kind)(md_escape(msg))  # file names are the user's, not Markdown
+
+
+def sidebar(df: pd.DataFrame, path: Path) -> dict:
+    qp = st.query_params
+    sb = st.sidebar
+    add_panel(path)
     sb.header("Filters")
+
     def q_date(key):
         try:
             return date.fromisoformat(qp.get(key)) if qp.get(key) else None
@@ -155,7 +168,8 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
 
 
 def click_panel(clicked, view: str) -> None:
-    from map_app.borders import country_at, nearest_border
+    from map_app.borders import country_at
+    from map_app.distance import nearest_border
 
     st.subheader("Measure")
     if not clicked:
@@ -166,8 +180,8 @@ def click_panel(clicked, view: str) -> None:
     st.markdown(f"**{lat:.4f} N, {lon:.4f} E** · in {country_at(lon, lat, view) or 'the sea'}")
     near = nearest_border(lon, lat, view=view)
     st.markdown(f"<div id='map-app-distance'>Nearest border: <b>{near['distance_km']:.1f} km"
-                f"</b> ({near['pair']})</div>", unsafe_allow_html=True)
-    ruua = nearest_border(lon, lat, view=view, pair="RU-UA")
+                f"</b> ({near['nearest_border']})</div>", unsafe_allow_html=True)
+    ruua = nearest_border(lon, lat, view=view, border="RU-UA")
     st.markdown(f"RU–UA border: **{ruua['distance_km']:.1f} km**")
 
 
@@ -204,7 +218,7 @@ def main() -> None:
         stats = _ingest_startup(paths, str(path))
         said = [f"skipped {msg}" for _, msg in stats["failed"]] + stats.get("warnings", [])
     df = store.read_places(path) if path.exists() else pd.DataFrame(
-        columns=[n.replace("end_", "end") for n, _ in store.PLACE_COLUMNS] + ["geometry"])
+        columns=[record.READ_RENAMES.get(n, n) for n, _ in store.PLACE_COLUMNS] + ["geometry"])
     state = sidebar(df, path)
     for msg in said:
         st.sidebar.warning(md_escape(msg))
@@ -225,10 +239,7 @@ def main() -> None:
     with right:
         click_panel((out or {}).get("last_clicked"), state["view"])
     st.subheader("Places")
-    cols = ["place", "text", "role", "event_type", "killed", "wounded", "event_date",
-            "distance_to_border_km", "nearest_border", "claim_verdict", "country_code",
-            "admin1", "lat", "lon", "score", "source"]
-    st.dataframe(shown[[c for c in cols if c in shown]], width="stretch",
+    st.dataframe(shown[[c for c in record.TABLE if c in shown]], width="stretch",
                  hide_index=True)
     c1, c2 = st.columns(2)
     c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),

@@ -119,7 +119,8 @@ def cmd_export(a) -> int:
         try:
             date.fromisoformat(a.since)
         except ValueError:
-            raise CliError(f"--since takes a date YYYY-MM-DD, not {a.since!r}", EXIT_USAGE)
+            raise CliError(f"--since takes a date YYYY-MM-DD, not {a.since!r}",
+                           EXIT_USAGE) from None
     df = filter_places(read_places(a.store or default_store()), a.role, a.since, a.max_km)
     if a.csv:
         write_atomic(a.csv, to_csv(df))
@@ -151,8 +152,13 @@ def cmd_evaluate(a) -> int:
 
 
 def _evaluate_events(a, path: Path) -> int:
-    from .evaluate import (event_outcomes, format_event_errors, format_event_table,
-                           read_events, score_events)
+    from .evaluate import (
+        event_outcomes,
+        format_event_errors,
+        format_event_table,
+        read_events,
+        score_events,
+    )
 
     try:
         events = read_events(path)

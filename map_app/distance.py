@@ -1,16 +1,29 @@
-"""Fast, vectorised distance from points to international land borders.
+"""How far points are from international land borders: the one engine.
 
-:func:`border_distance` is the kernel: geodesic distance in km to the nearest land border and
-which border it is, for millions of points per second on one core.
-:func:`distance_to_border` adds the nearest point on the border, the point's country and
-flags for Crimea and for points at sea.
+Every caller asks here: the pipeline (distances and claims), the app's click, ``map-app
+distance`` and the benchmark (only :mod:`map_app.places` still ranks candidates by the
+deprecated :func:`map_app.borders.border_distance_rough_km`). One vocabulary: a *border* is the key of two neighbours, their
+ISO 3166-1 alpha-2 codes sorted and joined by "-" (``"RU-UA"``; any order, case or dash is
+accepted), :func:`border_names` lists them, and results name the border found
+``nearest_border``. :mod:`map_app.borders` loads the tables and answers point-in-country.
+
+:func:`border_distance`
+    Geodesic distance in km and which border, for millions of points per second on one
+    core once the quadtree of the region is built (below).
+:func:`nearest_border`
+    The distance measured on the ellipsoid to the nearest point of the border, that point
+    and the border's key; optionally the point's country and flags for Crimea and for
+    points at sea. Builds nothing per region: for documents, clicks and commands.
+
+Both take ``view`` (``"de_jure"`` or ``"de_facto"``), ``border`` (one border only) and
+``country`` (only that country's land borders), and broadcast scalars or arrays.
 
 Method
 ------
 Border lines (:func:`map_app.borders.load_borders`) are taken as great-circle arcs between
-their vertices, like :func:`map_app.borders.nearest_border` does, and split into pieces of at
-most :data:`MAX_SEGMENT_KM`. Vertices go to Earth-centred (ECEF) coordinates on the WGS84
-ellipsoid, so each piece is a straight 3-D chord (it sags at most 0.5 m below the surface).
+their vertices and split into pieces of at most :data:`MAX_SEGMENT_KM`. Vertices go to
+Earth-centred (ECEF) coordinates on the WGS84 ellipsoid, so each piece is a straight 3-D chord
+(it sags at most 0.5 m below the surface).
 
 A lazily built quadtree over longitude/latitude, one root per 1° x 1° tile, stores for every
 leaf cell every chord that can hold the nearest border point of some point of the cell:
@@ -35,12 +48,18 @@ curvature ``rho`` of the ellipsoid in the chord's azimuth at mid-latitude,
 to 5,000 km (checked against it). Beyond :data:`EXACT_ABOVE_KM` the distance comes from
 :meth:`pyproj.Geod.inv` itself.
 
+:func:`nearest_border` searches the same chords at full detail with the k-d tree of their
+midpoints (a chord is no farther than its midpoint, and any nearer chord has its midpoint
+within half a chord more), then measures the nearest few to their nearest point with
+:meth:`pyproj.Geod.inv`.
+
 Accuracy
 --------
 Against :meth:`pyproj.Geod.inv` to the same border geometry the relative error is at most
 0.1% (measured: below 2.5e-4, see :mod:`map_app._bench_distance`), or at most
 :data:`ABS_FLOOR_KM` (20 m) absolute for points closer than 20 km to a border, where the chord
 sag (0.5 m at most) is not small relative to the distance (measured: below 1 m).
+:func:`nearest_border` is within metres of it at any distance.
 """
 from __future__ import annotations
 
@@ -63,8 +82,7 @@ __all__ = [
     "OFFSHORE_NOTE",
     "border_distance",
     "border_names",
-    "distance_to_border",
-    "pair_names",
+    "nearest_border",
 ]
 
 # WGS84
@@ -151,7 +169,7 @@ def _densify(borders: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     if not len(coords):
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64), rows[line_row].astype(np.int32)
 
-    # geodetic coordinates on the unit sphere, as borders.nearest_border measures the arcs
+    # geodetic coordinates on the unit sphere: the border lines are great-circle arcs
     u = unit_vectors(coords[:, 0], coords[:, 1])
     last = np.r_[line_of[1:] != line_of[:-1], True]
     theta = np.zeros(len(u))
@@ -552,7 +570,9 @@ class _Index:
 # public API
 
 
-def _normalise_pair(border: str) -> str:
+def _normalise_border(border: str) -> str:
+    """The key of a border from any spelling: ``"ua-ru"``, ``"UA–RU"``, ``"RU/UA"``,
+    ``"ru ua"``, ``"RU_UA"``, ``" RU - UA "`` all give ``"RU-UA"``."""
     border = str(border)
     for sep in ("\u2013", "\u2014", "/", " ", "_"):
         border = border.replace(sep, "-")
@@ -560,18 +580,34 @@ def _normalise_pair(border: str) -> str:
     return "-".join(sorted(codes))
 
 
-def pair_names(view: str = "de_jure") -> np.ndarray:
-    """Border keys by row of :func:`map_app.borders.load_borders`: ``pair_index`` -> name."""
-    return _borders.load_borders(view)["pair"].to_numpy()
-
-
 def border_names(view: str = "de_jure", country: str | None = None) -> list[str]:
-    """Valid ``border`` values of a view (``["AD-ES", ...]``), optionally of one country."""
+    """The borders of a view, by key: the valid ``border`` values.
+
+    Parameters
+    ----------
+    view : str
+        ``"de_jure"`` (default) or ``"de_facto"``.
+    country : str, optional
+        Only the land borders of this country (ISO alpha-2, any case), e.g. ``"UA"``.
+
+    Returns
+    -------
+    list of str
+        Sorted keys, e.g. ``["AD-ES", "AD-FR", ...]``; empty for a country without land
+        borders. Without ``country``, position ``i`` is the border with code ``i`` of
+        :func:`border_distance` (the row of :func:`map_app.borders.load_borders`).
+    """
     b = _borders.load_borders(view)
     if country is not None:
         code = str(country).strip().upper()
         b = b[(b["a"] == code) | (b["b"] == code)]
     return sorted(b["pair"].tolist())
+
+
+@lru_cache(maxsize=None)
+def _keys(view: str) -> np.ndarray:
+    """Border keys by row of :func:`map_app.borders.load_borders` (object array)."""
+    return _borders.load_borders(view)["pair"].to_numpy(dtype=object)
 
 
 @lru_cache(maxsize=32)
@@ -598,7 +634,9 @@ def _index(view: str, border: str | None, country: str | None) -> _Index:
     return _Index(b.iloc[rows], rows)
 
 
-def _prepare(lon: Any, lat: Any, view: str, border: str | None, country: str | None):
+def _prepare(lon: Any, lat: Any, view: str, border: str | None, country: str | None
+             ) -> tuple[_Index, np.ndarray, np.ndarray, bool, tuple[int, ...]]:
+    """The index of a view and filter, and the points as flat arrays (checked)."""
     _borders._check_view(view)
     scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
     lon, lat = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
@@ -611,17 +649,16 @@ def _prepare(lon: Any, lat: Any, view: str, border: str | None, country: str | N
         if (np.abs(lon) > 180).any():
             bad = lon[np.abs(lon) > 180][0]
             raise ValueError(f"longitude {bad:g} out of range [-180, 180]")
-    border = _normalise_pair(border) if border is not None else None
+    border = _normalise_border(border) if border is not None else None
     country = str(country).strip().upper() if country is not None else None
     return _index(view, border, country), lon, lat, scalar, shape
 
 
-def _solve(index: _Index, lon: np.ndarray, lat: np.ndarray, need_foot: bool):
-    """Distance (km), border row and (if asked) nearest point of finite points, by blocks."""
+def _solve(index: _Index, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (km) and border row of finite points by the quadtree, in blocks."""
     n = len(lon)
     dist = np.full(n, np.nan)
     row = np.full(n, -1, dtype=np.int64)
-    foot = np.full((n, 2), np.nan) if need_foot else None
     ok = np.isfinite(lon) & np.isfinite(lat)
     todo = None if ok.all() else np.flatnonzero(ok)
     m = n if todo is None else len(todo)
@@ -650,15 +687,64 @@ def _solve(index: _Index, lon: np.ndarray, lat: np.ndarray, need_foot: bool):
         rho = 1.0 / (cos2 * w2 * np.sqrt(w2) / (_A * (1.0 - _E2)) + (1.0 - cos2) * np.sqrt(w2) / _A)
         d = 2.0 * rho * np.arcsin(np.minimum(chord / (2.0 * rho), 1.0))
         far = np.flatnonzero(chord > EXACT_ABOVE_KM)
-        if len(far) or need_foot:
-            flon, flat = _geodetic(near)
-            if len(far):
-                _, _, metres = _GEOD.inv(x[far], y[far], flon[far], flat[far])
-                d[far] = metres / 1000.0
-            if need_foot:
-                foot[idx, 0], foot[idx, 1] = flon, flat
+        if len(far):
+            flon, flat = _geodetic(near[far])
+            _, _, metres = _GEOD.inv(x[far], y[far], flon, flat)
+            d[far] = metres / 1000.0
         dist[idx] = d
         row[idx] = r
+    return dist, row
+
+
+def _tie_slack(chord: np.ndarray) -> np.ndarray:
+    """Relative margin within which chords may still be nearest on the ellipsoid.
+
+    Geodesic over chord length grows with the chord and with the radius of curvature, which
+    differs by 1 % between azimuths: chords this close to the nearest are measured again.
+    """
+    x = chord / (2.0 * _R_MEAN)
+    return 1e-3 + 0.01 * x * x
+
+
+def _solve_exact(index: _Index, lon: np.ndarray, lat: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Geodesic distance (km), border row and nearest border point of finite points.
+
+    The k-d tree of the full-detail chords' midpoints bounds the distance (a chord is no
+    farther than its midpoint) and yields every chord that can be nearer (its midpoint lies
+    within half a chord more). Chords within :func:`_tie_slack` of the nearest are measured
+    with :meth:`pyproj.Geod.inv` to their nearest point, and the shortest wins (on a tie,
+    where borders meet, the first key). Nothing to build per region: for the few thousand
+    points of a document, a click or a command.
+    """
+    n = len(lon)
+    dist = np.full(n, np.nan)
+    row = np.full(n, -1, dtype=np.int64)
+    foot = np.full((n, 2), np.nan)
+    ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    if not len(ok) or not len(index.verts):
+        return dist, row, foot
+    ch = index.lod(0)
+    for lo in range(0, len(ok), _BLOCK):
+        idx = ok[lo:lo + _BLOCK]
+        x, y = lon[idx], lat[idx]
+        p = _ecef(x, y)
+        dm, _ = ch.mid_tree.query(p, k=1)
+        pi, seg = ch._ball(p, dm * (1.0 + _tie_slack(dm)) + ch.half_max + 1e-6)
+        d, t = _point_chord(p[pi], ch.a[seg], ch.d[seg], ch.inv2[seg])
+        low = np.full(len(idx), np.inf)
+        np.minimum.at(low, pi, d)
+        keep = d <= low[pi] * (1.0 + _tie_slack(low[pi])) + 1e-6
+        pi, seg, t = pi[keep], seg[keep], t[keep]
+        flon, flat = _geodetic(ch.a[seg] + t[:, None] * ch.d[seg])
+        _, _, metres = _GEOD.inv(x[pi], y[pi], flon, flat)
+        # borders meeting at a vertex nearest to the point tie: the first key wins
+        rows = ch.row[seg]
+        order = np.lexsort((rows, np.round(metres, 6), pi))
+        first = order[np.unique(pi[order], return_index=True)[1]]  # one per point, in order
+        dist[idx] = metres[first] / 1000.0
+        row[idx] = rows[first]
+        foot[idx, 0], foot[idx, 1] = flon[first], flat[first]
     return dist, row, foot
 
 
@@ -669,7 +755,7 @@ def border_distance(
     border: str | None = None,
     country: str | None = None,
 ) -> tuple[Any, Any]:
-    """Geodesic distance to the nearest international land border, fast.
+    """Geodesic distance to the nearest international land border, for millions of points.
 
     Parameters
     ----------
@@ -678,7 +764,8 @@ def border_distance(
     view : str
         ``"de_jure"`` (default, Crimea in Ukraine) or ``"de_facto"``.
     border : str, optional
-        Only this border, e.g. ``"RU-UA"`` (order and case free); see :func:`border_names`.
+        Only this border, e.g. ``"RU-UA"`` (order, case and dash free); see
+        :func:`border_names`.
     country : str, optional
         Only the land borders of this country (ISO alpha-2), e.g. ``"RU"``.
 
@@ -687,32 +774,36 @@ def border_distance(
     distance_km : numpy.ndarray
         Geodesic (WGS84) distance in km, within 0.1% (floor :data:`ABS_FLOOR_KM`) of
         :meth:`pyproj.Geod.inv` to the nearest point of the same border geometry.
-    pair_index : numpy.ndarray
-        Row of the border in :func:`map_app.borders.load_borders` (``pair_names(view)[i]``
-        is its key), -1 for NaN input. Both have the broadcast shape; scalars in give NumPy
-        scalars back.
+    border_code : numpy.ndarray
+        The border: ``border_names(view)[i]`` is its key; -1 for NaN input. Both have the
+        broadcast shape; scalars in give NumPy scalars back.
 
     Raises
     ------
     ValueError
         For an unknown view, border or country, or coordinates out of range.
 
+    See Also
+    --------
+    nearest_border : the nearest point too, the border's key, exact distances.
+
     Notes
     -----
-    The first call on a region builds its part of the index (about a second for Europe);
-    later calls run at over a million points per second on one core.
+    The first call on a region builds its part of the quadtree (about a second for Europe);
+    later calls run at over a million points per second on one core. For a few points in
+    many places :func:`nearest_border` is faster: it builds nothing.
 
     Examples
     --------
     >>> d, i = border_distance(34.80029, 50.9216)  # Sumy
-    >>> round(float(d), 1), pair_names()[i]
+    >>> round(float(d), 1), border_names()[i]
     (27.3, 'RU-UA')
     """
     index, lon, lat, scalar, shape = _prepare(lon, lat, view, border, country)
-    dist, pair, _ = _solve(index, lon, lat, need_foot=False)
+    dist, code = _solve(index, lon, lat)
     if scalar:
-        return dist[0], pair[0]
-    return dist.reshape(shape), pair.reshape(shape)
+        return dist[0], code[0]
+    return dist.reshape(shape), code.reshape(shape)
 
 
 @lru_cache(maxsize=1)
@@ -748,14 +839,28 @@ def _in_crimea(lon: np.ndarray, lat: np.ndarray, offshore: np.ndarray, snap_km: 
     return out
 
 
-def distance_to_border(
+def _context(lon: np.ndarray, lat: np.ndarray, view: str) -> dict[str, np.ndarray]:
+    """The ``context=True`` columns of :func:`nearest_border`."""
+    country_code = _borders.country_at(lon, lat, view=view)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    land = _borders.country_at(lon, lat, view=view, snap_km=0)
+    offshore = finite & np.fromiter((c is None for c in land), dtype=bool, count=len(lon))
+    crimea = _in_crimea(lon, lat, offshore)
+    note = np.full(len(lon), None, dtype=object)
+    for i in np.flatnonzero(offshore | crimea):
+        note[i] = "; ".join(t for t, on in ((OFFSHORE_NOTE, offshore[i]), (CRIMEA_NOTE, crimea[i])) if on)
+    return {"country": country_code, "in_crimea": crimea, "offshore": offshore, "note": note}
+
+
+def nearest_border(
     lon: Any,
     lat: Any,
     view: str = "de_jure",
     border: str | None = None,
     country: str | None = None,
-) -> dict | pd.DataFrame:
-    """Distance to the nearest land border, with the border, nearest point and context.
+    context: bool = False,
+) -> dict[str, Any] | pd.DataFrame:
+    """The nearest international land border of each point, the distance and the nearest point.
 
     Parameters
     ----------
@@ -764,21 +869,29 @@ def distance_to_border(
     view : str
         ``"de_jure"`` (default, Crimea in Ukraine) or ``"de_facto"``.
     border : str, optional
-        Only this border, e.g. ``"RU-UA"``.
+        Only this border, e.g. ``"RU-UA"`` (order, case and dash free); see
+        :func:`border_names`.
     country : str, optional
-        Only the land borders of this country, e.g. ``"RU"`` (any border of Russia).
+        Only the land borders of this country (ISO alpha-2), e.g. ``"RU"`` (any border of
+        Russia).
+    context : bool
+        Add the point's country and the Crimea and offshore flags (for people to read).
 
     Returns
     -------
     dict or pandas.DataFrame
-        Scalars in give a dict, arrays a DataFrame with one row per point:
+        Scalars in give a dict, arrays a DataFrame with one row per point; NaN input gives
+        None and NaN.
 
         ``distance_km``
-            :meth:`pyproj.Geod.inv` distance to ``near_lon``, ``near_lat``.
+            :meth:`pyproj.Geod.inv` distance (WGS84) to ``near_lon``, ``near_lat``.
         ``nearest_border``
-            Border key, e.g. ``"RU-UA"`` (None for NaN input).
+            The border's key, e.g. ``"RU-UA"``.
         ``near_lon``, ``near_lat``
-            Nearest point on that border.
+            The nearest point on that border.
+
+        With ``context``:
+
         ``country``
             :func:`map_app.borders.country_at` in this view (a point at sea within 2 km of
             a coast takes that country; None further out).
@@ -793,34 +906,39 @@ def distance_to_border(
     ------
     ValueError
         For an unknown view, border or country, or coordinates out of range.
+
+    See Also
+    --------
+    border_distance : distances alone, for millions of points.
+
+    Notes
+    -----
+    Border lines are great-circle arcs between their vertices, as
+    :func:`border_distance` measures them; the nearest of them is searched exactly (no
+    levels of detail) and measured on the ellipsoid, so ``distance_km`` is within metres
+    of the true geodesic distance to the same lines. Where borders meet at the nearest
+    point (a tripoint) they are equally near and the first key is named. Nothing is built
+    per region: a few hundred microseconds per call and 15 (near borders) to 90 (far from
+    any) per point, against about a microsecond per point for :func:`border_distance` on
+    a region it has built.
+
+    Examples
+    --------
+    >>> r = nearest_border(34.80029, 50.9216)  # Sumy
+    >>> round(r["distance_km"], 1), r["nearest_border"]
+    (27.3, 'RU-UA')
     """
     index, lon, lat, scalar, _ = _prepare(lon, lat, view, border, country)
-    _, row, foot = _solve(index, lon, lat, need_foot=True)
-    pair = np.full(len(lon), None, dtype=object)
+    dist, row, foot = _solve_exact(index, lon, lat)
+    names = np.full(len(lon), None, dtype=object)
     found = row >= 0
-    pair[found] = pair_names(view)[row[found]]
-    dist = np.full(len(lon), np.nan)
-    if found.any():
-        _, _, metres = _GEOD.inv(lon[found], lat[found], foot[found, 0], foot[found, 1])
-        dist[found] = metres / 1000.0
-    country_code = _borders.country_at(lon, lat, view=view)
-    finite = np.isfinite(lon) & np.isfinite(lat)
-    land = _borders.country_at(lon, lat, view=view, snap_km=0)
-    offshore = finite & np.fromiter((c is None for c in land), dtype=bool, count=len(lon))
-    crimea = _in_crimea(lon, lat, offshore)
-    note = np.full(len(lon), None, dtype=object)
-    for i in np.flatnonzero(offshore | crimea):
-        note[i] = "; ".join(t for t, on in ((OFFSHORE_NOTE, offshore[i]), (CRIMEA_NOTE, crimea[i])) if on)
-    out = {
-        "distance_km": dist,
-        "nearest_border": pair,
-        "near_lon": foot[:, 0],
-        "near_lat": foot[:, 1],
-        "country": country_code,
-        "in_crimea": crimea,
-        "offshore": offshore,
-        "note": note,
-    }
+    names[found] = _keys(view)[row[found]]
+    out = {"distance_km": dist, "nearest_border": names,
+           "near_lon": foot[:, 0], "near_lat": foot[:, 1]}
+    if context:
+        out.update(_context(lon, lat, view))
     if scalar:
         return {k: (v[0].item() if isinstance(v[0], np.generic) else v[0]) for k, v in out.items()}
-    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v for k, v in out.items()})
+    # object columns stay object: None, not NaN
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
+                         for k, v in out.items()})

@@ -67,7 +67,7 @@ def read_corpus(folder: Path) -> tuple[list[str], list[list[Span]]]:
     folder = Path(folder)
     gold_lines = (folder / "gold.txt").read_text(encoding="utf-8").split("\n")
     texts_dir = folder / "texts"
-    ids = sorted((int(p.name) for p in texts_dir.iterdir() if p.name.isdigit()))
+    ids = sorted(int(p.name) for p in texts_dir.iterdir() if p.name.isdigit())
     texts = [(texts_dir / str(i)).read_text(encoding="utf-8") for i in ids]
     gold = [parse_line(gold_lines[i]) if i < len(gold_lines) else [] for i in ids]
     return texts, gold
@@ -197,7 +197,8 @@ def evaluate(folder: Path, peers: bool = False) -> list[Score]:
 
 def format_table(scores: list[Score], title: str = "") -> str:
     """A Markdown table of scores."""
-    head = "| system | P | R | F1 | acc@161 | AUC | mean km | median km |\n|---|---|---|---|---|---|---|---|"
+    head = ("| system | P | R | F1 | acc@161 | AUC | mean km | median km |\n"
+            "|---|---|---|---|---|---|---|---|")
     rows = [f"| {s.name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.acc161:.3f} | "
             f"{s.auc:.3f} | {s.mean_km:.0f} | {s.median_km:.1f} |" for s in scores]
     return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])

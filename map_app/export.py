@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-# The flat properties of every exported feature, in order.
-PROPERTIES = ["place", "quote", "article", "date", "role", "event_type", "killed", "wounded",
-              "distance_to_border_km", "nearest_border", "claim_verdict", "geonameid", "score"]
+from .record import EXPORT, STORE_COLUMNS
+
+# The flat properties of every exported feature, in order (see map_app.record).
+PROPERTIES = [name for name, _ in EXPORT]
+_INTEGER = {c for c, t in STORE_COLUMNS if t == "INTEGER"}
 
 
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
@@ -65,19 +67,10 @@ def rows(df: pd.DataFrame) -> list[dict]:
     """Flat export rows (:data:`PROPERTIES` plus lon/lat) from store-layout places."""
     out = []
     for r in df.to_dict("records"):
-        geonameid = _value(r.get("geonameid"))
-        out.append({
-            "place": r.get("place"), "quote": r.get("quote"), "article": r.get("source"),
-            "date": _value(r.get("event_date")) or _value(r.get("article_date")),
-            "role": r.get("role"), "event_type": _value(r.get("event_type")),
-            "killed": _int(r.get("killed")), "wounded": _int(r.get("wounded")),
-            "distance_to_border_km": _value(r.get("distance_to_border_km")),
-            "nearest_border": _value(r.get("nearest_border")),
-            "claim_verdict": _value(r.get("claim_verdict")),
-            "geonameid": int(geonameid) if geonameid is not None else None,
-            "score": _value(r.get("score")),
-            "lon": float(r["lon"]), "lat": float(r["lat"]),
-        })
+        row = {prop: (_int if col in _INTEGER else _value)(r.get(col)) for prop, col in EXPORT}
+        row["date"] = row["date"] or _value(r.get("article_date"))
+        row["lon"], row["lat"] = float(r["lon"]), float(r["lat"])
+        out.append(row)
     return out
 
 

@@ -45,7 +45,8 @@ class Candidate:
     ----------
     id : str
         ``geonames:<geonameid>`` where GeoNames has the place, else the source's own id
-        (``ua-postal:42316-andriivka``, ``adm1:UA.21``, ``country:UA``, ``landmark:crimean-bridge``).
+        (``ua-postal:42316-andriivka``, ``adm1:UA.21``, ``country:UA``,
+        ``landmark:crimean-bridge``).
     geonameid : int or None
     name : str
         The entry's main name.

@@ -15,7 +15,15 @@ from pathlib import Path
 from ._paths import default_store
 from .articles import Article, ArticleError, expand_paths, read_article
 from .pipeline import document_record
-from .store import connect, content_hash, has_article, plain, prepare, write_batch
+from .store import (
+    connect,
+    content_hash,
+    has_article,
+    has_other_version,
+    plain,
+    prepare,
+    write_batch,
+)
 
 
 def analyse_file(path: str, view: str, art: Article | None = None
@@ -88,70 +96,77 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         an older text of their source.
     """
     store = Path(store or default_store())
-    stats: dict = {"stored": 0, "unchanged": 0, "replaced": 0, "failed": [], "warnings": []}
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
-        def keep(results):
-            """Store a batch of (path, rows, error) in one transaction; rows already
-            written by a worker come as True (stored) or False (already there)."""
-            batch = []
-            for path, rows, error in results:
-                if error:
-                    stats["failed"].append((path, error))
-                    if on_error:
-                        on_error(path, error)
-                elif isinstance(rows, bool):
-                    stats["stored" if rows else "unchanged"] += 1
-                else:
-                    batch.append(rows)
-            for new in write_batch(con, batch, keep_versions) if batch else ():
-                stats["stored" if new else "unchanged"] += 1
-
-        # an article already stored is not analysed again
-        def read_new(f: str):
-            """(article, error) of a file not stored yet; (None, None) when stored."""
-            try:
-                art = read_article(Path(f))
-            except ArticleError as exc:
-                return None, str(exc)
-            stats["warnings"].extend(art.warnings)
-            if on_warning:
-                for w in art.warnings:
-                    on_warning(f, w)
-            aid = content_hash(art.text)
-            if has_article(con, aid):
-                stats["unchanged"] += 1
-                return None, None
-            if not keep_versions and con.execute(
-                    "SELECT 1 FROM articles WHERE source = ? AND id != ?",
-                    (art.source, aid)).fetchone():
-                stats["replaced"] += 1
-            return art, None
-
+        run = _Run(con, keep_versions, on_error, on_warning)
         if workers or scheduler:
-            def todo():
-                for f in files:
-                    art, error = read_new(f)
-                    if error:
-                        keep([(f, None, error)])
-                    elif art is not None:
-                        yield f  # the workers read it again: paths travel, not texts
-
-            new = todo()
+            new = run.new_files(files)
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
                 for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size, Path(store),
-                                             keep_versions):
-                    keep(results)  # a partition: one transaction
+                                             scheduler, partition_size, store, keep_versions):
+                    run.keep(results)  # a partition: one transaction
         else:
             for f in files:
-                art, error = read_new(f)
-                if error:
-                    keep([(f, None, error)])
-                elif art is not None:
-                    keep([analyse_file(f, view, art)])
-    return stats
+                art = run.read_new(f)
+                if art is not None:
+                    run.keep([analyse_file(f, view, art)])
+    return run.stats
+
+
+class _Run:
+    """One ingest's tally and its writes to the open store."""
+
+    def __init__(self, con, keep_versions: bool, on_error=None, on_warning=None):
+        self.con, self.keep_versions = con, keep_versions
+        self.on_error, self.on_warning = on_error, on_warning
+        self.stats: dict = {"stored": 0, "unchanged": 0, "replaced": 0, "failed": [],
+                            "warnings": []}
+
+    def fail(self, path: str, error: str) -> None:
+        self.stats["failed"].append((path, error))
+        if self.on_error:
+            self.on_error(path, error)
+
+    def keep(self, results) -> None:
+        """Store a batch of ``(path, rows, error)`` in one transaction; rows already
+        written by a worker come as True (stored) or False (already there)."""
+        batch = []
+        for path, rows, error in results:
+            if error:
+                self.fail(path, error)
+            elif isinstance(rows, bool):
+                self.stats["stored" if rows else "unchanged"] += 1
+            else:
+                batch.append(rows)
+        for new in write_batch(self.con, batch, self.keep_versions) if batch else ():
+            self.stats["stored" if new else "unchanged"] += 1
+
+    def read_new(self, path: str) -> Article | None:
+        """The article of a file not stored yet (None when it is, or cannot be read): an
+        article already stored is not analysed again."""
+        try:
+            art = read_article(Path(path))
+        except ArticleError as exc:
+            self.fail(path, str(exc))
+            return None
+        self.stats["warnings"].extend(art.warnings)
+        for w in art.warnings if self.on_warning else ():
+            self.on_warning(path, w)
+        aid = content_hash(art.text)
+        if has_article(self.con, aid):
+            self.stats["unchanged"] += 1
+            return None
+        if not self.keep_versions and has_other_version(self.con, art.source, aid):
+            self.stats["replaced"] += 1
+        return art
+
+    def new_files(self, files: list[str]):
+        """The files not stored yet, for workers: paths travel, not texts (they read them
+        again)."""
+        for f in files:
+            if self.read_new(f) is not None:
+                yield f
 
 
 def ingest_articles(articles: Iterable[Article], store: str | Path | None = None,

@@ -14,13 +14,8 @@ from .claims import border_country, check_claim
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import classify
 from .places import resolve_records, tie_claims
+from .record import NAMES
 
-# The fields of a place in `map-app parse` output, in order.
-PLACE_FIELDS = ("text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code",
-                "kind", "country_code", "admin1", "score", "alternatives", "rule", "role",
-                "event_type", "event_category", "casualties", "killed", "wounded", "event_date",
-                "event_date_precision", "distance_to_border_km", "nearest_border", "claim",
-                "entry")
 
 
 def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
@@ -28,7 +23,7 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
 
     Countries get none: a country's representative point says nothing about its borders.
     """
-    from .borders import nearest_border
+    from .distance import nearest_border
 
     idx = [i for i, r in enumerate(records) if r["kind"] != "country"]
     for r in records:
@@ -42,19 +37,20 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
     res = nearest_border(uniq[:, 0], uniq[:, 1], view=view)
     # one rounded float per point, shared by its records (a long text holds 100,000s)
     dist = [round(d, 2) if d == d else None for d in res["distance_km"].to_numpy().tolist()]
-    pair = res["pair"].to_numpy()
+    border = res["nearest_border"].to_numpy()
     for k, i in enumerate(idx):
         d = dist[back[k]]
         if d is not None:
             records[i]["distance_to_border_km"] = d
-            records[i]["nearest_border"] = pair[back[k]]
+            records[i]["nearest_border"] = border[back[k]]
     return records
 
 
 def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str = "de_jure"
                ) -> list[dict]:
-    """Tie each stated border distance to its place and give a verdict."""
-    from .borders import nearest_border
+    """Tie each stated border distance to its place and give a verdict (measured to the
+    borders of the country the claim names, when it names one with land borders)."""
+    from .distance import nearest_border
 
     for r in records:
         r["claim"] = None
@@ -70,7 +66,7 @@ def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str =
                 res = nearest_border(r["lon"], r["lat"], view=view, country=country)
             except ValueError:  # that country has no land border here: measure any border
                 res = nearest_border(r["lon"], r["lat"], view=view)
-            hit = measured[key] = (res["distance_km"], res["pair"])
+            hit = measured[key] = (res["distance_km"], res["nearest_border"])
         r["claim"] = check_claim(claim, r["kind"], *hit)
     return records
 
@@ -156,13 +152,16 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     A text longer than :data:`CHUNK_CHARS` is analysed chunk by chunk, each chunk a document
     of its own (its names, focus and sentences are read within it), and the records' offsets
     are shifted back into the whole text. Peak memory is then the records and one chunk's
-    work, and time grows linearly with the text.
+    work, and time grows linearly with the text. The records of such a text share equal
+    ``alternatives`` lists: copy one before changing it.
     """
     g = gazetteer or load_gazetteer()
     published = published or article_date(text)
     records: list[dict] = []
     n = len(text)
-    for a, b in chunks(text, CHUNK_CHARS):  # the figure at call time (tests set a small one)
+    spans = chunks(text, CHUNK_CHARS)  # the figure at call time (tests set a small one)
+    shared: tuple[dict, dict] | None = ({}, {}) if len(spans) > 1 else None
+    for a, b in spans:
         part = text if b - a == n else text[a:b]
         recs = resolve_records(part, g)
         add_distances(recs, view)
@@ -172,10 +171,26 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
             for r in recs:
                 r["start"] += a
                 r["end"] += a
+        if shared is not None:
+            _share(recs, *shared)
         records.extend(recs)
         if progress is not None:
             progress(b / n if n else 1.0)
     return records
+
+
+def _share(records: list[dict], texts: dict[str, str], alternatives: dict[tuple, list]
+           ) -> None:
+    """Make the records of a long text share equal values: one string per name as written
+    (``texts``) and one list per set of runners-up (``alternatives``, keyed by their ids and
+    scores, which fix the rest). A long text names a town thousands of times, and its
+    records are most of the memory its analysis holds."""
+    for r in records:
+        r["text"] = texts.setdefault(r["text"], r["text"])
+        alts = r["alternatives"]
+        if alts:
+            key = tuple([(a["id"], a["score"]) for a in alts])
+            r["alternatives"] = alternatives.setdefault(key, alts)
 
 
 def document_record(article: Article, gazetteer: Gazetteer | None = None,
@@ -189,7 +204,7 @@ def document_record(article: Article, gazetteer: Gazetteer | None = None,
     records = analyse(article.text, published, gazetteer, view, progress)
     places = []
     for r in records:
-        rec = {k: r.get(k) for k in PLACE_FIELDS}
+        rec = {k: r.get(k) for k in NAMES}
         places.append(rec)
     return {"source": article.source,
             "date": published.isoformat() if published else None,

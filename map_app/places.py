@@ -25,10 +25,10 @@ from ._text import MAX_SENTENCE, normalize
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
 from .claims import border_country, find_distance_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
+from .record import names_of
 from .toponyms import Toponym, find_toponyms
 
-COLUMNS = ["text", "start", "end", "name", "lat", "lon", "geonameid", "feature_code", "kind",
-           "country_code", "admin1", "score", "alternatives", "rule", "entry"]
+COLUMNS = names_of("places")  # the fields of the record this stage fills (map_app.record)
 # ``rule``: what decided the pick — "prior" (population, feature type, how the name matched),
 # "the text's other places" (the regions and countries it names, its focus, nearness),
 # "qualifier after it", "a seat's name read as its region", "qualifies the name before it",
@@ -380,9 +380,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
     Parameters are those of :func:`resolve`; returns one dict per toponym with the keys of
-    :data:`COLUMNS`, in text order. The records of one name ranked alike share their
-    ``alternatives`` list (a long text names a town thousands of times): read it, or copy it
-    before changing it.
+    :data:`COLUMNS`, in text order.
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
@@ -578,26 +576,20 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                                                   / claim.tolerance_km)
             claimed.add(tied)
             why[tied] = "stated distance to a border"
-    # the same name with the same scores ranks the same: rank it once per document, and its
-    # records share one list of alternatives (a long text names a town thousands of times)
-    made: dict[tuple[int, int], tuple[tuple, list[dict]]] = {}
+    # the same name with the same scores ranks the same: rank it once per document
+    made: dict[tuple[int, int], tuple] = {}
     parts = g.memo("places.parts", 100_000)
-    # one string per name as written, shared by its records
-    written: dict[str, str] = {}
     rows = []
     for i, (t, c, s) in enumerate(zip(tops, cands, scores)):
         if c.entries.size == 1:
             ranked = c.alone
             if ranked is None:
                 ranked = c.alone = _ranking(g, parts, c, s, n_alternatives)
-            listed = None  # no runner-up: a fresh empty list
         else:
             key = (id(c), id(c.entries)) if i not in claimed else (i, -1)
-            pair = made.get(key)
-            if pair is None:
-                ranked = _ranking(g, parts, c, s, n_alternatives)
-                pair = made[key] = (ranked, _alternatives(ranked[1]))
-            ranked, listed = pair
+            ranked = made.get(key)
+            if ranked is None:
+                ranked = made[key] = _ranking(g, parts, c, s, n_alternatives)
         (f, entry, score), alts = ranked
         rule = why[i]
         if rule is None:
@@ -608,19 +600,13 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             else:
                 rule = "prior" if base[i].pick_id(g, parts) == entry \
                     else "the text's other places"
-        rows.append({"text": written.setdefault(t.text, t.text), "start": t.start,
-                     "end": t.end, "name": f[0], "lat": f[1], "lon": f[2], "geonameid": f[3],
-                     "feature_code": f[4], "kind": f[5], "country_code": f[6], "admin1": f[7],
-                     "score": score,
-                     "alternatives": listed if listed is not None
-                     else _alternatives(alts) if alts else [],
+        rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
+                     "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
+                     "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
+                     "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
+                                       "id": x} for a, v, x in alts] if alts else [],
                      "rule": rule, "entry": entry})
     return rows
-
-
-def _alternatives(alts: tuple) -> list[dict]:
-    """The ``alternatives`` field of a record from the runners-up of :func:`_ranking`."""
-    return [{"name": a[0], "lat": a[1], "lon": a[2], "score": v, "id": x} for a, v, x in alts]
 
 
 def _together(group: list[_Cands], sizes: list[int], gi: np.ndarray, kind: np.ndarray,

@@ -105,7 +105,9 @@ class RemoteGeoJson(MacroElement):
         fetch({{ this.url_js }}).then(function(r) { return r.json(); }).then(function(gj) {
           var layer = L.geoJSON(gj, {style: {{ this.style }}, interactive: {{ this.interactive }},
             onEachFeature: function(f, l) {
-              {% if this.tooltip %}l.bindTooltip(String(f.properties[{{ this.tooltip }}]));{% endif %}
+              {% if this.tooltip %}
+              l.bindTooltip(String(f.properties[{{ this.tooltip }}]));
+              {% endif %}
             }});
           {{ this.target }}.addLayer(layer);
           {% if this.back %}layer.bringToBack();{% endif %}
@@ -169,9 +171,9 @@ def make_offline(m: folium.Map, prefix: str = "") -> folium.Map:
 
 @lru_cache(maxsize=4)
 def _countries_geojson(view: str) -> str:
-    from .borders import load_countries
-
     import shapely
+
+    from .borders import load_countries
 
     countries = load_countries(view)[["iso_a2", "name", "geometry"]].copy()
     # ~2 km detail on a 0.005° grid: plenty for a basemap, a fraction of the full file
@@ -183,9 +185,9 @@ def _countries_geojson(view: str) -> str:
 
 @lru_cache(maxsize=4)
 def _borders_geojson(view: str) -> str:
-    from .borders import load_borders
-
     import shapely
+
+    from .borders import load_borders
 
     b = load_borders(view)[["pair", "length_km", "geometry"]].copy()
     b["geometry"] = shapely.set_precision(b.geometry.simplify(0.003).values, 0.0005)
@@ -386,7 +388,8 @@ class PlacesLayer(MacroElement):
                      D.lon[i].toFixed(4) + ")");
             var a = D.alts[i] || [];
             if (a.length) out.push("Runners-up: " + a.map(function(x) {
-              return esc(x[0]) + " (" + esc(x[1]) + ", " + esc(x[2]) + ") " + esc(x[3]); }).join("; "));
+              return esc(x[0]) + " (" + esc(x[1]) + ", " + esc(x[2]) + ") " + esc(x[3]);
+            }).join("; "));
             return "<div class='map-app-popup'>" + out.join("<br>") + "</div>";
           };
           var group = {{ this.target }};

@@ -22,18 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from .articles import Article
+from .record import READ_RENAMES, STORE_COLUMNS, store_row
 
-# (name, SQLite type) of the places layer's fields, after the geometry.
-PLACE_COLUMNS = [
-    ("article_id", "TEXT"), ("source", "TEXT"), ("article_date", "TEXT"), ("place", "TEXT"),
-    ("text", "TEXT"), ("start", "INTEGER"), ("end_", "INTEGER"), ("quote", "TEXT"),
-    ("lat", "REAL"), ("lon", "REAL"), ("geonameid", "INTEGER"), ("entry", "TEXT"),
-    ("feature_code", "TEXT"), ("kind", "TEXT"), ("country_code", "TEXT"), ("admin1", "TEXT"),
-    ("score", "REAL"), ("role", "TEXT"), ("event_type", "TEXT"), ("event_category", "TEXT"),
-    ("killed", "INTEGER"), ("wounded", "INTEGER"), ("event_date", "TEXT"),
-    ("distance_to_border_km", "REAL"), ("nearest_border", "TEXT"), ("claim_verdict", "TEXT"),
-    ("claim_json", "TEXT"), ("alternatives_json", "TEXT"), ("chosen", "INTEGER"),
-]
+# (name, SQLite type) of the places layer's fields, after the geometry: see map_app.record
+PLACE_COLUMNS = list(STORE_COLUMNS)
 ARTICLE_COLUMNS = [("id", "TEXT"), ("source", "TEXT"), ("date", "TEXT"), ("title", "TEXT"),
                    ("text", "TEXT"), ("ingested_at", "TEXT"), ("n_places", "INTEGER")]
 
@@ -147,7 +139,22 @@ def connect(path: str | Path) -> sqlite3.Connection:
     check_store(path)
     con = sqlite3.connect(path, timeout=60, isolation_level=None)
     con.execute("PRAGMA busy_timeout=60000")
+    _add_new_columns(con)
     return con
+
+
+def _add_new_columns(con: sqlite3.Connection) -> None:
+    """Give a store made by an older map_app the record's newer columns (empty for the
+    places stored then), so it takes new rows; nothing else changes."""
+    def missing() -> list[tuple[str, str]]:
+        have = {r[1] for r in con.execute("PRAGMA table_info(places)")}
+        return [(n, t) for n, t in PLACE_COLUMNS if n not in have]
+
+    if not missing():
+        return
+    with _transaction(con):  # another process may be adding them too: ask again, locked
+        for name, kind in missing():
+            con.execute(f"ALTER TABLE places ADD COLUMN {name} {kind}")
 
 
 def _title(text: str) -> str:
@@ -173,6 +180,12 @@ def has_article(con: sqlite3.Connection, article_id: str) -> bool:
         is not None
 
 
+def has_other_version(con: sqlite3.Connection, source: str, article_id: str) -> bool:
+    """Whether ``source`` is stored with another text than ``article_id``'s."""
+    return con.execute("SELECT 1 FROM articles WHERE source = ? AND id != ?",
+                       (source, article_id)).fetchone() is not None
+
+
 def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
     """The rows one article adds to the store, as plain JSON-able values.
 
@@ -183,25 +196,8 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
     cols = [n for n, _ in PLACE_COLUMNS]
     rows = []
     for p in places:
-        claim = p.get("claim")
-        row = {
-            "article_id": aid, "source": article.source, "article_date": date,
-            "place": p["name"], "text": p["text"], "start": p["start"], "end_": p["end"],
-            "quote": _quote(article.text, p["start"], p["end"]), "lat": p["lat"],
-            "lon": p["lon"], "geonameid": p.get("geonameid"), "entry": p.get("entry"),
-            "feature_code": p.get("feature_code"), "kind": p.get("kind"),
-            "country_code": p.get("country_code"), "admin1": p.get("admin1"),
-            "score": p.get("score"), "role": p.get("role"),
-            "event_type": p.get("event_type"), "event_category": p.get("event_category"),
-            "killed": p.get("killed"), "wounded": p.get("wounded"),
-            "event_date": p.get("event_date"),
-            "distance_to_border_km": p.get("distance_to_border_km"),
-            "nearest_border": p.get("nearest_border"),
-            "claim_verdict": claim["verdict"] if claim else None,
-            "claim_json": json.dumps(claim, ensure_ascii=False) if claim else None,
-            "alternatives_json": json.dumps(p.get("alternatives") or [], ensure_ascii=False),
-            "chosen": 0,
-        }
+        row = store_row(p, {"article_id": aid, "source": article.source, "article_date": date,
+                            "quote": _quote(article.text, p["start"], p["end"])})
         rows.append([plain(row[c]) for c in cols])
     return {"id": aid, "article": [aid, article.source, date, _title(article.text),
                                    article.text, len(places)], "places": rows}
@@ -287,7 +283,7 @@ def read_places(store: str | Path):
         raise FileNotFoundError(f"no store at {path}: run `map-app ingest` first")
     check_store(path)
     gdf = gpd.read_file(path, layer="places", engine="pyogrio")
-    return gdf.rename(columns={"end_": "end"})
+    return gdf.rename(columns=READ_RENAMES)
 
 
 def article_text(store: str | Path, article_id: str) -> str | None:

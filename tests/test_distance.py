@@ -1,4 +1,4 @@
-"""Tests for map_app.distance (fast border distance) and the ``map-app distance`` command."""
+"""Tests for map_app.distance (the border-distance engine) and the ``map-app distance`` command."""
 from __future__ import annotations
 
 import argparse
@@ -25,39 +25,50 @@ ANDRIIVKA = (34.8252, 51.1264)
 KHARKIV = (36.25272, 49.98081)
 CRIMEAN_BRIDGE = (36.5118, 45.3083)
 PARIS = (2.3522, 48.8566)
+NARVA = (28.19, 59.38)
+RECONQUISTA = (-59.65, -29.15)  # nearest to the Argentina-Brazil-Uruguay tripoint
 GEOD = Geod(ellps="WGS84")
 
 
+def _names(view: str = "de_jure") -> np.ndarray:
+    return np.array(dist.border_names(view), dtype=object)
+
+
 # ---------------------------------------------------------------- reference places
-def test_sumy():
-    r = dist.distance_to_border(*SUMY)
+@pytest.mark.parametrize(
+    "view, point, expected",
+    [
+        ("de_jure", SUMY, 27.3),
+        ("de_facto", SUMY, 27.2),
+        ("de_jure", KHARKIV, 32.7),
+        ("de_facto", KHARKIV, 32.8),
+        ("de_jure", ANDRIIVKA, 5.4),
+        ("de_facto", ANDRIIVKA, 5.3),
+    ],
+)
+def test_reference_distances(view, point, expected):
+    r = dist.nearest_border(*point, view=view)
+    assert r["nearest_border"] == "RU-UA"
+    assert r["distance_km"] == pytest.approx(expected, abs=0.5)
+    # the nearest point is on the border and really that far away on the ellipsoid
+    _, _, m = GEOD.inv(*point, r["near_lon"], r["near_lat"])
+    assert m / 1000 == pytest.approx(r["distance_km"], rel=1e-9)
+    d, i = dist.border_distance(*point, view=view)
+    assert d == pytest.approx(r["distance_km"], rel=1e-3) and _names(view)[i] == "RU-UA"
+
+
+def test_sumy_context():
+    r = dist.nearest_border(*SUMY, context=True)
     assert 24 <= r["distance_km"] <= 31
     assert r["nearest_border"] == "RU-UA"
     assert r["country"] == "UA" and not r["offshore"] and not r["in_crimea"] and r["note"] is None
-    # the nearest point is on the border and really that far away on the ellipsoid
-    _, _, m = GEOD.inv(*SUMY, r["near_lon"], r["near_lat"])
-    assert m / 1000 == pytest.approx(r["distance_km"], rel=1e-9)
     assert 51.0 < r["near_lat"] < 51.3
-
-
-def test_andriivka_and_kharkiv():
-    assert 3 <= dist.distance_to_border(*ANDRIIVKA)["distance_km"] <= 8
-    k = dist.distance_to_border(*KHARKIV)
-    assert k["distance_km"] == pytest.approx(32.7, abs=0.3) and k["nearest_border"] == "RU-UA"
-
-
-@pytest.mark.parametrize("view", borders.VIEWS)
-def test_agrees_with_borders_module(view):
-    lon = np.array([SUMY[0], ANDRIIVKA[0], KHARKIV[0], CRIMEAN_BRIDGE[0], PARIS[0], 30.5234])
-    lat = np.array([SUMY[1], ANDRIIVKA[1], KHARKIV[1], CRIMEAN_BRIDGE[1], PARIS[1], 50.4501])
-    ours = dist.distance_to_border(lon, lat, view=view)
-    ref = borders.nearest_border(lon, lat, view=view)
-    assert list(ours["nearest_border"]) == list(ref["pair"])
-    np.testing.assert_allclose(ours["distance_km"], ref["distance_km"], rtol=1e-3)
+    assert set(dist.nearest_border(*SUMY)) == {"distance_km", "nearest_border", "near_lon",
+                                               "near_lat"}
 
 
 def test_crimean_bridge_de_jure():
-    r = dist.distance_to_border(*CRIMEAN_BRIDGE)
+    r = dist.nearest_border(*CRIMEAN_BRIDGE, context=True)
     # at sea in the Kerch Strait: the nearest *land* border, on the Sea of Azov coast
     assert r["nearest_border"] == "RU-UA"
     assert r["distance_km"] == pytest.approx(238.9, abs=0.5)
@@ -68,7 +79,7 @@ def test_crimean_bridge_de_jure():
 
 
 def test_crimean_bridge_de_facto():
-    r = dist.distance_to_border(*CRIMEAN_BRIDGE, view="de_facto")
+    r = dist.nearest_border(*CRIMEAN_BRIDGE, view="de_facto", border="ua-ru", context=True)
     assert r["nearest_border"] == "RU-UA"
     assert r["distance_km"] == pytest.approx(126.7, abs=0.5)
     assert r["country"] == "RU" and r["offshore"] and r["in_crimea"]
@@ -77,42 +88,68 @@ def test_crimean_bridge_de_facto():
 
 def test_crimea_flag():
     simferopol, kyiv = (34.1024, 44.9521), (30.5234, 50.4501)
-    r = dist.distance_to_border(*simferopol)
+    r = dist.nearest_border(*simferopol, context=True)
     assert r["in_crimea"] and not r["offshore"] and r["country"] == "UA"
     assert r["note"] == dist.CRIMEA_NOTE
-    assert dist.distance_to_border(*simferopol, view="de_facto")["country"] == "RU"
-    assert not dist.distance_to_border(*kyiv)["in_crimea"]
+    assert dist.nearest_border(*simferopol, view="de_facto", context=True)["country"] == "RU"
+    assert not dist.nearest_border(*kyiv, context=True)["in_crimea"]
 
 
 def test_offshore_point():
-    r = dist.distance_to_border(-35.0, 35.0)  # mid-Atlantic
+    r = dist.nearest_border(-35.0, 35.0, context=True)  # mid-Atlantic
     assert r["offshore"] and r["country"] is None and r["note"] == dist.OFFSHORE_NOTE
     assert r["distance_km"] > 1000 and r["nearest_border"]
 
 
+def test_tripoint_tie_takes_the_first_key():
+    # the tripoint is nearest: three borders at exactly the same distance
+    r = dist.nearest_border(*RECONQUISTA)
+    assert r["nearest_border"] == "AR-BR"
+    for other in ("AR-UY", "BR-UY"):
+        assert dist.nearest_border(*RECONQUISTA, border=other)["distance_km"] == pytest.approx(
+            r["distance_km"], abs=1e-6)
+
+
 # ---------------------------------------------------------------- filters
+@pytest.mark.parametrize("spelling", ["RU-UA", "ua-ru", "UA\u2013RU", "RU\u2014UA", "RU/UA",
+                                      "ru ua", "RU_UA", " UA - RU ", "RU--UA"])
+def test_border_spellings(spelling):
+    assert dist._normalise_border(spelling) == "RU-UA"
+    assert dist.nearest_border(*SUMY, border=spelling)["nearest_border"] == "RU-UA"
+
+
 def test_border_and_country_filters():
     # Paris: nearest border is Belgium's, but filters pick other borders
-    assert dist.distance_to_border(*PARIS)["nearest_border"] == "BE-FR"
-    r = dist.distance_to_border(*PARIS, border="fr-ch")
+    assert dist.nearest_border(*PARIS)["nearest_border"] == "BE-FR"
+    r = dist.nearest_border(*PARIS, border="fr-ch")
     assert r["nearest_border"] == "CH-FR" and r["distance_km"] > 300
     # Kharkiv: any border of Russia is the RU-UA one; Belarus is far away
-    ru = dist.distance_to_border(*KHARKIV, country="ru")
+    ru = dist.nearest_border(*KHARKIV, country="ru")
     assert ru["nearest_border"] == "RU-UA" and ru["distance_km"] == pytest.approx(32.7, abs=0.3)
-    by = dist.distance_to_border(*KHARKIV, country="BY")
-    assert by["nearest_border"].startswith("BY-") or by["nearest_border"].endswith("-BY")
-    assert by["distance_km"] > 200
+    by = dist.nearest_border(*KHARKIV, country="BY")
+    assert "BY" in by["nearest_border"].split("-") and by["distance_km"] > 200
+    # Narva, Estonia: nearest border is EE-RU; restricted to Latvia's borders it is not
+    anywhere = dist.nearest_border(*NARVA)
+    latvia = dist.nearest_border(*NARVA, country="lv")
+    assert anywhere["nearest_border"] == "EE-RU" and "LV" in latvia["nearest_border"].split("-")
+    assert latvia["distance_km"] > anywhere["distance_km"]
     d_pair, _ = dist.border_distance(*SUMY, border="UA-RU")
     d_all, _ = dist.border_distance(*SUMY)
     assert d_pair == pytest.approx(d_all)
 
 
-def test_filtered_is_never_closer():
+@pytest.mark.parametrize("exact", [False, True])
+def test_filtered_is_never_closer(exact):
     lon, lat = points_near_border(300, border=None, max_km=500, seed=11)
-    d_all, _ = dist.border_distance(lon, lat)
-    d_ru, i_ru = dist.border_distance(lon, lat, country="RU")
+    if exact:
+        d_all = dist.nearest_border(lon, lat)["distance_km"].to_numpy()
+        ru = dist.nearest_border(lon, lat, country="RU")
+        d_ru, names = ru["distance_km"].to_numpy(), ru["nearest_border"]
+    else:
+        d_all, _ = dist.border_distance(lon, lat)
+        d_ru, i_ru = dist.border_distance(lon, lat, country="RU")
+        names = _names()[i_ru]
     assert (d_ru >= d_all - 1e-9).all()
-    names = dist.pair_names()[i_ru]
     assert all("RU" in n.split("-") for n in names)
 
 
@@ -121,13 +158,14 @@ def test_filtered_is_never_closer():
 def test_vectorised_matches_scalar(view):
     lon = [SUMY[0], ANDRIIVKA[0], CRIMEAN_BRIDGE[0], PARIS[0], -35.0, 180.0, -180.0]
     lat = [SUMY[1], ANDRIIVKA[1], CRIMEAN_BRIDGE[1], PARIS[1], 35.0, 65.0, -90.0]
-    df = dist.distance_to_border(lon, lat, view=view)
+    df = dist.nearest_border(lon, lat, view=view, context=True)
     assert isinstance(df, pd.DataFrame) and len(df) == len(lon)
     assert list(df.columns) == ["distance_km", "nearest_border", "near_lon", "near_lat",
                                 "country", "in_crimea", "offshore", "note"]
+    assert list(dist.nearest_border(lon, lat, view=view).columns) == list(df.columns[:4])
     d, i = dist.border_distance(np.array(lon), np.array(lat), view=view)
     for k, (x, y) in enumerate(zip(lon, lat)):
-        one = dist.distance_to_border(x, y, view=view)
+        one = dist.nearest_border(x, y, view=view, context=True)
         assert isinstance(one, dict)
         for col in df.columns:
             if isinstance(one[col], float):
@@ -136,8 +174,7 @@ def test_vectorised_matches_scalar(view):
                 assert one[col] == df[col].iloc[k]
         ds, js = dist.border_distance(x, y, view=view)
         assert np.ndim(ds) == 0 and ds == pytest.approx(d[k], rel=1e-12) and js == i[k]
-        assert dist.pair_names(view)[js] == one["nearest_border"]
-        assert ds == pytest.approx(one["distance_km"], rel=1e-4)
+        assert ds == pytest.approx(one["distance_km"], rel=1e-3)
 
 
 def test_shapes_and_nan():
@@ -148,59 +185,65 @@ def test_shapes_and_nan():
     assert np.isnan(d[0, 1]) and np.isnan(d[1, 1]) and i[0, 1] == -1 and i[1, 1] == -1
     d2, _ = dist.border_distance(SUMY[0], [SUMY[1], SUMY[1]])  # broadcasting
     assert d2.shape == (2,) and d2[0] == d2[1] == pytest.approx(d[0, 0])
-    df = dist.distance_to_border([np.nan], [np.nan])
+    df = dist.nearest_border([np.nan, SUMY[0]], [1.0, SUMY[1]], context=True)
     assert df["nearest_border"].iloc[0] is None and np.isnan(df["distance_km"].iloc[0])
+    assert df["country"].iloc[0] is None and df["nearest_border"].iloc[1] == "RU-UA"
     empty, _ = dist.border_distance(np.array([]), np.array([]))
     assert empty.shape == (0,)
+    assert len(dist.nearest_border(np.array([]), np.array([]))) == 0
 
 
 # ---------------------------------------------------------------- accuracy
-def test_accuracy_near_ru_ua():
+def _measure(exact: bool, lon, lat, **kwargs):
+    if exact:
+        r = dist.nearest_border(lon, lat, **kwargs)
+        return r["distance_km"].to_numpy(), r["nearest_border"].to_numpy()
+    d, i = dist.border_distance(lon, lat, **kwargs)
+    return d, _names(kwargs.get("view", "de_jure"))[i]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_accuracy_near_ru_ua(exact):
     lon, lat = points_near_border(60, border="RU-UA", seed=2)
     ref = geod_brute_force(lon, lat, border="RU-UA")
-    got, i = dist.border_distance(lon, lat, border="RU-UA")
-    assert (dist.pair_names()[i] == "RU-UA").all()
+    got, names = _measure(exact, lon, lat, border="RU-UA")
+    assert (names == "RU-UA").all()
     err = np.abs(got - ref)
     assert (err <= np.maximum(1e-3 * ref, dist.ABS_FLOOR_KM)).all()
     far = ref >= 0.5
     assert far.sum() > 40 and (err[far] / ref[far]).max() <= 0.001
+    if exact:  # measured to the nearest point itself: metres, at any distance
+        assert err.max() <= 0.005
 
 
+@pytest.mark.parametrize("exact", [False, True])
 @pytest.mark.parametrize("view", borders.VIEWS)
-def test_accuracy_everywhere(view):
+def test_accuracy_everywhere(view, exact):
     # near and far from many borders, all borders at once: exercises coarse levels of detail
     lon, lat = points_near_border(25, view=view, border=None, max_km=4000, min_km=0.05, seed=7)
     lon = np.r_[lon, -150.0, 0.0, 100.0, 20.0]  # Pacific, Gulf of Guinea, Antarctica, Arctic
     lat = np.r_[lat, -30.0, 0.0, -89.0, 89.5]
     ref = geod_brute_force(lon, lat, view=view, coarse_km=5.0)
-    got, _ = dist.border_distance(lon, lat, view=view)
+    got, _ = _measure(exact, lon, lat, view=view)
     err = np.abs(got - ref)
     assert (err <= np.maximum(1e-3 * ref, dist.ABS_FLOOR_KM)).all()
-
-
-def test_dense_sample_matches_exact_module():
-    # many points around Europe against the exact (slow) borders.nearest_border
-    rng = np.random.default_rng(5)
-    lon, lat = rng.uniform(20, 45, 2000), rng.uniform(43, 56, 2000)
-    got, i = dist.border_distance(lon, lat)
-    ref = borders.nearest_border(lon, lat)
-    np.testing.assert_allclose(got, ref["distance_km"], rtol=1e-3)
-    same = dist.pair_names()[i] == ref["pair"].to_numpy()
-    assert same.mean() > 0.995  # only exact ties may differ
 
 
 # ---------------------------------------------------------------- errors
 @pytest.mark.parametrize("kwargs, match", [
     ({"border": "RU-XX"}, "unknown border"),
     ({"border": "FR-RU"}, "unknown border"),
+    ({"border": "UA-US"}, "unknown border"),
     ({"country": "XX"}, "unknown country"),
+    ({"country": "IS"}, "unknown country"),  # an island: no land border
     ({"country": "FR", "border": "RU-UA"}, "not a border of"),
     ({"view": "sideways"}, "unknown view"),
 ])
 def test_bad_filters(kwargs, match):
-    with pytest.raises(ValueError, match=match) as exc:
-        dist.border_distance(*SUMY, **kwargs)
-    assert "\n" not in str(exc.value)
+    for f in (dist.border_distance, dist.nearest_border):
+        with pytest.raises(ValueError, match=match) as exc:
+            f(*SUMY, **kwargs)
+        assert "\n" not in str(exc.value)
 
 
 @pytest.mark.parametrize("lon, lat", [(30.0, 90.5), (30.0, -91.0), (180.5, 50.0), (-200.0, 0.0),
@@ -209,13 +252,18 @@ def test_out_of_range(lon, lat):
     with pytest.raises(ValueError, match="out of range"):
         dist.border_distance(lon, lat)
     with pytest.raises(ValueError, match="out of range"):
-        dist.distance_to_border(lon, lat)
+        dist.nearest_border(lon, lat)
 
 
-def test_border_names():
-    assert "RU-UA" in dist.border_names()
-    assert dist.border_names(country="ua") == sorted(dist.border_names(country="UA"))
-    assert all("UA" in n.split("-") for n in dist.border_names(country="UA"))
+@pytest.mark.parametrize("view", borders.VIEWS)
+def test_border_names(view):
+    names = dist.border_names(view)
+    assert "RU-UA" in names and names == sorted(names)
+    # position i is the border of code i: the rows of the table
+    assert names == borders.load_borders(view)["pair"].tolist()
+    assert dist.border_names(view, country="ua") == dist.border_names(view, country="UA")
+    assert all("UA" in n.split("-") for n in dist.border_names(view, country="UA"))
+    assert dist.border_names(view, country="IS") == []
 
 
 # ---------------------------------------------------------------- command line

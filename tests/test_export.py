@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from map_app.cli import main
-from map_app.export import to_csv, to_geojson
-from map_app.store import read_places
+from map_app.export import to_csv
 
 
 def test_export_geojson_is_rfc7946(store, tmp_path):
@@ -38,8 +37,9 @@ def test_export_filters_and_csv(store, tmp_path):
     out = tmp_path / "near.csv"
     assert main(["export", "--store", str(p), "--csv", str(out), "--max-km", "10"]) == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("place,quote") and any(l.startswith("Andriivka") for l in lines)
-    assert all(not l.startswith("Pyongyang") for l in lines)
+    assert lines[0].startswith("place,quote")
+    assert any(row.startswith("Andriivka") for row in lines)
+    assert all(not row.startswith("Pyongyang") for row in lines)
     gj = tmp_path / "since.geojson"
     assert main(["export", "--store", str(p), "-o", str(gj), "--since", "2025-06-02"]) == 0
     places = {f["properties"]["place"] for f in json.loads(gj.read_text())["features"]}

@@ -1,7 +1,6 @@
 import time
 
 import numpy as np
-
 import pytest
 
 from map_app.gazetteer import KINDS, Candidate, lookup

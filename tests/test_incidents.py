@@ -3,8 +3,7 @@ from datetime import date
 
 import pytest
 
-from map_app.incidents import (article_date, classify, event_date, event_type_of,
-                               find_casualties)
+from map_app.incidents import article_date, classify, event_date, event_type_of, find_casualties
 from map_app.pipeline import analyse
 
 

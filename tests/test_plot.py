@@ -5,8 +5,13 @@ import pandas as pd
 import pytest
 
 from map_app._bench import synthetic_places
-from map_app.plot import (CLUSTER_ABOVE, border_bands, highlight_html, incident_map,
-                          write_static_layers)
+from map_app.plot import (
+    CLUSTER_ABOVE,
+    border_bands,
+    highlight_html,
+    incident_map,
+    write_static_layers,
+)
 
 
 def _html(df, **kw):

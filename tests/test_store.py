@@ -7,8 +7,15 @@ import pytest
 
 from map_app.cli import main
 from map_app.export import to_geojson
-from map_app.store import (StoreError, choose, connect, content_hash, prepare, read_places,
-                           write_batch)
+from map_app.store import (
+    StoreError,
+    choose,
+    connect,
+    content_hash,
+    prepare,
+    read_places,
+    write_batch,
+)
 
 
 def test_store_opens_as_geopackage(store):

@@ -1,7 +1,6 @@
 import itertools
 
-from map_app._text import (is_latin, link_windows, name_hash, normalize, translit_uk,
-                            uk_variants)
+from map_app._text import is_latin, link_windows, name_hash, normalize, translit_uk, uk_variants
 
 
 def test_normalize_ignores_case_diacritics_apostrophes_hyphens():

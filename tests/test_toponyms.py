@@ -172,7 +172,8 @@ def test_a_pair_whose_last_word_recurs_alone_is_a_person(gaz):
                          "Venice"),
                         ("A Japanese Twitter user posted it, and Twitter removed it.",
                          "Japanese"),
-                        ("Orange County sued, and County officials left. Officials of County court spoke.",
+                        ("Orange County sued, and County officials left. "
+                         "Officials of County court spoke.",
                          "Orange County")):
         assert place in _texts(text, gaz), text
 

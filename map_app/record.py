@@ -1,0 +1,142 @@
+"""The place record: its one definition, from which every layout of it is derived.
+
+An analysed place is a dict with the keys of :data:`FIELDS`, in that order: the object of
+``map-app parse`` output. The store's ``places`` columns (:data:`STORE_COLUMNS`), the
+GeoJSON/CSV properties (:data:`EXPORT`) and the app's table (:data:`TABLE`) are all derived
+from this module, so a new field is added here once (and given a value by the pass that
+computes it).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the place record.
+
+    Attributes
+    ----------
+    name : str
+        Its key in the record and in ``parse`` output.
+    type : {"TEXT", "INTEGER", "REAL", "JSON"}
+        Its SQLite type in the store ("JSON": TEXT holding JSON).
+    column : str or None
+        Its store column (None: not stored, as a value derived from others).
+    stage : str
+        The pipeline stage that fills it: ``places`` (:mod:`map_app.places`),
+        ``distances`` and ``claims`` (:mod:`map_app.pipeline`), ``incidents``
+        (:mod:`map_app.incidents`).
+    doc : str
+        What it holds.
+    """
+
+    name: str
+    type: str
+    column: str | None
+    stage: str
+    doc: str
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("text", "TEXT", "text", "places", "the name as written"),
+    Field("start", "INTEGER", "start", "places", "character offset of the name in the article"),
+    # "end" is an SQL keyword: the column keeps the underscore GDAL gave it
+    Field("end", "INTEGER", "end_", "places", "character offset just past the name"),
+    Field("name", "TEXT", "place", "places", "the gazetteer's name of the place picked"),
+    Field("lat", "REAL", "lat", "places", "latitude, WGS84"),
+    Field("lon", "REAL", "lon", "places", "longitude, WGS84"),
+    Field("geonameid", "INTEGER", "geonameid", "places",
+          "GeoNames id, when the entry is GeoNames'"),
+    Field("feature_code", "TEXT", "feature_code", "places",
+          "GeoNames feature code (PPLA, ADM1 …)"),
+    Field("kind", "TEXT", "kind", "places",
+          "country, region, city, town, village, district, other"),
+    Field("country_code", "TEXT", "country_code", "places", "ISO 3166 alpha-2"),
+    Field("admin1", "TEXT", "admin1", "places", "first-level admin area (oblast, state)"),
+    Field("score", "REAL", "score", "places", "the pick's score (higher: surer)"),
+    Field("alternatives", "JSON", "alternatives_json", "places", "runners-up with their scores"),
+    Field("rule", "TEXT", "rule", "places", "what decided the pick (see map_app.places)"),
+    Field("role", "TEXT", "role", "incidents", "incident (an event happened there) or mention"),
+    Field("event_type", "TEXT", "event_type", "incidents", "ACLED-style sub-event type"),
+    Field("event_category", "TEXT", "event_category", "incidents", "ACLED-style event type"),
+    Field("casualties", "JSON", None, "incidents",
+          "killed and wounded together (stored as the two below)"),
+    Field("killed", "INTEGER", "killed", "incidents", "people killed, as stated"),
+    Field("wounded", "INTEGER", "wounded", "incidents", "people wounded, as stated"),
+    Field("event_date", "TEXT", "event_date", "incidents", "YYYY-MM-DD"),
+    Field("event_date_precision", "TEXT", "event_date_precision", "incidents",
+          "day, week, month, article (the article's date) or unknown"),
+    Field("distance_to_border_km", "REAL", "distance_to_border_km", "distances",
+          "geodesic distance to the nearest land border"),
+    Field("nearest_border", "TEXT", "nearest_border", "distances",
+          "that border, as a pair (RU-UA)"),
+    Field("claim", "JSON", "claim_json", "claims",
+          "a stated distance to a border and its verdict"),
+    Field("entry", "TEXT", "entry", "places",
+          "the gazetteer entry (geonames:703845, curated:…)"),
+)
+
+#: The keys of a record, in order (``parse`` output).
+NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+
+
+def names_of(stage: str) -> list[str]:
+    """The fields one stage fills, in record order."""
+    return [f.name for f in FIELDS if f.stage == stage]
+
+
+# Columns a stored place has besides its record: the article's, and what the store adds.
+_CONTEXT: tuple[tuple[str, str], ...] = (
+    ("article_id", "TEXT"), ("source", "TEXT"), ("article_date", "TEXT"),
+    ("quote", "TEXT"),          # the sentence-ish window around the name
+    ("claim_verdict", "TEXT"),  # the claim's verdict, for filters and tables
+    ("chosen", "INTEGER"),      # 1: the pick was corrected by hand
+)
+
+#: (column, SQLite type) of the store's ``places`` layer, after its geometry.
+STORE_COLUMNS: tuple[tuple[str, str], ...] = _CONTEXT[:3] + tuple(
+    (f.column, "TEXT" if f.type == "JSON" else f.type) for f in FIELDS if f.column
+) + _CONTEXT[3:]
+
+#: Stored places as read back (:func:`map_app.store.read_places`) have the store's column
+#: names, but ``end`` for ``end_``.
+READ_RENAMES: dict[str, str] = {"end_": "end"}
+
+#: (property, store column) of every exported place, in order (GeoJSON and CSV; CSV adds
+#: lon and lat). ``date`` is the event's date, else the article's.
+EXPORT: tuple[tuple[str, str], ...] = (
+    ("place", "place"), ("quote", "quote"), ("article", "source"), ("date", "event_date"),
+    ("role", "role"), ("event_type", "event_type"), ("killed", "killed"),
+    ("wounded", "wounded"), ("distance_to_border_km", "distance_to_border_km"),
+    ("nearest_border", "nearest_border"), ("claim_verdict", "claim_verdict"),
+    ("geonameid", "geonameid"), ("score", "score"),
+)
+
+#: The columns of the app's table, in order (as read back: ``end_`` is ``end``).
+TABLE: tuple[str, ...] = (
+    "place", "text", "role", "event_type", "killed", "wounded", "event_date",
+    "distance_to_border_km", "nearest_border", "claim_verdict", "country_code", "admin1",
+    "lat", "lon", "score", "rule", "source",
+)
+
+
+def store_row(place: dict, context: dict[str, Any]) -> dict[str, Any]:
+    """A record as the store's column → value, with the article's ``context`` (``article_id``,
+    ``source``, ``article_date``, ``quote``)."""
+    row = dict(context)
+    for f in FIELDS:
+        if f.column is None:
+            continue
+        v = place.get(f.name)
+        if f.type == "JSON":
+            if f.name == "alternatives":
+                v = v or []
+            v = json.dumps(v, ensure_ascii=False) if v is not None else None
+        row[f.column] = v
+    claim = place.get("claim")
+    row["claim_verdict"] = claim["verdict"] if claim else None
+    row["chosen"] = 0
+    return row
