@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/map-app serve
 
+# lint and types first: a minute's failure, not fifteen
 test: setup
+	$(BIN)/ruff check map_app tests
+	$(BIN)/mypy map_app
 	$(BIN)/python -m pytest
 
 $(BENCH_STAMP): $(STAMP)

@@ -333,16 +333,19 @@ def synthetic_places(n: int = 10_000, seed: int = 1):
     rng = np.random.default_rng(seed)
     types = ["shelling_missile_attack", "air_drone_strike", "armed_clash", "territory_captured"]
     return pd.DataFrame({
-        "place": [f"Settlement {i}" for i in range(n)], "text": [f"Settlement {i}" for i in range(n)],
+        "place": [f"Settlement {i}" for i in range(n)],
+        "text": [f"Settlement {i}" for i in range(n)],
         "lat": rng.uniform(44.5, 52.0, n), "lon": rng.uniform(22.5, 40.0, n),
         "role": "incident", "event_type": rng.choice(types, n),
-        "killed": rng.integers(0, 6, n).astype(float), "wounded": rng.integers(0, 12, n).astype(float),
+        "killed": rng.integers(0, 6, n).astype(float),
+        "wounded": rng.integers(0, 12, n).astype(float),
         "quote": [f"Russian shelling hit Settlement {i} overnight, killing two people and wounding "
                   f"five others, the regional governor said on Tuesday." for i in range(n)],
         "source": [f"article-{i // 20}.txt" for i in range(n)],
         "event_date": "2025-06-04", "article_date": "2025-06-04",
         "distance_to_border_km": rng.uniform(0, 400, n).round(2), "nearest_border": "RU-UA",
-        "claim_verdict": None, "claim_json": None, "entry": [f"geonames:{700000 + i}" for i in range(n)],
+        "claim_verdict": None, "claim_json": None,
+        "entry": [f"geonames:{700000 + i}" for i in range(n)],
         "alternatives_json": ['[{"name": "Other", "lat": 50.1, "lon": 30.2, "score": 3.2}]'] * n,
     })
 

@@ -30,7 +30,8 @@ _GEOD = Geod(ellps="WGS84")
 
 
 
-def _densify(a: np.ndarray, b: np.ndarray, step_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _densify(a: np.ndarray, b: np.ndarray, step_km: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points every ``step_km`` or closer on the great-circle arcs a -> b (lon/lat rows).
 
     Returns lon, lat and the arc each point belongs to.
@@ -46,7 +47,9 @@ def _densify(a: np.ndarray, b: np.ndarray, step_km: float) -> tuple[np.ndarray, 
         wb = np.where(th > 1e-12, np.sin(f * th) / np.sin(th), f)
     v = wa[:, None] * ua[arc] + wb[:, None] * ub[arc]
     v /= np.linalg.norm(v, axis=1)[:, None]
-    return np.degrees(np.arctan2(v[:, 1], v[:, 0])), np.degrees(np.arcsin(np.clip(v[:, 2], -1, 1))), arc
+    lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
+    lat = np.degrees(np.arcsin(np.clip(v[:, 2], -1, 1)))
+    return lon, lat, arc
 
 
 def _arcs(view: str, border: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -80,8 +83,9 @@ def geod_brute_force(lon: Any, lat: Any, view: str = "de_jure", border: str | No
 
 
 def points_near_border(n: int, view: str = "de_jure", border: str | None = "RU-UA",
-                       max_km: float = 200.0, min_km: float = 0.5, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` points at a log-uniform distance of ``min_km``..``max_km`` from random border vertices."""
+                       max_km: float = 200.0, min_km: float = 0.5, seed: int = 1
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points at log-uniform distances ``min_km``..``max_km`` from random border vertices."""
     rng = np.random.default_rng(seed)
     a, _ = _arcs(view, border)
     pick = a[rng.integers(0, len(a), n)]

@@ -131,6 +131,7 @@ def build(source: Path | None = None, out: Path | None = None, *, geonames: Path
     if borders and ne:
         from ._build_borders import build_borders
 
+        assert src is not None  # pick() found ne, so there is a source folder
         stats["borders"] = build_borders(src, out)
         log(f"borders: {stats['borders']}")
     log(f"built in {time.perf_counter() - t0:.1f} s into {out}")

@@ -47,7 +47,7 @@ csv.field_size_limit(sys.maxsize)
 class _Table:
     """Columns of gazetteer entries and their names, filled row by row."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.cols: dict[str, list] = defaultdict(list)
         self.names: dict[tuple[str, int], int] = {}  # (key, entry) -> best flag
         self.by_gid: dict[int, int] = {}
@@ -192,7 +192,7 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def _postal_settlements(path: Path, oblasts: list[dict]) -> list[dict]:
+def postal_settlements(path: Path, oblasts: list[dict]) -> list[dict]:
     """One record per settlement of the UA postal dump (postcodes of a place merged)."""
     to_code = {o["postal_name"]: o["admin1"] for o in oblasts if o["postal_name"]}
     groups: dict[tuple, list[dict]] = defaultdict(list)
@@ -252,11 +252,11 @@ def _admin_names(path: Path | None, t: _Table) -> tuple[dict[str, str], dict[str
                     k = (row[5].strip(), round(float(row[0]), 2), round(float(row[1]), 2))
                 except ValueError:
                     continue
-                i = where.get(k)
-                if i is not None and t.cols["admin1"][i]:
-                    votes[t.cols["admin1"][i]][row[3]] += 1
-                    if row[4] and t.cols["admin2"][i]:
-                        votes2[t.cols["admin2"][i]][row[4]] += 1
+                j = where.get(k)
+                if j is not None and t.cols["admin1"][j]:
+                    votes[t.cols["admin1"][j]][row[3]] += 1
+                    if row[4] and t.cols["admin2"][j]:
+                        votes2[t.cols["admin2"][j]][row[4]] += 1
             for key, v in votes.items():
                 out[key] = max(v.items(), key=lambda kv: kv[1])[0]
             for key, v in votes2.items():
@@ -518,7 +518,7 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
     a2_pos = {k: i for i, k in enumerate(a2_t)}
     a3_t = sorted({v for v in c["admin3"] if v})
     a3_pos = {k: i for i, k in enumerate(a3_t)}
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "geonameid": np.array(c["geonameid"], dtype=np.int32),
         "lat": np.array(c["lat"], dtype=np.float32),
         "lon": np.array(c["lon"], dtype=np.float32),

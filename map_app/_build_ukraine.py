@@ -324,7 +324,7 @@ class Ukraine:
     def add_postal(self, path: Path, oblasts: list[dict]) -> list[dict]:
         """Add the postal dump's Ukrainian names to the GeoNames entries they agree with;
         return the postal settlements that matched none (with their points)."""
-        from ._build_gazetteer import _postal_settlements
+        from ._build_gazetteer import postal_settlements
 
         t = self.t
         by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -332,7 +332,7 @@ class Ukraine:
             if t.cols["country"][i] == "UA" and t.cols["fclass"][i] == "P":
                 by_key[(key, t.cols["admin1"][i])].append(i)
         rest = []
-        for s in _postal_settlements(path, oblasts):
+        for s in postal_settlements(path, oblasts):
             variants = uk_variants(s["cyr"])
             keys = {normalize(s["cyr"])} | {normalize(v) for v in variants[:3]}
             hits = {i for k in keys for i in by_key.get((k, f"UA.{s['admin1']}"), ())}
@@ -402,11 +402,11 @@ class Ukraine:
                 named.add(i)
                 self.stats["codab_moved_into_their_hromada"] += 1
                 continue
-            k = postal_in.get((h, normalize(row["name_uk"])))
-            if k is None:
+            j = postal_in.get((h, normalize(row["name_uk"])))
+            if j is None:
                 self.stats["codab_without_point"] += 1
                 continue
-            s = unmatched_postal[k]
+            s = unmatched_postal[j]
             i = t.add(name=row["name_en"], lat=s["lat"], lon=s["lon"], fclass="P", fcode="PPL",
                       kind="village", country="UA",
                       admin1=self.code_of.get(row["adm1_pcode"], s["admin1"]),
@@ -483,11 +483,12 @@ class Ukraine:
             if c["admin3"][i]:
                 in_hromada[c["admin3"][i]].append(i)
         # GeoNames' rows for the same areas, by the raion/hromada that holds their point
-        gn = {lvl: defaultdict(list) for lvl in ("ADM2", "ADM3")}
+        gn: dict[str, dict[str, list[list[str]]]] = {
+            lvl: defaultdict(list) for lvl in ("ADM2", "ADM3")}
         for lvl, rows in dump_areas.items():
             if not rows or lvl not in gn:
                 continue
-            a1, a2, a3 = self.admin.locate([float(p[4]) for p in rows], [float(p[5]) for p in rows])
+            _, a2, a3 = self.admin.locate([float(p[4]) for p in rows], [float(p[5]) for p in rows])
             for p, r, h in zip(rows, a2, a3):
                 key = r if lvl == "ADM2" else h
                 if key:
@@ -595,13 +596,14 @@ def oblast_points(admin: Admin, code_of: dict[str, str], rows: list[list[str]]
     import shapely
 
     gn = {p[10]: (float(p[4]), float(p[5])) for p in rows}
-    out = {}
+    out: dict[str, tuple[float, float]] = {}
     for o, geom in admin.oblast_geom.items():
         if o not in code_of:
             continue
         pt = gn.get(code_of[o])
-        inside = pt is not None and shapely.intersects(geom, shapely.Point(pt[1], pt[0]))
-        out[f"UA.{code_of[o]}"] = pt if inside else _inside_point(geom)
+        if pt is None or not shapely.intersects(geom, shapely.Point(pt[1], pt[0])):
+            pt = _inside_point(geom)
+        out[f"UA.{code_of[o]}"] = pt
     return out
 
 

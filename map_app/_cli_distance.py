@@ -11,9 +11,9 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["add_parser", "cmd_distance", "format_result"]
+from ._exit import EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_USAGE = 0, 2
+__all__ = ["add_parser", "cmd_distance", "format_result"]
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -92,7 +92,8 @@ def cmd_distance(args: argparse.Namespace) -> int:
 
         found = load_gazetteer().lookup(args.place, limit=1)
         if not found:
-            return _fail(f"unknown place {args.place!r} (try `map-app lookup`, or give --lat/--lon)")
+            return _fail(f"unknown place {args.place!r} "
+                         "(try `map-app lookup`, or give --lat/--lon)")
         place = found[0]
         lat, lon, label = place.lat, place.lon, place.name
     else:

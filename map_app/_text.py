@@ -189,7 +189,8 @@ def _translit(word: str, table: dict, ye_after_vowel: bool = False) -> str:
             rep = rep[0] if initial else rep[1]
         if ye_after_vowel and low == "е" and (initial or prev in _VOWELS or prev in "ьъ"):
             rep = "ye"
-        if low == "г" and table.get("г") == "h" and prev == "з":  # зг -> zgh keeps it from reading "zh"
+        # зг -> zgh keeps it from reading "zh"
+        if low == "г" and table.get("г") == "h" and prev == "з":
             rep = "gh"
         if ch.isupper() and rep:
             rep = rep[0].upper() + rep[1:]

@@ -11,6 +11,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -134,7 +135,8 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
     countries = sb.multiselect("Country", ccs,
                                default=[c for c in _qp_list(qp, "countries") if c in ccs])
     try:
-        q_km = float(qp.get("maxkm")) if qp.get("maxkm") else None
+        maxkm = qp.get("maxkm")
+        q_km = float(maxkm) if maxkm else None
     except ValueError:
         q_km = None
     max_km = sb.number_input("Max distance to a border (km)", min_value=0.0, value=q_km,
@@ -143,7 +145,7 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
                           index=1 if qp.get("view") == "de_facto" else 0, horizontal=True,
                           help="de jure: internationally recognised (Crimea in Ukraine); "
                                "de facto: lines of control (Crimea in Russia)")
-    state = {
+    state: dict[str, Any] = {
         "since": d0.isoformat() if d0 else None,
         "until": d1.isoformat() if d1 else None,
         "role": roles[role_label], "event_types": types, "countries": countries,

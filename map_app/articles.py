@@ -88,7 +88,7 @@ _META_DATE = re.compile(
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0

@@ -18,7 +18,7 @@ The cached tables are shared between callers: copy before modifying them.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -47,7 +47,7 @@ def _check_view(view: str) -> str:
     return view
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_countries(view: str = "de_jure") -> gpd.GeoDataFrame:
     """Load the country polygons of a view.
 
@@ -66,7 +66,7 @@ def load_countries(view: str = "de_jure") -> gpd.GeoDataFrame:
     return gpd.read_parquet(data_dir() / f"countries_{_check_view(view)}.parquet")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_borders(view: str = "de_jure") -> gpd.GeoDataFrame:
     """Load the international land borders of a view.
 
@@ -99,7 +99,7 @@ def _as_points(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray, bool, tuple]
 # point in country
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_index(view: str) -> tuple[shapely.STRtree, np.ndarray, np.ndarray, np.ndarray]:
     countries = load_countries(view)
     # index single polygons: France or the US as a whole would match half the globe
@@ -145,7 +145,8 @@ def country_at(lon: Any, lat: Any, view: str = "de_jure", snap_km: float = 2.0) 
     rank = area[cc]
 
     if snap_km > 0:
-        sea = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat) & ~np.isin(np.arange(len(lon)), pi))
+        landed = np.isin(np.arange(len(lon)), pi)
+        sea = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat) & ~landed)
         if len(sea):
             # generous degree radius (longitude degrees shrink with cos(lat)), then exact
             cos = np.maximum(np.cos(np.radians(lat[sea])), 0.01)

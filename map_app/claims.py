@@ -1,9 +1,12 @@
 """Statements of distance to a border in text ("some 30km from the Russian border")."""
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
+
+from ._text import MAX_SENTENCE
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -152,6 +155,57 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
     return out
 
 
+# A sentence ends at ".", "!" or "?" before a blank, or at a newline: the last such end in a
+# stretch, where the match after the greedy run stops (see _last_break)
+_LAST_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")
+
+
+def tie_claims(text: str, spans: list[tuple[int, int, bool]], claims=None):
+    """Pair each distance claim with the place it describes.
+
+    ``spans`` are the places as ``(start, end, is_area)`` in text order; ``claims`` those of
+    :func:`map_app.claims.find_distance_claims` when already found. A claim describes the
+    nearest place before it in the same sentence, skipping the regions and countries that only
+    qualify that place ("Andriivka in the Sumy region, located around 5km from the Russian
+    border" describes Andriivka).
+    """
+    out = []
+    ends = [end for _, end, _ in spans]
+    for claim in find_distance_claims(text) if claims is None else claims:
+        best = None
+        stop = None  # where the claim's sentence starts: after the last break before it
+        # from the last place that ends before the claim, backwards (spans in text order),
+        # within one sentence: text without punctuation is read as windows of MAX_SENTENCE
+        for i in range(bisect.bisect_right(ends, claim.start) - 1, -1, -1):
+            _, end, area = spans[i]
+            if claim.start - end > MAX_SENTENCE:
+                break
+            if stop is None:
+                stop = _last_break(text, claim.start)
+            if end <= stop:
+                break  # a sentence ends between the place and the claim
+            if area:
+                best = i if best is None else best
+                continue
+            best = i
+            break
+        if best is not None:
+            out.append((best, claim))
+    return out
+
+
+def _last_break(text: str, pos: int, limit: int = MAX_SENTENCE) -> int:
+    """Where the last sentence end in the ``limit`` characters before ``pos`` lies: a stop
+    (".", "!", "?") with a blank after it before ``pos``, or a newline; -1 if none.
+
+    A sentence ends in ``text[a:pos]`` (``a`` no more than ``limit`` before ``pos``) exactly
+    when this is ``a`` or more: one read of a bounded stretch per claim, instead of one of the
+    stretch before each place tried.
+    """
+    m = _LAST_BREAK.match(text, max(0, pos - limit), pos)
+    return m.end() - 1 if m else -1
+
+
 def border_country(claim: DistanceClaim, gazetteer) -> str | None:
     """The country whose border a claim names ("the Russian border" → "RU"), if it names one
     (cached per word on the gazetteer)."""
@@ -175,13 +229,15 @@ def check_claim(claim: DistanceClaim, kind: str, computed_km: float | None,
         the verdict is ``consistent``, ``inconsistent`` or ``unverifiable`` (no border found,
         or the place is a country: its point says nothing about its border).
     """
-    ok = computed_km is not None and computed_km == computed_km and kind != "country"
-    if not ok:
+    # None unless the distance can be checked (NaN != NaN: no border found)
+    km = (computed_km if computed_km is not None and computed_km == computed_km
+          and kind != "country" else None)
+    if km is None:
         verdict = "unverifiable"
-    elif abs(computed_km - claim.claimed_km) <= claim.tolerance_km:
+    elif abs(km - claim.claimed_km) <= claim.tolerance_km:
         verdict = "consistent"
     else:
         verdict = "inconsistent"
     return {"text": claim.text, "claimed_km": claim.claimed_km, "border": border,
-            "computed_km": round(float(computed_km), 2) if ok else None,
+            "computed_km": round(float(km), 2) if km is not None else None,
             "tolerance_km": claim.tolerance_km, "verdict": verdict}

@@ -2,10 +2,11 @@
 
 Every caller asks here: the pipeline (distances and claims), the app's click, ``map-app
 distance`` and the benchmark (only :mod:`map_app.places` still ranks candidates by the
-deprecated :func:`map_app.borders.border_distance_rough_km`). One vocabulary: a *border* is the key of two neighbours, their
-ISO 3166-1 alpha-2 codes sorted and joined by "-" (``"RU-UA"``; any order, case or dash is
-accepted), :func:`border_names` lists them, and results name the border found
-``nearest_border``. :mod:`map_app.borders` loads the tables and answers point-in-country.
+deprecated :func:`map_app.borders.border_distance_rough_km`). One vocabulary: a *border*
+is the key of two neighbours, their ISO 3166-1 alpha-2 codes sorted and joined by "-"
+(``"RU-UA"``; any order, case or dash is accepted), :func:`border_names` lists them, and
+results name the border found ``nearest_border``. :mod:`map_app.borders` loads the tables and
+answers point-in-country.
 
 :func:`border_distance`
     Geodesic distance in km and which border, for millions of points per second on one
@@ -64,7 +65,7 @@ sag (0.5 m at most) is not small relative to the distance (measured: below 1 m).
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -102,7 +103,8 @@ EXACT_ABOVE_KM = 5000.0
 ABS_FLOOR_KM = 0.02
 
 CRIMEA_NOTE = "Crimea: de jure Ukraine, occupied by Russia since 2014"
-OFFSHORE_NOTE = "offshore: distance to the nearest land border (maritime boundaries are not measured)"
+OFFSHORE_NOTE = ("offshore: distance to the nearest land border "
+                 "(maritime boundaries are not measured)")
 
 # levels of detail: Douglas-Peucker tolerances (km); a tile whose points are all at least D
 # from the border uses the coarsest level with tolerance <= _LOD_REL * D
@@ -130,7 +132,8 @@ def _ecef(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     lam, phi = np.radians(lon), np.radians(lat)
     sphi, cphi = np.sin(phi), np.cos(phi)
     n = _A / np.sqrt(1.0 - _E2 * sphi * sphi)
-    return np.stack([n * cphi * np.cos(lam), n * cphi * np.sin(lam), n * (1.0 - _E2) * sphi], axis=-1)
+    return np.stack([n * cphi * np.cos(lam), n * cphi * np.sin(lam), n * (1.0 - _E2) * sphi],
+                    axis=-1)
 
 
 def _geodetic(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +143,8 @@ def _geodetic(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
-def _point_chord(p: np.ndarray, a: np.ndarray, d: np.ndarray, inv2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _point_chord(p: np.ndarray, a: np.ndarray, d: np.ndarray, inv2: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Distance from points ``p`` to chords ``a + t d`` (t in [0, 1]) and the ``t`` of the foot."""
     w = p - a
     t = np.einsum("ij,ij->i", w, d) * inv2
@@ -175,7 +179,8 @@ def _densify(borders: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     theta = np.zeros(len(u))
     cross = np.linalg.norm(np.cross(u[:-1], u[1:]), axis=1)
     theta[:-1] = np.arctan2(cross, np.einsum("ij,ij->i", u[:-1], u[1:]))
-    pieces = np.where(last, 1, np.maximum(1, np.ceil(theta * _R_MEAN / MAX_SEGMENT_KM))).astype(np.int64)
+    pieces = np.where(last, 1, np.maximum(1, np.ceil(theta * _R_MEAN / MAX_SEGMENT_KM)))
+    pieces = pieces.astype(np.int64)
     src = np.repeat(np.arange(len(u)), pieces)
     frac = (np.arange(len(src)) - np.repeat(np.cumsum(pieces) - pieces, pieces)) / pieces[src]
     nxt = np.minimum(src + 1, len(u) - 1)
@@ -237,7 +242,8 @@ def _cells(x0: np.ndarray, y0: np.ndarray, size: np.ndarray) -> tuple[np.ndarray
 class _Chords:
     """One level of detail of the border lines as 3-D chords, with its lazily built quadtree."""
 
-    def __init__(self, verts: np.ndarray, vline: np.ndarray, line_row: np.ndarray, max_candidates: int):
+    def __init__(self, verts: np.ndarray, vline: np.ndarray, line_row: np.ndarray,
+                 max_candidates: int):
         self.max_candidates = max_candidates
         same = vline[:-1] == vline[1:]
         start = np.flatnonzero(same)
@@ -248,7 +254,8 @@ class _Chords:
         # a ring reduced to its closing point is a zero-length chord: t = 0, its distance
         # is the distance to the point
         self.inv2 = np.divide(1.0, length * length, out=np.zeros_like(length), where=length > 0)
-        self.t = self.d * np.divide(1.0, length, out=np.zeros_like(length), where=length > 0)[:, None]
+        inv_len = np.divide(1.0, length, out=np.zeros_like(length), where=length > 0)
+        self.t = self.d * inv_len[:, None]
         seg_line = vline[start]
         self.row = line_row[seg_line]
         first = np.r_[True, seg_line[1:] != seg_line[:-1]]
@@ -259,7 +266,8 @@ class _Chords:
         closed = np.zeros(len(start), dtype=bool)
         fl = np.flatnonzero(final)
         closed[fl] = np.all(np.abs(verts[start[fl] + 1] - self.a[line_first[fl]]) < 1e-6, axis=1)
-        closed = np.maximum.reduceat(closed, first_idx)[np.cumsum(first) - 1] if len(start) else closed
+        if len(start):
+            closed = np.maximum.reduceat(closed, first_idx)[np.cumsum(first) - 1]
         self.open_start = first & ~closed
         self.open_end = final & ~closed
         nxt = np.where(final, np.where(closed, line_first, -1), np.arange(len(start)) + 1)
@@ -267,7 +275,8 @@ class _Chords:
         self.next_t = np.where(self.has_next[:, None], self.t[np.maximum(nxt, 0)], 0.0)
         # query-time table, one gathered row per candidate; float32 only picks the chord,
         # the distance to it is then recomputed in float64
-        self.seg32 = np.column_stack([self.a, self.d, self.inv2, np.zeros(len(start))]).astype(np.float32)
+        self.seg32 = np.column_stack([self.a, self.d, self.inv2, np.zeros(len(start))]
+                                     ).astype(np.float32)
         self.mid_tree = cKDTree(self.a + 0.5 * self.d)
         self.half_max = 0.5 * float(length.max()) + 1e-6 if len(length) else 0.0
 
@@ -318,18 +327,19 @@ class _Chords:
         """
         wanted = np.zeros((180, 360), dtype=bool)
         wanted.flat[tiles] = True
-        self._wanted = {1: wanted, 2: wanted.reshape(90, 2, 180, 2).any(axis=(1, 3))}
-        self._wanted[4] = self._wanted[2].reshape(45, 2, 90, 2).any(axis=(1, 3))
+        # np.asarray: numpy's stubs type any(axis=...) as maybe a scalar; here it is a grid
+        self._wanted = {1: wanted, 2: np.asarray(wanted.reshape(90, 2, 180, 2).any(axis=(1, 3)))}
+        self._wanted[4] = np.asarray(self._wanted[2].reshape(45, 2, 90, 2).any(axis=(1, 3)))
         by, bx = np.nonzero(self._wanted[4])
         x0, y0 = bx * 4.0 - 180.0, by * 4.0 - 90.0
         size = np.full(len(bx), 4.0)
         c, r = _cells(x0, y0, size)
         dc = self.distance_from(c)
         for lo in range(0, len(bx), 16):  # a European block has thousands of chords in its band
-            k = slice(lo, lo + 16)
-            cell, seg = self._ball(c[k], dc[k] + 2 * r[k] + self.half_max)
-            nodes = self._alloc(len(x0[k]))
-            self._refine(nodes, x0[k], y0[k], size[k], c[k], r[k], cell, seg)
+            blk = slice(lo, lo + 16)
+            cell, seg = self._ball(c[blk], dc[blk] + 2 * r[blk] + self.half_max)
+            nodes = self._alloc(len(x0[blk]))
+            self._refine(nodes, x0[blk], y0[blk], size[blk], c[blk], r[blk], cell, seg)
         for k in range(_CLASSES):
             if self._pending[k]:
                 self.tables[k] = np.concatenate([self.tables[k], *self._pending[k]])
@@ -350,7 +360,8 @@ class _Chords:
         self.n_nodes = base + n
         return np.arange(base, base + n)
 
-    def _candidates(self, c: np.ndarray, r: np.ndarray, cell: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    def _candidates(self, c: np.ndarray, r: np.ndarray, cell: np.ndarray, seg: np.ndarray
+                    ) -> np.ndarray:
         """Which band chords can hold the nearest border point of some point of their cell."""
         rr = r[cell]
         w = c[cell] - self.a[seg]
@@ -374,7 +385,8 @@ class _Chords:
         while len(nodes):
             tile = size == 1.0
             if tile.any():
-                self._roots.append(((y0[tile] + 90).astype(int) * 360 + (x0[tile] + 180).astype(int), nodes[tile]))
+                root_cell = (y0[tile] + 90).astype(int) * 360 + (x0[tile] + 180).astype(int)
+                self._roots.append((root_cell, nodes[tile]))
             order = np.argsort(cell, kind="stable")
             cell, seg = cell[order], seg[order]
             dist = self._dist(c, cell, seg)
@@ -401,14 +413,16 @@ class _Chords:
             m = remap[cell] >= 0
             pcell, pseg = remap[cell[m]], seg[m]
             bcount = np.bincount(pcell, minlength=len(split))
-            cell = np.concatenate([np.repeat(4 * np.arange(len(split)) + q, bcount) for q in range(4)])
+            cell = np.concatenate([np.repeat(4 * np.arange(len(split)) + q, bcount)
+                                   for q in range(4)])
             seg = np.tile(pseg, 4)
             # above tile size, skip children without a wanted tile
             live = np.ones(len(kids), dtype=bool)
             for s_, grid in self._wanted.items():
                 big = half == s_
                 if big.any():
-                    live[big] = grid[((cy0[big] + 90) / s_).astype(int), ((cx0[big] + 180) / s_).astype(int)]
+                    live[big] = grid[((cy0[big] + 90) / s_).astype(int),
+                                     ((cx0[big] + 180) / s_).astype(int)]
             if not live.all():
                 remap = np.cumsum(live) - 1
                 m = live[cell]
@@ -472,7 +486,8 @@ class _Chords:
             if not len(active):
                 break
             shift = _MAX_LEVEL - 1 - level
-            node[active] = kids[inner] + ((fx[active] >> shift) & 1) + 2 * ((fy[active] >> shift) & 1)
+            node[active] = (kids[inner] + ((fx[active] >> shift) & 1)
+                            + 2 * ((fy[active] >> shift) & 1))
 
         klass = self.klass[node]
         rows = self.leaf_row[node]
@@ -604,7 +619,7 @@ def border_names(view: str = "de_jure", country: str | None = None) -> list[str]
     return sorted(b["pair"].tolist())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _keys(view: str) -> np.ndarray:
     """Border keys by row of :func:`map_app.borders.load_borders` (object array)."""
     return _borders.load_borders(view)["pair"].to_numpy(dtype=object)
@@ -619,7 +634,8 @@ def _index(view: str, border: str | None, country: str | None) -> _Index:
         mask &= ((b["a"] == country) | (b["b"] == country)).to_numpy()
         if not mask.any():
             raise ValueError(f"unknown country {country!r}: no land border in the {label} view "
-                             f"(map_app.distance.border_names() or `map-app distance --list-borders`)")
+                             "(map_app.distance.border_names() or "
+                             "`map-app distance --list-borders`)")
     if border is not None:
         hit = (b["pair"] == border).to_numpy()
         if not hit.any():
@@ -815,13 +831,15 @@ def _crimea() -> shapely.Geometry:
                                 ua.loc[ua["iso_a2"] == "UA"].geometry.iloc[0])
     # slivers along the rest of the border are digitising noise, not occupied land
     parts = [g for g in shapely.get_parts(both) if g.area > 0.1
-             and shapely.contains_xy(shapely.box(32.0, 44.0, 37.0, 46.5), *g.representative_point().coords[0])]
+             and shapely.contains_xy(shapely.box(32.0, 44.0, 37.0, 46.5),
+                                     *g.representative_point().coords[0])]
     geom = shapely.union_all(parts)
     shapely.prepare(geom)
     return geom
 
 
-def _in_crimea(lon: np.ndarray, lat: np.ndarray, offshore: np.ndarray, snap_km: float = 2.0) -> np.ndarray:
+def _in_crimea(lon: np.ndarray, lat: np.ndarray, offshore: np.ndarray, snap_km: float = 2.0
+               ) -> np.ndarray:
     """On the peninsula, or at sea within ``snap_km`` of it (the rule of borders.country_at)."""
     geom = _crimea()
     out = np.zeros(len(lon), dtype=bool)
@@ -848,7 +866,8 @@ def _context(lon: np.ndarray, lat: np.ndarray, view: str) -> dict[str, np.ndarra
     crimea = _in_crimea(lon, lat, offshore)
     note = np.full(len(lon), None, dtype=object)
     for i in np.flatnonzero(offshore | crimea):
-        note[i] = "; ".join(t for t, on in ((OFFSHORE_NOTE, offshore[i]), (CRIMEA_NOTE, crimea[i])) if on)
+        note[i] = "; ".join(t for t, on in ((OFFSHORE_NOTE, offshore[i]), (CRIMEA_NOTE, crimea[i]))
+                            if on)
     return {"country": country_code, "in_crimea": crimea, "offshore": offshore, "note": note}
 
 

@@ -113,8 +113,9 @@ def csv_cell(value):
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: never half a file.
 
-    A special file (``/dev/stdout``, a FIFO, a terminal) is written to directly, never
-    replaced; a new file gets the mode the umask gives, a replaced file keeps its own.
+    A special file (``/dev/stdout``, a FIFO, a terminal) or a symbolic link is written
+    through, never replaced; a new file gets the mode the umask gives, a replaced file keeps
+    its own.
 
     Raises
     ------
@@ -129,7 +130,9 @@ def write_atomic(path: str | Path, text: str) -> None:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a file: name a file in it",
                                 str(path))
-    if st is not None and not stat.S_ISREG(st.st_mode):
+    # a special file, or a link (/dev/stdout, whatever it points to): written through, so
+    # the link stays a link and the device stays a device
+    if st is not None and (not stat.S_ISREG(st.st_mode) or path.is_symlink()):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         return

@@ -130,9 +130,10 @@ class Gazetteer:
         self.key_hash = self._v["key_hash"]
         # small string tables: codes, and (key, name) pairs of admin areas, as tuples: the
         # collector stops tracking tuples of strings, never lists (25,000 raions and counties)
-        self._tables = self.meta["tables"] = {
+        tables: dict[str, list] = {
             k: [tuple(x) if isinstance(x, list) else x for x in v]
             for k, v in self.meta["tables"].items()}
+        self._tables = self.meta["tables"] = tables
 
     def memo(self, name: str, limit: int = 100_000) -> dict:
         """A cache of facts derived from this gazetteer alone (a name's candidates, a run of

@@ -34,7 +34,6 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ._text import MAX_SENTENCE, windows
-from .articles import article_date
 
 EVENT_CATEGORY = {
     "shelling_missile_attack": "Explosions/Remote violence",
@@ -261,9 +260,9 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     ``event_date`` to each place record (dicts from :func:`map_app.places.resolve_records`).
 
     Casualties stated anywhere about an incident place are gathered on that place's incident:
-    every incident mention of the same entry in the article carries the totals.
+    every incident mention of the same entry in the article carries the totals. ``published``
+    is the article's date as :func:`map_app.pipeline.analyse` worked it out (None: unknown).
     """
-    published = published or article_date(text)
     spans = sentences(text)
     lines = _Spans(datelines(text))
     starts = [s for s, _ in spans]
@@ -323,7 +322,8 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
 _DATELINE = re.compile(
     r"(?m)^[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}"
     r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?(?=[ \t]*[,(—–-]))?"
-    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})(?:,?[ \t]+\d{4})?)?"
+    r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})"
+    r"(?:,?[ \t]+\d{4})?)?"
     r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?:—|–|--?)[ \t]")
 
 

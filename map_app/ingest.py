@@ -52,10 +52,10 @@ def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: b
     workers on the store's machine, this spares sending every row to one writer and
     decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
     results = [analyse_file(p, view) for p in paths]
-    ok = [r for r in results if r[2] is None]
+    # rows are None exactly when there is an error
+    ok = [rows for _, rows, error in results if error is None and rows is not None]
     with closing(connect(store)) as con:  # concurrent writers queue on the write lock
-        new = iter(write_batch(con, [rows for _, rows, _ in ok], keep_versions) if ok
-                   else ())
+        new = iter(write_batch(con, ok, keep_versions) if ok else ())
     return [(path, None, error) if error else (path, next(new), None)
             for path, _, error in results]
 

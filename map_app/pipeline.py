@@ -10,12 +10,11 @@ from datetime import date
 import numpy as np
 
 from .articles import Article, article_date, parse_date
-from .claims import border_country, check_claim
+from .claims import DistanceClaim, border_country, check_claim, find_distance_claims, tie_claims
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import classify
-from .places import resolve_records, tie_claims
+from .places import resolve_records
 from .record import NAMES
-
 
 
 def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
@@ -46,8 +45,8 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
     return records
 
 
-def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str = "de_jure"
-               ) -> list[dict]:
+def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str = "de_jure",
+               claims: list[DistanceClaim] | None = None) -> list[dict]:
     """Tie each stated border distance to its place and give a verdict (measured to the
     borders of the country the claim names, when it names one with land borders)."""
     from .distance import nearest_border
@@ -56,7 +55,7 @@ def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str =
         r["claim"] = None
     spans = [(r["start"], r["end"], r["kind"] in ("country", "region")) for r in records]
     measured: dict[tuple, tuple] = {}  # a long text states distances of one town many times
-    for i, claim in tie_claims(text, spans):
+    for i, claim in tie_claims(text, spans, claims):
         r = records[i]
         country = border_country(claim, gazetteer)
         key = (r["lon"], r["lat"], country)
@@ -163,9 +162,10 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     shared: tuple[dict, dict] | None = ({}, {}) if len(spans) > 1 else None
     for a, b in spans:
         part = text if b - a == n else text[a:b]
-        recs = resolve_records(part, g)
+        claims = find_distance_claims(part)  # found once, for ranking and for verdicts
+        recs = resolve_records(part, g, claims=claims)
         add_distances(recs, view)
-        add_claims(part, recs, g, view)
+        add_claims(part, recs, g, view, claims)
         classify(part, recs, published)
         if a:
             for r in recs:
@@ -201,11 +201,11 @@ def document_record(article: Article, gazetteer: Gazetteer | None = None,
     # an Article built by hand may carry any string: checked here as on reading
     published = parse_date(article.date, article.source)[0] if article.date \
         else article_date(article.text)
-    records = analyse(article.text, published, gazetteer, view, progress)
-    places = []
-    for r in records:
-        rec = {k: r.get(k) for k in NAMES}
-        places.append(rec)
+    places = analyse(article.text, published, gazetteer, view, progress)
+    for i, r in enumerate(places):
+        # in place: each analysis dict is freed as its output dict is made (20 MB of text
+        # has 400,000 places: two copies of them would double the peak)
+        places[i] = {k: r.get(k) for k in NAMES}
     return {"source": article.source,
             "date": published.isoformat() if published else None,
             "warnings": list(article.warnings), "places": places}

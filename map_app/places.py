@@ -12,18 +12,18 @@ The pick carries its score and runners-up, so a user can see why.
 """
 from __future__ import annotations
 
-import bisect
 import math
 import re
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from . import _lexicon as lex
-from ._text import MAX_SENTENCE, normalize
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
-from .claims import border_country, find_distance_claims
+from ._text import normalize
+from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .record import names_of
 from .toponyms import Toponym, find_toponyms
@@ -79,9 +79,6 @@ _SPORTS = re.compile(r"\b(?:season|playoffs?|coach|scored|league|tournament|cham
 _TEAM_AFTER = re.compile(r"(?:[ \t]+[A-Z][a-z]+)?[ \t]+[A-Z][a-z]+s\b(?!['’])")
 _BLANKS = (" ", "\t")
 _COORD_GAP = re.compile(r"[ \t]+(?:and|or)[ \t]+$")
-# A sentence ends at ".", "!" or "?" before a blank, or at a newline: the last such end in a
-# stretch, where the match after the greedy run stops (see _last_break)
-_LAST_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")
 _H_SELF = math.sin(0.5 / EARTH_RADIUS_KM) ** 2  # haversine term of 1 km: closer is "itself"
 # A place this close to a region's seat is the seat's suburb or district: "X, <seat>" then
 # names the city, not the region
@@ -90,7 +87,8 @@ _H_SEAT = math.sin(SEAT_KM / 2 / EARTH_RADIUS_KM) ** 2
 # A demonym naming an actor: "Russian drones", "Ukrainian armed forces", "Russian and
 # Ukrainian troops", "Russian-occupied"
 _ACTOR_AFTER = re.compile(
-    r"(?:-(?:held|occupied|controlled|backed|led|installed)\b|(?:[ \t]+(?:and|or)[ \t]+[A-Z][\w-]*)?"
+    r"(?:-(?:held|occupied|controlled|backed|led|installed)\b"
+    r"|(?:[ \t]+(?:and|or)[ \t]+[A-Z][\w-]*)?"
     r"(?:[ \t]+[a-z-]+){0,2}?[ \t]+(?:" + "|".join(sorted(lex.ACTOR_NOUNS, key=len, reverse=True))
     + r")\b)", re.I)
 _DEMONYM = FLAG["demonym"]
@@ -107,6 +105,28 @@ class _Cands:
     __slots__ = ("entries", "ids", "flags", "prior", "country", "admin1", "kind", "admin2",
                  "admin3", "level", "seat", "lat", "lon", "xyz", "pick", "margin", "pick_kind",
                  "pick_country", "pick_admin1", "pick_point", "alone", "_pick_id")
+    entries: np.ndarray
+    ids: tuple[int, ...]
+    flags: np.ndarray
+    prior: np.ndarray
+    country: np.ndarray
+    admin1: np.ndarray
+    kind: np.ndarray
+    admin2: np.ndarray
+    admin3: np.ndarray
+    level: np.ndarray
+    seat: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    xyz: np.ndarray
+    pick: int
+    margin: float
+    pick_kind: int
+    pick_country: int
+    pick_admin1: int
+    pick_point: tuple[float, float]
+    alone: tuple | None  # the ranking of a lone candidate (:func:`_ranking`), once made
+    _pick_id: str | None
 
     def __init__(self, g: Gazetteer, t: Toponym):
         ok = ~_WEAK[t.flags]
@@ -185,7 +205,7 @@ class _Cands:
         self.pick_admin1 = int(self.admin1[k])
         self.pick_point = (float(self.lat[k]), float(self.lon[k]))
 
-    def qualified(self, hit: np.ndarray) -> "_Cands":
+    def qualified(self, hit: np.ndarray) -> _Cands:
         """A copy whose priors carry a qualifier's bonus (for one occurrence)."""
         c = object.__new__(_Cands)
         for name in _Cands.__slots__:
@@ -336,6 +356,8 @@ def _ranking(g: Gazetteer, memo: dict, c: _Cands, s: np.ndarray, n_alternatives:
              ) -> tuple:
     """The pick and runners-up of scores ``s``: ((fields, id, score), ((fields, score, id),
     …)), fields as in :func:`_parts` (cached in ``memo``)."""
+    order: Sequence[int]
+    ids: Sequence[int]
     if s.size <= 16:
         # small sets: a Python sort (stable, like NumPy's) beats NumPy's per-call cost
         sl = s.tolist()
@@ -375,12 +397,15 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
 
 
-def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
+# the rule engine of resolution, to be split into named passes (issue 14, item 4): C901 45
+def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
+                    n_alternatives: int = 3, claims: list[DistanceClaim] | None = None
                     ) -> list[dict]:
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
-    Parameters are those of :func:`resolve`; returns one dict per toponym with the keys of
-    :data:`COLUMNS`, in text order.
+    Parameters are those of :func:`resolve`, and ``claims``: the text's distance claims
+    (:func:`map_app.claims.find_distance_claims`) when the caller has found them already.
+    Returns one dict per toponym with the keys of :data:`COLUMNS`, in text order.
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
@@ -434,9 +459,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
     # one sense per discourse: "Paris, Missouri, man … of Paris"
     for i, t in enumerate(tops if qualified else ()):
-        hit = qualified.get(t.key)
-        if hit is not None and i not in done:
-            cands[i] = cands[i].qualified(hit)
+        known = qualified.get(t.key)
+        if known is not None and i not in done:
+            cands[i] = cands[i].qualified(known)
             why[i] = "qualified elsewhere in the text"
     # coordinated names share their type: "states such as California or Washington"
     for i in range(n - 1):
@@ -444,9 +469,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
                 or not _COORD_GAP.match(text, tops[i].end, tops[i + 1].start):
             continue
         for x, k in ((base[i], i + 1), (base[i + 1], i)):
-            hit = _same_level(g, x, base[k])
-            if hit is not None:
-                cands[k] = cands[k].qualified(hit * (W_COORD / W_QUALIFIER))
+            same = _same_level(g, x, base[k])
+            if same is not None:
+                cands[k] = cands[k].qualified(same * (W_COORD / W_QUALIFIER))
                 why[k] = "names joined by and/or share their type"
     # a team's name ("the Portland Trail Blazers") names its home, the city its name means
     # anywhere: neither the report's other places nor its rivals' home towns move it, so it
@@ -459,7 +484,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
     # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona");
     # the focus vote; the confident places; the distinct candidate sets
     named: dict[tuple[bool, int], set[str]] = {}
-    votes = [0.0] * (len(g.table("country")) + 1)
+    vote_list = [0.0] * (len(g.table("country")) + 1)
     own: dict[str, dict[int, float]] = {}  # name -> its own votes, per country
     votes1 = np.zeros(len(g.table("admin1")) + 1)
     local = _local_regions(g)
@@ -473,16 +498,16 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             set_key[id(c.entries)] = t.key
         if c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end):
             continue  # "Russian drones hit Pokrovsk": who acted, not where: no vote
-        kind = c.pick_kind
-        if kind == _COUNTRY:
+        pick_kind = c.pick_kind
+        if pick_kind == _COUNTRY:
             named.setdefault((True, c.pick_country), set()).add(t.key)
         else:
-            if kind == _REGION and c.pick_admin1 >= 0:
+            if pick_kind == _REGION and c.pick_admin1 >= 0:
                 named.setdefault((False, c.pick_admin1), set()).add(t.key)
             if c.margin >= 1.0:
                 confident.add(c.pick_point)
         w = min(c.margin, 2.0) + 0.5
-        votes[c.pick_country] += w
+        vote_list[c.pick_country] += w
         if c.entries.size >= 2:
             mine = own.setdefault(t.key, {})
             mine[c.pick_country] = mine.get(c.pick_country, 0.0) + w
@@ -497,7 +522,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
             alone.setdefault(next(iter(keys)), []).append(what)
     named_countries = [x for is_country, x in named if is_country]
     named_regions = [x for is_country, x in named if not is_country]
-    votes = np.array(votes)
+    votes = np.array(vote_list)
     total = float(votes.sum()) or 1.0
     # the context bonus of every distinct candidate set, in one vectorised pass
     bonus_of: dict[int, np.ndarray] = {}
@@ -525,10 +550,10 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         # a name is no evidence for its own reading: each set's focus shares are measured
         # on the other names' votes (its own looked up by (set, code) keys)
         gi = np.arange(len(group)).repeat(sizes)
-        mine = [own.get(set_key[id(c.entries)], {}) for c in group]
-        rest = total - np.array([sum(m.values()) for m in mine])
+        own_sets = [own.get(set_key[id(c.entries)], {}) for c in group]
+        rest = total - np.array([sum(m.values()) for m in own_sets])
         rest = np.where(rest > 1e-9, rest, np.inf)[gi]
-        own_c = _own_votes(mine, gi, country, len(votes))
+        own_c = _own_votes(own_sets, gi, country, len(votes))
         own_a = _own_votes([own1.get(set_key[id(c.entries)], {}) for c in group], gi, admin1,
                            len(votes1))
         bonus += W_FOCUS * (votes[country] - own_c) / rest
@@ -549,18 +574,19 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None, n_alternative
         at = 0
         for c, size in zip(group, sizes):
             part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
-            for is_country, x in alone.get(set_key[id(c.entries)], ()):
+            for is_country, code in alone.get(set_key[id(c.entries)], ()):
                 # the name alone names that country or region: take its bonus back
                 if is_country:
-                    part -= W_COUNTRY * (country[at:at + size] == x) * not_country[at:at + size]
+                    part -= W_COUNTRY * (country[at:at + size] == code) * not_country[at:at + size]
                 else:
-                    part -= W_REGION * (admin1[at:at + size] == x) * region_lift[at:at + size]
+                    part -= W_REGION * (admin1[at:at + size] == code) * region_lift[at:at + size]
             at += size
     scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
               and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance
     claimed = set()
-    claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
+    if claims is None:
+        claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
     if claims:
         spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION))
                  for t, c in zip(tops, cands)]
@@ -655,52 +681,6 @@ def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
     return keys
 
 
-def tie_claims(text: str, spans: list[tuple[int, int, bool]], claims=None):
-    """Pair each distance claim with the place it describes.
-
-    ``spans`` are the places as ``(start, end, is_area)`` in text order; ``claims`` those of
-    :func:`map_app.claims.find_distance_claims` when already found. A claim describes the
-    nearest place before it in the same sentence, skipping the regions and countries that only
-    qualify that place ("Andriivka in the Sumy region, located around 5km from the Russian
-    border" describes Andriivka).
-    """
-    out = []
-    ends = [end for _, end, _ in spans]
-    for claim in find_distance_claims(text) if claims is None else claims:
-        best = None
-        stop = None  # where the claim's sentence starts: after the last break before it
-        # from the last place that ends before the claim, backwards (spans in text order),
-        # within one sentence: text without punctuation is read as windows of MAX_SENTENCE
-        for i in range(bisect.bisect_right(ends, claim.start) - 1, -1, -1):
-            _, end, area = spans[i]
-            if claim.start - end > MAX_SENTENCE:
-                break
-            if stop is None:
-                stop = _last_break(text, claim.start)
-            if end <= stop:
-                break  # a sentence ends between the place and the claim
-            if area:
-                best = i if best is None else best
-                continue
-            best = i
-            break
-        if best is not None:
-            out.append((best, claim))
-    return out
-
-
-def _last_break(text: str, pos: int, limit: int = MAX_SENTENCE) -> int:
-    """Where the last sentence end in the ``limit`` characters before ``pos`` lies: a stop
-    (".", "!", "?") with a blank after it before ``pos``, or a newline; -1 if none.
-
-    A sentence ends in ``text[a:pos]`` (``a`` no more than ``limit`` before ``pos``) exactly
-    when this is ``a`` or more: one read of a bounded stretch per claim, instead of one of the
-    stretch before each place tried.
-    """
-    m = _LAST_BREAK.match(text, max(0, pos - limit), pos)
-    return m.end() - 1 if m else -1
-
-
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
                      claim) -> np.ndarray:
     """Distance (km) of each candidate to the border the claim names (cached per entry).
@@ -729,11 +709,11 @@ def _own_votes(mine: list[dict[int, float]], gi: np.ndarray, codes: np.ndarray, 
     """Each candidate's vote from its own name: ``mine[k]`` maps a code (country or admin1)
     to the votes set ``k``'s name cast for it; ``gi`` is each candidate's set, ``codes`` its
     code, ``n`` the number of codes."""
-    keys = [k * n + x for k, m in enumerate(mine) for x in m]
-    if not keys:
+    key_list = [k * n + x for k, m in enumerate(mine) for x in m]
+    if not key_list:
         return np.zeros(codes.size)
     vals = np.array([w for m in mine for w in m.values()])
-    keys = np.array(keys)
+    keys = np.array(key_list)
     order = keys.argsort()
     keys, vals = keys[order], vals[order]
     q = gi * n + codes

@@ -17,7 +17,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement, Template
+from branca.element import Element, Figure, MacroElement, Template
 from folium.plugins import MarkerCluster
 
 # URL prefix under which Streamlit serves the app folder's ``static/`` directory.
@@ -62,13 +62,6 @@ def install_static(dest: Path) -> Path:
                             ignore=shutil.ignore_patterns("*.map", "*.esm.js", "__pycache__"))
             (target / ".complete").write_text("ok")
     return dest
-
-
-STATIC_LAYERS = {
-    "countries": lambda view: _countries_geojson(view),
-    "borders": lambda view: _borders_geojson(view),
-    "bands": lambda view: border_bands(view),
-}
 
 
 def layer_url(kind: str, view: str) -> str:
@@ -223,6 +216,14 @@ def border_bands(view: str = "de_jure", pair: str = "RU-UA",
     return out.to_json(drop_id=True)
 
 
+# below the functions it names, so that the type checker can resolve them
+STATIC_LAYERS = {
+    "countries": lambda view: _countries_geojson(view),
+    "borders": lambda view: _borders_geojson(view),
+    "bands": lambda view: border_bands(view),
+}
+
+
 def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
              view: str = "de_jure", prefix: str = "") -> folium.Map:
     """A map with our country outlines as the offline basemap and optional OSM tiles.
@@ -248,7 +249,9 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
         "{fillColor: '#f2efe9', color: '#9a9a9a', weight: 0.7, fillOpacity: 1.0}",
         tooltip="name", back=True))
     fg.add_to(m)
-    m.get_root().header.add_child(folium.Element(
+    root = m.get_root()
+    assert isinstance(root, Figure)  # folium.Map puts itself in a Figure when created
+    root.header.add_child(folium.Element(
         "<style>.leaflet-container{background:#cfe3ef}</style>"))  # sea
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True,
@@ -298,9 +301,12 @@ def _num(v, nd=1):
 def _compact(df: pd.DataFrame) -> dict:
     """Places as column arrays with dictionary-encoded strings: a fraction of GeoJSON's size."""
     n = len(df)
-    col = lambda c: df[c].tolist() if c in df else [None] * n  # noqa: E731
-    out = {"lon": [round(float(x), 5) for x in col("lon")],
-           "lat": [round(float(x), 5) for x in col("lat")]}
+
+    def col(c: str) -> list:
+        return df[c].tolist() if c in df else [None] * n
+
+    out: dict[str, list] = {"lon": [round(float(x), 5) for x in col("lon")],
+                            "lat": [round(float(x), 5) for x in col("lat")]}
     for c in ("place", "text", "source", "event_type", "nearest_border", "claim_verdict",
               "entry"):
         out[c + "_t"], out[c] = _table("" if v is None or v != v else str(v) for v in col(c))
@@ -435,7 +441,7 @@ def places_layers(df: pd.DataFrame, cluster: bool | None = None) -> list:
     for role, name, show in (("incident", "Incidents", True), ("mention", "Mentions", False)):
         part = df[df["role"] == role] if "role" in df else df.iloc[0:0]
         fg = folium.FeatureGroup(name=f"{name} ({len(part)})", show=show)
-        target = fg
+        target: Element = fg
         if role == "incident" and (cluster if cluster is not None else len(part) > CLUSTER_ABOVE):
             target = MarkerCluster(control=False).add_to(fg)
         if len(part):

@@ -17,8 +17,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -111,13 +112,13 @@ def _upper_class() -> str:
     """A regex character class of the upper-case letters of the alphabets before U+2000
     (Latin with its extensions such as "Ḩ", Greek, Cyrillic, Armenian, Georgian …)."""
     chars = [chr(c) for c in range(0x41, 0x2000) if chr(c).isupper()]
-    ranges, first, last = [], None, None
-    for ch in chars:
-        if last is not None and ord(ch) == ord(last) + 1:
+    ranges: list[tuple[str, str]] = []
+    first = last = chars[0]
+    for ch in chars[1:]:
+        if ord(ch) == ord(last) + 1:
             last = ch
             continue
-        if first is not None:
-            ranges.append((first, last))
+        ranges.append((first, last))
         first = last = ch
     ranges.append((first, last))
     return "[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
@@ -176,8 +177,9 @@ def _words(text: str) -> list[_Word]:
         sent = j < 0 or text[j] in _SENTENCE_END
         pm = _PREV_WORD.search(text, max(0, w.start - 25), w.start)
         w = _Word(*w[:5], sent, pm.group(1).lower().rstrip(".") if pm else "")
-        if w.prev in lex.TITLES and not w.sent_start:
-            # "mayor Kobzar": keep the lower-case title for the person rules
+        if w.prev in lex.TITLES and not w.sent_start and pm is not None:
+            # "mayor Kobzar": keep the lower-case title for the person rules (a title is
+            # only ever read from a match: pm is set)
             ps = pm.start(1)
             out.append(_Word(ps, ps + len(pm.group(1)), pm.group(1), w.prev, False, False))
         out.append(w)
@@ -200,7 +202,7 @@ _SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|explained|noted|argue
 _SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according"}
 
 
-def _person_marks(words: list[_Word], place_weight, multi: set[tuple[int, int]]
+def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, int]]
                   ) -> tuple[set[int], set[str]]:
     """Indices of the words of one run of text that belong to people's names, and the
     surnames among them.
@@ -350,6 +352,15 @@ class _Region:
     # tuples, not lists or sets: a cache of many runs stays cheap for the garbage collector
     __slots__ = ("words", "keys", "found", "speech", "caps", "cap_lowers", "_plain",
                  "_multi", "_weight")
+    words: Sequence[Any]  # _Word until the end of finish(), then plain tuples
+    keys: tuple[str, ...]
+    found: Sequence[tuple[Any, ...]]  # (i, j, key) until finish(), then (…, info, verdict)
+    speech: tuple[int, ...]
+    caps: tuple[int, ...]
+    cap_lowers: tuple[str, ...]
+    _plain: tuple[tuple[int, ...], tuple[str, ...]]
+    _multi: tuple[tuple[int, int], ...]
+    _weight: tuple[float, ...]
 
     def __init__(self, s: str):
         """Split ``s`` into words and list its candidate spans; :meth:`finish` completes the
@@ -371,10 +382,11 @@ class _Region:
         self.keys = tuple(keys)
 
     def finish(self, g: Gazetteer, s: str, lo: list[int], hi: list[int],
-               by_skeleton: set[int] = frozenset()) -> None:
+               by_skeleton: Container[int] = frozenset()) -> None:
         """Complete the region with the name-index rows ``lo:hi`` of each candidate span
         (those in ``by_skeleton`` found by their skeleton only)."""
-        words, spans = self.words, self.found
+        words: Sequence[_Word] = self.words
+        spans: Sequence[tuple[int, int, str]] = self.found
         n = len(words)
         found = [(i, j, k, _key_info(g, a, b) if m not in by_skeleton else
                   _weak_info(_key_info(g, a, b)))
@@ -545,7 +557,7 @@ def _pair_like(r: tuple) -> bool:
 
 def _chunks(s: str) -> list[tuple[int, str]]:
     """The chunks of a stretch (offset, text): its parts between lower-case inner words."""
-    out = []
+    out: list[tuple[int, str]] = []
     pos = 0
     while True:
         m = _CHUNK_AT.match(s, pos)
@@ -561,7 +573,7 @@ def _chunks(s: str) -> list[tuple[int, str]]:
 def _cross_keys(s: str, parts: list[tuple[int, str]], memo: dict) -> list[str]:
     """The keys of the candidate spans of stretch ``s`` that cross a link between its chunks
     ``parts`` (whose regions are in ``memo``): the only spans its chunks do not cover."""
-    seq = []  # (key, cap, lower, start, end) per word, in order
+    seq: list[tuple[str, bool, str, int, int]] = []  # (key, cap, lower, start, end) per word
     links = set()  # positions in seq of the links' words
     for k, (off, cs) in enumerate(parts):
         if k:
@@ -629,10 +641,10 @@ def _context(text: str, start: int) -> tuple[bool, str, bool]:
     back = text[lo:start][::-1]
     if back[:1] == " " and back[1:2].isalpha():
         # the usual case, "… in Kyiv": one blank after a word, mid-sentence
-        word = _BACK_LETTERS.match(back, 1).group()
+        word = _BACK_LETTERS.match(back, 1).group()  # type: ignore[union-attr]  # matches ""
         prev = word[::-1].lower().rstrip(".")
         return False, prev, prev in lex.TITLES
-    k = _BACK_SENT.match(back).end()
+    k = _BACK_SENT.match(back).end()  # type: ignore[union-attr]  # matches "": never None
     if k < len(back):
         sent = back[k] in _SENTENCE_END
     elif lo == 0:
@@ -642,7 +654,7 @@ def _context(text: str, start: int) -> tuple[bool, str, bool]:
         while j >= 0 and text[j] in _BEFORE_RUN:
             j -= 1
         sent = j < 0 or text[j] in _SENTENCE_END
-    m = _BACK_WORD.match(back)
+    m: re.Match[str] = _BACK_WORD.match(back)  # type: ignore[assignment]  # matches "" always
     word = m.group(1)
     if not word:
         return sent, "", False
@@ -703,7 +715,9 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
 _SEEN_SCANS = 100
 
 
-def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
+# the rule engine of recognition, to be split into named passes (issue 14, item 4): C901 56
+def find_toponyms(text: str, gazetteer: Gazetteer | None = None  # noqa: C901
+                  ) -> list[Toponym]:
     """Spans of ``text`` that name places, longest match first, left to right.
 
     Parameters
@@ -741,7 +755,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
                 place_words.update(r[_R_CAP_LOWERS])
     # pass 1: the surnames the whole document reveals
     surnames: set[str] = set()
-    todo = []
+    todo: list[tuple[int, Any, bool, str, tuple[int, ...], tuple[int, ...]]] = []
     lone: set[str] = set()  # words that stand alone as a run somewhere
     pairs = []  # (todo index, last word) of runs that may be a given name and a surname
     for st, r in regions:
@@ -768,7 +782,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             marks, names = r[_R_PLAIN]
         if names:
             surnames.update(names)
-        speech = ()
+        speech: tuple[int, ...] = ()
         words = r[_R_WORDS]
         for i in r[_R_SPEECH]:
             # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
@@ -815,7 +829,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
             surnames.add(last)
 
     # pass 2: decide each candidate span
-    out = []
+    out: list[Toponym] = []
     ev = _Evidence(g, text, seen)  # what a name too weak alone may still be placed by
     deferred: list[Toponym] = []  # region and country names left out as common words
     for st, r, sent0, prev0, marks, speech in todo:
@@ -1012,7 +1026,7 @@ _LINE_WORDS = {"of", "the", "and", "in", "near", "area", "areas", "village", "vi
                "settlement", "settlements", "town", "city", "district", "raion", "rayon",
                "region", "oblast", "community", "hromada", "urban", "rural", "territorial",
                "direction", "directions", "outskirts", "vicinity", "around", "towards", "between",
-               "east", "west", "north", "south", "of", "on", "bank", "left", "right"}
+               "east", "west", "north", "south", "on", "bank", "left", "right"}
 
 
 def _location_lines(text: str) -> list[tuple[int, int]]:

@@ -4,11 +4,18 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from map_app.articles import ArticleError, article_from_text, html_to_text, read_article
+from map_app.articles import (
+    ArticleError,
+    article_date,
+    article_from_text,
+    html_to_text,
+    read_article,
+)
 
 
 def _run(*args):
@@ -160,3 +167,10 @@ def test_unreadable_folder_is_listed_not_fatal(tmp_path, monkeypatch):
     assert files == [bad, good]
     with pytest.raises(ArticleError, match="is a folder that cannot be read"):
         read_article(bad)
+
+
+def test_article_dates():
+    assert article_date("date 2025-06-04\nText") == date(2025, 6, 4)
+    assert article_date('<html><meta property="article:published_time" '
+                        'content="2024-02-01T10:00:00Z"></html>') == date(2024, 2, 1)
+    assert article_date("no date") is None

@@ -17,7 +17,8 @@ from map_app._paths import data_dir
 
 needs_data = pytest.mark.skipif(
     not (data_dir() / "borders_de_jure.parquet").exists(),
-    reason="border tables not built (python -c 'from map_app._build_borders import build_borders ...')",
+    reason="border tables not built "
+           "(python -c 'from map_app._build_borders import build_borders ...')",
 )
 
 SUMY = (34.80029, 50.9216)
@@ -179,7 +180,8 @@ def test_build_on_fixtures(tmp_path):
     assert jure.loc["RU-UA", "length_km"] == pytest.approx(one_degree_lat, rel=1e-3)
     line = jure.loc["RU-UA", "geometry"]
     assert line.geom_type == "MultiLineString"
-    assert line.bounds[0] == pytest.approx(11, abs=1e-4) and line.bounds[2] == pytest.approx(11, abs=1e-4)
+    assert line.bounds[0] == pytest.approx(11, abs=1e-4)
+    assert line.bounds[2] == pytest.approx(11, abs=1e-4)
     assert stats["ru_ua_km"]["de_jure"] == pytest.approx(one_degree_lat, abs=0.1)
 
     facto = gpd.read_parquet(out / "borders_de_facto.parquet").set_index("pair")

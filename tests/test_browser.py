@@ -255,19 +255,16 @@ def test_closing_the_page_stops_its_analysis(browser, tmp_path):
         page.locator("section[data-testid='stSidebar'] textarea").fill(
             "\n\n".join(make_articles(600)), timeout=120000)
         page.get_by_role("button", name="Add to map").click()
-        page.get_by_text("1/1 articles").wait_for(timeout=60000)
-        busy = _cpu_seconds(p.pid)
-        page.wait_for_timeout(2000)
-        assert _cpu_seconds(p.pid) - busy > 1.0  # it is analysing
-        ctx.close()  # the user closes the tab, 2 of about 20 chunks in
+        page.get_by_text("1/1 articles").wait_for(timeout=60000)  # its first chunk is done
+        ctx.close()  # the user closes the tab, a few of about 20 chunks in
         closed = _cpu_seconds(p.pid)
         while True:  # until the server is idle
             before = _cpu_seconds(p.pid)
             time.sleep(1.5)
             if _cpu_seconds(p.pid) - before < 0.3:
                 break
-        # the chunk under way finishes, then it stops: not the 15 s or so still to go
-        assert _cpu_seconds(p.pid) - closed < 5.0, "the analysis went on after its page closed"
+        # the chunk under way finishes, then it stops: not the many seconds still to go
+        assert _cpu_seconds(p.pid) - closed < 3.0, "the analysis went on after its page closed"
         # nothing half-stored: the store has the served article only
         with sqlite3.connect(tmp_path / "store.gpkg") as con:
             assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1

@@ -68,3 +68,35 @@ def test_thousands_and_decimal_commas(text, km):
 def test_an_endless_number_is_no_claim():
     # 400 digits overflow to infinity: no claim, so no "Infinity" in the JSON output
     assert find_distance_claims("Sumy, " + "9" * 400 + " km from the border") == []
+
+
+# ---------------------------------------------------------------- claims in long sentences
+def test_the_last_sentence_end_answers_as_a_search_of_each_stretch():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from map_app.claims import _last_break
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet="a .!?\n\t", max_size=40), st.data())
+    def check(text, data):
+        pos = data.draw(st.integers(0, len(text)))
+        limit = data.draw(st.integers(1, 45))
+        a = data.draw(st.integers(max(0, pos - limit), pos))
+        expected = re.search(r"[.!?]\s|\n", text[a:pos]) is not None
+        assert (a <= _last_break(text, pos, limit)) == expected
+
+    check()
+
+
+def test_a_claim_is_tied_within_one_window_of_an_endless_sentence():
+    from map_app._text import MAX_SENTENCE
+    from map_app.claims import tie_claims
+
+    claim = " some 30 km from the Russian border"
+    near = "Sumy" + " and more" * 100 + claim
+    far = "Sumy" + " and more" * (MAX_SENTENCE // 9 + 1) + claim
+    assert [i for i, _ in tie_claims(near, [(0, 4, False)])] == [0]
+    assert tie_claims(far, [(0, 4, False)]) == []

@@ -42,3 +42,17 @@ def test_lookup(capsys):
     assert main(["lookup", "Sumy", "--limit", "1"]) == 0
     assert "Sumy" in capsys.readouterr().out
     assert main(["lookup", "Qwzxpl"]) == 1
+
+
+def test_json_lines_are_written_place_by_place_as_dumps_would():
+    import io
+
+    from map_app.articles import Article
+    from map_app.cli import write_json_line
+    from map_app.pipeline import document_record
+
+    for doc in (document_record(Article("a.txt", "date 2025-06-04\nShelling hit Sumy.")),
+                {"source": "b.txt", "date": None, "warnings": [], "places": []}):
+        out = io.StringIO()
+        write_json_line(doc, out)
+        assert out.getvalue() == json.dumps(doc, ensure_ascii=False) + "\n"

@@ -327,6 +327,7 @@ def test_cli_wired():
     r = subprocess.run([sys.executable, "-m", "map_app.cli", "distance", "Sumy", "--json"],
                        capture_output=True, text=True)
     assert r.returncode == 0 and json.loads(r.stdout)["nearest_border"] == "RU-UA"
-    r = subprocess.run([sys.executable, "-m", "map_app.cli", "distance", "--lat", "91", "--lon", "0"],
+    r = subprocess.run([sys.executable, "-m", "map_app.cli", "distance",
+                        "--lat", "91", "--lon", "0"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("map-app: ") and "Traceback" not in r.stderr

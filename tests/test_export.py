@@ -127,3 +127,15 @@ def test_broken_pipe_is_quiet(store):
           f"{sys.executable} -m map_app.cli parse {p.parent / 'arts'} | head -c 1 >/dev/null")
     r = subprocess.run(["bash", "-c", sh], capture_output=True, text=True)
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+def test_export_to_dev_stdout_redirected_to_a_file(store, tmp_path):
+    # `export -o /dev/stdout > file`: the file gets the export, /dev/stdout stays a link
+    p, _ = store
+    out = tmp_path / "out.geojson"
+    with open(out, "w") as f:
+        r = subprocess.run([sys.executable, "-m", "map_app.cli", "export", "--store", str(p),
+                            "-o", "/dev/stdout"], stdout=f, stderr=subprocess.PIPE, text=True)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text())["type"] == "FeatureCollection"
+    assert os.path.islink("/dev/stdout")

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from map_app.incidents import article_date, classify, event_date, event_type_of, find_casualties
+from map_app.incidents import classify, event_date, event_type_of, find_casualties
 from map_app.pipeline import analyse
 
 
@@ -78,13 +78,6 @@ def test_event_dates():
     assert event_date("Last week it rained.", d)[0] == date(2025, 5, 28)
     assert event_date("Today it rained.", d) == (d, "day")
     assert event_date("No word.", None) == (None, "unknown")
-
-
-def test_article_dates():
-    assert article_date("date 2025-06-04\nText") == date(2025, 6, 4)
-    assert article_date('<html><meta property="article:published_time" '
-                        'content="2024-02-01T10:00:00Z"></html>') == date(2024, 2, 1)
-    assert article_date("no date") is None
 
 
 def test_classify_without_places():
