@@ -104,3 +104,20 @@ def test_messages_escape_markdown():
 
     assert md_escape("![x](http://e.org/i.png) :red[a]") == \
         "\\!\\[x\\]\\(http\\:\\/\\/e\\.org\\/i\\.png\\) \\:red\\[a\\]"
+
+
+def test_served_folder_with_bad_dates_shows_its_map(tmp_path, monkeypatch):
+    # `map-app serve DIR` with an impossible and an implausible date: a map and two
+    # warnings, not a blank page
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text("date 2025-02-30\nShelling hit Kherson.")
+    (arts / "b.txt").write_text("date 0001-01-01\nDrones hit Odesa yesterday.")
+    monkeypatch.setenv("MAP_APP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("MAP_APP_STORE", str(tmp_path / "store.gpkg"))
+    monkeypatch.setenv("MAP_APP_ARTICLES", str(arts))
+    at = AppTest.from_file(str(app_dir() / "map_app_main.py"), default_timeout=120).run()
+    assert not at.exception
+    assert {"Kherson", "Odesa"} <= set(at.dataframe[0].value["place"])
+    said = " ".join(w.value for w in at.sidebar.warning)
+    assert "not a calendar date" in said and "before 1900" in said
