@@ -2,6 +2,7 @@
 downloads. Starts `map-app serve` on a free port; every request off 127.0.0.1 is blocked."""
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -251,19 +252,24 @@ def test_closing_the_page_stops_its_analysis(browser, tmp_path):
         ctx, page = offline_page(browser, blocked)
         page.goto(base)
         map_frame(page)
-        # about 3 MB of varied made-up reports: twenty chunks, about a second each
-        page.locator("section[data-testid='stSidebar'] textarea").fill(
-            "\n\n".join(make_articles(600)), timeout=120000)
+        # 12 MB of varied made-up reports, uploaded: 80 chunks, some 25 s of geoparsing
+        big = tmp_path / "big.txt"
+        big.write_text("\n\n".join(make_articles(2400)), encoding="utf-8")
+        page.locator("section[data-testid='stSidebar'] input[type=file]").set_input_files(big)
+        # its size shows once it is uploaded
+        page.get_by_text(re.compile(r"^\d+(\.\d+)?MB$")).first.wait_for(timeout=60000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(tmp_path / "uploaded.png"))
         page.get_by_role("button", name="Add to map").click()
         page.get_by_text("1/1 articles").wait_for(timeout=60000)  # its first chunk is done
-        ctx.close()  # the user closes the tab, a few of about 20 chunks in
+        ctx.close()  # the user closes the tab, a few of about 80 chunks in
         closed = _cpu_seconds(p.pid)
         while True:  # until the server is idle
             before = _cpu_seconds(p.pid)
             time.sleep(1.5)
             if _cpu_seconds(p.pid) - before < 0.3:
                 break
-        # the chunk under way finishes, then it stops: not the many seconds still to go
+        # the chunk under way finishes, then it stops: not the 20 s or so still to go
         assert _cpu_seconds(p.pid) - closed < 3.0, "the analysis went on after its page closed"
         # nothing half-stored: the store has the served article only
         with sqlite3.connect(tmp_path / "store.gpkg") as con:
