@@ -15,10 +15,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
-import shapely
 
 from . import _lexicon as lex
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
@@ -27,6 +26,9 @@ from .claims import DistanceClaim, border_country, find_distance_claims, tie_cla
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .record import names_of
 from .toponyms import Toponym, find_toponyms
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 COLUMNS = names_of("places")  # the fields of the record this stage fills (map_app.record)
 # ``rule``: what decided the pick — "prior" (population, feature type, how the name matched),
@@ -392,6 +394,11 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     geopandas.GeoDataFrame
         One row per toponym (columns :data:`COLUMNS`), points in EPSG:4326, in text order.
     """
+    # geopandas costs 360 ms of a 410 ms import of this module, and only the scorer and
+    # interactive use want a GeoDataFrame: imported here, not for every run of the pipeline
+    import geopandas as gpd
+    import shapely
+
     rows = resolve_records(text, gazetteer, n_alternatives)
     geom = shapely.points([r["lon"] for r in rows], [r["lat"] for r in rows]) if rows else []
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
