@@ -21,7 +21,7 @@ run: setup
 
 # lint and types first: a minute's failure, not fifteen
 test: setup
-	$(BIN)/ruff check map_app tests
+	$(BIN)/ruff check map_app tests benchmarks
 	$(BIN)/mypy map_app
 	$(BIN)/python -m pytest
 
@@ -30,7 +30,7 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m map_app._bench
+	$(BIN)/python -m benchmarks.bench
 
 # Maintainers: rebuild data/ from the raw inputs (needs ../shared/data).
 data: setup

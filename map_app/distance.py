@@ -57,7 +57,7 @@ within half a chord more), then measures the nearest few to their nearest point 
 Accuracy
 --------
 Against :meth:`pyproj.Geod.inv` to the same border geometry the relative error is at most
-0.1% (measured: below 2.5e-4, see :mod:`map_app._bench_distance`), or at most
+0.1% (measured: below 2.5e-4, see ``benchmarks/bench_distance.py``), or at most
 :data:`ABS_FLOOR_KM` (20 m) absolute for points closer than 20 km to a border, where the chord
 sag (0.5 m at most) is not small relative to the distance (measured: below 1 m).
 :func:`nearest_border` is within metres of it at any distance.

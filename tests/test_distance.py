@@ -17,8 +17,9 @@ from map_app._paths import data_dir
 pytestmark = pytest.mark.skipif(
     not (data_dir() / "borders_de_jure.parquet").exists(), reason="border tables not built")
 
+from reference import geod_brute_force, points_near_border  # noqa: E402
+
 from map_app import distance as dist  # noqa: E402
-from map_app._bench_distance import geod_brute_force, points_near_border  # noqa: E402
 
 SUMY = (34.80029, 50.9216)
 ANDRIIVKA = (34.8252, 51.1264)

@@ -100,7 +100,8 @@ def test_a_dateline_is_never_an_incident(gaz, text, where):
 
 # ---------------------------------------------------------------- long sentences, linear work
 def _unpunctuated(gaz, size=30_000, seed=4):
-    from map_app._bench import make_report
+    from synthetic import make_report
+
     from map_app.places import resolve_records
 
     text = make_report(size, seed=seed, punctuated=False, newlines=False)

@@ -22,7 +22,7 @@ def test_reingest_changes_nothing(store):
 
 
 def _articles(folder, n, offset=0):
-    from map_app._bench import make_articles
+    from synthetic import make_articles
 
     folder.mkdir(exist_ok=True)
     for i, text in enumerate(make_articles(n + offset, size=3000)[offset:]):

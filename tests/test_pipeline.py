@@ -2,9 +2,9 @@ import itertools
 from datetime import date
 
 import pytest
+from synthetic import make_articles, make_report
 
 from map_app import pipeline
-from map_app._bench import make_articles, make_report
 from map_app.pipeline import analyse, chunks
 
 

@@ -3,8 +3,8 @@ import re
 
 import pandas as pd
 import pytest
+from synthetic import synthetic_places
 
-from map_app._bench import synthetic_places
 from map_app.plot import (
     CLUSTER_ABOVE,
     border_bands,

@@ -294,14 +294,15 @@ class _CountingText(str):
 
 
 def _long_report():
-    from map_app._bench import make_report
+    from synthetic import make_report
 
     return make_report(60_000, seed=12)
 
 
 def test_lower_case_words_listed_or_scanned_give_the_same_places(gaz, monkeypatch):
+    from synthetic import make_articles
+
     from map_app import toponyms
-    from map_app._bench import make_articles
 
     texts = [*make_articles(20, seed=31), _long_report()]
 

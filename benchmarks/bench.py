@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from ._paths import data_dir
+from map_app._paths import data_dir
+from tests.synthetic import make_articles, make_report, synthetic_places
 
 RESULTS = data_dir().parent / "bench-results.json"
 
@@ -62,158 +63,6 @@ def bench_gazetteer() -> dict:
 
 
 # ---------------------------------------------------------------- geoparser throughput
-_FILLER = [
-    "Officials said the situation remained tense but under control.",
-    "Residents described hearing several loud explosions before dawn.",
-    "The ministry did not immediately respond to a request for comment.",
-    "Analysts expect the talks to continue into next week.",
-    "Local media reported that power had been restored to most homes.",
-    "Prices of fuel and bread have risen sharply since the start of the year.",
-    "The committee will publish its findings in the spring.",
-    "Emergency services worked through the night to clear the debris.",
-    "Schools in the area were closed as a precaution.",
-    "The company said its output would fall by a tenth this quarter.",
-]
-_TEMPLATES = [
-    "A drone attack on {city} killed {n} people and wounded {m}, officials in {country} said.",
-    "{given} {surname}, the mayor of {city}, said the shelling lasted for hours.",
-    "Troops captured the village of {village} in the {region} region, some {n}km from the border.",
-    "Delegations from {country} and {country2} met in {city2} for talks on {weekday}.",
-    "The {demonym} government condemned the strike on {city}.",
-    "President {given} {surname} visited {city2} and {city} last {weekday}.",
-    "Flights between {city} and {city2} were suspended on {weekday}.",
-    "Floods hit parts of {region} and the neighbouring {country2}.",
-]
-_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def make_articles(n: int = 1000, size: int = 5000, seed: int = 7) -> list[str]:
-    """``n`` synthetic news articles of about ``size`` characters, written from our templates
-    with names drawn from the gazetteer (no corpus text)."""
-    import random
-
-    import numpy as np
-
-    from . import _lexicon as lex
-    from .gazetteer import KINDS, load_gazetteer
-
-    g = load_gazetteer()
-    rng = random.Random(seed)
-    pop = np.asarray(g.col("population"))
-    kind = np.asarray(g.col("kind"))
-    fclass = np.asarray(g.col("fclass"))
-    p_idx = np.flatnonzero((fclass == g.table("fclass").index("P")) & (pop > 50_000))
-    cities = [g.name_of(int(i)) for i in rng.sample(list(p_idx), 3000)]
-    villages = [g.name_of(int(i)) for i in rng.sample(
-        list(np.flatnonzero((kind == KINDS.index("village")) & (pop == 0))), 2000)]
-    countries = [g.name_of(int(i)) for i in np.flatnonzero(kind == KINDS.index("country"))]
-    regions = [g.name_of(int(i)).replace(" Oblast", "") for i in np.flatnonzero(
-        (kind == KINDS.index("region")) & (g.table("fcode").index("ADM1") == g.col("fcode")))]
-    given = sorted(lex.GIVEN_NAMES)
-    demonyms = ["Russian", "Ukrainian", "French", "German", "American", "Turkish", "Polish"]
-    out = []
-    for _ in range(n):
-        parts: list[str] = []
-        while sum(len(p) + 1 for p in parts) < size:
-            if rng.random() < 0.45:
-                t = rng.choice(_TEMPLATES)
-                parts.append(t.format(
-                    city=rng.choice(cities), city2=rng.choice(cities),
-                    village=rng.choice(villages), region=rng.choice(regions),
-                    country=rng.choice(countries), country2=rng.choice(countries),
-                    given=rng.choice(given).title(), surname=rng.choice(["Kovalenko", "Smith",
-                                                                         "Novak", "Garcia"]),
-                    demonym=rng.choice(demonyms), weekday=rng.choice(_WEEKDAYS),
-                    n=rng.randint(2, 40), m=rng.randint(2, 90)))
-            else:
-                parts.append(rng.choice(_FILLER))
-        out.append(" ".join(parts))
-    return out
-
-
-# Made-up war-report sentences (no corpus text): what a long feed or a scraped dump holds.
-_WAR_TEMPLATES = [
-    ("Russian forces shelled {village} in the {region} region overnight, killing {n} "
-     "civilians and wounding {m}, the regional governor said."),
-    "A drone struck an apartment block in {city} on {weekday}, injuring {m} people.",
-    "Ukrainian troops recaptured {village} near {city} after heavy fighting.",
-    "Air defences shot down {n} drones over the {region} region, officials said.",
-    ("Residents of {village} were evacuated as shelling intensified along the {city} "
-     "direction."),
-    "A missile hit an energy facility in {city}, some {n} km from the Russian border.",
-    "Emergency crews worked through the night to clear the rubble in {village}.",
-    "The mayor of {city} said power had been restored to most homes.",
-    "Fighting continued around {village} and {village2}, the general staff reported.",
-    "Officials in {city} said the situation remained tense but under control.",
-]
-
-
-def make_report(size: int, seed: int = 3, punctuated: bool = True, newlines: bool = True
-                ) -> str:
-    """A text of about ``size`` characters written from made-up war-report sentences, with
-    Ukrainian names drawn from the gazetteer (no corpus text).
-
-    Parameters
-    ----------
-    size : int
-        Characters wanted (the text stops at the first sentence past it).
-    seed : int
-        Of the random draws: the same arguments give the same text.
-    punctuated : bool
-        False removes every full stop, question and exclamation mark: one endless sentence,
-        as a scraped dump or a transcript without punctuation gives.
-    newlines : bool
-        Paragraphs of three to eight sentences, or (False) one line.
-
-    Returns
-    -------
-    str
-    """
-    import random
-
-    import numpy as np
-
-    from .gazetteer import KINDS, load_gazetteer
-
-    g = load_gazetteer()
-    rng = random.Random(seed)
-    ua = np.asarray(g.col("country")) == g.table("country").index("UA")
-    kind, pop = np.asarray(g.col("kind")), np.asarray(g.col("population"))
-    fcode = np.asarray(g.col("fcode"))
-
-    def names(mask: np.ndarray, k: int) -> list[str]:
-        idx = np.flatnonzero(mask)
-        return [g.name_of(int(i)) for i in rng.sample(list(idx), min(k, idx.size))]
-
-    cities = names(ua & (kind == KINDS.index("city")) & (pop > 20_000), 150)
-    villages = names(ua & (kind == KINDS.index("village")), 1500)
-    regions = [r.replace(" Oblast", "") for r in names(
-        ua & (kind == KINDS.index("region")) & (fcode == g.table("fcode").index("ADM1")), 30)]
-    # a pool of sentences drawn again and again: formatting each anew costs more than parsing
-    pool = [rng.choice(_WAR_TEMPLATES).format(
-        city=rng.choice(cities), village=rng.choice(villages),
-        village2=rng.choice(villages), region=rng.choice(regions),
-        weekday=rng.choice(_WEEKDAYS), n=rng.randint(2, 40), m=rng.randint(2, 90))
-        for _ in range(5000)]
-    if not punctuated:
-        pool = [s.translate({ord("."): None, ord("!"): None, ord("?"): None}) for s in pool]
-    parts: list[str] = []
-    total = 0
-    left = 0  # sentences left in this paragraph
-    while total < size:
-        s = rng.choice(pool)
-        if newlines and left == 0:
-            if parts:
-                parts.append("\n\n")
-            left = rng.randint(3, 8)
-        elif parts:
-            parts.append(" ")
-        parts.append(s)
-        total += len(s) + 1
-        left -= 1
-    return "".join(parts)
-
-
 def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     """Articles per second of our geoparser and of spaCy NER + most-populous candidate.
 
@@ -224,10 +73,10 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     the same generator (a long-running process: it has met most names before, but not these
     articles' runs of names, people and sentences).
     """
-    from ._text import name_hash, normalize
-    from .borders import _border_sample
-    from .gazetteer import Gazetteer
-    from .places import resolve_records
+    from map_app._text import name_hash, normalize
+    from map_app.borders import _border_sample
+    from map_app.gazetteer import Gazetteer
+    from map_app.places import resolve_records
 
     arts = make_articles(n)
     warm = make_articles(n, seed=8)
@@ -289,8 +138,8 @@ def _parse_long(size: int, punctuated: bool = True) -> tuple[float, int, float, 
     """
     import resource
 
-    from .gazetteer import load_gazetteer
-    from .pipeline import analyse
+    from map_app.gazetteer import load_gazetteer
+    from map_app.pipeline import analyse
 
     g = load_gazetteer()
     analyse(make_articles(1, size=2000)[0], None, g)  # loads what every text uses
@@ -325,31 +174,6 @@ def bench_parse_20mb() -> dict:
 
 
 # ---------------------------------------------------------------- the map at 10,000 incidents
-def synthetic_places(n: int = 10_000, seed: int = 1):
-    """``n`` incidents in store layout, scattered over Ukraine and its neighbours."""
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    types = ["shelling_missile_attack", "air_drone_strike", "armed_clash", "territory_captured"]
-    return pd.DataFrame({
-        "place": [f"Settlement {i}" for i in range(n)],
-        "text": [f"Settlement {i}" for i in range(n)],
-        "lat": rng.uniform(44.5, 52.0, n), "lon": rng.uniform(22.5, 40.0, n),
-        "role": "incident", "event_type": rng.choice(types, n),
-        "killed": rng.integers(0, 6, n).astype(float),
-        "wounded": rng.integers(0, 12, n).astype(float),
-        "quote": [f"Russian shelling hit Settlement {i} overnight, killing two people and wounding "
-                  f"five others, the regional governor said on Tuesday." for i in range(n)],
-        "source": [f"article-{i // 20}.txt" for i in range(n)],
-        "event_date": "2025-06-04", "article_date": "2025-06-04",
-        "distance_to_border_km": rng.uniform(0, 400, n).round(2), "nearest_border": "RU-UA",
-        "claim_verdict": None, "claim_json": None,
-        "entry": [f"geonames:{700000 + i}" for i in range(n)],
-        "alternatives_json": ['[{"name": "Other", "lat": 50.1, "lon": 30.2, "score": 3.2}]'] * n,
-    })
-
-
 def bench_map(n: int = 10_000) -> dict:
     """Build time and HTML size of the map of ``n`` incidents, and Chromium's render time."""
     import shutil
@@ -358,7 +182,7 @@ def bench_map(n: int = 10_000) -> dict:
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from .plot import incident_map, install_static, write_static_layers
+    from map_app.plot import incident_map, install_static, write_static_layers
 
     df = synthetic_places(n)
     incident_map(df.head(10))  # load borders and layers once, as a running app has
@@ -410,7 +234,7 @@ def bench_map(n: int = 10_000) -> dict:
 # ---------------------------------------------------------------- Dask scale-out
 def _warm_worker(path: str) -> None:
     """Analyse one article in a Dask worker: loads what every later article uses."""
-    from .ingest import analyse_file
+    from map_app.ingest import analyse_file
 
     analyse_file(path, "de_jure")
 
@@ -422,7 +246,7 @@ def bench_dask(n: int = 1200) -> dict:
 
     from dask.distributed import Client, LocalCluster
 
-    from .ingest import WORKER_CONFIG, ingest
+    from map_app.ingest import WORKER_CONFIG, ingest
 
     arts = make_articles(n, size=5000, seed=11)
     with tempfile.TemporaryDirectory() as tmp:
@@ -488,12 +312,12 @@ def _isolated(module: str, function: str) -> dict:
 
 # Benchmarks by name, each (module, function) run in a fresh interpreter.
 BENCHMARKS = {
-    "border": [("map_app._bench_distance", "bench_border")],
-    "geoparse": [("map_app._bench", "bench_geoparse")],
-    "parse": [("map_app._bench", "bench_parse_100kb"), ("map_app._bench", "bench_parse_1mb"),
-              ("map_app._bench", "bench_parse_20mb")],
-    "map": [("map_app._bench", "bench_map")],
-    "dask": [("map_app._bench", "bench_dask")],
+    "border": [("benchmarks.bench_distance", "bench_border")],
+    "geoparse": [("benchmarks.bench", "bench_geoparse")],
+    "parse": [("benchmarks.bench", "bench_parse_100kb"), ("benchmarks.bench", "bench_parse_1mb"),
+              ("benchmarks.bench", "bench_parse_20mb")],
+    "map": [("benchmarks.bench", "bench_map")],
+    "dask": [("benchmarks.bench", "bench_dask")],
 }
 
 
@@ -501,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     ap = argparse.ArgumentParser(
-        prog="python -m map_app._bench",
+        prog="python -m benchmarks.bench",
         description="Measure speed and memory; print the figures and merge them into "
                     f"{RESULTS.name} (figures of benchmarks not run are kept).")
     ap.add_argument("only", nargs="*", choices=["gazetteer", *BENCHMARKS], metavar="NAME",
@@ -513,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if "gazetteer" in only:
         results.update(bench_gazetteer())
-    from ._bench_distance import TARGETS as BORDER_TARGETS
+    from benchmarks.bench_distance import TARGETS as BORDER_TARGETS
 
     TARGETS.update(BORDER_TARGETS)
     for name, runs in BENCHMARKS.items():
