@@ -56,12 +56,6 @@ def parse_line(line: str) -> list[Span]:
     return out
 
 
-def format_line(spans) -> str:
-    """The inverse of :func:`parse_line` (name = surface)."""
-    return "".join(f"{s.surface},,{s.surface},,{s.lat},,{s.lon},,{s.start},,{s.end}||"
-                   for s in spans)
-
-
 def read_corpus(folder: Path) -> tuple[list[str], list[list[Span]]]:
     """Documents (``texts/0`` … in numeric order) and their gold spans."""
     folder = Path(folder)
