@@ -404,7 +404,8 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
 
 
-# the rule engine of resolution, to be split into named passes (issue 14, item 4): C901 45
+# the rule engine of resolution, to be split into named passes (issue 14, item 4; pass 3
+# is _claim_pass): C901 42
 def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
                     n_alternatives: int = 3, claims: list[DistanceClaim] | None = None
                     ) -> list[dict]:
@@ -591,24 +592,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
     scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
               and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
     # 3. stated distances to a border favour candidates at that distance
-    claimed = set()
     if claims is None:
         claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
-    if claims:
-        spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION))
-                 for t, c in zip(tops, cands)]
-        for tied, claim in tie_claims(text, spans, claims):
-            c = cands[tied]
-            if c.entries.size < 2:
-                continue
-            # only contenders can be lifted to the top: measure the best 8, not hundreds
-            top = (-scores[tied]).argsort(kind="stable")[:8]
-            d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
-            scores[tied] = scores[tied].copy()
-            scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
-                                                  / claim.tolerance_km)
-            claimed.add(tied)
-            why[tied] = "stated distance to a border"
+    claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
     # the same name with the same scores ranks the same: rank it once per document
     made: dict[tuple[int, int], tuple] = {}
     parts = g.memo("places.parts", 100_000)
@@ -686,6 +672,27 @@ def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
     if keys and len({m.group() for m in _SPORTS.finditer(text)}) < 2:
         return set()
     return keys
+
+
+def _claim_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],
+                scores: list, why: list, claims: list[DistanceClaim]) -> set[int]:
+    """Pass 3 of :func:`resolve_records`: a stated distance to a border lifts the candidates
+    at that distance (``scores`` and ``why`` updated in place); returns the places lifted."""
+    claimed = set()
+    spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION)) for t, c in zip(tops, cands)]
+    for tied, claim in tie_claims(text, spans, claims):
+        c = cands[tied]
+        if c.entries.size < 2:
+            continue
+        # only contenders can be lifted to the top: measure the best 8, not hundreds
+        top = (-scores[tied]).argsort(kind="stable")[:8]
+        d = _claim_distances(g, c.entries[top], c.lon[top], c.lat[top], claim)
+        scores[tied] = scores[tied].copy()
+        scores[tied][top] += W_CLAIM * np.exp(-np.abs(d - claim.claimed_km)
+                                              / claim.tolerance_km)
+        claimed.add(tied)
+        why[tied] = "stated distance to a border"
+    return claimed
 
 
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
