@@ -26,16 +26,18 @@ from .store import (
 )
 
 
-def analyse_file(path: str, view: str, art: Article | None = None
+def analyse_file(path: str, view: str, art: Article | None = None,
+                 progress: Callable[[float], None] | None = None
                  ) -> tuple[str, dict | None, str | None]:
     """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
-    ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them."""
+    ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them
+    (``progress``: as for :func:`map_app.pipeline.analyse`)."""
     if art is None:
         try:
             art = read_article(Path(path))
         except ArticleError as exc:
             return path, None, str(exc)
-    rec = document_record(art, view=view)
+    rec = document_record(art, view=view, progress=progress)
     return path, prepare(art, rec["date"], rec["places"]), None
 
 
@@ -153,13 +155,18 @@ class _Run:
         self.stats["warnings"].extend(art.warnings)
         for w in art.warnings if self.on_warning else ():
             self.on_warning(path, w)
+        return art if self.is_new(art) else None
+
+    def is_new(self, art: Article) -> bool:
+        """Whether ``art`` is not stored yet (counted as unchanged when it is, and as
+        replacing an older version when its source is stored with another text)."""
         aid = content_hash(art.text)
         if has_article(self.con, aid):
             self.stats["unchanged"] += 1
-            return None
+            return False
         if not self.keep_versions and has_other_version(self.con, art.source, aid):
             self.stats["replaced"] += 1
-        return art
+        return True
 
     def new_files(self, files: list[str]):
         """The files not stored yet, for workers: paths travel, not texts (they read them
@@ -190,24 +197,21 @@ def ingest_articles(articles: Iterable[Article], store: str | Path | None = None
     Returns
     -------
     dict
-        ``{"stored": n, "unchanged": n}``.
+        As :func:`ingest` returns.
     """
     arts = list(articles)
-    stats = {"stored": 0, "unchanged": 0}
     with closing(connect(store or default_store())) as con:
+        run = _Run(con, keep_versions)
         for k, art in enumerate(arts):
             def done(share: float, k: int = k) -> None:
                 if progress is not None:
                     progress((k + share) / len(arts))
 
-            if has_article(con, content_hash(art.text)):
-                stats["unchanged"] += 1
+            if run.is_new(art):
+                run.keep([analyse_file(art.source, view, art, done)])
+            else:
                 done(1.0)
-                continue
-            rec = document_record(art, view=view, progress=done)
-            new = write_batch(con, [prepare(art, rec["date"], rec["places"])], keep_versions)
-            stats["stored" if new[0] else "unchanged"] += 1
-    return stats
+    return run.stats
 
 
 # A worker's own housekeeping shares its GIL with the task: the sampling profiler, the 20 ms
