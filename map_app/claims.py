@@ -22,7 +22,8 @@ _UNITS = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "ki
 
 # "1,500 km" is fifteen hundred (a comma before exactly three digits groups thousands);
 # "1,5 km" and "1.5 km" are one and a half.
-_NUMBERS = r"\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.,]\d+)?|" + "|".join(
+_GROUPED = r"\d{1,3}(?:,\d{3})+"  # 1,500 and 12,345,678: thousands grouped by commas
+_NUMBERS = _GROUPED + r"(?![\d,])(?:\.\d+)?|\d+(?:[.,]\d+)?|" + "|".join(
     sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _HEDGE_WORDS = "|".join(sorted((re.escape(h) for h in _HEDGES), key=len, reverse=True))
 _NUM = rf"(?P<num>{_NUMBERS})"
@@ -91,7 +92,7 @@ def _number(s: str) -> float:
     return float(s.replace(",", "."))
 
 
-_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS = re.compile(_GROUPED + r"(?:\.\d+)?")
 
 
 def tolerance_km(claimed_km: float, hedge: str | None, vague: bool = False) -> float:
