@@ -714,11 +714,72 @@ def _remember(g: Gazetteer, memo: dict, strings: set[str]) -> None:
 # sooner than with none): only a long text lists them early, which keeps its cost linear.
 _SEEN_SCANS = 100
 
+# A run as the passes hand it on: (start, _Region, opens a sentence, word before it, indices
+# of its words marked as a person's name, indices of speakers). Tuples, for speed.
+_Todo = tuple[int, Any, bool, str, tuple[int, ...], tuple[int, ...]]
 
-# the rule engine of recognition, to be split into named passes (issue 14, item 4): C901 56
-def find_toponyms(text: str, gazetteer: Gazetteer | None = None  # noqa: C901
-                  ) -> list[Toponym]:
+
+class _Document:
+    """What the passes of :func:`find_toponyms` share about one document: its text, the
+    surnames it reveals, whether a word is used in lower case in it, and the decisions so far
+    (kept names, names deferred as common words, and :class:`_Evidence` for weak ones)."""
+
+    __slots__ = ("g", "text", "common", "surnames", "out", "deferred", "ev", "_lower",
+                 "_scans")
+
+    def __init__(self, g: Gazetteer, text: str):
+        self.g, self.text = g, text
+        self.common = lex.common_words()
+        self.surnames: set[str] = set()
+        self.out: list[Toponym] = []
+        self.deferred: list[Toponym] = []  # region and country names left out as common words
+        self._lower: set[str] | None = None
+        self._scans = _SEEN_SCANS  # substring tests left before the words are listed
+        self.ev = _Evidence(g, text, self.seen)  # what a name too weak alone may be placed by
+
+    def seen(self, lw: str, plural: bool = False) -> bool:
+        """Whether ``lw`` is used in lower case in the document (or, with ``plural``, its
+        plural too). Most names never are, and a substring test says so without listing the
+        document's words (a text without "bank" has no "banks" either). But each test reads
+        up to the whole text: after :data:`_SEEN_SCANS` of them the words are listed, and
+        every later question is a set look-up (linear in the text however many names ask)."""
+        if self._lower is None:
+            if self._scans:
+                self._scans -= 1
+                if lw not in self.text:
+                    return False
+            self._lower = set(_LOWER_WORD.findall(self.text))
+        return lw in self._lower or (plural and lw + "s" in self._lower)
+
+    def place(self, verdict: bool | str | None, key: str, info: tuple, first: tuple,
+              sent: bool, locative: bool, s: int, e: int, single: bool) -> bool:
+        """Settle the verdict on the span ``s:e`` (the name ``key``, :func:`_key_info`
+        ``info``, its first word ``first``) and keep it when it is a place: among the names,
+        the pending ones, or (a lone region or country name left out as a common word) the
+        deferred ones. Whether it was kept."""
+        text = self.text
+        if verdict is None:
+            verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, self.seen, self.common,
+                                locative, first[_TEXT][-1] == "." and _after_place(text, s))
+        if verdict is False and info[5] not in _AREA_KINDS and first[_LOWER] not in _STOP:
+            verdict = self.ev.weak(s, e, info, first[_LOWER])
+        if not verdict:
+            if verdict is False and single and info[5] in _AREA_KINDS:
+                self.deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+            return False
+        t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
+        (self.ev.pending if verdict is _PENDING else self.out).append(t)
+        return True
+
+
+def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
     """Spans of ``text`` that name places, longest match first, left to right.
+
+    The passes: the document's runs of capitalised words and their candidate spans
+    (:func:`_runs`); the people the whole document reveals (:func:`_people`,
+    :func:`_surname_runs`); the decision on each span (:func:`_decide_word`,
+    :func:`_decide_run`); then the names only the others place (:func:`_named_otherwise`,
+    :meth:`_Evidence.qualified`) and names holding a comma (:func:`_comma_names`).
 
     Parameters
     ----------
@@ -733,14 +794,36 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None  # noqa: C901
         Non-overlapping spans in text order, each with its candidate entries.
     """
     g = gazetteer or load_gazetteer()
-    # a stretch maps to its _Region, or to its chunks when no name crosses their links
+    doc = _Document(g, text)
+    todo = _surname_runs(doc, *_people(doc, *_runs(g, text)))
+    for run in todo:
+        if len(run[1][_R_WORDS]) == 1:
+            _decide_word(doc, *run)  # the common case, a lone word ("Kyiv")
+        else:
+            _decide_run(doc, *run)
+    out = doc.out
+    if doc.deferred and out:
+        out.extend(_named_otherwise(g, doc.deferred, out))
+    if doc.ev.pending:
+        out.extend(doc.ev.qualified(out))
+    out.sort(key=lambda t: t.start)
+    if ", " in text:
+        out = _comma_names(text, g, out)
+    return out
+
+
+def _runs(g: Gazetteer, text: str) -> tuple[list[tuple[int, Any]], set[str]]:
+    """Tokenising: ``(start, _Region)`` of each run of capitalised words of ``text`` (a
+    stretch joined by "and", "of" … split into its chunks unless a name crosses a link), and
+    the lower-case capitalised words of the runs that may name a place. Regions are cached by
+    stretch across documents."""
     memo = g.memo("toponyms.region", 100_000)  # ~1 KB each
     stretches = [(m.start(), m.group()) for m in _REGION.finditer(text)]
     new = {s for _, s in stretches if s not in memo}
     if new:
         _remember(g, memo, new)
     regions = []
-    place_words: set[str] = set()  # the capitalised words of runs that may name a place
+    place_words: set[str] = set()
     for st, s in stretches:
         r = memo[s]
         if r[0] is None:
@@ -753,176 +836,173 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None  # noqa: C901
             regions.append((st, r))
             if r[_R_FOUND]:
                 place_words.update(r[_R_CAP_LOWERS])
-    # pass 1: the surnames the whole document reveals
-    surnames: set[str] = set()
-    todo: list[tuple[int, Any, bool, str, tuple[int, ...], tuple[int, ...]]] = []
-    lone: set[str] = set()  # words that stand alone as a run somewhere
-    pairs = []  # (todo index, last word) of runs that may be a given name and a surname
+    return regions, place_words
+
+
+def _people(doc: _Document, regions: list[tuple[int, Any]], place_words: set[str]
+            ) -> tuple[list[_Todo], list[tuple[int, str]], set[str]]:
+    """People and organisations: each run that may name a place with the words of it that
+    name a person (titles, ages, particles, speakers), the surnames it reveals (into
+    ``doc.surnames``), the runs that may be a given name and a surname (``(index, last
+    word)``) and the words that stand alone as a run somewhere."""
+    text = doc.text
+    todo: list[_Todo] = []
+    lone: set[str] = set()
+    pairs = []
     for st, r in regions:
         if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
         sent0, prev0, title = _context(text, st)
-        if not sent0 and len(r[_R_WORDS]) == 1 and prev0 not in _DETERMINERS \
-                and not prev0.endswith(_POSSESSIVE_ENDS) and not r[_R_WORDS][0][_TEXT].isupper():
+        words = r[_R_WORDS]
+        if not sent0 and len(words) == 1 and prev0 not in _DETERMINERS \
+                and not prev0.endswith(_POSSESSIVE_ENDS) and not words[0][_TEXT].isupper():
             # capitalised mid-sentence with no article or possessive: a name ("Crosby", not
             # "the Police", "Oregon's Guard")
-            lone.add(r[_R_WORDS][0][_LOWER])
-        if title or (prev0 in _PARTICLES and _particle_before(text, st)):
-            # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
-            marks, names = _titled(r)
-        elif prev0 == "old" and _aged_before(text, st, r) or (
-                text.startswith(",", st + r[_R_WORDS][-1][_END]) and len(r[_R_WORDS]) <= 3
-                and prev0 not in lex.LOCATIVE
-                and _AGE_AFTER.match(text, st + r[_R_WORDS][-1][_END])
-                and not _COUNT_BEFORE.search(text, max(0, st - 6), st)):
-            # "Nine-year-old Georgia Stevens", "Georgia, 9,": a person, whom a feature then
-            # calls by either name ("Georgia began skating")
-            marks, names = _aged(r)
+            lone.add(words[0][_LOWER])
+        if title or prev0 in _PARTICLES or prev0 == "old" \
+                or text.startswith(",", st + words[-1][_END]):
+            marks, names = _run_marks(text, st, r, prev0, title)
         else:
-            marks, names = r[_R_PLAIN]
+            marks, names = r[_R_PLAIN]  # the common case, without a call
         if names:
-            surnames.update(names)
-        speech: tuple[int, ...] = ()
-        words = r[_R_WORDS]
-        for i in r[_R_SPEECH]:
-            # "Johnson said", "said Johnson": a speaker, unless a real place (Moscow said …)
-            w = words[i]
-            if i:
-                p, ss = w[_PREV], w[_SENT]
-            else:
-                p, ss = prev0, sent0
-            if p in lex.LOCATIVE:
-                continue  # "from Dewsbury said": the place the speaker is from
-            if (p in _SPEECH_BEFORE and not ss) or _SPEECH.match(text, st + w[_END]):
-                speech = (*speech, i)
-                surnames.add(w[_LOWER])
+            doc.surnames.update(names)
+        speech = _speakers(text, st, words, r[_R_SPEECH], sent0, prev0) if r[_R_SPEECH] else ()
+        if speech:
+            doc.surnames.update([words[i][_LOWER] for i in speech])
         if r[_R_FOUND]:
             if r[_R_PAIR] and not marks and prev0 not in lex.LOCATIVE \
                     and prev0 not in _DETERMINERS:  # "the Venice Commission" is no person
                 pairs.append((len(todo), words[-1][_LOWER]))
             todo.append((st, r, sent0, prev0, marks, speech))
-    common = lex.common_words()
-    lower_seen: set[str] | None = None
-    scans = _SEEN_SCANS  # substring tests left before the document's words are listed
+    return todo, pairs, lone
 
-    def seen(lw: str, plural: bool = False) -> bool:
-        # used in lower case somewhere in the document (or, with ``plural``, its plural too);
-        # most names never are, and a substring test says so without listing the document's
-        # words (a text without "bank" has no "banks" either). But each test reads up to the
-        # whole text: after _SEEN_SCANS of them the words are listed, and every later
-        # question is a set look-up (linear in the text however many names ask)
-        nonlocal lower_seen, scans
-        if lower_seen is None:
-            if scans:
-                scans -= 1
-                if lw not in text:
-                    return False
-            lower_seen = set(_LOWER_WORD.findall(text))
-        return lw in lower_seen or (plural and lw + "s" in lower_seen)
 
-    # "Sidney Crosby … Crosby scored": a run whose last word recurs alone is a person, unless
-    # that word is a common one ("Orange County … the County", "London Police … Police say")
+def _run_marks(text: str, st: int, r: tuple, prev0: str, title: bool
+               ) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The indices of the run's words that name a person, and the surnames they reveal."""
+    if title or (prev0 in _PARTICLES and _particle_before(text, st)):
+        # "mayor Kobzar"; "Mike de Kock", "Ursula von der Leyen": the run is a person
+        return _titled(r)
+    end = st + r[_R_WORDS][-1][_END]
+    if prev0 == "old" and _aged_before(text, st, r) or (
+            text.startswith(",", end) and len(r[_R_WORDS]) <= 3
+            and prev0 not in lex.LOCATIVE and _AGE_AFTER.match(text, end)
+            and not _COUNT_BEFORE.search(text, max(0, st - 6), st)):
+        # "Nine-year-old Georgia Stevens", "Georgia, 9,": a person, whom a feature then
+        # calls by either name ("Georgia began skating")
+        return _aged(r)
+    return r[_R_PLAIN]
+
+
+def _speakers(text: str, st: int, words: tuple, candidates: tuple[int, ...], sent0: bool,
+              prev0: str) -> tuple[int, ...]:
+    """The indices of the run's words that are speakers: "Johnson said", "said Johnson",
+    unless a real place ("Moscow said …")."""
+    speech: tuple[int, ...] = ()
+    for i in candidates:
+        w = words[i]
+        p, ss = (w[_PREV], w[_SENT]) if i else (prev0, sent0)
+        if p in lex.LOCATIVE:
+            continue  # "from Dewsbury said": the place the speaker is from
+        if (p in _SPEECH_BEFORE and not ss) or _SPEECH.match(text, st + w[_END]):
+            speech = (*speech, i)
+    return speech
+
+
+def _surname_runs(doc: _Document, todo: list[_Todo], pairs: list[tuple[int, str]],
+                  lone: set[str]) -> list[_Todo]:
+    """"Sidney Crosby … Crosby scored": a run whose last word recurs alone is a person,
+    unless that word is a common one ("Orange County … the County", "London Police …
+    Police say")."""
+    surnames = doc.surnames
     for k, last in pairs:
-        if (last in lone or last in surnames) and not _is_common(last, common, seen):
+        if (last in lone or last in surnames) and not _is_common(last, doc.common, doc.seen):
             st, r, sent0, prev0, marks, speech = todo[k]
             todo[k] = (st, r, sent0, prev0, tuple(range(len(r[_R_WORDS]))), speech)
             surnames.add(last)
+    return todo
 
-    # pass 2: decide each candidate span
-    out: list[Toponym] = []
-    ev = _Evidence(g, text, seen)  # what a name too weak alone may still be placed by
-    deferred: list[Toponym] = []  # region and country names left out as common words
-    for st, r, sent0, prev0, marks, speech in todo:
-        words, found = r[_R_WORDS], r[_R_FOUND]
-        if len(words) == 1:
-            # the common case, a lone word ("Kyiv"): no spans to weigh against each other
-            (w,) = words
-            _, _, key, info, verdict = found[0]
-            locative = prev0 in _PLACE_BEFORE
-            is_person = bool(marks or speech) or w[_LOWER] in surnames
-            s, e = st + w[_START], st + w[_END]
-            if _is_language(text, prev0, e, info):
-                continue  # "in English.", "speaks French": the language
-            if _named_thing(text, e, prev0, info, len(w[_TEXT])):
-                continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
-            if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
-                verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
-            if verdict is None and not is_person:
-                verdict = _is_place(w[_TEXT], w[_LOWER], sent0, info, seen, common, locative,
-                                    w[_TEXT][-1] == "." and _after_place(text, s))
-            if verdict is False and not is_person and info[5] not in _AREA_KINDS \
-                    and w[_LOWER] not in _STOP:
-                verdict = ev.weak(s, e, info, w[_LOWER])
-            if verdict and not is_person:
-                t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
-                (ev.pending if verdict is _PENDING else out).append(t)
-            elif verdict is False and not is_person and info[5] in _AREA_KINDS:
-                deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
+
+def _decide_word(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
+                 marks: tuple[int, ...], speech: tuple[int, ...]) -> None:
+    """The decision on a run of one word, with no spans to weigh against each other."""
+    (w,) = r[_R_WORDS]
+    _, _, key, info, verdict = r[_R_FOUND][0]
+    text = doc.text
+    is_person = bool(marks or speech) or w[_LOWER] in doc.surnames
+    s, e = st + w[_START], st + w[_END]
+    if _is_language(text, prev0, e, info):
+        return  # "in English.", "speaks French": the language
+    if _named_thing(text, e, prev0, info, len(w[_TEXT])):
+        return  # "Su-27", "Gagarin Stadium", "Wagner group": no place
+    if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
+        verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
+    if not is_person:
+        doc.place(verdict, key, info, w, sent0, prev0 in _PLACE_BEFORE, s, e, True)
+
+
+def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
+                marks: tuple[int, ...], speech: tuple[int, ...]) -> None:
+    """The decisions on the spans of a run of several words, longest first: a span kept
+    takes its words from the spans that overlap it."""
+    words = r[_R_WORDS]
+    person = set(marks)
+    if speech:
+        person.update(speech)
+    surnames = doc.surnames
+    if surnames:
+        for i in r[_R_CAPS]:
+            if words[i][_LOWER] in surnames:
+                person.add(i)
+    taken = [False] * len(words)
+    for i, j, key, info, verdict in r[_R_FOUND]:
+        if True in taken[i:j]:
             continue
-        person = set(marks)
-        if speech:
-            person.update(speech)
-        if surnames:
-            for i in r[_R_CAPS]:
-                if words[i][_LOWER] in surnames:
-                    person.add(i)
-        taken = [False] * len(words)
-        for i, j, key, info, verdict in found:
-            if True in taken[i:j]:
-                continue
-            first = words[i]
-            if j < len(words) and words[j][_CAP] and words[j][_LOWER] in _STREET \
-                    and words[j][_START] - words[j - 1][_END] == 1:
-                taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
-                continue  # "Hertford Road": a street named after a place
-            if _academic(words, j):
-                taken[i:j] = [True] * (j - i)
-                continue  # "Arizona State University": the institution, not the state
-            if j == i + 1 and i and first[_LOWER] in _TRAILING and words[i - 1][_CAP] \
-                    and first[_START] - words[i - 1][_END] == 1:
-                continue  # "Frolov Island", "Kupiansk District": the generic word of a name
-            prev, sent = (prev0, sent0) if i == 0 else (first[_PREV], first[_SENT])
-            locative = prev in _PLACE_BEFORE
-            if j == i + 1:
-                is_person = i in person
-            else:
-                hit = person.intersection(range(i, j))
-                is_person = bool(hit) and len(hit) < j - i
-            s, e = st + first[_START], st + words[j - 1][_END]
-            if j == i + 1 and _is_language(text, prev, e, info):
-                continue  # "in English.", "speaks French": the language
-            if _named_thing(text, e, prev, info, e - s):
-                continue  # "Su-27", "Gagarin Stadium", "Wagner group": no place
-            if i == 0 and j == len(words) and sent and not verdict \
-                    and _dateline(text, e, text[s:e], key, info):
-                verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
-            if is_person:
-                continue
-            if key.startswith(_SAINT) and _SAINTS_OWN.match(text, e):
-                # "St. Paul's Hospital", "St. Peter's Basilica": the saint's building, not
-                # the town named after the saint ("St. John's, Newfoundland" has no name after)
-                taken[i:j] = [True] * (j - i)
-                continue
-            if verdict is None:
-                verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, seen, common,
-                                    locative, first[_TEXT][-1] == "." and _after_place(text, s))
-            if verdict is False and info[5] not in _AREA_KINDS and first[_LOWER] not in _STOP:
-                verdict = ev.weak(s, e, info, first[_LOWER])
-            if not verdict:
-                if verdict is False and j == i + 1 and info[5] in _AREA_KINDS:
-                    deferred.append(Toponym(text[s:e], s, e, key, info[0], info[1], locative))
-                continue
+        if _inside_other_name(words, i, j):
+            taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
+            continue
+        if j == i + 1 and i and words[i][_LOWER] in _TRAILING and words[i - 1][_CAP] \
+                and words[i][_START] - words[i - 1][_END] == 1:
+            continue  # "Frolov Island", "Kupiansk District": the generic word of a name
+        prev, sent = (prev0, sent0) if i == 0 else (words[i][_PREV], words[i][_SENT])
+        if _decide_span(doc, st, words, i, j, key, info, verdict, prev, sent, person):
             taken[i:j] = [True] * (j - i)
-            t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
-            (ev.pending if verdict is _PENDING else out).append(t)
-    if deferred and out:
-        out.extend(_named_otherwise(g, deferred, out))
-    if ev.pending:
-        out.extend(ev.qualified(out))
-    out.sort(key=lambda t: t.start)
-    if ", " in text:
-        out = _comma_names(text, g, out)
-    return out
+
+
+def _inside_other_name(words: tuple, i: int, j: int) -> bool:
+    """Whether the span of words ``i:j`` opens the name of something else: a street named
+    after a place ("Hertford Road") or a university ("Arizona State University")."""
+    if j < len(words) and words[j][_CAP] and words[j][_LOWER] in _STREET \
+            and words[j][_START] - words[j - 1][_END] == 1:
+        return True
+    return _academic(words, j)
+
+
+def _decide_span(doc: _Document, st: int, words: tuple, i: int, j: int, key: str, info: tuple,
+                 verdict: bool | None, prev: str, sent: bool, person: set[int]) -> bool:
+    """The decision on the span of words ``i:j`` of a run (after the word ``prev``): whether
+    it takes its words, as a place or as a saint's building."""
+    text = doc.text
+    if j == i + 1:
+        is_person = i in person
+    else:
+        hit = person.intersection(range(i, j))
+        is_person = bool(hit) and len(hit) < j - i
+    s, e = st + words[i][_START], st + words[j - 1][_END]
+    if j == i + 1 and _is_language(text, prev, e, info):
+        return False  # "in English.", "speaks French": the language
+    if _named_thing(text, e, prev, info, e - s):
+        return False  # "Su-27", "Gagarin Stadium", "Wagner group": no place
+    if i == 0 and j == len(words) and sent and not verdict \
+            and _dateline(text, e, text[s:e], key, info):
+        verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
+    if is_person:
+        return False
+    if key.startswith(_SAINT) and _SAINTS_OWN.match(text, e):
+        # "St. Paul's Hospital", "St. Peter's Basilica": the saint's building, not the town
+        # named after the saint ("St. John's, Newfoundland" has no name after)
+        return True
+    return doc.place(verdict, key, info, words[i], sent, prev in _PLACE_BEFORE, s, e, j == i + 1)
 
 
 # Words before a name that make it a place: the locatives ("in", "near", "of" …) and the
