@@ -404,12 +404,16 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
     return gpd.GeoDataFrame(rows, columns=COLUMNS, geometry=geom, crs="EPSG:4326")
 
 
-# the rule engine of resolution, to be split into named passes (issue 14, item 4; pass 3
-# is _claim_pass): C901 42
-def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
+def resolve_records(text: str, gazetteer: Gazetteer | None = None,
                     n_alternatives: int = 3, claims: list[DistanceClaim] | None = None
                     ) -> list[dict]:
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
+
+    The passes, each a function: candidates per name (:func:`_candidates`); qualifiers and
+    one sense per discourse (:func:`_qualifier_pass`); coordinated names
+    (:func:`_coordination_pass`); first picks, votes and the context bonus
+    (:func:`_context_pass`); stated distances to a border (:func:`_claim_pass`); the rows
+    (:func:`_rows`). A new rule goes in the pass whose evidence it reads.
 
     Parameters are those of :func:`resolve`, and ``claims``: the text's distance claims
     (:func:`map_app.claims.find_distance_claims`) when the caller has found them already.
@@ -419,7 +423,22 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
     tops = find_toponyms(text, g)
     if not tops:
         return []
-    # a name has the same candidates wherever it occurs: cache them across documents
+    cands = _candidates(g, tops)
+    base = list(cands)  # as found: the passes qualify ``cands``
+    why: list[str | None] = [None] * len(tops)  # the rule that decided each pick, if one did
+    _qualifier_pass(g, text, tops, base, cands, why)
+    _coordination_pass(g, text, tops, base, cands, why)
+    teams = _team_keys(text, tops)
+    scores = _context_pass(g, text, tops, cands, teams)
+    if claims is None:
+        claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
+    claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
+    return _rows(g, tops, base, cands, scores, why, teams, claimed, n_alternatives)
+
+
+def _candidates(g: Gazetteer, tops: list[Toponym]) -> list[_Cands]:
+    """Each toponym's candidates: a name has the same wherever it occurs, so they are cached
+    across documents."""
     memo = g.memo("places.candidates", 50_000)
     cands: list[_Cands] = []
     for t in tops:
@@ -427,52 +446,73 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
         if c is None:
             c = memo[t.key] = _Cands(g, t)
         cands.append(c)
-    n = len(tops)
-    # 1. qualifiers: "X, Y" / "X in the Y region" where Y is a country or a region
-    base = list(cands)
+    return cands
+
+
+def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],
+                    cands: list[_Cands], why: list) -> None:
+    """Pass 1: "X, Y" / "X in the Y region" where Y is a country or a region holding a
+    reading of X; "X, 30 km north of Y"; "the Kyivskyi district of Y". A qualified name keeps
+    its reading at its other mentions (one sense per discourse: "Paris, Missouri, man … of
+    Paris"). ``base``, ``cands`` and ``why`` are updated in place."""
     qualified: dict[str, np.ndarray] = {}  # a name's qualified reading, for its other mentions
     done = set()
-    why: list[str | None] = [None] * n  # the rule that decided each pick, where one did
-    for i in range(n - 1):
+    for i in range(len(tops) - 1):
         if tops[i + 1].start - tops[i].end > 60:
             continue
         gap = text[tops[i].end:tops[i + 1].start]
         if not _QUALIFIER_GAP.match(gap):
-            rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
-            if rel and base[i].entries.size > 1:
-                cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
-                why[i] = "relative location"
-            elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
-                # "the Kyivskyi district of Donetsk": the city's own district
-                cands[i] = cands[i].qualified(_part_of(base[i], base[i + 1]))
-                why[i] = "district of the city after it"
+            _relative(gap, base, cands, why, i)
             continue
-        reading = _qualifier(base[i], base[i + 1])
-        if reading is None:
-            seat = _seat_region(g, base[i], tops[i + 1], base[i + 1])
-            if seat is not None:
-                # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
-                base[i + 1] = cands[i + 1] = seat[0]
-                cands[i] = cands[i].qualified(seat[1])
-                qualified.setdefault(tops[i].key, seat[1])
-                done.add(i)
-                why[i], why[i + 1] = "qualifier after it", "a seat's name read as its region"
-            continue
-        qk, hit = reading
-        cands[i] = cands[i].qualified(hit)
-        qualified.setdefault(tops[i].key, hit)
-        done.add(i)
-        why[i], why[i + 1] = "qualifier after it", "qualifies the name before it"
-        # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
-        cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
-    # one sense per discourse: "Paris, Missouri, man … of Paris"
+        hit = _qualify(g, tops, base, cands, why, i)
+        if hit is not None:
+            qualified.setdefault(tops[i].key, hit)
+            done.add(i)
     for i, t in enumerate(tops if qualified else ()):
         known = qualified.get(t.key)
         if known is not None and i not in done:
             cands[i] = cands[i].qualified(known)
             why[i] = "qualified elsewhere in the text"
-    # coordinated names share their type: "states such as California or Washington"
-    for i in range(n - 1):
+
+
+def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: int) -> None:
+    """Name ``i`` placed by the name after it across ``gap``: "Izium, some 120 km south-east
+    of Kharkiv", "the Kyivskyi district of Donetsk" (the city's own district)."""
+    rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
+    if rel and base[i].entries.size > 1:
+        cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
+        why[i] = "relative location"
+    elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
+        cands[i] = cands[i].qualified(_part_of(base[i], base[i + 1]))
+        why[i] = "district of the city after it"
+
+
+def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Cands],
+             why: list, i: int) -> np.ndarray | None:
+    """Name ``i`` qualified by the name after it, when some reading of that holds one of its
+    own: the readings of ``i`` it holds (None when it holds none)."""
+    reading = _qualifier(base[i], base[i + 1])
+    if reading is None:
+        seat = _seat_region(g, base[i], tops[i + 1], base[i + 1])
+        if seat is None:
+            return None
+        # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
+        base[i + 1] = cands[i + 1] = seat[0]
+        cands[i] = cands[i].qualified(seat[1])
+        why[i], why[i + 1] = "qualifier after it", "a seat's name read as its region"
+        return seat[1]
+    qk, hit = reading
+    cands[i] = cands[i].qualified(hit)
+    why[i], why[i + 1] = "qualifier after it", "qualifies the name before it"
+    # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
+    cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
+    return hit
+
+
+def _coordination_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],
+                       cands: list[_Cands], why: list) -> None:
+    """Coordinated names share their type: "states such as California or Washington"."""
+    for i in range(len(tops) - 1):
         if tops[i + 1].start - tops[i].end > 6 \
                 or not _COORD_GAP.match(text, tops[i].end, tops[i + 1].start):
             continue
@@ -481,29 +521,38 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
             if same is not None:
                 cands[k] = cands[k].qualified(same * (W_COORD / W_QUALIFIER))
                 why[k] = "names joined by and/or share their type"
-    # a team's name ("the Portland Trail Blazers") names its home, the city its name means
-    # anywhere: neither the report's other places nor its rivals' home towns move it, so it
-    # is ranked by its prior (and any qualifier) alone. Its other mentions in the report
-    # ("against Portland") are the team too (one sense per discourse). Its first pick still
-    # votes: that is the reading it gets.
-    teams = _team_keys(text, tops)
-    # 2. first picks, then the document's regions, countries and focus
-    # which names name each country and region: a name is no evidence for its own namesakes
-    # ("Arizona" the state does not lift Yuma, one of whose alternate names is "Arizona");
-    # the focus vote; the confident places; the distinct candidate sets
-    named: dict[tuple[bool, int], set[str]] = {}
-    vote_list = [0.0] * (len(g.table("country")) + 1)
-    own: dict[str, dict[int, float]] = {}  # name -> its own votes, per country
-    votes1 = np.zeros(len(g.table("admin1")) + 1)
+
+
+class _Tally:
+    """What the first picks of a document say (:func:`_tally`): which names name each
+    country and region, the votes for countries and admin1 regions (and each name's own, as
+    a name is no evidence for its own namesakes: "Arizona" the state does not lift Yuma, one
+    of whose alternate names is "Arizona"), the confident places and the distinct candidate
+    sets (with a name of each)."""
+
+    __slots__ = ("named", "votes", "own", "votes1", "own1", "confident", "sets", "set_key")
+
+    def __init__(self, g: Gazetteer):
+        self.named: dict[tuple[bool, int], set[str]] = {}
+        self.votes = np.zeros(len(g.table("country")) + 1)
+        self.own: dict[str, dict[int, float]] = {}  # name -> its own votes, per country
+        self.votes1 = np.zeros(len(g.table("admin1")) + 1)
+        self.own1: dict[str, dict[int, float]] = {}
+        self.confident: set[tuple[float, float]] = set()
+        self.sets: dict[int, _Cands] = {}
+        self.set_key: dict[int, str] = {}
+
+
+def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) -> _Tally:
+    """The first picks' votes (see :class:`_Tally`)."""
+    t_ = _Tally(g)
+    named, own, own1, votes1 = t_.named, t_.own, t_.own1, t_.votes1
+    vote_list = [0.0] * t_.votes.size  # a list: summed into per name faster than an array
     local = _local_regions(g)
-    own1: dict[str, dict[int, float]] = {}
-    confident = set()
-    sets: dict[int, _Cands] = {}
-    set_key: dict[int, str] = {}
     for t, c in zip(tops, cands):
-        if c.entries.size >= 2 and id(c.entries) not in sets:
-            sets[id(c.entries)] = c
-            set_key[id(c.entries)] = t.key
+        if c.entries.size >= 2 and id(c.entries) not in t_.sets:
+            t_.sets[id(c.entries)] = c
+            t_.set_key[id(c.entries)] = t.key
         if c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end):
             continue  # "Russian drones hit Pokrovsk": who acted, not where: no vote
         pick_kind = c.pick_kind
@@ -513,7 +562,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
             if pick_kind == _REGION and c.pick_admin1 >= 0:
                 named.setdefault((False, c.pick_admin1), set()).add(t.key)
             if c.margin >= 1.0:
-                confident.add(c.pick_point)
+                t_.confident.add(c.pick_point)
         w = min(c.margin, 2.0) + 0.5
         vote_list[c.pick_country] += w
         if c.entries.size >= 2:
@@ -524,78 +573,115 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,  # noqa: C901
             if c.entries.size >= 2:
                 mine = own1.setdefault(t.key, {})
                 mine[c.pick_admin1] = mine.get(c.pick_admin1, 0.0) + w
-    alone: dict[str, list[tuple[bool, int]]] = {}  # name -> what only it names
-    for what, keys in named.items():
-        if len(keys) == 1:
-            alone.setdefault(next(iter(keys)), []).append(what)
-    named_countries = [x for is_country, x in named if is_country]
-    named_regions = [x for is_country, x in named if not is_country]
-    votes = np.array(vote_list)
-    total = float(votes.sum()) or 1.0
-    # the context bonus of every distinct candidate set, in one vectorised pass
+    t_.votes = np.array(vote_list)
+    return t_
+
+
+def _context_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],
+                  teams: set[str]) -> list:
+    """Pass 2: each name's scores, its prior plus the context bonus of the document's
+    regions, countries, focus and nearness (:func:`_bonuses`).
+
+    A team's name ("the Portland Trail Blazers") names its home, the city its name means
+    anywhere: neither the report's other places nor its rivals' home towns move it, so it is
+    ranked by its prior (and any qualifier) alone. Its other mentions in the report ("against
+    Portland") are the team too (one sense per discourse). Its first pick still votes: that is
+    the reading it gets."""
+    tally = _tally(g, text, tops, cands)
+    bonus_of = _bonuses(g, tally) if tally.sets else {}
+    return [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
+            and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
+
+
+def _bonuses(g: Gazetteer, tally: _Tally) -> dict[int, np.ndarray]:
+    """The context bonus of every distinct candidate set, in one vectorised pass, by the
+    ``id`` of the set's entries."""
+    group = list(tally.sets.values())
+    keys = [tally.set_key[id(c.entries)] for c in group]
+    sizes = [c.entries.size for c in group]
+    country = np.concatenate([c.country for c in group])
+    admin1 = np.concatenate([c.admin1 for c in group])
+    kind = np.concatenate([c.kind for c in group])
+    gi = np.arange(len(group)).repeat(sizes)
+    not_country = kind != _COUNTRY
+    # a named region lifts what lies in it, regions too when the name is their own: a county
+    # named in full ("Plymouth County" in a report datelined Iowa) and the region itself
+    # named otherwise ("Washington" after "Wash."); a county called by a bare name ("Shelby"
+    # for Shelby County) is no better a reading than before
+    region_lift = (kind != _REGION) | (np.concatenate([c.flags for c in group]) <= FLAG["ascii"])
+    bonus = _named_bonus(g, tally, country, admin1, not_country, region_lift)
+    _focus_bonus(tally, keys, gi, country, admin1, kind, bonus)
+    xyz = np.concatenate([c.xyz for c in group])
+    if tally.confident:
+        _near_bonus(tally.confident, xyz, bonus)
+    if len(group) >= 2:
+        _together(group, sizes, gi, kind, xyz, bonus)
+    # a name alone naming a country or region gets nothing from it: take that bonus back
+    alone: dict[str, list[tuple[bool, int]]] = {}
+    for what, names in tally.named.items():
+        if len(names) == 1:
+            alone.setdefault(next(iter(names)), []).append(what)
     bonus_of: dict[int, np.ndarray] = {}
-    if sets:
-        group = list(sets.values())
-        sizes = [c.entries.size for c in group]
-        country = np.concatenate([c.country for c in group])
-        admin1 = np.concatenate([c.admin1 for c in group])
-        kind = np.concatenate([c.kind for c in group])
-        # membership by look-up table: np.isin sorts, which costs more on arrays this small
-        in_country = np.zeros(len(votes), dtype=bool)
-        in_country[named_countries] = True
-        in_region = np.zeros(len(g.table("admin1")) + 1, dtype=bool)
-        in_region[named_regions] = True
-        not_country = kind != _COUNTRY
-        bonus = W_COUNTRY * in_country[country] * not_country
-        # a named region lifts what lies in it, regions too when the name is their own: a
-        # county named in full ("Plymouth County" in a report datelined Iowa) and the region
-        # itself named otherwise ("Washington" after "Wash."); a county called by a bare
-        # name ("Shelby" for Shelby County) is no better a reading than before. A name alone
-        # naming the region gets nothing from it (``alone`` below).
-        own_name = np.concatenate([c.flags for c in group]) <= FLAG["ascii"]
-        region_lift = (kind != _REGION) | own_name
-        bonus = bonus + W_REGION * in_region[admin1] * region_lift
-        # a name is no evidence for its own reading: each set's focus shares are measured
-        # on the other names' votes (its own looked up by (set, code) keys)
-        gi = np.arange(len(group)).repeat(sizes)
-        own_sets = [own.get(set_key[id(c.entries)], {}) for c in group]
-        rest = total - np.array([sum(m.values()) for m in own_sets])
-        rest = np.where(rest > 1e-9, rest, np.inf)[gi]
-        own_c = _own_votes(own_sets, gi, country, len(votes))
-        own_a = _own_votes([own1.get(set_key[id(c.entries)], {}) for c in group], gi, admin1,
-                           len(votes1))
-        bonus += W_FOCUS * (votes[country] - own_c) / rest
-        bonus += (W_FOCUS1 * (votes1[admin1] - own_a) / rest) * ((admin1 >= 0) & (kind != _REGION))
-        xyz = np.concatenate([c.xyz for c in group])
-        if confident:
-            # nearest confident place by the haversine term, from unit vectors: one product
-            pts = np.array(sorted(confident))
-            p = unit_vectors(pts[:, 1], pts[:, 0])
-            h = (1.0 - xyz @ p.T) * 0.5
-            h[h < _H_SELF] = np.inf  # not itself
-            hmin = h.min(axis=1)
-            far = np.isinf(hmin)
-            d = haversine_term_km(hmin)
-            bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
-        if len(group) >= 2:
-            _together(group, sizes, gi, kind, xyz, bonus)
-        at = 0
-        for c, size in zip(group, sizes):
-            part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
-            for is_country, code in alone.get(set_key[id(c.entries)], ()):
-                # the name alone names that country or region: take its bonus back
-                if is_country:
-                    part -= W_COUNTRY * (country[at:at + size] == code) * not_country[at:at + size]
-                else:
-                    part -= W_REGION * (admin1[at:at + size] == code) * region_lift[at:at + size]
-            at += size
-    scores = [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
-              and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
-    # 3. stated distances to a border favour candidates at that distance
-    if claims is None:
-        claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
-    claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
-    # the same name with the same scores ranks the same: rank it once per document
+    at = 0
+    for c, key, size in zip(group, keys, sizes):
+        part = bonus_of[id(c.entries)] = bonus[at:at + size]  # a view into the bonus
+        for is_country, code in alone.get(key, ()):
+            if is_country:
+                part -= W_COUNTRY * (country[at:at + size] == code) * not_country[at:at + size]
+            else:
+                part -= W_REGION * (admin1[at:at + size] == code) * region_lift[at:at + size]
+        at += size
+    return bonus_of
+
+
+def _named_bonus(g: Gazetteer, tally: _Tally, country: np.ndarray, admin1: np.ndarray,
+                 not_country: np.ndarray, region_lift: np.ndarray) -> np.ndarray:
+    """W_COUNTRY for a candidate in a country the document names (countries themselves
+    apart), W_REGION for one in a region it names (see ``region_lift``)."""
+    # membership by look-up table: np.isin sorts, which costs more on arrays this small
+    in_country = np.zeros(tally.votes.size, dtype=bool)
+    in_country[[x for is_country, x in tally.named if is_country]] = True
+    in_region = np.zeros(len(g.table("admin1")) + 1, dtype=bool)
+    in_region[[x for is_country, x in tally.named if not is_country]] = True
+    bonus = W_COUNTRY * in_country[country] * not_country
+    return bonus + W_REGION * in_region[admin1] * region_lift
+
+
+def _focus_bonus(tally: _Tally, keys: list[str], gi: np.ndarray, country: np.ndarray,
+                 admin1: np.ndarray, kind: np.ndarray, bonus: np.ndarray) -> None:
+    """Add the focus shares to ``bonus``: W_FOCUS times the share of the document's votes
+    for the candidate's country, W_FOCUS1 for its admin1 region (regions themselves apart),
+    each measured on the other names' votes (a name is no evidence for its own reading)."""
+    votes, votes1 = tally.votes, tally.votes1
+    total = float(votes.sum()) or 1.0
+    own_sets = [tally.own.get(k, {}) for k in keys]
+    rest = total - np.array([sum(m.values()) for m in own_sets])
+    rest = np.where(rest > 1e-9, rest, np.inf)[gi]
+    own_c = _own_votes(own_sets, gi, country, len(votes))
+    own_a = _own_votes([tally.own1.get(k, {}) for k in keys], gi, admin1, len(votes1))
+    bonus += W_FOCUS * (votes[country] - own_c) / rest
+    bonus += (W_FOCUS1 * (votes1[admin1] - own_a) / rest) * ((admin1 >= 0) & (kind != _REGION))
+
+
+def _near_bonus(confident: set[tuple[float, float]], xyz: np.ndarray, bonus: np.ndarray
+                ) -> None:
+    """Add W_NEAR times closeness (exp(-km / 100)) to the nearest confident place other than
+    the candidate itself: the haversine term from unit vectors, one product."""
+    pts = np.array(sorted(confident))
+    p = unit_vectors(pts[:, 1], pts[:, 0])
+    h = (1.0 - xyz @ p.T) * 0.5
+    h[h < _H_SELF] = np.inf  # not itself
+    hmin = h.min(axis=1)
+    far = np.isinf(hmin)
+    d = haversine_term_km(hmin)
+    bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
+
+
+def _rows(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Cands],
+          scores: list, why: list, teams: set[str], claimed: set[int], n_alternatives: int
+          ) -> list[dict]:
+    """The last pass: each name's pick, runners-up and rule as a record. The same name with
+    the same scores ranks the same: it is ranked once per document."""
     made: dict[tuple[int, int], tuple] = {}
     parts = g.memo("places.parts", 100_000)
     rows = []
@@ -676,7 +762,7 @@ def _team_keys(text: str, tops: list[Toponym]) -> set[str]:
 
 def _claim_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],
                 scores: list, why: list, claims: list[DistanceClaim]) -> set[int]:
-    """Pass 3 of :func:`resolve_records`: a stated distance to a border lifts the candidates
+    """Pass 3: a stated distance to a border lifts the candidates
     at that distance (``scores`` and ``why`` updated in place); returns the places lifted."""
     claimed = set()
     spans = [(t.start, t.end, c.pick_kind in (_COUNTRY, _REGION)) for t, c in zip(tops, cands)]
