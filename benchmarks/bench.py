@@ -68,13 +68,12 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
 
     Two figures for ours, each on the same ``n`` articles and the best of ``runs`` runs:
     *cold*, a fresh gazetteer whose caches start empty, as do the name caches of
-    :mod:`map_app._text` and the border samples (a process that has just started), and
+    :mod:`map_app._text` (a process that has just started; the border tables stay loaded), and
     the headline *steady state*, a gazetteer that has first parsed ``n`` other articles from
     the same generator (a long-running process: it has met most names before, but not these
     articles' runs of names, people and sentences).
     """
     from map_app._text import name_hash, normalize
-    from map_app.borders import _border_sample
     from map_app.gazetteer import Gazetteer
     from map_app.places import resolve_records
 
@@ -93,7 +92,6 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
         # cold: the per-name caches of a process that has just started are empty too
         normalize.cache_clear()
         name_hash.cache_clear()
-        _border_sample.cache_clear()
         cold, n_places = rate(Gazetteer())
         colds.append(round(cold, 1))
         g = Gazetteer()

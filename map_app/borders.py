@@ -18,7 +18,7 @@ The cached tables are shared between callers: copy before modifying them.
 """
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import geopandas as gpd
@@ -26,7 +26,6 @@ import numpy as np
 import shapely
 from pyproj import Geod
 
-from map_app._geo import EARTH_RADIUS_KM, unit_vectors
 from map_app._paths import data_dir
 
 __all__ = [
@@ -167,70 +166,3 @@ def country_at(lon: Any, lat: Any, view: str = "de_jure", snap_km: float = 2.0) 
         first = order[np.unique(pi[order], return_index=True)[1]]
         out[pi[first]] = codes[cc[first]]
     return out[0] if scalar else out.reshape(shape)
-
-
-# ---------------------------------------------------------------------------
-# deprecated: sampled border distance for map_app.places
-
-
-@lru_cache(maxsize=64)
-def _border_sample(view: str, country: str | None, step_km: float):
-    """A k-d tree over border points spaced at most ``step_km`` apart (unit vectors)."""
-    from scipy.spatial import cKDTree
-
-    borders = load_borders(view)
-    if country is not None:
-        borders = borders[(borders["a"] == country) | (borders["b"] == country)]
-        if not len(borders):
-            raise ValueError(f"country {country!r} has no land border in view {view!r}")
-    lines = shapely.get_parts(borders.geometry.to_numpy())
-    coords, owner = shapely.get_coordinates(lines, return_index=True)
-    u = unit_vectors(coords[:, 0], coords[:, 1])
-    same = owner[1:] == owner[:-1]  # consecutive vertices of one line make a segment
-    a, b = u[:-1][same], u[1:][same]
-    angle = np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.einsum("ij,ij->i", a, b))
-    km = angle * EARTH_RADIUS_KM
-    k = np.maximum(np.ceil(km / step_km).astype(np.int64), 1)
-    # points at fractions 0, 1/k, … of every segment, plus every vertex
-    seg = np.repeat(np.arange(len(a)), k)
-    t = (np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)) / np.repeat(k, k)
-    pts = a[seg] * (1 - t)[:, None] + b[seg] * t[:, None]
-    pts = np.vstack([pts / np.linalg.norm(pts, axis=1)[:, None], u])
-    return cKDTree(pts)
-
-
-def border_distance_rough_km(lon: Any, lat: Any, view: str = "de_jure",
-                             country: str | None = None, step_km: float = 1.0) -> np.ndarray:
-    """Deprecated: distance in km to the nearest land border, within ``step_km / 2`` of
-    :func:`map_app.distance.nearest_border`'s, from border points sampled every ``step_km``.
-
-    Kept only for :mod:`map_app.places`, which ranks candidates by it; it goes when places
-    asks :func:`map_app.distance.nearest_border` (exact, and as cheap per call), which moves
-    its candidates' scores slightly.
-
-    Parameters
-    ----------
-    lon, lat : float or array-like
-        WGS84 degrees, broadcast against each other.
-    view : str
-        ``"de_jure"`` or ``"de_facto"``.
-    country : str, optional
-        Only the land borders of this country (ISO alpha-2).
-    step_km : float
-        Spacing of the border samples.
-
-    Returns
-    -------
-    numpy.ndarray
-        Distance in km (spherical), flat.
-
-    Raises
-    ------
-    ValueError
-        For a country without land borders.
-    """
-    _check_view(view)
-    country = str(country).strip().upper() if country is not None else None
-    lon, lat, _, _ = _as_points(lon, lat)
-    chord, _ = _border_sample(view, country, float(step_km)).query(unit_vectors(lon, lat))
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.minimum(chord / 2.0, 1.0))

@@ -1,8 +1,8 @@
 """How far points are from international land borders: the one engine.
 
-Every caller asks here: the pipeline (distances and claims), the app's click, ``map-app
-distance`` and the benchmark (only :mod:`map_app.places` still ranks candidates by the
-deprecated :func:`map_app.borders.border_distance_rough_km`). One vocabulary: a *border*
+Every caller asks here: the pipeline (distances and claims), the ranking of candidates by a
+stated distance (:mod:`map_app.places`), the app's click, ``map-app distance`` and the
+benchmark. One vocabulary: a *border*
 is the key of two neighbours, their ISO 3166-1 alpha-2 codes sorted and joined by "-"
 (``"RU-UA"``; any order, case or dash is accepted), :func:`border_names` lists them, and
 results name the border found ``nearest_border``. :mod:`map_app.borders` loads the tables and

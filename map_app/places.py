@@ -783,12 +783,10 @@ def _claim_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands
 
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
                      claim) -> np.ndarray:
-    """Distance (km) of each candidate to the border the claim names (cached per entry).
-
-    Ranking needs no geodesic precision: a sampled border is a hundred times cheaper and
-    within a few kilometres, well inside every claim's tolerance.
-    """
-    from .borders import border_distance_rough_km  # geopandas and scipy: only when needed
+    """Distance (km) of each candidate to the border the claim names, by the one border
+    engine (:func:`map_app.distance.nearest_border`: it builds nothing per region, which suits
+    a few candidates in a few documents), cached per entry."""
+    from .distance import nearest_border  # geopandas and scipy: only for a text with a claim
 
     country = border_country(claim, g)
     memo = g.memo("places.claim-km", 100_000)
@@ -796,10 +794,10 @@ def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np
     todo = [k for k, key in enumerate(keys) if key not in memo]
     if todo:
         try:
-            d = border_distance_rough_km(lon[todo], lat[todo], country=country)
+            d = nearest_border(lon[todo], lat[todo], country=country)
         except ValueError:  # no land border of that country: measure any border
-            d = border_distance_rough_km(lon[todo], lat[todo])
-        for k, v in zip(todo, d.tolist()):
+            d = nearest_border(lon[todo], lat[todo])
+        for k, v in zip(todo, d["distance_km"].tolist()):
             memo[keys[k]] = v
     return np.array([memo[key] for key in keys])
 

@@ -192,16 +192,3 @@ def test_build_on_fixtures(tmp_path):
     assert facto_countries.loc["RU", "continent"] == "Europe"
 
 
-@needs_data
-def test_rough_distance_ranks_like_the_exact_one():
-    # the sampled border is for ranking candidates: within a few km of the exact distance
-    from map_app.distance import nearest_border
-
-    rng = np.random.default_rng(3)
-    lon, lat = rng.uniform(22, 42, 300), rng.uniform(44, 55, 300)
-    for country in ("RU", None):
-        rough = borders.border_distance_rough_km(lon, lat, country=country)
-        exact = nearest_border(lon, lat, country=country)["distance_km"].to_numpy()
-        assert np.all(np.abs(rough - exact) <= 0.6 + 0.004 * exact)
-    with pytest.raises(ValueError):
-        borders.border_distance_rough_km(30.0, 50.0, country="IS")  # an island: no land border

@@ -272,3 +272,17 @@ def test_a_named_state_lifts_its_counties_and_its_own_other_names(gaz):
 
 def test_an_oblast_centre_in_a_list_of_cities_stays_a_city(gaz):
     assert _pick(gaz, "Strikes hit Lviv, Kharkiv and Odesa.", "Kharkiv")["kind"] == "city"
+
+
+@pytest.mark.parametrize("km", [60, 120])
+def test_a_stated_distance_to_a_border_picks_the_namesake_at_that_distance(gaz, km):
+    # Ukraine has a dozen villages called Holubivka; the border distance the text states
+    # decides between them, measured by the one border engine
+    from map_app.distance import nearest_border
+    from map_app.places import resolve_records
+
+    text = f"Russian troops shelled Holubivka, some {km}km from the Russian border."
+    (r,) = [x for x in resolve_records(text, gaz) if x["text"] == "Holubivka"]
+    assert r["rule"] == "stated distance to a border" and r["country_code"] == "UA"
+    d = nearest_border(r["lon"], r["lat"], country="RU")["distance_km"]
+    assert abs(d - km) < 5
