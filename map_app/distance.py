@@ -770,6 +770,7 @@ def border_distance(
     view: str = "de_jure",
     border: str | None = None,
     country: str | None = None,
+    exact: bool = False,
 ) -> tuple[Any, Any]:
     """Geodesic distance to the nearest international land border, for millions of points.
 
@@ -784,12 +785,18 @@ def border_distance(
         :func:`border_names`.
     country : str, optional
         Only the land borders of this country (ISO alpha-2), e.g. ``"RU"``.
+    exact : bool
+        Search the nearest border exactly, as :func:`nearest_border` does, building
+        nothing per region: for a few points in places no call has measured yet (the
+        candidates of a stated distance), where building the quadtree costs more than
+        searching without it.
 
     Returns
     -------
     distance_km : numpy.ndarray
         Geodesic (WGS84) distance in km, within 0.1% (floor :data:`ABS_FLOOR_KM`) of
-        :meth:`pyproj.Geod.inv` to the nearest point of the same border geometry.
+        :meth:`pyproj.Geod.inv` to the nearest point of the same border geometry (with
+        ``exact``, within metres).
     border_code : numpy.ndarray
         The border: ``border_names(view)[i]`` is its key; -1 for NaN input. Both have the
         broadcast shape; scalars in give NumPy scalars back.
@@ -816,7 +823,7 @@ def border_distance(
     (27.3, 'RU-UA')
     """
     index, lon, lat, scalar, shape = _prepare(lon, lat, view, border, country)
-    dist, code = _solve(index, lon, lat)
+    dist, code = _solve_exact(index, lon, lat)[:2] if exact else _solve(index, lon, lat)
     if scalar:
         return dist[0], code[0]
     return dist.reshape(shape), code.reshape(shape)

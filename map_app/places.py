@@ -784,9 +784,9 @@ def _claim_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands
 def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np.ndarray,
                      claim) -> np.ndarray:
     """Distance (km) of each candidate to the border the claim names, by the one border
-    engine (:func:`map_app.distance.nearest_border`: it builds nothing per region, which suits
-    a few candidates in a few documents), cached per entry."""
-    from .distance import nearest_border  # geopandas and scipy: only for a text with a claim
+    engine (searched exactly: a few candidates anywhere cost less so than the quadtree of
+    their regions), cached per entry."""
+    from .distance import border_distance  # geopandas and scipy: only for a text with a claim
 
     country = border_country(claim, g)
     memo = g.memo("places.claim-km", 100_000)
@@ -794,10 +794,10 @@ def _claim_distances(g: Gazetteer, entries: np.ndarray, lon: np.ndarray, lat: np
     todo = [k for k, key in enumerate(keys) if key not in memo]
     if todo:
         try:
-            d = nearest_border(lon[todo], lat[todo], country=country)
+            d, _ = border_distance(lon[todo], lat[todo], country=country, exact=True)
         except ValueError:  # no land border of that country: measure any border
-            d = nearest_border(lon[todo], lat[todo])
-        for k, v in zip(todo, d["distance_km"].tolist()):
+            d, _ = border_distance(lon[todo], lat[todo], exact=True)
+        for k, v in zip(todo, d.tolist()):
             memo[keys[k]] = v
     return np.array([memo[key] for key in keys])
 

@@ -154,6 +154,18 @@ def test_filtered_is_never_closer(exact):
     assert all("RU" in n.split("-") for n in names)
 
 
+def test_border_distance_exact_is_nearest_borders_search():
+    # the exact search without the quadtree (places ranks a stated distance's candidates by
+    # it): the same figures and borders as nearest_border
+    lon, lat = points_near_border(50, border=None, max_km=800, seed=5)
+    d, i = dist.border_distance(lon, lat, country="RU", exact=True)
+    ref = dist.nearest_border(lon, lat, country="RU")
+    assert np.array_equal(d, ref["distance_km"].to_numpy())
+    assert list(_names()[i]) == list(ref["nearest_border"])
+    d0, i0 = dist.border_distance(SUMY[0], SUMY[1], exact=True)
+    assert np.ndim(d0) == 0 and _names()[i0] == "RU-UA" and abs(float(d0) - 27.3) < 0.1
+
+
 # ---------------------------------------------------------------- vectorisation
 @pytest.mark.parametrize("view", borders.VIEWS)
 def test_vectorised_matches_scalar(view):
