@@ -166,9 +166,11 @@ def cmd_evaluate(a) -> int:
 def _evaluate_events(a, path: Path) -> int:
     from .evaluate import (
         event_outcomes,
+        format_coding_table,
         format_event_errors,
         format_event_table,
         read_events,
+        score_coding,
         score_events,
     )
 
@@ -180,10 +182,14 @@ def _evaluate_events(a, path: Path) -> int:
         raise CliError(f"no events with a text and a point in {path}", EXIT_USAGE)
     outcomes = event_outcomes(events)
     scores = score_events(outcomes)
+    coding = score_coding(outcomes)
     if a.json:
-        print(json.dumps([s.as_dict() for s in scores], indent=1))
+        print(json.dumps({"placement": [s.as_dict() for s in scores],
+                          "coding": [c.as_dict() for c in coding]}, indent=1))
     else:
         print(format_event_table(scores, path.parent.name or path.name))
+        print()
+        print(format_coding_table(coding))
     if a.errors:
         print()
         print(format_event_errors(outcomes))

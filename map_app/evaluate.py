@@ -12,10 +12,14 @@ median km.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from ._text import normalize, skeleton
 
 MAX_CENTRE_GAP = 10
 EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
@@ -215,6 +219,12 @@ class Event:
     lat: float
     lon: float
     precision: str
+    # the coders' own fields, where the CSV has them ("" where not)
+    admin1: str = ""
+    admin2: str = ""
+    admin3: str = ""
+    sub_event_type: str = ""
+    fatalities: str = ""
 
 
 def _event_date(s: str):
@@ -232,9 +242,13 @@ def _event_date(s: str):
         return None
 
 
+_CODED = ("precision", "admin1", "admin2", "admin3", "sub_event_type", "fatalities")
+
+
 def read_events(path: Path) -> list[Event]:
     """The rows of an events CSV (columns ``text``, ``lat``, ``lon``; optional ``id``,
-    ``source``, ``date``, ``precision``). Rows without a text or a valid point are skipped."""
+    ``source``, ``date``, ``precision``, ``admin1``–``admin3``, ``sub_event_type``,
+    ``fatalities``). Rows without a text or a valid point are skipped."""
     import csv
 
     out = []
@@ -252,7 +266,7 @@ def read_events(path: Path) -> list[Event]:
                 continue
             out.append(Event(row.get("id") or str(k), row.get("source") or "all",
                              row.get("date") or "", row["text"], lat, lon,
-                             (row.get("precision") or "").strip()))
+                             *((row.get(c) or "").strip() for c in _CODED)))
     return out
 
 
@@ -349,6 +363,121 @@ def format_event_table(scores: list[EventScore], title: str = "") -> str:
     rows = [f"| {s.group} | {s.n} | {s.any10:.3f} | {s.any25:.3f} | {s.first10:.3f} |"
             for s in scores]
     return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])
+
+
+# ---------------------------------------------------------------- how events are coded
+# Words an admin area's name may carry or not, and spellings that differ by a letter
+# ("Zaporizhzhya", "Zaporizhzhia"): dropped and merged before names are compared.
+_ADMIN_WORDS = re.compile(r"\b(?:oblast|raion|rayon|district|region|hromada|community|urban|"
+                          r"rural|settlement|territorial|city)\b|['’`ʼ]", re.I)
+
+
+# The adjective endings of Ukrainian area names ("Pokrovskyi", "Lozivska") and a final vowel:
+# "Bakhmut raion" (UCDP) is "Bakhmutskyi" (COD-AB), "Polohy raion" is "Polohivskyi"
+_ADJECTIVE_END = re.compile(r"(?:s?k[ia]?|[aeiou])$")
+
+
+def admin_key(name: str | None) -> str:
+    """An admin area's name as compared with a coder's: lower case, without the words of
+    :data:`_ADMIN_WORDS`, Ukrainian spellings merged ("Zaporizhzhya oblast" and
+    "Zaporizhzhia Oblast" are one key), an adjective's ending dropped (see
+    :func:`same_admin`)."""
+    if not name:
+        return ""
+    key = skeleton(normalize(_ADMIN_WORDS.sub(" ", name)).replace(" ", ""))
+    return _ADJECTIVE_END.sub("", key)
+
+
+def same_admin(a: str | None, b: str | None) -> bool:
+    """Whether two names of admin areas name the same area: equal keys (:func:`admin_key`),
+    or one key the start of the other, four letters at least ("Polohy" and "Polohivskyi",
+    the name of the town and the adjective of its raion)."""
+    ka, kb = admin_key(a), admin_key(b)
+    if not ka or not kb:
+        return False
+    short, long_ = sorted((ka, kb), key=len)
+    return ka == kb or (len(short) >= 4 and long_.startswith(short))
+
+
+@dataclass
+class CodingScore:
+    """How one group of events is coded, against the coders' fields: shares of the events
+    that have the gold field (``None`` where no event has it). Admin areas and precision are
+    compared for the events whose place lies within 10 km of the gold point."""
+
+    group: str
+    n: int
+    sub_event_type: float | None
+    fatalities: float | None
+    admin1: float | None
+    admin2: float | None
+    admin3: float | None
+    precision: float | None
+    counts: dict[str, int]
+
+    def as_dict(self) -> dict:
+        out: dict[str, Any] = {"group": self.group, "events": self.n}
+        for k in ("sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision"):
+            v = getattr(self, k)
+            out[k] = None if v is None else round(v, 3)
+            out[k + "_events"] = self.counts.get(k, 0)
+        return out
+
+
+def _coded(o: EventOutcome) -> dict[str, bool]:
+    """Which of the coders' fields map_app's event place matches (only the fields the event
+    has; admin areas and precision only when the place is within 10 km)."""
+    from .incidents import ACLED_SUB_EVENT
+
+    ev, k = o.event, o.first_incident
+    r = o.places[k] if k >= 0 else {}
+    out = {}
+    if ev.sub_event_type:
+        out["sub_event_type"] = ev.sub_event_type in ACLED_SUB_EVENT.get(
+            r.get("event_type") or "", ())
+    if ev.fatalities.isdigit():
+        out["fatalities"] = int(ev.fatalities) == (r.get("killed") or 0)
+    if k >= 0 and o.km[k] <= EVENT_KM[0]:
+        for f in ("admin1", "admin2", "admin3"):
+            if getattr(ev, f):
+                out[f] = same_admin(getattr(ev, f), r.get(f))
+        if ev.precision.isdigit():
+            out["precision"] = int(ev.precision) == r.get("geo_precision")
+    return out
+
+
+def score_coding(outcomes: list[EventOutcome]) -> list[CodingScore]:
+    """How each source's events are coded: sub-event type, fatalities, admin areas and
+    precision, each over the events that have it (see :class:`CodingScore`)."""
+    groups: dict[str, list[EventOutcome]] = {}
+    for o in outcomes:
+        groups.setdefault(o.event.source, []).append(o)
+    out = []
+    fields = ("sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision")
+    for name in sorted(groups):
+        hits: dict[str, list[bool]] = {f: [] for f in fields}
+        for o in groups[name]:
+            for f, ok in _coded(o).items():
+                hits[f].append(ok)
+        share = {f: sum(h) / len(h) if h else None for f, h in hits.items()}
+        out.append(CodingScore(name, len(groups[name]), counts={f: len(h) for f, h in hits.items()},
+                               **share))
+    return out
+
+
+def format_coding_table(scores: list[CodingScore]) -> str:
+    """A Markdown table of how events are coded (n: events with that gold field)."""
+    head = ("| events | sub-event type | fatalities exact | admin1 | admin2 | admin3 | "
+            "precision |\n|---|---|---|---|---|---|---|")
+
+    def cell(s: CodingScore, f: str) -> str:
+        v = getattr(s, f)
+        return "—" if v is None else f"{v:.3f} (n={s.counts[f]})"
+
+    rows = [f"| {s.group} | " + " | ".join(cell(s, f) for f in (
+        "sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision")) + " |"
+        for s in scores]
+    return "\n".join([head, *rows])
 
 
 def format_event_errors(outcomes: list[EventOutcome], limit: int | None = None) -> str:

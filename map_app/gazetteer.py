@@ -244,12 +244,41 @@ class Gazetteer:
                 KINDS[int(a["kind"][i])], t["country"][int(a["country"][i])],
                 *self.admin1_of(i))
 
+    def admin_areas(self, i: int) -> tuple[str | None, str | None, str | None, str | None,
+                                         str | None]:
+        """(admin1 key, admin2 name, admin2 code, admin3 name, admin3 code) of entry ``i``:
+        the admin1 key is GeoNames' ``country.admin1`` ("UA.05"); in Ukraine admin2 is the
+        raion and admin3 the hromada, by COD-AB English name and pcode ("Pokrovskyi",
+        "UA1416"). An area entry is its own area at its level; a second-level area's admin3
+        is its seat's (the most populous place in it), where coders code an event in it."""
+        a, t = self._v, self._tables
+        j, a2, a3 = int(a["admin1"][i]), int(a["admin2"][i]), int(a["admin3"][i])
+        if a3 < 0 <= a2 and self.levels()[i] == 2:
+            a3 = int(self._seat_admin3()[a2])
+        k2, n2 = t["admin2"][a2] if a2 >= 0 else (None, None)
+        k3, n3 = t["admin3"][a3] if a3 >= 0 else (None, None)
+        return (t["admin1"][j][0] if j >= 0 else None, n2 or None, k2, n3 or None, k3)
+
+    def _seat_admin3(self) -> np.ndarray:
+        """Per admin2 code, the admin3 code of its most populous populated place (-1 when
+        it holds none), computed once."""
+        memo = self.memo("gazetteer.seat-admin3", 2)
+        hit = memo.get(0)
+        if hit is None:
+            a = self._v
+            places = np.flatnonzero((a["fclass"] == self._tables["fclass"].index("P"))
+                                    & (a["admin2"] >= 0) & (a["admin3"] >= 0))
+            # the last of each admin2 after sorting by population wins
+            order = places[np.lexsort((a["population"][places], a["admin2"][places]))]
+            hit = np.full(len(self._tables["admin2"]), -1, dtype=np.int64)
+            hit[a["admin2"][order]] = a["admin3"][order]
+            memo[0] = hit
+        return hit
+
     def _make_candidate(self, i: int, flag: int) -> Candidate:
         a = self._v
         name, lat, lon, gid, fcode, kind, country, code, a1name = self.fields(i)
-        a2, a3 = int(a["admin2"][i]), int(a["admin3"][i])
-        k2, n2 = self._tables["admin2"][a2] if a2 >= 0 else (None, None)
-        k3, n3 = self._tables["admin3"][a3] if a3 >= 0 else (None, None)
+        _, n2, k2, n3, k3 = self.admin_areas(i)
         return Candidate(
             id=self.id_of(i),
             geonameid=gid,
@@ -262,7 +291,7 @@ class Gazetteer:
             country_code=country,
             admin1=code,
             admin1_name=a1name,
-            admin2=n2 or None, admin2_code=k2, admin3=n3 or None, admin3_code=k3,
+            admin2=n2, admin2_code=k2, admin3=n3, admin3_code=k3,
             population=int(a["population"][i]),
             match=MATCH_TYPES[int(flag)],
             prior=round(float(self.prior(i, flag)), 4),

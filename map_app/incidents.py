@@ -19,7 +19,15 @@ The event taxonomy is modelled on ACLED's (event type → sub-event type):
 ``evacuation``               Other (civilian evacuation)           Strategic developments
 ``arrest``                   Arrests                               Strategic developments
 ``protest``                  Peaceful protest                      Protests
+``disrupted_weapons_use``    Disrupted weapons use (a drone or     Strategic developments
+                             missile shot down or intercepted)
 ===========================  ====================================  ============================
+
+Every place also gets ACLED's ``geo_precision`` (:func:`add_precision`): 1 when the text puts
+the event at the named settlement, 2 near it ("near Lozova", "the Bakhmut direction") or in a
+part of a region (a raion or hromada, coded to it), 3 when only a region or country is known.
+UCDP's ``where_prec`` corresponds as 1 → 1, 2 → 2 (within 25 km) or 3 (a second-order area),
+3 → 4 (a first-order area) or 6 (only the country).
 
 A place is an ``incident`` when a sentence that names it reports such an event (or casualties)
 and the place is where it happened — not the actor ("Moscow's army", "Russian troops"), not a
@@ -48,30 +56,87 @@ EVENT_CATEGORY = {
     "evacuation": "Strategic developments",
     "arrest": "Strategic developments",
     "protest": "Protests",
+    "disrupted_weapons_use": "Strategic developments",
+}
+
+#: Our event types as ACLED's sub-event types (one definition: the ACLED export and the
+#: scorer). ``explosion`` (of unstated cause) is coded as ACLED codes unexploded ordnance;
+#: ``attack`` (a hit or strike of unstated means) as remote violence by shelling, how ACLED
+#: codes most such reports of this war; a capture as either side's taking of territory.
+ACLED_SUB_EVENT: dict[str, tuple[str, ...]] = {
+    "shelling_missile_attack": ("Shelling/artillery/missile attack",),
+    "air_drone_strike": ("Air/drone strike",),
+    "remote_explosive": ("Remote explosive/landmine/IED",),
+    "explosion": ("Remote explosive/landmine/IED",),
+    "attack": ("Shelling/artillery/missile attack",),
+    "armed_clash": ("Armed clash",),
+    "territory_captured": ("Non-state actor overtakes territory", "Government regains territory"),
+    "attack_on_civilians": ("Attack",),
+    "property_destruction": ("Looting/property destruction",),
+    "evacuation": ("Other",),
+    "arrest": ("Arrests",),
+    "protest": ("Peaceful protest",),
+    "disrupted_weapons_use": ("Disrupted weapons use",),
 }
 
 # Trigger patterns, most specific first: the first that matches a sentence names its event.
+# Words of the air (air forces, aerial, bombs dropped) come first: "air forces launched a
+# missile strike" is an air strike, as coders code it.
 _TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
     ("air_drone_strike", r"\b(air ?strikes?|air raids?|drones?|UAVs?|Shaheds?|bombers?|"
-                         r"glide bombs?|airstrikes?)\b"),
+                         r"glide bombs?|guided (?:aerial |air )?bombs?|air bombs?|aerial bombs?|"
+                         r"airstrikes?|air forces?|aerial|airborne|aviation|warplanes?|"
+                         r"fighter jets?|dropped (?:\w+ )?bombs?|KABs?)\b"),
     ("shelling_missile_attack", r"\b(shell(ing|ed|s)?|artillery|rockets?|missiles?|mortars?|"
                                 r"MLRS|Grad|Iskanders?|ballistic|cluster munitions?|"
-                                r"bombard(ed|ment)?)\b"),
+                                r"bombard(ed|ment)?|fired (?:\w+ )?(?:at|on|upon|in|into)|"
+                                r"opened fire)\b"),
     ("remote_explosive", r"\b(explosive devices?|IEDs?|landmines?|mines?|car bombs?|"
-                         r"sabotage|booby[- ]trap)\b"),
+                         r"sabotage|booby[- ]trap|tripwire|unexploded|UXO|ordnance|"
+                         r"(?:ran|drove|driven|stepped) (?:over|on) (?:an? )?(?:\w+ )?"
+                         r"(?:explosive|mine))\b"),
     ("territory_captured", r"\b(captur(ed|es|e|ing)|seiz(ed|es|e|ing)|took control|taken control|"
+                           r"took (?:over )?(?:the )?(?:village|town|city|settlement)|"
                            r"liberat(ed|es|e|ing)|retook|recaptur(ed|e)|occupied|overran)\b"),
     ("armed_clash", r"\b(clash(es|ed)?|fighting (?:in|around|near|on|erupted|raged)|"
-                    r"heavy fighting|fought|battles? (?:for|of|in)|assaults?|offensive|"
-                    r"counter-?offensive|advanc(e|ed|ing)|gunfire|firefight|ambush(ed)?)\b"),
+                    r"heavy fighting|fought|battles? (?:for|of|in|took place)|positional battles?|"
+                    r"assaults?|offensive|counter-?offensive|advanc(e|ed|ing)|gunfire|"
+                    r"firefights?|skirmish(es)?|ambush(ed)?|repell?(ed|ing)?|repuls(ed|e|ing))\b"),
     ("attack_on_civilians", r"\b(targeting civilians|massacre|executed|abducted|hostages?)\b"),
     ("explosion", r"\b(explosions?|blasts?|exploded|detonat(ed|ion))\b"),
-    ("property_destruction", r"\b(destroy(ed|s)?|damag(ed|ing)|set on fire|burn(ed|t) down)\b"),
-    ("attack", r"\b(hit|struck|strikes?|attack(s|ed)?|target(ed|ing))\b"),
+    # in a war report, what was destroyed or damaged was hit by something unstated
+    ("attack", r"\b(hit|struck|strikes?|attack(s|ed)?|target(ed|ing)|destroy(ed|s|ing)?|"
+               r"damag(ed|ing))\b"),
+    ("property_destruction", r"\b(set on fire|burn(ed|t) down|arson|loot(ed|ing)|"
+                             r"vandali[sz]ed)\b"),
     ("evacuation", r"\b(evacuat(ed|ion|e|ing)|flee(ing)?|fled)\b"),
     ("arrest", r"\b(arrest(ed|s)?|detain(ed|s)?)\b"),
     ("protest", r"\b(protest(s|ers|ed)?|demonstrat(ors|ion|ions)|rall(y|ies))\b"),
 ]]
+# Phrases whose words claim a type of their own: the words of a weapon or craft inside one
+# report no strike of it ("shot down a Russian strike drone"), and the phrase's type goes to a
+# place only when no other event word is near it. A weapon shot down or intercepted, or
+# seized, is ACLED's "Disrupted weapons use"; a manned aircraft shot down is an attack on it,
+# as ACLED codes it (remote violence).
+_WEAPON = r"(?:drones?|UAVs?|Shaheds?|missiles?|rockets?|bombs?|(?:Kh)-\d+\w*)"
+_CRAFT = r"(?:aircrafts?|planes?|jets?|helicopters?|(?:Su|MiG|Mi|Ka|Tu|Il)-\d+\w*)"
+_DOWN = (r"(?:shot down|shoots? down|shooting down|downed|intercept(?:ed|s|ing|ion|ions)?|"
+         r"destroyed by air defen[cs]e)")
+
+
+def _object_phrase(verbs: str, things: str, gap: int = 4) -> str:
+    """"<verb> … <thing>" (up to ``gap`` words between) or "<thing> was/were <verb>"."""
+    return (rf"\b{verbs}\s+(?:[\w'’-]+\s+){{0,{gap}}}?['‘’]?{things}['’]?\b"
+            rf"|\b{things}\s+(?:were|was|have been|had been)\s+{verbs}\b")
+
+
+_PHRASES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
+    ("shelling_missile_attack", _object_phrase(_DOWN, _CRAFT)),
+    ("disrupted_weapons_use", _object_phrase(_DOWN, _WEAPON) + rf"|\b{_DOWN}\b"),
+    ("disrupted_weapons_use", _object_phrase(r"(?:seized|seizure of|found|discovered)",
+                                             r"(?:weapons|explosives|ammunition|arms)", 6)),
+]]
+
 # Places named as actors or as the owners of forces, not as where something happened.
 _ACTOR_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:\w+\s+){0,2}?(army|troops|forces|military|soldiers|navy|air force|"
@@ -80,6 +145,9 @@ _ACTOR_AFTER = re.compile(
     r"claims|launched|fired|demanded|demands|offered|wants|warned|insists|denied|announced|deployed|"
     r"pressed|rejected|agreed|sent|sending)\b", re.I)
 _ACTOR_BEFORE = re.compile(r"\b(accused|by|from|blamed|urged|told|with)\s+(the\s+)?$", re.I)
+# "evacuated from Lozova", "fled from Bakhmut": where people left is where it happened
+_LEFT_FROM = re.compile(r"\b(evacuated|fled|displaced|deported|withdrew|retreated|expelled)"
+                        r"\s+(?:[\w’'-]+\s+){0,3}?from\s+(the\s+)?$", re.I)
 _LOCATIVE_BEFORE = re.compile(
     r"\b(in|on|at|near|into|inside|outside|of|across|around|over|toward|towards|against|"
     r"hit|struck|shelled|captured|seized|took|liberated|attacked|targeted|bombed|"
@@ -96,7 +164,8 @@ _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _NUM = (r"(?:at least |more than |over |some |about |around |nearly |almost |up to )?"
         r"(?P<n>\d[\d,]*|(?:" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True))
         + r")(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)")
-_PEOPLE = (r"(?:\s+(?:other\s+)?(?:people|persons|civilians|children|soldiers|residents|"
+_PEOPLE = (r"(?:\s+(?:other\s+)?(?:people|persons?|civilians?|children|child|soldiers?|"
+           r"residents?|man|woman|boy|girl|serviceman|servicemen|policeman|officer|worker|"
            r"others|men|women|servicemen|troops|police(?:men)?|officers|workers))?")
 _KILLED = r"(?:killed|dead|died|deaths?|lost their lives|fatalities)"
 _WOUNDED = r"(?:wounded|injured|hurt|injuries)"
@@ -162,14 +231,10 @@ def event_type_of(sentence: str, near: tuple[int, int] | None = None) -> str | N
     """The event a sentence reports, by the taxonomy above (None when it reports none).
 
     With ``near`` (a span inside ``sentence``), only event words within
-    :data:`TRIGGER_WINDOW` characters of it count, the most specific type first.
+    :data:`TRIGGER_WINDOW` characters of it count, the most specific type first; a phrase of
+    :data:`_PHRASES` (a weapon shot down) counts only where no other event word does.
     """
-    lo, hi = (near[0] - TRIGGER_WINDOW, near[1] + TRIGGER_WINDOW) if near else (0, len(sentence))
-    for name, pat in _TRIGGERS:
-        for m in pat.finditer(sentence):
-            if m.end() >= lo and m.start() <= hi:
-                return name
-    return None
+    return _Triggers(sentence).near(near, window=TRIGGER_WINDOW if near else len(sentence))
 
 
 class _Triggers:
@@ -177,29 +242,44 @@ class _Triggers:
     each of its places, without reading the sentence again per place (a sentence may name
     hundreds of places)."""
 
-    __slots__ = ("_found", "sentence")
+    __slots__ = ("_found", "_phrases", "sentence")
 
     def __init__(self, sentence: str):
         self.sentence = sentence
-        # per trigger, the (starts, ends) of its matches; found when first asked for, since
-        # most places are placed by the first trigger or two
+        # per trigger, the (starts, ends) of its matches outside the phrases of disrupted
+        # weapons; found when first asked for, since most places are placed by the first
+        # trigger or two
         self._found: list[tuple[list[int], list[int]] | None] = [None] * len(_TRIGGERS)
+        self._phrases = [(m.start(), m.end(), name) for name, pat in _PHRASES
+                         for m in pat.finditer(sentence)]
 
-    def near(self, span: tuple[int, int]) -> str | None:
-        """:func:`event_type_of` ``(sentence, span)``."""
-        lo, hi = span[0] - TRIGGER_WINDOW, span[1] + TRIGGER_WINDOW
-        for k, (name, pat) in enumerate(_TRIGGERS):
-            found = self._found[k]
-            if found is None:
-                spans = [m.span() for m in pat.finditer(self.sentence)]
-                found = self._found[k] = ([a for a, _ in spans], [b for _, b in spans])
-            starts, ends = found
+    def near(self, span: tuple[int, int] | None, window: int = TRIGGER_WINDOW) -> str | None:
+        """:func:`event_type_of` ``(sentence, span)`` (the whole sentence when ``span`` is
+        None), with event words up to ``window`` characters from the span."""
+        if span is None:
+            span = (0, len(self.sentence))
+        lo, hi = span[0] - window, span[1] + window
+        for k, (name, _) in enumerate(_TRIGGERS):
+            starts, ends = self._matches(k)
             # the matches do not overlap, so starts and ends both ascend: the first match
             # ending at or after ``lo`` is the only one to test against ``hi``
             j = bisect.bisect_left(ends, lo)
             if j < len(ends) and starts[j] <= hi:
                 return name
+        for a, b, name in self._phrases:
+            if b >= lo and a <= hi:
+                return name
         return None
+
+    def _matches(self, k: int) -> tuple[list[int], list[int]]:
+        found = self._found[k]
+        if found is None:
+            spans = [m.span() for m in _TRIGGERS[k][1].finditer(self.sentence)]
+            if self._phrases:
+                spans = [(a, b) for a, b in spans
+                         if not any(a < p1 and b > p0 for p0, p1, _ in self._phrases)]
+            found = self._found[k] = ([a for a, _ in spans], [b for _, b in spans])
+        return found
 
 
 def event_date(sentence: str, published: date | None) -> tuple[date | None, str]:
@@ -256,64 +336,224 @@ _NONBLANK = re.compile(r"\S")
 
 
 def classify(text: str, places: list[dict], published: date | None = None) -> list[dict]:
-    """Add ``role``, ``event_type``, ``event_category``, ``killed``, ``wounded`` and
-    ``event_date`` to each place record (dicts from :func:`map_app.places.resolve_records`).
+    """Add the incident fields (``role``, ``event_id``, ``event_type``, ``event_category``,
+    ``killed``, ``wounded``, ``event_date``, ``quote``, ``quotes`` …) to each place record
+    (dicts from :func:`map_app.places.resolve_records`).
 
-    Casualties stated anywhere about an incident place are gathered on that place's incident:
-    every incident mention of the same entry in the article carries the totals. ``published``
+    One incident per event and place: the mentions of one resolved place that report one
+    event (:func:`_same_event`) are one incident, carried by the first of them; the others
+    stay mentions that point to it by ``event_id``. The incident counts its casualties once
+    (the largest figure any of its sentences states, not a sum; a sentence that names no
+    place but counts the dead continues the incident before it in its paragraph), keeps every
+    supporting sentence in ``quotes`` and the claim any of its mentions states. ``published``
     is the article's date as :func:`map_app.pipeline.analyse` worked it out (None: unknown).
     """
     spans = sentences(text)
     lines = _Spans(datelines(text))
-    starts = [s for s, _ in spans]
-
-    def sentence_of(pos: int) -> tuple[int, int]:
-        k = max(0, bisect.bisect_right(starts, pos) - 1)
-        return spans[k] if spans else (0, len(text))
-
-    by_sentence: dict[tuple[int, int], list[int]] = {}
-    for i, p in enumerate(places):
-        by_sentence.setdefault(sentence_of(p["start"]), []).append(i)
-    totals: dict[str, dict[str, int]] = {}
-    first_type: dict[str, str] = {}
-    for (s0, s1), idx in sorted(by_sentence.items()):
+    events = _Events()
+    for (s0, s1), idx in sorted(_by_sentence(text, spans, places).items()):
         sent = text[s0:s1]
         cas = find_casualties(sent)
-        if not cas and event_type_of(sent) is None:
-            scene: set[int] = set()
-        else:
-            scene = _scene(text, places, idx, s0, lines)
-        triggers = _Triggers(sent) if scene else None
+        if not idx:
+            events.more_casualties(text, (s0, s1), cas)
+            continue
         when, precision = event_date(sent, published)
         when_iso = when.isoformat() if when else None  # one string per sentence, not per place
+        scene = _scene(text, places, idx, s0, lines) \
+            if cas or event_type_of(sent) is not None else set()
+        if cas and not scene:  # its places are actors or countries in passing
+            events.more_casualties(text, (s0, s1), cas)
+        triggers = _Triggers(sent) if scene else None
+        moment = _moment(sent)
         for i in idx:
             p = places[i]
-            key = p.get("entry") or p["name"]
-            p["event_date"] = when_iso
-            p["event_date_precision"] = precision
-            etype = triggers.near((p["start"] - s0, p["end"] - s0)) \
-                if triggers is not None and i in scene else None
-            if i in scene and (etype or cas or key in first_type):
-                p["role"] = "incident"
-                # later sentences about the same place ("Sumy's mayor said 20 were wounded")
-                # continue its first incident
-                p["event_type"] = first_type.setdefault(key, etype or "attack")
-                t = totals.setdefault(key, {})
-                for k, v in cas.items():
-                    t[k] = max(t.get(k, 0), v)
-            else:
-                p["role"] = "mention"
-                p["event_type"] = None
-    for p in places:
-        p.setdefault("role", "mention")
-        p.setdefault("event_type", None)
-        p["event_category"] = EVENT_CATEGORY.get(p["event_type"]) if p["event_type"] else None
-        t = totals.get(p.get("entry") or p["name"], {}) if p["role"] == "incident" else {}
-        p["killed"] = t.get("killed")
-        p["wounded"] = t.get("wounded")
-        p["casualties"] = {"killed": t.get("killed"), "wounded": t.get("wounded")} \
-            if t else None
+            p["event_date"], p["event_date_precision"] = when_iso, precision
+            p["quote"] = _quote(sent)
+            if i not in scene:
+                continue
+            etype = triggers.near((p["start"] - s0, p["end"] - s0)) if triggers else None
+            events.add(i, p.get("entry") or p["name"], etype, cas, (s0, s1), sent,
+                       (when_iso, precision, moment))
+    events.finish(places)
     return places
+
+
+def _by_sentence(text: str, spans: list[tuple[int, int]], places: list[dict]
+                 ) -> dict[tuple[int, int], list[int]]:
+    """The places of each sentence, by index; sentences that name none but may count
+    casualties map to an empty list."""
+    starts = [s for s, _ in spans]
+    out: dict[tuple[int, int], list[int]] = {}
+    for i, p in enumerate(places):
+        k = max(0, bisect.bisect_right(starts, p["start"]) - 1)
+        out.setdefault(spans[k] if spans else (0, len(text)), []).append(i)
+    if places:
+        for sp in spans:
+            if sp not in out and _CASUALTY_WORD.search(text, *sp):
+                out[sp] = []
+    return out
+
+
+# When in the day: "shelled in the morning … a drone strike at night" are two events
+_MOMENT = re.compile(r"\b(morning|afternoon|evening|night|overnight|dawn|midday|noon)\b", re.I)
+_QUOTE_CHARS = 400
+# Types that say what happened only vaguely: they never split a place's events
+_VAGUE = {"attack", "explosion", "property_destruction"}
+
+
+def _moment(sentence: str) -> str | None:
+    m = _MOMENT.search(sentence)
+    if m is None:
+        return None
+    w = m.group(1).lower()
+    return "night" if w == "overnight" else w
+
+
+def _quote(sentence: str) -> str:
+    """A sentence as a quote: trimmed, at most :data:`_QUOTE_CHARS` characters, cut at a
+    blank."""
+    q = " ".join(sentence.split())
+    if len(q) <= _QUOTE_CHARS:
+        return q
+    cut = q.rfind(" ", 0, _QUOTE_CHARS - 1)
+    return q[:cut if cut > 0 else _QUOTE_CHARS - 1] + "…"
+
+
+def _same_event(ev: dict, etype: str | None, when: tuple) -> bool:
+    """Whether a later sentence about a place reports the event ``ev`` there: it does unless
+    it states another day, or another specific kind of event at another time of day."""
+    date, precision, moment = when
+    if precision == "day" and ev["precision"] == "day" and date != ev["date"]:
+        return False
+    if etype and etype not in _VAGUE and ev["own_type"] and ev["own_type"] not in _VAGUE \
+            and etype != ev["own_type"]:
+        return not (moment and ev["moment"] and moment != ev["moment"])
+    return True
+
+
+class _Events:
+    """The incidents of one article as its sentences are read: per place (entry) its latest
+    event, and every event's mentions, casualties and sentences."""
+
+    __slots__ = ("events", "current", "last")
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+        self.current: dict[str, dict] = {}  # entry -> its latest event
+        self.last: tuple[dict, int] | None = None  # the latest event and its sentence's end
+
+    def add(self, i: int, key: str, etype: str | None, cas: dict[str, int],
+            sentence: tuple[int, int], text: str, when: tuple) -> None:
+        """Place ``i`` (entry ``key``) is where a sentence's event happened, of type
+        ``etype`` near it, with casualties ``cas``."""
+        ev = self.current.get(key)
+        if ev is None or not _same_event(ev, etype, when):
+            if not (etype or cas):
+                return  # neither an event word near it nor a count: no incident of its own
+            ev = {"id": len(self.events) + 1, "first": i, "members": [], "own_type": etype,
+                  "type": etype or "attack", "date": when[0], "precision": when[1],
+                  "moment": when[2], "casualties": {}, "quotes": []}
+            self.events.append(ev)
+            self.current[key] = ev
+        ev["members"].append(i)
+        q = _quote(text)
+        if q not in ev["quotes"]:
+            ev["quotes"].append(q)
+        self._count(ev, cas)
+        if self.last is None or self.last[1] != sentence[1]:
+            self.last = (ev, sentence[1])  # a sentence's first incident place
+
+    def more_casualties(self, text: str, sentence: tuple[int, int], cas: dict[str, int]
+                        ) -> None:
+        """A sentence naming no place where something happened counts casualties: they are
+        the latest event's when no paragraph break lies between."""
+        if cas and self.last is not None and "\n\n" not in text[self.last[1]:sentence[0]]:
+            ev = self.last[0]
+            self._count(ev, cas)
+            ev["quotes"].append(_quote(text[sentence[0]:sentence[1]]))
+
+    @staticmethod
+    def _count(ev: dict, cas: dict[str, int]) -> None:
+        t = ev["casualties"]
+        for k, v in cas.items():
+            t[k] = max(t.get(k, 0), v)
+
+    def finish(self, places: list[dict]) -> None:
+        """Write the incident fields: the first mention of each event is its incident."""
+        for p in places:
+            p["role"], p["event_id"], p["event_type"], p["quotes"] = "mention", None, None, None
+            p["killed"] = p["wounded"] = p["casualties"] = p["event_category"] = None
+        for ev in self.events:
+            for i in ev["members"]:
+                places[i]["event_id"] = ev["id"]
+            p = places[ev["first"]]
+            t = ev["casualties"]
+            p.update(role="incident", event_type=ev["type"],
+                     event_category=EVENT_CATEGORY.get(ev["type"]), quotes=ev["quotes"],
+                     killed=t.get("killed"), wounded=t.get("wounded"),
+                     casualties={"killed": t.get("killed"), "wounded": t.get("wounded")}
+                     if t else None)
+            if p.get("claim") is None:
+                # the event's claim, whichever of its mentions states it
+                p["claim"] = next((places[i]["claim"] for i in ev["members"]
+                                   if places[i].get("claim")), None)
+
+
+# What puts an event near a place rather than at it: "near Lozova", "on the outskirts of
+# Kupiansk", "10 km south of Izium", "between Bakhmut and Soledar" (before the name), "the
+# Avdiivka direction", "the Robotyne area" (after it).
+_NEAR_BEFORE = re.compile(
+    r"\b(?:near|nearby|outside|around|close to|not far from|outskirts of|vicinity of|"
+    r"environs of|surroundings of|approaches to|area of|areas of|direction of|towards?|"
+    r"between|\d+(?:[.,]\d+)?\s*(?:km|kilometres|kilometers|miles)\s+(?:\w+[ -])?(?:of|from))"
+    r"\s+(?:the\s+)?(?:(?:city|town|village|settlement|urban-type settlement|hamlet)\s+of\s+)?"
+    r"(?:[\w’'-]+\s+(?:and|or)\s+)?$", re.I)
+_NEAR_AFTER = re.compile(r"\s+(?:direction|axis|area|areas|outskirts|vicinity|surroundings|"
+                         r"environs|front|sector|bridgehead|salient)\b", re.I)
+_SETTLEMENT_KINDS = ("city", "village", "district", "landmark")
+
+
+def add_precision(text: str, places: list[dict]) -> list[dict]:
+    """Add ACLED's ``geo_precision`` to each place record: 1, the named settlement or
+    landmark; 2, near one (:data:`_NEAR_BEFORE`, :data:`_NEAR_AFTER`), a settlement named
+    with the raion or hromada that holds it ("shelled the Lozova district … Lozova": the
+    event is somewhere in the area, coded to its town), or a part of a region (a raion or
+    hromada itself, a river, a sea, an island); 3, a first-level region or a country."""
+    areas: dict[tuple[int, int], set[str]] = {}  # sentence -> codes of raions/hromadas named
+    spans: list[tuple[int, int]] = []
+    for p in places:
+        if p["kind"] == "region" and p["feature_code"] in ("ADM2", "ADM3"):
+            spans = spans or sentences(text)
+            sp = _sentence_at(spans, p["start"])
+            areas.setdefault(sp, set()).update(c for c in (p.get("admin2_code"),
+                                                            p.get("admin3_code")) if c)
+    for p in places:
+        p["geo_precision"] = _precision(text, p, areas, spans)
+    return places
+
+
+def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return spans[max(k, 0)] if spans else (0, 0)
+
+
+def _precision(text: str, p: dict, areas: dict[tuple[int, int], set[str]],
+               spans: list[tuple[int, int]]) -> int:
+    kind = p["kind"]
+    if kind == "country":
+        return 3
+    if kind == "region":
+        return 3 if p["feature_code"] in ("ADM1", "ADM1H") else 2
+    if kind not in _SETTLEMENT_KINDS:
+        return 2
+    if _NEAR_BEFORE.search(text, max(0, p["start"] - 60), p["start"]) is not None \
+            or _NEAR_AFTER.match(text, p["end"]) is not None:
+        return 2
+    if areas:
+        named = areas.get(_sentence_at(spans, p["start"]), ())
+        if p.get("admin2_code") in named or p.get("admin3_code") in named:
+            return 2
+    return 1
 
 
 # A dateline: where a report was filed, not where anything happened. At the start of a line,
@@ -365,7 +605,7 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "Moscow’s army said", "Russian troops"
         if p["kind"] in ("country", "other") and not _LOCATIVE_BEFORE.search(before):
             continue  # "Russia", "Russian", "Europe": named in passing or as an actor
-        if _ACTOR_BEFORE.search(before):
+        if _ACTOR_BEFORE.search(before) and not _LEFT_FROM.search(before):
             continue  # "accused Russia", "from Russia"
         loc.append(i)
     # a region or country right after a place only says where that place is

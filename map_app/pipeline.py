@@ -12,7 +12,7 @@ import numpy as np
 from .articles import Article, article_date, parse_date
 from .claims import DistanceClaim, border_country, check_claim, find_distance_claims, tie_claims
 from .gazetteer import Gazetteer, load_gazetteer
-from .incidents import classify
+from .incidents import add_precision, classify
 from .places import resolve_records
 from .record import NAMES
 
@@ -167,6 +167,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         add_distances(recs, view)
         add_claims(part, recs, g, view, claims)
         classify(part, recs, published)
+        add_precision(part, recs)
         if a:
             for r in recs:
                 r["start"] += a

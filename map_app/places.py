@@ -328,13 +328,14 @@ def _part_of(c: _Cands, y: _Cands) -> np.ndarray:
 
 def _parts(g: Gazetteer, memo: dict, entry: int) -> tuple[tuple, str]:
     """The fields of a record that come from the entry alone — (name, lat, lon, geonameid,
-    feature_code, kind, country_code, admin1) — and its id, cached in ``memo`` per entry as
+    feature_code, kind, country_code, admin1, admin1_code, admin2, admin2_code, admin3,
+    admin3_code) — and its id, cached in ``memo`` per entry as
     plain tuples (which the garbage collector stops tracking; tuples of dicts it tracks for
     ever)."""
     hit = memo.get(entry)
     if hit is None:
         f = g.fields(entry)
-        hit = memo[entry] = ((*f[:7], f[8]), g.id_of(entry))
+        hit = memo[entry] = ((*f[:7], f[8], *g.admin_areas(entry)), g.id_of(entry))
     return hit
 
 
@@ -707,7 +708,9 @@ def _rows(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Ca
                     else "the text's other places"
         rows.append({"text": t.text, "start": t.start, "end": t.end, "name": f[0],
                      "lat": f[1], "lon": f[2], "geonameid": f[3], "feature_code": f[4],
-                     "kind": f[5], "country_code": f[6], "admin1": f[7], "score": score,
+                     "kind": f[5], "country_code": f[6], "admin1": f[7],
+                     "admin1_code": f[8], "admin2": f[9], "admin2_code": f[10],
+                     "admin3": f[11], "admin3_code": f[12], "score": score,
                      "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
                                        "id": x} for a, v, x in alts] if alts else [],
                      "rule": rule, "entry": entry})

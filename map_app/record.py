@@ -56,10 +56,21 @@ FIELDS: tuple[Field, ...] = (
           "country, region, city, town, village, district, other"),
     Field("country_code", "TEXT", "country_code", "places", "ISO 3166 alpha-2"),
     Field("admin1", "TEXT", "admin1", "places", "first-level admin area (oblast, state)"),
+    Field("admin1_code", "TEXT", "admin1_code", "places",
+          "its code, GeoNames' country.admin1 (UA.05)"),
+    Field("admin2", "TEXT", "admin2", "places",
+          "second-level area: in Ukraine the raion, by its COD-AB English name (Pokrovskyi)"),
+    Field("admin2_code", "TEXT", "admin2_code", "places", "its code (COD-AB pcode: UA1416)"),
+    Field("admin3", "TEXT", "admin3", "places",
+          "third-level area: in Ukraine the hromada, by its COD-AB English name (Lymanska)"),
+    Field("admin3_code", "TEXT", "admin3_code", "places", "its code (COD-AB pcode: UA1412011)"),
     Field("score", "REAL", "score", "places", "the pick's score (higher: surer)"),
     Field("alternatives", "JSON", "alternatives_json", "places", "runners-up with their scores"),
     Field("rule", "TEXT", "rule", "places", "what decided the pick (see map_app.places)"),
-    Field("role", "TEXT", "role", "incidents", "incident (an event happened there) or mention"),
+    Field("role", "TEXT", "role", "incidents",
+          "incident (an event happened there: one per event and place) or mention"),
+    Field("event_id", "INTEGER", "event_id", "incidents",
+          "the article's event this place is the incident of, or a mention supporting it"),
     Field("event_type", "TEXT", "event_type", "incidents", "ACLED-style sub-event type"),
     Field("event_category", "TEXT", "event_category", "incidents", "ACLED-style event type"),
     Field("casualties", "JSON", None, "incidents",
@@ -69,6 +80,12 @@ FIELDS: tuple[Field, ...] = (
     Field("event_date", "TEXT", "event_date", "incidents", "YYYY-MM-DD"),
     Field("event_date_precision", "TEXT", "event_date_precision", "incidents",
           "day, week, month, article (the article's date) or unknown"),
+    Field("geo_precision", "INTEGER", "geo_precision", "incidents",
+          "ACLED's geo_precision: 1 the named settlement, 2 near a named place or a part of "
+          "a region, 3 only a region or country"),
+    Field("quote", "TEXT", "quote", "incidents", "the sentence that names the place"),
+    Field("quotes", "JSON", "quotes_json", "incidents",
+          "an incident's every supporting sentence"),
     Field("distance_to_border_km", "REAL", "distance_to_border_km", "distances",
           "geodesic distance to the nearest land border"),
     Field("nearest_border", "TEXT", "nearest_border", "distances",
@@ -91,7 +108,6 @@ def names_of(stage: str) -> list[str]:
 # Columns a stored place has besides its record: the article's, and what the store adds.
 _CONTEXT: tuple[tuple[str, str], ...] = (
     ("article_id", "TEXT"), ("source", "TEXT"), ("article_date", "TEXT"),
-    ("quote", "TEXT"),          # the sentence-ish window around the name
     ("claim_verdict", "TEXT"),  # the claim's verdict, for filters and tables
     ("chosen", "INTEGER"),      # 1: the pick was corrected by hand
 )
@@ -125,7 +141,7 @@ TABLE: tuple[str, ...] = (
 
 def store_row(place: dict, context: dict[str, Any]) -> dict[str, Any]:
     """A record as the store's column → value, with the article's ``context`` (``article_id``,
-    ``source``, ``article_date``, ``quote``)."""
+    ``source``, ``article_date``)."""
     row = dict(context)
     for f in FIELDS:
         if f.column is None:

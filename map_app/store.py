@@ -165,16 +165,6 @@ def _title(text: str) -> str:
     return ""
 
 
-def _quote(text: str, start: int, end: int, width: int = 160) -> str:
-    """The sentence-ish window around a mention."""
-    lo = max(0, text.rfind("\n", 0, start) + 1, start - width)
-    hi = min(len(text), end + width)
-    nl = text.find("\n", end)
-    if 0 <= nl < hi:
-        hi = nl
-    return text[lo:hi].strip()
-
-
 def has_article(con: sqlite3.Connection, article_id: str) -> bool:
     return con.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() \
         is not None
@@ -196,8 +186,7 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
     cols = [n for n, _ in PLACE_COLUMNS]
     rows = []
     for p in places:
-        row = store_row(p, {"article_id": aid, "source": article.source, "article_date": date,
-                            "quote": _quote(article.text, p["start"], p["end"])})
+        row = store_row(p, {"article_id": aid, "source": article.source, "article_date": date})
         rows.append([plain(row[c]) for c in cols])
     return {"id": aid, "article": [aid, article.source, date, _title(article.text),
                                    article.text, len(places)], "places": rows}

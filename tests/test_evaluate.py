@@ -1,3 +1,5 @@
+import json
+
 from map_app.cli import main
 from map_app.evaluate import Span, match, parse_line, score
 
@@ -81,3 +83,38 @@ def test_event_place_prefers_the_most_specific_place_without_an_incident():
     region = {"kind": "region", "role": "mention"}
     town = {"kind": "city", "role": "mention"}
     assert event_place([region, town]) == 1
+
+
+def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
+    # sub-event type (ACLED's words), fatalities, admin areas (spellings of either
+    # convention) and precision, each over the events that have the field
+    csv = tmp_path / "events.csv"
+    csv.write_text(
+        "id,source,date,text,lat,lon,precision,admin1,admin2,admin3,sub_event_type,fatalities\n"
+        "a,ACLED,2024-02-16,\"Russian forces shelled Lozova, Kharkiv region. One civilian was "
+        "killed.\",48.8892,36.3161,1,Kharkiv,Lozivskyi,Lozivska,"
+        "Shelling/artillery/missile attack,1\n"
+        "b,ACLED,2024-02-17,\"Russian forces launched an air strike near Lozova, Kharkiv.\","
+        "48.8892,36.3161,2,Kharkiv,Lozivskyi,Lozivska,Air/drone strike,0\n"
+        "c,UCDP,2023-01-01,\"Kupiansk, Kupiansk raion\",49.7106,37.6154,,Kharkiv oblast,"
+        "Kupiansk raion,,,3\n", encoding="utf-8")
+    assert main(["evaluate", str(csv), "--json"]) == 0
+    coding = {c["group"]: c for c in json.loads(capsys.readouterr().out)["coding"]}
+    acled = coding["ACLED"]
+    assert acled["sub_event_type"] == 1.0 and acled["fatalities"] == 1.0
+    assert acled["admin1"] == acled["admin2"] == acled["admin3"] == 1.0
+    assert acled["precision"] == 1.0 and acled["precision_events"] == 2
+    ucdp = coding["UCDP"]
+    assert ucdp["admin1"] == ucdp["admin2"] == 1.0 and ucdp["admin3"] is None
+    assert ucdp["fatalities"] == 0.0 and ucdp["sub_event_type"] is None
+
+
+def test_admin_names_of_either_convention_match():
+    from map_app.evaluate import same_admin
+
+    assert same_admin("Zaporizhzhya oblast", "Zaporizhzhia Oblast")
+    assert same_admin("Bakhmut raion", "Bakhmutskyi")
+    assert same_admin("Polohy raion", "Polohivskyi")
+    assert same_admin("Kharkiv", "Kharkiv Oblast")
+    assert not same_admin("Kharkiv", "Kherson Oblast")
+    assert not same_admin("", "Kyiv") and not same_admin(None, None)

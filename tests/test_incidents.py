@@ -24,8 +24,15 @@ def test_seed_roles(seed):
 
 
 def test_seed_casualties_and_dates(seed):
+    # one incident for Sumy's one attack: its other mentions point to it and add nothing
     sumy = [r for r in _all(seed, "Sumy") if r["role"] == "incident"]
-    assert sumy and all(r["killed"] == 4 and r["wounded"] == 20 for r in sumy)
+    assert len(sumy) == 1 and sumy[0]["killed"] == 4 and sumy[0]["wounded"] == 20
+    assert sumy[0]["claim"]["verdict"] == "consistent" and len(sumy[0]["quotes"]) >= 2
+    assert all(r["event_id"] == sumy[0]["event_id"] and r["killed"] is None
+               for r in _all(seed, "Sumy") if r["role"] == "mention")
+    andriivka = [r for r in _all(seed, "Andriivka") if r["role"] == "incident"]
+    assert len(andriivka) == 1 and andriivka[0]["claim"]["verdict"] == "consistent"
+    assert sum(r["killed"] or 0 for r in seed) == 7  # the article's 4 and 3, once each
     kharkiv = _all(seed, "Kharkiv region")[0]
     assert kharkiv["killed"] == 3 and kharkiv["event_type"] == "shelling_missile_attack"
     assert _all(seed, "Andriivka")[0]["event_type"] == "territory_captured"
@@ -65,6 +72,22 @@ def test_casualties(sentence, killed, wounded):
     ("Russian shelling of Kherson", "shelling_missile_attack"),
     ("Troops captured the village", "territory_captured"),
     ("Talks were held in Istanbul", None),
+    # words of the air make an air strike, whatever the weapon
+    ("Enemy air forces launched a missile strike at the town", "air_drone_strike"),
+    ("Warplanes dropped guided bombs on the port", "air_drone_strike"),
+    # a weapon shot down or intercepted, or seized, struck nothing: disrupted weapons use
+    ("Air defence shot down a strike drone over the district", "disrupted_weapons_use"),
+    ("Two missiles were intercepted over the city", "disrupted_weapons_use"),
+    ("Police seized a cache of weapons and explosives in a garage", "disrupted_weapons_use"),
+    # …unless something else struck near the place
+    ("Missiles struck the city; air defence intercepted 20 of 30 missiles",
+     "shelling_missile_attack"),
+    # a manned aircraft shot down is an attack on it
+    ("Troops shot down a Su-25 aircraft near the village", "shelling_missile_attack"),
+    ("Troops attacked near the village but were repelled", "armed_clash"),
+    ("A car ran over an explosive near the village", "remote_explosive"),
+    ("Forces destroyed a fuel depot near the town", "attack"),
+    ("Rioters looted shops in the centre", "property_destruction"),
 ])
 def test_event_types(sentence, etype):
     assert event_type_of(sentence) == etype
@@ -182,3 +205,64 @@ def test_event_words_are_read_a_bounded_number_of_times(gaz, monkeypatch):
     classify(text, records, date(2025, 6, 4))
     assert len(records) > 300
     assert read[0] <= 2 * len(incidents._TRIGGERS) * len(text)
+
+
+def _incidents(records, name):
+    return [r for r in records if r["text"] == name and r["role"] == "incident"]
+
+
+def test_one_event_at_a_place_is_one_incident_with_the_largest_counts(gaz):
+    text = ("date 2025-03-10\nRussian missiles hit Kupiansk, killing two people. "
+            "Officials later said four people were killed and 12 wounded in Kupiansk. "
+            "The strike on Kupiansk damaged a school.")
+    recs = analyse(text, gazetteer=gaz)
+    (inc,) = _incidents(recs, "Kupiansk")
+    assert inc["killed"] == 4 and inc["wounded"] == 12  # the largest figure, not a sum
+    assert inc["event_type"] == "shelling_missile_attack" and len(inc["quotes"]) == 3
+    others = [r for r in recs if r["text"] == "Kupiansk" and r is not inc]
+    assert len(others) == 2 and all(r["role"] == "mention" and r["event_id"] == inc["event_id"]
+                                    for r in others)
+
+
+def test_distinct_events_at_one_place_stay_distinct(gaz):
+    text = ("date 2025-03-10\nRussian artillery shelled Kupiansk in the morning. "
+            "At night a drone strike hit Kupiansk, wounding three people.")
+    incs = _incidents(analyse(text, gazetteer=gaz), "Kupiansk")
+    assert [r["event_type"] for r in incs] == ["shelling_missile_attack", "air_drone_strike"]
+    assert incs[0]["event_id"] != incs[1]["event_id"]
+    assert incs[0]["wounded"] is None and incs[1]["wounded"] == 3
+    # another stated day is another event too
+    text = ("date 2025-03-12\nRussian forces shelled Kupiansk on Monday. "
+            "Russian forces shelled Kupiansk again on Wednesday.")
+    assert len(_incidents(analyse(text, gazetteer=gaz), "Kupiansk")) == 2
+
+
+def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
+    recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
+    assert _incidents(recs, "Lozova")[0]["killed"] == 1
+    # its places only actors: the same
+    recs = analyse("Russian forces shelled Lozova. Ukrainian officials said 2 civilians were "
+                   "killed.", gazetteer=gaz)
+    assert _incidents(recs, "Lozova")[0]["killed"] == 2
+    # a new paragraph is another story
+    recs = analyse("Russian forces shelled Lozova.\n\nOne civilian was killed.", gazetteer=gaz)
+    assert _incidents(recs, "Lozova")[0]["killed"] is None
+
+
+@pytest.mark.parametrize("text, name, precision", [
+    ("Russian forces shelled Lozova, Kharkiv region.", "Lozova", 1),
+    ("Russian forces launched an air strike near Lozova, Kharkiv region.", "Lozova", 2),
+    ("Fighting continued in the Bakhmut direction.", "Bakhmut", 2),
+    ("Russian forces shelled the Lozova district.", "Lozova district", 2),
+    ("Russian forces shelled the Lozova district (coded to Lozova).", "Lozova", 2),
+    ("Russian forces shelled the Kharkiv region.", "Kharkiv region", 3),
+    ("Russian forces shelled Ukraine.", "Ukraine", 3),
+])
+def test_geo_precision_as_acled_codes_it(gaz, text, name, precision):
+    (r,) = [r for r in analyse(text, gazetteer=gaz) if r["text"] == name]
+    assert r["geo_precision"] == precision
+
+
+def test_evacuated_from_a_town_is_an_event_there(gaz):
+    (r,) = analyse("About 27,000 people were evacuated from Lozova.", gazetteer=gaz)
+    assert r["role"] == "incident" and r["event_type"] == "evacuation"

@@ -286,3 +286,25 @@ def test_a_stated_distance_to_a_border_picks_the_namesake_at_that_distance(gaz, 
     assert r["rule"] == "stated distance to a border" and r["country_code"] == "UA"
     d = nearest_border(r["lon"], r["lat"], country="RU")["distance_km"]
     assert abs(d - km) < 5
+
+
+def test_every_place_carries_its_admin_areas(seed):
+    # in Ukraine the oblast, the raion and the hromada, by their COD-AB English names and
+    # codes (the spelling ACLED uses); an area is its own area at its level
+    sumy = _first(seed, "Sumy")
+    assert (sumy.admin1, sumy.admin1_code) == ("Sumy Oblast", "UA.21")
+    assert (sumy.admin2, sumy.admin2_code, sumy.admin3) == ("Sumskyi", "UA5908", "Sumska")
+    a = _first(seed, "Andriivka")
+    assert a.admin2 == "Sumskyi" and a.admin3_code.startswith("UA5908")
+    kh = _first(seed, "Kharkiv region")
+    assert kh.admin1 == "Kharkiv Oblast" and not isinstance(kh.admin2, str) \
+        and not isinstance(kh.admin3, str)  # None (NaN in the frame)
+
+
+def test_a_raion_is_coded_to_its_seats_hromada(gaz):
+    from map_app.places import resolve_records
+
+    (r,) = [r for r in resolve_records("Russian forces shelled the Pavlohrad district.", gaz)
+            if r["text"] == "Pavlohrad district"]
+    assert r["feature_code"] == "ADM2" and r["admin2"] == "Pavlohradskyi"
+    assert r["admin3"] == "Pavlohradska"  # the hromada of Pavlohrad, where coders code it
