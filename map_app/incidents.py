@@ -561,10 +561,15 @@ def _precision(text: str, p: dict, areas: dict[tuple[int, int], set[str]],
 # (Reuters) –", "Kharkiv, 5 June 2025 (AFP) -", "MANILA, Philippines (AP) —", "LONDON —".
 _DATELINE = re.compile(
     r"(?m)^[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}"
-    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?(?=[ \t]*[,(—–-]))?"
+    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?(?=[ \t]*[,(/—–-]))?"
     r"(?:,?[ \t]*(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}|\d{1,2}[ \t]+[A-Z][a-z]{2,8})"
     r"(?:,?[ \t]+\d{4})?)?"
-    r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?:—|–|--?)[ \t]")
+    # the agency in brackets or slashes ("(Reuters)", "/PRNewswire/"), then a dash; or, with
+    # an agency, no dash at all ("Kyiv (AFP) Russian drones …")
+    r"[ \t]*(?:(?:\([^()\n]{1,40}\)|/[^/\n]{1,40}/)[ \t]*(?:(?:—|–|--?)[ \t]|(?=[A-Z]))"
+    r"|(?:—|–|--?)[ \t])"
+    # or a place in capitals and a colon: "KYIV: Russian forces …"
+    r"|(?m:^[ \t]*[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+){0,3}:[ \t])")
 
 
 def datelines(text: str) -> list[tuple[int, int]]:

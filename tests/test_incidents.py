@@ -111,6 +111,9 @@ def test_classify_without_places():
     ("KYIV, July 14 (Reuters) – Russian drones struck Kharkiv overnight.", "Kharkiv"),
     ("LONDON — A Russian missile hit Odesa on Monday, killing two.", "Odesa"),
     ("Kharkiv, 5 June 2025 (AFP) - Shelling killed three people in Sumy.", "Sumy"),
+    ("KYIV, June 5 /Newswire/ - Russian forces attacked Kupiansk.", "Kupiansk"),
+    ("KYIV: Russian forces shelled Kupiansk.", "Kupiansk"),
+    ("LVIV (AFP) Russian forces shelled Kupiansk.", "Kupiansk"),
 ])
 def test_a_dateline_is_never_an_incident(gaz, text, where):
     from map_app.pipeline import analyse
