@@ -243,16 +243,22 @@ def main() -> None:
     st.subheader("Places")
     st.dataframe(shown[[c for c in record.TABLE if c in shown]], width="stretch",
                  hide_index=True)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),
                        file_name="map_app.geojson", mime="application/geo+json")
     c2.download_button("Download CSV", export.to_csv(shown), file_name="map_app.csv",
                        mime="text/csv")
+    c3.download_button("Download ACLED CSV", export.to_acled(shown),
+                       file_name="map_app_acled.csv", mime="text/csv")
     if len(df):
         st.subheader("Article")
-        arts = df.drop_duplicates("article_id")[["article_id", "source"]]
-        pick = st.selectbox("Article", list(arts["source"]))
-        aid = arts[arts["source"] == pick]["article_id"].iloc[0]
+        arts = df.drop_duplicates("article_id")
+        # by name (title or file name); two articles of one name told apart by their date
+        labels = {aid: name if (arts["article"] == name).sum() == 1 else f"{name} ({day})"
+                  for aid, name, day in zip(arts["article_id"], arts["article"],
+                                            arts["article_date"])}
+        aid = st.selectbox("Article", list(labels), format_func=lambda k: labels[k]) \
+            or next(iter(labels))
         text = store.article_text(path, aid) or ""
         mine = df[df["article_id"] == aid]
         # st.html, not st.markdown: the article is escaped text with marks, never Markdown

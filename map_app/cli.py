@@ -124,7 +124,7 @@ def cmd_ingest(a) -> int:
 
 
 def cmd_export(a) -> int:
-    from .export import dumps, filter_places, to_csv, to_geojson, write_atomic
+    from .export import dumps, filter_places, to_acled, to_csv, to_geojson, write_atomic
     from .store import read_places
 
     if a.since:
@@ -134,16 +134,17 @@ def cmd_export(a) -> int:
             raise CliError(f"--since takes a date YYYY-MM-DD, not {a.since!r}",
                            EXIT_USAGE) from None
     df = filter_places(read_places(a.store or default_store()), a.role, a.since, a.max_km)
-    if a.csv:
-        write_atomic(a.csv, to_csv(df))
-        print(f"{len(df)} place(s) written to {a.csv}", file=sys.stderr)
-        return EXIT_OK
-    text = dumps(to_geojson(df))
-    if a.output and a.output != "-":
-        write_atomic(a.output, text)
-        print(f"{len(df)} place(s) written to {a.output}", file=sys.stderr)
+    fmt, out = ("csv", a.csv) if a.csv else (a.format, a.output)
+    if fmt == "acled":
+        df = df[df["role"] == "incident"]
+        text = to_acled(df)
     else:
-        print(text)
+        text = to_csv(df) if fmt == "csv" else dumps(to_geojson(df))
+    if out and out != "-":
+        write_atomic(out, text)
+        print(f"{len(df)} place(s) written to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 
 
@@ -258,10 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "the new text replaces it)")
     ig.set_defaults(func=cmd_ingest)
 
-    ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946) or CSV")
+    ex = sub.add_parser("export", help="write stored places as GeoJSON (RFC 7946), CSV or "
+                        "ACLED-style CSV")
     ex.add_argument("--store", help=_STORE_HELP)
-    ex.add_argument("-o", "--output", help="GeoJSON file (default: stdout)")
-    ex.add_argument("--csv", help="write CSV to this file instead")
+    ex.add_argument("-o", "--output", help="the file to write (default: stdout)")
+    ex.add_argument("--format", choices=["geojson", "csv", "acled"], default="geojson",
+                    help="GeoJSON (RFC 7946), CSV of the same properties, or ACLED's columns "
+                         "(one row per incident) as CSV")
+    ex.add_argument("--csv", help="write CSV to this file (same as --format csv -o FILE)")
     ex.add_argument("--role", choices=["incident", "mention"])
     ex.add_argument("--since", help="events on or after YYYY-MM-DD")
     ex.add_argument("--max-km", type=float, help="at most this far from a border")

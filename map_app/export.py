@@ -99,6 +99,49 @@ def to_csv(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+#: The columns of ``map-app export --format acled``, ACLED's own names, in its order.
+ACLED_COLUMNS = ["event_date", "event_type", "sub_event_type", "admin1", "admin2", "admin3",
+                 "location", "latitude", "longitude", "geo_precision", "notes", "fatalities",
+                 "source"]
+_OBLAST = " Oblast"
+
+
+def acled_rows(df: pd.DataFrame) -> list[dict]:
+    """The incidents of store-layout places as ACLED rows (:data:`ACLED_COLUMNS`): one per
+    event and place, the event's type and sub-event type in ACLED's words
+    (:data:`map_app.incidents.ACLED_SUB_EVENT`), its admin areas as ACLED names them ("Kharkiv"
+    for Kharkiv Oblast), its supporting sentences as the notes, its killed as fatalities (0
+    when none are stated, as ACLED records it)."""
+    from .incidents import ACLED_SUB_EVENT
+
+    out = []
+    for r in df[df["role"] == "incident"].to_dict("records"):
+        etype = _value(r.get("event_type"))
+        a1 = _value(r.get("admin1")) or ""
+        quotes = json.loads(_value(r.get("quotes_json")) or "null") or [_value(r.get("quote"))]
+        out.append({
+            "event_date": _value(r.get("event_date")) or _value(r.get("article_date")),
+            "event_type": _value(r.get("event_category")),
+            "sub_event_type": ACLED_SUB_EVENT.get(etype, (None,))[0] if etype else None,
+            "admin1": a1[:-len(_OBLAST)] if a1.endswith(_OBLAST) else a1 or None,
+            "admin2": _value(r.get("admin2")), "admin3": _value(r.get("admin3")),
+            "location": _value(r.get("place")),
+            "latitude": round(float(r["lat"]), 5), "longitude": round(float(r["lon"]), 5),
+            "geo_precision": _int(r.get("geo_precision")),
+            "notes": " ".join(q for q in quotes if q), "fatalities": _int(r.get("killed")) or 0,
+            "source": _value(r.get("article"))})
+    return out
+
+
+def to_acled(df: pd.DataFrame) -> str:
+    """:func:`acled_rows` as CSV text, formula-safe as :func:`to_csv`."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=ACLED_COLUMNS)
+    w.writeheader()
+    w.writerows({k: csv_cell(v) for k, v in r.items()} for r in acled_rows(df))
+    return buf.getvalue()
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -307,9 +307,12 @@ def _compact(df: pd.DataFrame) -> dict:
 
     out: dict[str, list] = {"lon": [round(float(x), 5) for x in col("lon")],
                             "lat": [round(float(x), 5) for x in col("lat")]}
-    for c in ("place", "text", "source", "event_type", "nearest_border", "claim_verdict",
+    for c in ("place", "text", "article", "event_type", "nearest_border", "claim_verdict",
               "entry"):
         out[c + "_t"], out[c] = _table("" if v is None or v != v else str(v) for v in col(c))
+    # an article's name may be its whole first sentence: the popup shows its start
+    out["article_t"] = [a if len(a) <= 80 else a[:a.rfind(" ", 0, 79)] + "…"
+                        for a in out["article_t"]]
     out["date"] = [None if v is None or v != v else str(v)[:10]
                    for v in (df["event_date"].fillna(df.get("article_date")) if "event_date"
                              in df else col("date"))]
@@ -377,7 +380,7 @@ class PlacesLayer(MacroElement):
             var out = ["<b>" + esc(place) + "</b> <span style='color:#666'>(" +
                        esc({{ this.role_js }}) + ")</span>"];
             if (q) out.push("<div style='margin:4px 0'>“" + h + "”</div>");
-            out.push("<i>" + esc(T("source", i)) + "</i> · " + esc(D.date[i] || ""));
+            out.push("<i>" + esc(T("article", i)) + "</i> · " + esc(D.date[i] || ""));
             var et = T("event_type", i);
             if (et) {
               var cas = [];

@@ -118,24 +118,30 @@ STORE_COLUMNS: tuple[tuple[str, str], ...] = _CONTEXT[:3] + tuple(
 ) + _CONTEXT[3:]
 
 #: Stored places as read back (:func:`map_app.store.read_places`) have the store's column
-#: names, but ``end`` for ``end_``.
+#: names, but ``end`` for ``end_``, and ``article``: the article's title or file name.
 READ_RENAMES: dict[str, str] = {"end_": "end"}
+READ_ADDED: tuple[str, ...] = ("article",)
 
 #: (property, store column) of every exported place, in order (GeoJSON and CSV; CSV adds
-#: lon and lat). ``date`` is the event's date, else the article's.
+#: lon and lat). ``date`` is the event's date, else the article's; ``article`` the article's
+#: title or file name (read with the places, :func:`map_app.store.read_places`).
 EXPORT: tuple[tuple[str, str], ...] = (
-    ("place", "place"), ("quote", "quote"), ("article", "source"), ("date", "event_date"),
-    ("role", "role"), ("event_type", "event_type"), ("killed", "killed"),
-    ("wounded", "wounded"), ("distance_to_border_km", "distance_to_border_km"),
+    ("place", "place"), ("quote", "quote"), ("article", "article"), ("date", "event_date"),
+    ("role", "role"), ("event_id", "event_id"), ("event_type", "event_type"),
+    ("event_category", "event_category"), ("killed", "killed"), ("wounded", "wounded"),
+    ("country_code", "country_code"), ("admin1", "admin1"), ("admin2", "admin2"),
+    ("admin3", "admin3"), ("geo_precision", "geo_precision"),
+    ("distance_to_border_km", "distance_to_border_km"),
     ("nearest_border", "nearest_border"), ("claim_verdict", "claim_verdict"),
     ("geonameid", "geonameid"), ("score", "score"),
 )
 
-#: The columns of the app's table, in order (as read back: ``end_`` is ``end``).
+#: The columns of the app's table, in order (as read back: ``end_`` is ``end``; ``article``
+#: is the article's title or file name, :func:`map_app.store.read_places`).
 TABLE: tuple[str, ...] = (
     "place", "text", "role", "event_type", "killed", "wounded", "event_date",
     "distance_to_border_km", "nearest_border", "claim_verdict", "country_code", "admin1",
-    "lat", "lon", "score", "rule", "source",
+    "admin2", "admin3", "geo_precision", "lat", "lon", "score", "rule", "article",
 )
 
 

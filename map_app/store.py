@@ -272,7 +272,21 @@ def read_places(store: str | Path):
         raise FileNotFoundError(f"no store at {path}: run `map-app ingest` first")
     check_store(path)
     gdf = gpd.read_file(path, layer="places", engine="pyogrio")
-    return gdf.rename(columns=READ_RENAMES)
+    gdf = gdf.rename(columns=READ_RENAMES)
+    # each place's article by name: its title, else its file's name (never a local path)
+    with closing(connect(path)) as con:
+        names = {aid: article_name(source, title) for aid, source, title in
+                 con.execute("SELECT id, source, title FROM articles")}
+    gdf["article"] = gdf["article_id"].map(names) if len(gdf) else []
+    return gdf
+
+
+def article_name(source: str | None, title: str | None) -> str:
+    """How an article is named to users: its title, else the file name of its source (not
+    the folders of the machine that read it)."""
+    if title and title.strip():
+        return title.strip()
+    return Path(source or "").name or (source or "")
 
 
 def article_text(store: str | Path, article_id: str) -> str | None:

@@ -84,10 +84,11 @@ def test_pastes_are_distinct_articles_and_bad_dates_are_said(app):
         assert not at.exception
     df = at.dataframe[0].value
     assert {"Kherson", "Odesa"} <= set(df["place"])  # the second paste kept the first
-    pasted = {s for s in df["source"] if s.startswith("pasted:")}
-    assert len(pasted) == 2
+    # each paste an article of its own, named by its first line (never a path)
+    named = {"Shelling hit Kherson, killing 2.", "A drone attack hit Odesa."}
+    assert named <= set(df["article"])
     article_box = [s for s in at.selectbox if s.label == "Article"][0]
-    assert pasted <= set(article_box.options)
+    assert named <= set(article_box.options)
 
 
 def test_a_bad_date_is_a_warning_not_a_traceback(app):

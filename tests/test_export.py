@@ -21,8 +21,10 @@ def test_export_geojson_is_rfc7946(store, tmp_path):
     assert main(["export", "--store", str(p), "-o", str(out), "--role", "incident"]) == 0
     fc = json.loads(out.read_text())
     assert fc["type"] == "FeatureCollection" and "crs" not in fc
-    props = {"place", "quote", "article", "date", "role", "event_type", "killed", "wounded",
-             "distance_to_border_km", "nearest_border", "claim_verdict", "geonameid", "score"}
+    props = {"place", "quote", "article", "date", "role", "event_id", "event_type",
+             "event_category", "killed", "wounded", "country_code", "admin1", "admin2", "admin3",
+             "geo_precision", "distance_to_border_km", "nearest_border", "claim_verdict",
+             "geonameid", "score"}
     for f in fc["features"]:
         assert f["geometry"]["type"] == "Point"
         lon, lat = f["geometry"]["coordinates"]
@@ -110,7 +112,7 @@ def test_export_mode_follows_the_umask(store, tmp_path):
 
 def test_csv_cells_cannot_be_formulas():
     df = pd.DataFrame({"place": ["=HYPERLINK(\"http://x\")", "Kyiv"],
-                       "quote": ["+1 killed", "@SUM(A1)"], "source": ["-x", "\tTab"],
+                       "quote": ["+1 killed", "@SUM(A1)"], "article": ["-x", "\tTab"],
                        "lat": [50.0, 50.4], "lon": [-3.5, 30.5], "role": ["incident"] * 2,
                        "killed": [1, None]})
     rows = list(csv.DictReader(io.StringIO(to_csv(df))))
@@ -139,3 +141,33 @@ def test_export_to_dev_stdout_redirected_to_a_file(store, tmp_path):
     assert r.returncode == 0, r.stderr
     assert json.loads(out.read_text())["type"] == "FeatureCollection"
     assert os.path.islink("/dev/stdout")
+
+
+def test_acled_export_has_the_coders_columns_one_row_per_incident(store, tmp_path):
+    from map_app.export import ACLED_COLUMNS
+
+    p, _ = store
+    out = tmp_path / "acled.csv"
+    assert main(["export", "--store", str(p), "--format", "acled", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == ACLED_COLUMNS
+    sumy = [r for r in rows if r["location"] == "Sumy"]
+    assert len(sumy) == 1  # one event, however often the article names Sumy
+    s = sumy[0]
+    assert s["event_type"] == "Explosions/Remote violence"
+    assert s["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert (s["admin1"], s["admin2"], s["admin3"]) == ("Sumy", "Sumskyi", "Sumska")
+    assert s["fatalities"] == "4" and s["geo_precision"] == "1"
+    assert "rocket attack on the city of Sumy" in s["notes"]
+    # the article by its title, never a local path
+    assert s["source"] and "/" not in s["source"]
+    assert all(r["fatalities"].isdigit() for r in rows)
+    assert sum(int(r["fatalities"]) for r in rows) == 7  # the seed's 4 and 3, once each
+
+
+def test_exported_articles_are_named_not_located(store, tmp_path):
+    p, _ = store
+    out = tmp_path / "all.geojson"
+    assert main(["export", "--store", str(p), "-o", str(out)]) == 0
+    names = {f["properties"]["article"] for f in json.loads(out.read_text())["features"]}
+    assert names and not any("/" in n or str(tmp_path) in n for n in names)
