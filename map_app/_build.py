@@ -127,6 +127,10 @@ def build(source: Path | None = None, out: Path | None = None, *, geonames: Path
             admin1_names=admin1, geonames_dump=geonames, alternate_names=alternate_names,
             regions_out=out / "regions.parquet", log=log)
     stats["lexicon"] = build_lexicon(out / "gazetteer", out / "lexicon.txt", words, log)
+    from ._build_areas import build_areas
+
+    stats["areas"] = build_areas(out / "areas.parquet", out / "gazetteer", pick("ukraine-admin"),
+                                 out / "regions.parquet", log)
     ne = pick("naturalearth", "ne_10m_admin_0_countries_deu.zip")
     if borders and ne:
         from ._build_borders import build_borders

@@ -222,6 +222,7 @@ def main() -> None:
     df = store.read_places(path) if path.exists() else pd.DataFrame(
         columns=[record.READ_RENAMES.get(n, n) for n, _ in store.PLACE_COLUMNS] + ["geometry"])
     state = sidebar(df, path)
+    df = export.in_view(df, state["view"])  # the switch changes every distance and filter
     for msg in said:
         st.sidebar.warning(md_escape(msg))
     shown = export.filter_places(df, state["role"], state["since"], state["max_km"],

@@ -19,6 +19,19 @@ PROPERTIES = [name for name, _ in EXPORT]
 _INTEGER = {c for c, t in STORE_COLUMNS if t == "INTEGER"}
 
 
+def in_view(df: pd.DataFrame, view: str) -> pd.DataFrame:
+    """Places with ``distance_to_border_km`` and ``nearest_border`` in border set ``view``
+    (``"de_jure"`` or ``"de_facto"``; from the stored ``distance_<view>_km`` and
+    ``nearest_border_<view>``), so every distance shown and filtered on is that set's.
+    A store written before both sets were kept has only the analysis's own."""
+    col, near = f"distance_{view}_km", f"nearest_border_{view}"
+    if col not in df or not df[col].notna().any():
+        return df
+    out = df.copy()
+    out["distance_to_border_km"], out["nearest_border"] = df[col], df[near]
+    return out
+
+
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
                   max_km: float | None = None, until: str | None = None,
                   event_types=None, countries=None) -> pd.DataFrame:

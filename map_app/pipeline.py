@@ -16,33 +16,60 @@ from .incidents import add_precision, classify
 from .places import resolve_records
 from .record import NAMES
 
+#: The border sets every place is measured to (see :mod:`map_app.borders`).
+VIEWS = ("de_jure", "de_facto")
+_AREA_KINDS = ("region", "country")
+
 
 def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
-    """Distance (km) from each place's point to the nearest international land border.
+    """Distance (km) from each place to the nearest international land border, and which,
+    in both border sets (``distance_de_jure_km``, ``nearest_border_de_jure``, the same
+    ``_de_facto``), and in ``view`` as ``distance_to_border_km`` and ``nearest_border`` (the
+    set its claims are checked against).
 
-    Countries get none: a country's representative point says nothing about its borders.
+    A point is measured from its point; a region or a country from its outline
+    (:mod:`map_app.areas`: 0 km where it reaches a border); a country without an outline
+    gets none.
     """
+    for v in VIEWS:
+        dist, border = _distances(records, v)
+        for r, d, b in zip(records, dist, border):
+            r[f"distance_{v}_km"], r[f"nearest_border_{v}"] = d, b
+    for r in records:
+        r["distance_to_border_km"] = r[f"distance_{view}_km"]
+        r["nearest_border"] = r[f"nearest_border_{view}"]
+    return records
+
+
+def _distances(records: list[dict], view: str) -> tuple[list, list]:
+    from .areas import area_border_distance
     from .distance import nearest_border
 
-    idx = [i for i, r in enumerate(records) if r["kind"] != "country"]
-    for r in records:
-        r["distance_to_border_km"] = None
-        r["nearest_border"] = None
+    n = len(records)
+    dist: list[float | None] = [None] * n
+    border: list[str | None] = [None] * n
+    areas = [i for i, r in enumerate(records) if r["kind"] in _AREA_KINDS]
+    if areas:
+        d, b = area_border_distance([records[i]["entry"] for i in areas], view)
+        for i, x, y in zip(areas, d.tolist(), b):
+            if x == x:
+                dist[i], border[i] = x, y
+    idx = [i for i, r in enumerate(records)
+           if dist[i] is None and r["kind"] != "country"]
     if not idx:
-        return records
+        return dist, border
     pts = np.array([(records[i]["lon"], records[i]["lat"]) for i in idx], dtype=float)
     # a document names the same places again and again: measure each point once
     uniq, back = np.unique(pts, axis=0, return_inverse=True)
     res = nearest_border(uniq[:, 0], uniq[:, 1], view=view)
     # one rounded float per point, shared by its records (a long text holds 100,000s)
-    dist = [round(d, 2) if d == d else None for d in res["distance_km"].to_numpy().tolist()]
-    border = res["nearest_border"].to_numpy()
+    km = [round(d, 2) if d == d else None for d in res["distance_km"].to_numpy().tolist()]
+    names = res["nearest_border"].to_numpy()
     for k, i in enumerate(idx):
-        d = dist[back[k]]
+        d = km[back[k]]
         if d is not None:
-            records[i]["distance_to_border_km"] = d
-            records[i]["nearest_border"] = border[back[k]]
-    return records
+            dist[i], border[i] = d, names[back[k]]
+    return dist, border
 
 
 def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str = "de_jure",

@@ -453,6 +453,48 @@ def places_layers(df: pd.DataFrame, cluster: bool | None = None) -> list:
     return layers
 
 
+AREA_DASH = "6 4"  # the dashed outline of an area incident (tests find them by it)
+
+
+def _area_rows(df: pd.DataFrame, view: str) -> tuple[pd.DataFrame, list]:
+    """The incidents that are regions with an outline (shaded, not dotted), and their
+    outlines."""
+    from .areas import area_of
+
+    if not len(df) or "kind" not in df or "entry" not in df:
+        return df.iloc[0:0], []
+    cand = df[(df["role"] == "incident") & (df["kind"] == "region")]
+    geoms = [area_of(e, view) for e in cand["entry"]]
+    keep = [g is not None for g in geoms]
+    return cand[keep], [g for g in geoms if g is not None]
+
+
+def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
+    """Region incidents as their shaded outlines, coloured by event type, with a tooltip of
+    the place, the event and its casualties."""
+    import shapely
+
+    fg = folium.FeatureGroup(name=f"Incident areas ({len(df)})", show=True)
+    feats = []
+    for r, g in zip(df.to_dict("records"), geoms):
+        what = str(r.get("event_type") or "event").replace("_", " ")
+        killed = r.get("killed")
+        tip = f"{r['place']}: {what}" + (f", {int(killed)} killed" if killed == killed
+                                          and killed is not None else "")
+        feats.append({"type": "Feature", "geometry": shapely.geometry.mapping(g),
+                      "properties": {"tip": tip, "colour": EVENT_COLOURS.get(
+                          str(r.get("event_type")), "#e31a1c")}})
+    if feats:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": feats},
+            style_function=lambda f: {"color": f["properties"]["colour"], "weight": 2,
+                                      "dashArray": AREA_DASH, "fillOpacity": 0.18,
+                                      "fillColor": f["properties"]["colour"]},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        ).add_to(fg)
+    return fg
+
+
 class Legend(MacroElement):
     """A fixed legend of event colours, mentions and border bands."""
 
@@ -501,7 +543,10 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
     m = base_map((lat, lon), 5, tiles=tiles, view=view, prefix=prefix)
     for layer in borders_layer(view, bands, prefix):
         layer.add_to(m)
-    for layer in places_layers(df, cluster):
+    # a region where something happened is shaded, not a dot at its centre
+    areas, geoms = _area_rows(df, view)
+    areas_layer(areas, geoms).add_to(m)
+    for layer in places_layers(df.drop(index=areas.index) if len(areas) else df, cluster):
         layer.add_to(m)
     types = sorted(t for t in df.get("event_type", pd.Series(dtype=object)).dropna().unique())
     m.get_root().add_child(Legend(types or list(EVENT_COLOURS)[:4]))

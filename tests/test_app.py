@@ -30,8 +30,22 @@ def test_filters_and_url_state(app):
     assert at.query_params["role"] in ("incidents", ["incidents"])
     at.sidebar.number_input[0].set_value(10.0).run()
     df = at.dataframe[0].value
-    assert set(df["place"]) == {"Andriivka"}
+    # Andriivka 5 km away, and the two oblasts that reach the border (areas, 0 km)
+    assert set(df["place"]) == {"Andriivka", "Sumy Oblast", "Kharkiv Oblast"}
     assert at.query_params["maxkm"] in ("10", ["10"])
+
+
+def test_the_border_set_switch_changes_every_distance(app):
+    at = app.run()
+    at.sidebar.radio[0].set_value("incidents").run()
+    bridge = at.dataframe[0].value.set_index("place").loc["Crimean Bridge"]
+    assert bridge["distance_to_border_km"] > 200  # de jure: Crimea is Ukraine's
+    at.sidebar.number_input[0].set_value(150.0).run()
+    assert "Crimean Bridge" not in set(at.dataframe[0].value["place"])
+    [r for r in at.sidebar.radio if r.label == "Border set"][0].set_value("de facto").run()
+    df = at.dataframe[0].value
+    assert "Crimean Bridge" in set(df["place"])  # 127 km from the line of control
+    assert df.set_index("place").loc["Crimean Bridge", "distance_to_border_km"] < 150
 
 
 def test_paste_an_article(app):

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from synthetic import make_articles
 
+from map_app import plot
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -153,7 +155,13 @@ def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
     frame = map_frame(page)
     # the basemap (our country outlines, fetched from the app) drew too
     frame.wait_for_function("document.querySelectorAll('path').length > 50", timeout=30000)
-    assert frame.locator("path.map-app-incident").count() == _seed_incidents()
+    # one marker per event and place (Sumy's one attack is one), the regions where
+    # something happened shaded instead (the Sumy and Kharkiv oblasts)
+    areas = frame.locator(f"path[stroke-dasharray='{plot.AREA_DASH}']")
+    assert areas.count() == 2
+    assert frame.locator("path.map-app-incident").count() == _seed_incidents() - 2
+    overview = Path(os.environ.get("MAP_APP_SCREENSHOT_AREAS", tmp_path / "areas.png"))
+    page.screenshot(path=str(overview), full_page=False)
 
     # a click on the map measures the distance to the borders beside it
     box = frame.locator(".leaflet-container").bounding_box()

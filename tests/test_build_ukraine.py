@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from map_app._build_areas import build_areas
 from map_app._build_gazetteer import build_gazetteer
 from map_app.gazetteer import Gazetteer
 
@@ -99,6 +100,8 @@ def built(tmp_path_factory):
     regions = d / "regions.parquet"
     stats = build_gazetteer(out_dir=out, curated_dir=CURATED, ua_dump=dump, ua_admin=admin,
                             ua_postal=postal, regions_out=regions, log=lambda m: None)
+    stats["areas"] = build_areas(d / "areas.parquet", out, admin, regions, log=lambda m: None)
+    stats["areas_path"] = d / "areas.parquet"
     return Gazetteer(out), stats
 
 
@@ -190,3 +193,17 @@ def test_oblast_takes_geonames_point_when_inside(tmp_path):
     pts = oblast_points(admin, {"UA59": "21", "UA63": "07"}, rows)
     assert pts["UA.21"] == (51.08, 34.03)
     assert pts["UA.07"] == (49.5, 37.25)  # GeoNames' point off the polygon: the polygon's
+
+
+def test_areas_are_the_outlines_of_the_oblast_raions_and_hromadas(built):
+    import geopandas as gpd
+    import shapely
+
+    g, stats = built
+    assert stats["areas"] == {"level1": 1, "level2": 2, "level3": 3, "hulls": 0}
+    areas = gpd.read_parquet(stats["areas_path"]).set_index("id")
+    # keyed by the gazetteer's own ids: the oblast's by the votes of its places
+    assert {"adm1:UA.21", "adm2:UA5908", "adm2:UA5906", "adm3:UA5908017"} <= set(areas.index)
+    oblast = g.get("adm1:UA.21")
+    assert shapely.contains_xy(areas.geometry["adm1:UA.21"], oblast.lon, oblast.lat)
+    assert areas["exact"].all()
