@@ -187,25 +187,30 @@ def click_panel(clicked, view: str) -> None:
     st.markdown(f"RU–UA border: **{ruua['distance_km']:.1f} km**")
 
 
-def correction_panel(shown: pd.DataFrame, path: Path) -> None:
+def correction_panel(shown: pd.DataFrame, path: Path, view: str = "de_jure") -> None:
     st.subheader("Correct a pick")
     if shown.empty:
         st.caption("No places shown.")
         return
-    opts = {f"{r.place} — {Path(str(r.source)).name} @{int(r.start)}": r
+    opts = {f"{r.place} — {r.article} @{int(r.start)}"
+            + (" (your pick)" if getattr(r, "chosen", 0) == 1 else ""): r
             for r in shown.itertuples()}
     label = st.selectbox("Place", list(opts))
     r = opts[label]
-    alts = json.loads(r.alternatives_json or "[]")
+    alts = [a for a in json.loads(r.alternatives_json or "[]") if a.get("id")]
     if not alts:
         st.caption("The gazetteer had no other candidate.")
         return
-    alt_label = st.selectbox("Use instead", [f"{a['name']} ({a['lat']}, {a['lon']}) "
-                                             f"score {a['score']}" for a in alts])
+    # runners-up by where they are: oblast and raion tell namesakes apart
+    labels = [f"{a['name']} — {', '.join(x for x in (a.get('admin2'), a.get('admin1')) if x)}"
+              f" ({a['lat']}, {a['lon']}) score {a['score']}" for a in alts]
+    k = st.selectbox("Use instead", range(len(alts)), format_func=lambda i: labels[i])
     if st.button("Apply correction"):
-        a = alts[[f"{a['name']} ({a['lat']}, {a['lon']}) score {a['score']}"
-                  for a in alts].index(alt_label)]
-        store.choose(path, r.article_id, int(r.start), a)
+        try:
+            ingest.correct(path, r.article_id, int(r.start), alts[k or 0]["id"], view)
+        except ValueError as exc:
+            st.error(md_escape(str(exc)))
+            return
         st.rerun()
 
 
@@ -268,7 +273,7 @@ def main() -> None:
         st.html("<div class='map-app-article'>"
                 + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
                                       list(mine["role"])) + "</div>")
-        correction_panel(shown, path)
+        correction_panel(shown, path, state["view"])
 
 
 if __name__ == "__main__":

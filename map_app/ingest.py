@@ -1,8 +1,9 @@
 """Ingest: read articles, analyse them and write them to a store, serially or on Dask.
 
 The one way articles reach a store: ``map-app ingest``, the app's startup folder and its
-uploads and pastes all come through :func:`ingest` or :func:`ingest_articles`.
-:mod:`map_app.store` only stores; :mod:`map_app.pipeline` only analyses.
+uploads and pastes all come through :func:`ingest` or :func:`ingest_articles`; a user's
+correction of a pick through :func:`correct`. :mod:`map_app.store` only stores;
+:mod:`map_app.pipeline` only analyses.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ._paths import default_store
 from .articles import Article, ArticleError, expand_paths, read_article
+from .pipeline import correct as corrected
 from .pipeline import document_record
 from .store import (
     connect,
@@ -22,6 +24,8 @@ from .store import (
     has_other_version,
     plain,
     prepare,
+    read_record,
+    replace_record,
     write_batch,
 )
 
@@ -281,3 +285,21 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def correct(store: str | Path, article_id: str, start: int, entry: str,
+            view: str = "de_jure") -> dict:
+    """Replace the pick of the place stored at ``start`` in an article by gazetteer ``entry``
+    (a runner-up's ``id``), every derived field computed again
+    (:func:`map_app.pipeline.correct`), and store it marked as the user's; returns the new
+    record.
+
+    Raises
+    ------
+    ValueError
+        When no place is stored there, or the entry is unknown.
+    """
+    rec, text = read_record(store, article_id, start)
+    new = corrected(rec, entry, text, view=view)
+    replace_record(store, article_id, start, new)
+    return new

@@ -76,25 +76,79 @@ def add_claims(text: str, records: list[dict], gazetteer: Gazetteer, view: str =
                claims: list[DistanceClaim] | None = None) -> list[dict]:
     """Tie each stated border distance to its place and give a verdict (measured to the
     borders of the country the claim names, when it names one with land borders)."""
-    from .distance import nearest_border
-
     for r in records:
         r["claim"] = None
     spans = [(r["start"], r["end"], r["kind"] in ("country", "region")) for r in records]
     measured: dict[tuple, tuple] = {}  # a long text states distances of one town many times
     for i, claim in tie_claims(text, spans, claims):
-        r = records[i]
-        country = border_country(claim, gazetteer)
-        key = (r["lon"], r["lat"], country)
-        hit = measured.get(key)
-        if hit is None:
-            try:
-                res = nearest_border(r["lon"], r["lat"], view=view, country=country)
-            except ValueError:  # that country has no land border here: measure any border
-                res = nearest_border(r["lon"], r["lat"], view=view)
-            hit = measured[key] = (res["distance_km"], res["nearest_border"])
-        r["claim"] = check_claim(claim, r["kind"], *hit)
+        records[i]["claim"] = _verdict(records[i], claim, gazetteer, view, measured)
     return records
+
+
+def _verdict(rec: dict, claim: DistanceClaim, g: Gazetteer, view: str,
+             measured: dict[tuple, tuple]) -> dict:
+    """:func:`~map_app.claims.check_claim` of ``claim`` for the place ``rec``, measured to
+    the borders of the country the claim names (any border when it names none, or one
+    without land borders); measurements kept in ``measured``."""
+    from .distance import nearest_border
+
+    country = border_country(claim, g)
+    key = (rec["lon"], rec["lat"], country)
+    hit = measured.get(key)
+    if hit is None:
+        try:
+            res = nearest_border(rec["lon"], rec["lat"], view=view, country=country)
+        except ValueError:  # that country has no land border here: measure any border
+            res = nearest_border(rec["lon"], rec["lat"], view=view)
+        hit = measured[key] = (res["distance_km"], res["nearest_border"])
+    return check_claim(claim, rec["kind"], *hit)
+
+
+def correct(record: dict, entry: str, text: str, gazetteer: Gazetteer | None = None,
+            view: str = "de_jure") -> dict:
+    """A place record with its pick replaced by gazetteer ``entry`` (a user's correction),
+    every derived field computed again: the entry's fields and admin areas, the distances to
+    both border sets, the claim's verdict, the precision. The old pick joins the runners-up;
+    ``rule`` says the user chose it. ``text`` is the article's.
+
+    Raises
+    ------
+    ValueError
+        For an entry the gazetteer does not hold.
+    """
+    g = gazetteer or load_gazetteer()
+    c = g.get(entry)
+    if c is None:
+        raise ValueError(f"no gazetteer entry {entry!r}")
+    new = dict(record)
+    alts = [a for a in record.get("alternatives") or [] if a.get("id") != entry]
+    chosen: dict = next((a for a in record.get("alternatives") or [] if a.get("id") == entry),
+                        {})
+    if record.get("entry") and record["entry"] != entry:
+        alts.append({"name": record["name"], "lat": record["lat"], "lon": record["lon"],
+                     "score": record.get("score"), "id": record["entry"],
+                     "admin1": record.get("admin1"), "admin2": record.get("admin2")})
+    a1key, a2, a2code, a3, a3code = g.admin_areas(c.index)
+    new.update(name=c.name, lat=c.lat, lon=c.lon, geonameid=c.geonameid,
+               feature_code=c.feature_code, kind=c.kind, country_code=c.country_code,
+               admin1=c.admin1_name, admin1_code=a1key, admin2=a2, admin2_code=a2code,
+               admin3=a3, admin3_code=a3code, score=chosen.get("score", record.get("score")),
+               alternatives=alts, rule="chosen by the user", entry=c.id)
+    add_distances([new], view)
+    if record.get("claim"):
+        new["claim"] = _recheck(text, new, record["claim"], g, view)
+    add_precision(text, [new])
+    return new
+
+
+def _recheck(text: str, rec: dict, claim: dict, g: Gazetteer, view: str) -> dict:
+    """The verdict of a place's claim, measured again from its new pick (the claim found
+    again in the text, by its words, nearest after the place)."""
+    found = [c for c in find_distance_claims(text) if c.text == claim["text"]]
+    if not found:
+        return claim
+    c = min(found, key=lambda c: abs(c.start - rec["end"]))
+    return _verdict(rec, c, g, view, {})
 
 
 # A text longer than this is analysed in chunks of at most this many characters (20 to 50

@@ -712,7 +712,8 @@ def _rows(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Ca
                      "admin1_code": f[8], "admin2": f[9], "admin2_code": f[10],
                      "admin3": f[11], "admin3_code": f[12], "score": score,
                      "alternatives": [{"name": a[0], "lat": a[1], "lon": a[2], "score": v,
-                                       "id": x} for a, v, x in alts] if alts else [],
+                                       "id": x, "admin1": a[7], "admin2": a[9]}
+                                      for a, v, x in alts] if alts else [],
                      "rule": rule, "entry": entry})
     return rows
 

@@ -172,3 +172,19 @@ def store_row(place: dict, context: dict[str, Any]) -> dict[str, Any]:
     row["claim_verdict"] = claim["verdict"] if claim else None
     row["chosen"] = 0
     return row
+
+
+def from_row(row: dict[str, Any]) -> dict:
+    """A stored place's record (the inverse of :func:`store_row`): the record's fields from
+    their columns, JSON parsed; ``casualties`` rebuilt from ``killed`` and ``wounded``."""
+    rec: dict[str, Any] = {}
+    for f in FIELDS:
+        if f.column is None:
+            continue
+        v = row.get(f.column)
+        if f.type == "JSON":
+            v = json.loads(v) if v else ([] if f.name == "alternatives" else None)
+        rec[f.name] = v
+    k, w = rec.get("killed"), rec.get("wounded")
+    rec["casualties"] = {"killed": k, "wounded": w} if k is not None or w is not None else None
+    return {f.name: rec.get(f.name) for f in FIELDS}

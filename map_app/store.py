@@ -10,7 +10,6 @@ re-ingesting an article already stored changes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import struct
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .articles import Article
-from .record import READ_RENAMES, STORE_COLUMNS, store_row
+from .record import READ_RENAMES, STORE_COLUMNS, from_row, store_row
 
 # (name, SQLite type) of the places layer's fields, after the geometry: see map_app.record
 PLACE_COLUMNS = list(STORE_COLUMNS)
@@ -296,22 +295,43 @@ def article_text(store: str | Path, article_id: str) -> str | None:
     return row[0] if row else None
 
 
-def choose(store: str | Path, article_id: str, start: int, alternative: dict) -> None:
-    """Replace the pick of one place mention by a runner-up (a user's correction)."""
+def read_record(store: str | Path, article_id: str, start: int) -> tuple[dict, str]:
+    """The record of the place stored at ``start`` in an article, and the article's text.
+
+    Raises
+    ------
+    ValueError
+        When no place is stored there.
+    """
+    cols = [c for c, _ in PLACE_COLUMNS]
+    with closing(connect(store)) as con:
+        row = con.execute(f"SELECT {', '.join(cols)} FROM places WHERE article_id = ? AND "
+                          "start = ?", (article_id, start)).fetchone()
+        text = con.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None or text is None:
+        raise ValueError(f"no place at {start} in article {article_id}")
+    return from_row(dict(zip(cols, row))), text[0]
+
+
+def replace_record(store: str | Path, article_id: str, start: int, rec: dict,
+                   chosen: bool = True) -> None:
+    """Write a place's record over the stored one (a user's correction: ``chosen``), point
+    and every column, in one transaction."""
+    cols = [c for c, _ in PLACE_COLUMNS if c not in _KEEP_ON_REPLACE]
     with closing(connect(store)) as con, _transaction(con):
-        row = con.execute("SELECT alternatives_json, place, lat, lon, score FROM places "
-                          "WHERE article_id = ? AND start = ?", (article_id, start)).fetchone()
-        if row is None:
+        ctx = con.execute("SELECT source, article_date FROM places WHERE article_id = ? AND "
+                          "start = ?", (article_id, start)).fetchone()
+        if ctx is None:
             raise ValueError(f"no place at {start} in article {article_id}")
-        alts = json.loads(row[0] or "[]")
-        old = {"name": row[1], "lat": row[2], "lon": row[3], "score": row[4]}
-        alts = [a for a in alts if a.get("name") != alternative["name"]
-                or a.get("lat") != alternative["lat"]] + [old]
-        con.execute("UPDATE places SET place = ?, lat = ?, lon = ?, geom = ?, entry = ?, "
-                    "geonameid = NULL, alternatives_json = ?, chosen = 1 "
+        row = store_row(rec, {"article_id": article_id, "source": ctx[0],
+                              "article_date": ctx[1]})
+        row["chosen"] = int(chosen)
+        con.execute(f"UPDATE places SET geom = ?, {', '.join(c + ' = ?' for c in cols)} "
                     "WHERE article_id = ? AND start = ?",
-                    (alternative["name"], alternative["lat"], alternative["lon"],
-                     _gpkg_point(alternative["lon"], alternative["lat"]),
-                     alternative.get("id"), json.dumps(alts, ensure_ascii=False),
+                    (_gpkg_point(rec["lon"], rec["lat"]), *(plain(row[c]) for c in cols),
                      article_id, start))
         _touch_contents(con)
+
+
+# what a correction never changes: which article and where in it
+_KEEP_ON_REPLACE = ("article_id", "source", "article_date", "start")

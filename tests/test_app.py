@@ -1,4 +1,6 @@
 """The Streamlit app's logic, run headless with AppTest."""
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -66,8 +68,14 @@ def test_correct_a_pick(app):
     [b for b in at.button if b.label == "Apply correction"][0].click().run()
     assert not at.exception
     after = at.dataframe[0].value
-    # map, table and store follow the runner-up
-    assert after[after.text == "Andriivka"]["lat"].iloc[0] != lat0
+    # map, table and store follow the runner-up, its distance and admin areas measured again
+    a0, a1 = (df[df.text == "Andriivka"].iloc[0] for df in (before, after))
+    assert a1["lat"] != lat0 and a1["rule"] == "chosen by the user"
+    assert a1["distance_to_border_km"] != a0["distance_to_border_km"]
+    assert a1["claim_verdict"] in ("consistent", "inconsistent")
+    # the runners-up are offered by oblast and raion
+    use = [s for s in at.selectbox if s.label == "Use instead"][0]
+    assert all(re.search(r" — [^,]+, [^(]+ \(", o) for o in use.options), use.options
 
 
 def test_bad_uploads_are_reported(app):

@@ -9,7 +9,6 @@ from map_app.cli import main
 from map_app.export import to_geojson
 from map_app.store import (
     StoreError,
-    choose,
     connect,
     content_hash,
     prepare,
@@ -32,18 +31,49 @@ def test_store_opens_as_geopackage(store):
     assert layers["places"] == "Point" and "articles" in layers
 
 
-def test_choose_another_candidate(store, seed_text):
+def test_a_correction_recomputes_every_derived_field(store, seed_text):
+    from map_app.ingest import correct
+
     p, _ = store
     gdf = read_places(p)
-    row = gdf[gdf.place == "Andriivka"].iloc[0]
-    alt = json.loads(row.alternatives_json)[0]
-    choose(p, row.article_id, int(row.start), alt)
+    row = gdf[(gdf.place == "Andriivka") & (gdf.role == "incident")].iloc[0]
+    assert row.claim_verdict == "consistent"  # 5 km from Russia, "around 5km"
+    alts = json.loads(row.alternatives_json)
+    # the runners-up say where they are, to tell namesakes apart
+    assert all(a["admin1"] for a in alts) and any(a["admin2"] for a in alts)
+    far = max(alts, key=lambda a: abs(a["lat"] - row.lat) + abs(a["lon"] - row.lon))
+    correct(p, row.article_id, int(row.start), far["id"])
     after = read_places(p)
     new = after[(after.article_id == row.article_id) & (after.start == row.start)].iloc[0]
-    assert (new.lat, new.lon) == (alt["lat"], alt["lon"]) and new.chosen == 1
-    assert row.article_id == content_hash(seed_text)
+    assert (new.lat, new.lon) == (far["lat"], far["lon"]) and new.chosen == 1
+    assert new.rule == "chosen by the user" and new.entry == far["id"]
+    assert new.admin1 == far["admin1"] and new.admin2 == far["admin2"]
+    # distances, border and claim measured again from the new point
+    assert new.distance_to_border_km > 20 and new.distance_to_border_km != row.distance_to_border_km
+    assert new.distance_de_facto_km > 20
+    claim = json.loads(new.claim_json)
+    assert new.claim_verdict == claim["verdict"] == "inconsistent"
+    assert claim["computed_km"] == pytest.approx(new.distance_to_border_km, abs=0.5)
+    # the old pick is a runner-up now; the article's other places are as they were
+    old = json.loads(new.alternatives_json)
+    assert any(a["id"] == row.entry for a in old) and not any(a["id"] == far["id"] for a in old)
+    rest = [df.drop(columns="geometry")[df.start != row.start].astype(str)
+            for df in (after, gdf)]
+    assert rest[0].equals(rest[1])
     fc = to_geojson(after[after.start == row.start])
-    assert fc["features"][0]["geometry"]["coordinates"] == [alt["lon"], alt["lat"]]
+    assert fc["features"][0]["geometry"]["coordinates"] == [far["lon"], far["lat"]]
+    assert row.article_id == content_hash(seed_text)
+
+
+def test_a_correction_to_an_unknown_entry_is_one_line(store):
+    from map_app.ingest import correct
+
+    p, _ = store
+    row = read_places(p).iloc[0]
+    with pytest.raises(ValueError, match="no gazetteer entry"):
+        correct(p, row.article_id, int(row.start), "geonames:0")
+    with pytest.raises(ValueError, match="no place at"):
+        correct(p, row.article_id, 10**9, "geonames:692194")
 
 
 def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
