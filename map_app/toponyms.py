@@ -1227,13 +1227,15 @@ _TAIL_WORD = re.compile(r"[A-Z][\w.]*")
 
 
 # After a name of little weight, the head of a facility's name (capitalised: "Gagarin
-# Stadium", "Gorky Park"; "the Polohy factory" is a factory in Polohy) or an armed group's
-# ("Wagner group", "Azov fighters"): the name is the thing's, not a town's. A town of some
-# size keeps it ("Kharkiv Tractor Plant").
+# Stadium", "Gorky Park"; "the Polohy factory" is a factory in Polohy), an armed group's
+# ("Wagner group", "Azov fighters") or a weapon's ("Iskander missiles"): the name is the
+# thing's, not a town's. A town of some size keeps it ("Kharkiv Tractor Plant").
 _THING_AFTER = re.compile(
     r"[ \t]+(?:(?-i:Plant|Factory|Works|Stadium|Park|Market|Mall|Square|Theatre|Theater|Hall|"
     r"Museum|Cathedral|Church|Monastery|Arena|Cinema|Hotel)|group|battalion|regiment|brigade|"
-    r"forces|fighters|militia|detachment|unit|company|cocktails?)\b", re.I)
+    r"forces|fighters|militia|detachment|unit|company|cocktails?|"
+    # a weapon named after a place or a word ("Iskander missiles", "Tornado rockets")
+    r"missiles?|rockets?|launchers?|howitzers?|missile systems?)\b", re.I)
 # Before one: "battalion Sparta", "the Wagner" is another rule's
 _THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachment", "company",
                  "ship", "vessel", "cruiser", "frigate", "operation"}

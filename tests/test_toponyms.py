@@ -267,6 +267,7 @@ def test_a_generic_word_after_an_unknown_name_is_no_place(gaz):
     ("A strike on Gagarin Stadium in Chernihiv.", "Gagarin"),
     ("Wagner group fighters at the town hall of Popasna.", "Wagner"),
     ("A Su 25 flew above Popasna.", "Su"),
+    ("A plant was hit by Russian Iskander missiles.", "Iskander"),
 ])
 def test_a_facility_an_armed_group_or_a_model_is_no_place(gaz, text, name):
     assert name not in _found(gaz, text)
