@@ -88,13 +88,27 @@ def rows(df: pd.DataFrame) -> list[dict]:
 
 
 def to_geojson(df: pd.DataFrame) -> dict:
-    """An RFC 7946 FeatureCollection: WGS84 lon/lat points, flat properties, no ``crs``."""
+    """An RFC 7946 FeatureCollection: WGS84 lon/lat, flat properties, no ``crs``. A place is
+    its point; a region with an outline (:mod:`map_app.areas`) is that outline, its point in
+    the ``point`` property."""
+    import shapely
+
+    from .areas import area_of
+
+    kinds = df["kind"].tolist() if "kind" in df else [None] * len(df)
+    entries = df["entry"].tolist() if "entry" in df else [None] * len(df)
     feats = []
-    for r in rows(df):
+    for r, kind, entry in zip(rows(df), kinds, entries):
         lon, lat = r.pop("lon"), r.pop("lat")
-        feats.append({"type": "Feature",
-                      "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                      "properties": {k: r[k] for k in PROPERTIES}})
+        point = [round(lon, 6), round(lat, 6)]
+        props = {k: r[k] for k in PROPERTIES}
+        area = area_of(entry) if kind == "region" and isinstance(entry, str) else None
+        if area is None:
+            geometry = {"type": "Point", "coordinates": point}
+        else:
+            geometry = shapely.geometry.mapping(shapely.set_precision(area, 1e-6))
+            props["point"] = point
+        feats.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": feats}
 
 

@@ -10,6 +10,7 @@ import threading
 
 import pandas as pd
 import pytest
+import shapely
 
 from map_app.cli import main
 from map_app.export import to_csv
@@ -25,11 +26,18 @@ def test_export_geojson_is_rfc7946(store, tmp_path):
              "event_category", "killed", "wounded", "country_code", "admin1", "admin2", "admin3",
              "geo_precision", "distance_to_border_km", "nearest_border", "claim_verdict",
              "geonameid", "score"}
+    areas = []
     for f in fc["features"]:
-        assert f["geometry"]["type"] == "Point"
+        if f["geometry"]["type"] != "Point":  # a region: its outline, its point a property
+            areas.append(f)
+            assert f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+            assert shapely.contains_xy(shapely.geometry.shape(f["geometry"]),
+                                       *f["properties"].pop("point"))
+            continue
         lon, lat = f["geometry"]["coordinates"]
         assert -180 <= lon <= 180 and -90 <= lat <= 90
         assert set(f["properties"]) == props and f["properties"]["role"] == "incident"
+    assert {f["properties"]["place"] for f in areas} == {"Sumy Oblast", "Kharkiv Oblast"}
     sumy = [f for f in fc["features"] if f["properties"]["place"] == "Sumy"][0]
     assert sumy["properties"]["killed"] == 4 and sumy["properties"]["wounded"] == 20
 
