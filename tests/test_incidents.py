@@ -269,3 +269,24 @@ def test_geo_precision_as_acled_codes_it(gaz, text, name, precision):
 def test_evacuated_from_a_town_is_an_event_there(gaz):
     (r,) = analyse("About 27,000 people were evacuated from Lozova.", gazetteer=gaz)
     assert r["role"] == "incident" and r["event_type"] == "evacuation"
+
+
+def test_wire_reports_never_make_their_dateline_an_incident(gaz):
+    # 60 made-up wire reports: a dateline of every common form, then an event elsewhere
+    import random
+
+    rng = random.Random(5)
+    filed = ["KYIV", "LONDON", "Kyiv", "MOSCOW", "WARSAW", "Kharkiv"]
+    forms = ["{c}, June 5 (Reuters) - ", "{c} (AP) — ", "{c}, Ukraine — ", "{C}: ",
+             "{c}, 5 June 2025 (AFP) - ", "{c}, June 5 /Newswire/ - ", "{C} — "]
+    towns = ["Kupiansk", "Pokrovsk", "Kherson", "Nikopol", "Izium"]
+    incidents = 0
+    for _ in range(60):
+        c = rng.choice(filed)
+        dateline = rng.choice(forms).format(c=c, C=c.upper())
+        text = (dateline + f"Russian drones struck {rng.choice(towns)} overnight, killing "
+                f"{rng.randint(2, 9)} people, officials said.\nRepairs began in the morning.")
+        for r in analyse(text, gazetteer=gaz):
+            assert not (r["start"] < len(dateline) and r["role"] == "incident"), text
+            incidents += r["role"] == "incident"
+    assert incidents == 60  # the town struck, in every report
