@@ -112,4 +112,5 @@ def _xy(geom) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
     xy = shapely.get_coordinates(shapely.boundary(geom))
-    return xy[:, 0], xy[:, 1]
+    # a hull across the antimeridian (Chukotka, Fiji) runs past 180°: wrap it back
+    return (xy[:, 0] + 180.0) % 360.0 - 180.0, np.clip(xy[:, 1], -90.0, 90.0)

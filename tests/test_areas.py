@@ -35,3 +35,13 @@ def test_an_area_away_from_borders_is_measured_from_its_outline():
     assert d[1] > 150  # Crimea, de jure: Ukraine's, far from any land border
     assert d[2] > 300 and b[2] == "KP-KR"  # Japan, an island country
     assert np.isnan(d[3]) and b[3] is None
+
+
+def test_every_outline_is_measurable_even_across_the_antimeridian():
+    import geopandas as gpd
+
+    from map_app._paths import data_dir
+
+    ids = gpd.read_parquet(data_dir() / "areas.parquet")["id"].tolist()
+    d, _ = area_border_distance(["adm1:RU.15", *ids[::10]])  # Chukotka's hull passes 180°
+    assert np.isfinite(d).all() and (d >= 0).all()
