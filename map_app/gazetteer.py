@@ -253,7 +253,7 @@ class Gazetteer:
         is its seat's (the most populous place in it), where coders code an event in it."""
         a, t = self._v, self._tables
         j, a2, a3 = int(a["admin1"][i]), int(a["admin2"][i]), int(a["admin3"][i])
-        if a3 < 0 <= a2 and self.levels()[i] == 2:
+        if a3 < 0 <= a2 and t["fcode"][int(a["fcode"][i])] in ("ADM2", "ADM2H"):
             a3 = int(self._seat_admin3()[a2])
         k2, n2 = t["admin2"][a2] if a2 >= 0 else (None, None)
         k3, n3 = t["admin3"][a3] if a3 >= 0 else (None, None)

@@ -130,12 +130,17 @@ def _object_phrase(verbs: str, things: str, gap: int = 4) -> str:
             rf"|\b{things}\s+(?:were|was|have been|had been)\s+{verbs}\b")
 
 
+# A word every phrase holds: most sentences have none, and one search says so.
+_PHRASE_HINT = re.compile(r"down|intercept|air defen|seiz|found|discovered", re.I)
 _PHRASES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
     ("shelling_missile_attack", _object_phrase(_DOWN, _CRAFT)),
     ("disrupted_weapons_use", _object_phrase(_DOWN, _WEAPON) + rf"|\b{_DOWN}\b"),
     ("disrupted_weapons_use", _object_phrase(r"(?:seized|seizure of|found|discovered)",
                                              r"(?:weapons|explosives|ammunition|arms)", 6)),
 ]]
+
+# Any event word at all, in one scan: most sentences have none
+_ANY_EVENT = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TRIGGERS + _PHRASES), re.I)
 
 # Places named as actors or as the owners of forces, not as where something happened.
 _ACTOR_AFTER = re.compile(
@@ -234,7 +239,12 @@ def event_type_of(sentence: str, near: tuple[int, int] | None = None) -> str | N
     :data:`TRIGGER_WINDOW` characters of it count, the most specific type first; a phrase of
     :data:`_PHRASES` (a weapon shot down) counts only where no other event word does.
     """
-    return _Triggers(sentence).near(near, window=TRIGGER_WINDOW if near else len(sentence))
+    if near is None:
+        # the type needs the phrases' masks only when both kinds of words are there
+        if not _PHRASE_HINT.search(sentence):
+            return next((name for name, pat in _TRIGGERS if pat.search(sentence)), None)
+        return _Triggers(sentence).near(None, window=len(sentence))
+    return _Triggers(sentence).near(near, window=TRIGGER_WINDOW)
 
 
 class _Triggers:
@@ -251,7 +261,8 @@ class _Triggers:
         # trigger or two
         self._found: list[tuple[list[int], list[int]] | None] = [None] * len(_TRIGGERS)
         self._phrases = [(m.start(), m.end(), name) for name, pat in _PHRASES
-                         for m in pat.finditer(sentence)]
+                         for m in pat.finditer(sentence)] \
+            if _PHRASE_HINT.search(sentence) else []
 
     def near(self, span: tuple[int, int] | None, window: int = TRIGGER_WINDOW) -> str | None:
         """:func:`event_type_of` ``(sentence, span)`` (the whole sentence when ``span`` is
@@ -360,19 +371,20 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
         when, precision = event_date(sent, published)
         when_iso = when.isoformat() if when else None  # one string per sentence, not per place
         scene = _scene(text, places, idx, s0, lines) \
-            if cas or event_type_of(sent) is not None else set()
+            if cas or _ANY_EVENT.search(sent) else set()
         if cas and not scene:  # its places are actors or countries in passing
             events.more_casualties(text, (s0, s1), cas)
         triggers = _Triggers(sent) if scene else None
-        moment = _moment(sent)
+        moment = _moment(sent) if scene else None
+        quote = _quote(sent)  # one string per sentence: a long text has 100,000s of places
         for i in idx:
             p = places[i]
             p["event_date"], p["event_date_precision"] = when_iso, precision
-            p["quote"] = _quote(sent)
+            p["quote"] = quote
             if i not in scene:
                 continue
             etype = triggers.near((p["start"] - s0, p["end"] - s0)) if triggers else None
-            events.add(i, p.get("entry") or p["name"], etype, cas, (s0, s1), sent,
+            events.add(i, p.get("entry") or p["name"], etype, cas, (s0, s1), quote,
                        (when_iso, precision, moment))
     events.finish(places)
     return places
@@ -443,9 +455,9 @@ class _Events:
         self.last: tuple[dict, int] | None = None  # the latest event and its sentence's end
 
     def add(self, i: int, key: str, etype: str | None, cas: dict[str, int],
-            sentence: tuple[int, int], text: str, when: tuple) -> None:
+            sentence: tuple[int, int], quote: str, when: tuple) -> None:
         """Place ``i`` (entry ``key``) is where a sentence's event happened, of type
-        ``etype`` near it, with casualties ``cas``."""
+        ``etype`` near it, with casualties ``cas``; ``quote`` is the sentence's."""
         ev = self.current.get(key)
         if ev is None or not _same_event(ev, etype, when):
             if not (etype or cas):
@@ -456,9 +468,8 @@ class _Events:
             self.events.append(ev)
             self.current[key] = ev
         ev["members"].append(i)
-        q = _quote(text)
-        if q not in ev["quotes"]:
-            ev["quotes"].append(q)
+        if quote not in ev["quotes"][-1:]:
+            ev["quotes"].append(quote)
         self._count(ev, cas)
         if self.last is None or self.last[1] != sentence[1]:
             self.last = (ev, sentence[1])  # a sentence's first incident place
