@@ -58,11 +58,15 @@ def is_exact(entry: str) -> bool:
 
 
 @cache
-def _land_border_countries(view: str) -> frozenset[str]:
+def _main_land_border(view: str) -> dict[str, str]:
+    """Each country with land borders -> its longest land border's key."""
     from .borders import load_borders
 
-    b = load_borders(view)
-    return frozenset(b["a"]) | frozenset(b["b"])
+    b = load_borders(view).sort_values("length_km")
+    out: dict[str, str] = {}
+    for pair, a, c in zip(b["pair"], b["a"], b["b"]):
+        out[a] = out[c] = pair  # the longest comes last and stays
+    return out
 
 
 _measured: dict[tuple[str, str], tuple[float, str | None]] = {}
@@ -71,16 +75,21 @@ _measured: dict[tuple[str, str], tuple[float, str | None]] = {}
 def area_border_distance(entries: Sequence[str], view: str = "de_jure"
                          ) -> tuple[np.ndarray, list[str | None]]:
     """Distance (km) from each entry's outline to the nearest international land border,
-    and that border's key: 0 where the outline reaches a border (within :data:`TOUCH_KM`;
-    a country with a land border always does), else the least distance of its outline's
-    vertices. NaN and None for an entry without an outline. Measured once per entry and view.
-    """
+    and that border's key: 0 where the outline reaches a border (within :data:`TOUCH_KM`),
+    else the least distance of its outline's vertices. A country with land borders reaches
+    them all: 0 km, named by its longest. NaN and None for an entry without an outline.
+    Measured once per entry and view."""
     from .distance import border_distance, border_names
 
     dist = np.full(len(entries), np.nan)
     near: list[str | None] = [None] * len(entries)
     for k, entry in enumerate(entries):
         hit = _measured.get((entry, view))
+        if hit is None and entry.startswith(_COUNTRY):
+            # a country with land borders reaches them all: 0 km, named by its longest
+            main = _main_land_border(view).get(entry[len(_COUNTRY):])
+            if main is not None:
+                hit = _measured[(entry, view)] = (0.0, main)
         if hit is None:
             geom = area_of(entry, view)
             if geom is None:
@@ -96,12 +105,7 @@ def _measure(entry: str, geom, view: str, border_distance, names: list[str]
     import shapely
 
     if entry.startswith(_COUNTRY):
-        code = entry[len(_COUNTRY):]
-        if code in _land_border_countries(view):
-            d, i = border_distance(*_xy(shapely.simplify(geom, 0.05)), view=view, country=code,
-                                   exact=True)
-            return 0.0, names[int(i[int(np.argmin(d))])]
-        geom = shapely.simplify(geom, 0.01)
+        geom = shapely.simplify(geom, 0.01)  # an island country, measured from its coast
     d, i = border_distance(*_xy(geom), view=view, exact=True)
     k = int(np.nanargmin(d))
     km = float(d[k])
