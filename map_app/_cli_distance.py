@@ -13,7 +13,7 @@ from typing import Any
 
 from ._exit import EXIT_OK, EXIT_USAGE
 
-__all__ = ["add_parser", "cmd_distance", "format_result"]
+__all__ = ["add_parser", "cmd_distance", "format_result", "point_of"]
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -63,6 +63,33 @@ def format_result(label: str, r: dict, view: str) -> str:
     return "\n".join(lines)
 
 
+def point_of(args: argparse.Namespace, command: str) -> tuple[float, float, str, Any] | str:
+    """The point ``args`` name — a place (``args.place``, looked up in the gazetteer) or
+    ``--lat``/``--lon`` — as ``(lat, lon, label, candidate or None)``, or a one-line error."""
+    has_point = args.lat is not None or args.lon is not None
+    if args.place and has_point:
+        return "give a place or --lat/--lon, not both"
+    if has_point:
+        if args.lat is None or args.lon is None:
+            return "--lat and --lon go together"
+        if not (math.isfinite(args.lat) and math.isfinite(args.lon)):
+            return "--lat and --lon must be numbers"
+        return args.lat, args.lon, f"{_deg(args.lat, 'N', 'S')} {_deg(args.lon, 'E', 'W')}", None
+    if args.place:
+        from .gazetteer import load_gazetteer
+        from .places import resolve_records
+
+        g = load_gazetteer()
+        # the geoparser's reading of the name, which weighs alternate names down ("Pokrovsk"
+        # is the Donetsk town, not Engels, once called so); else the gazetteer's first
+        picked = [r for r in resolve_records(args.place, g) if r["text"] == args.place.strip()]
+        found = [g.get(picked[0]["entry"])] if picked else g.lookup(args.place, limit=1)
+        if not found or found[0] is None:
+            return f"unknown place {args.place!r} (try `map-app lookup`, or give --lat/--lon)"
+        return found[0].lat, found[0].lon, found[0].name, found[0]
+    return f"give a place name or --lat and --lon (see map-app {command} --help)"
+
+
 def cmd_distance(args: argparse.Namespace) -> int:
     """Run ``map-app distance``; returns the exit status."""
     from .distance import border_names, nearest_border
@@ -76,28 +103,10 @@ def cmd_distance(args: argparse.Namespace) -> int:
         print("\n".join(names))
         return EXIT_OK
 
-    has_point = args.lat is not None or args.lon is not None
-    if args.place and has_point:
-        return _fail("give a place or --lat/--lon, not both")
-    if has_point:
-        if args.lat is None or args.lon is None:
-            return _fail("--lat and --lon go together")
-        if not (math.isfinite(args.lat) and math.isfinite(args.lon)):
-            return _fail("--lat and --lon must be numbers")
-        lat, lon = args.lat, args.lon
-        label = f"{_deg(lat, 'N', 'S')} {_deg(lon, 'E', 'W')}"
-        place = None
-    elif args.place:
-        from .gazetteer import load_gazetteer
-
-        found = load_gazetteer().lookup(args.place, limit=1)
-        if not found:
-            return _fail(f"unknown place {args.place!r} "
-                         "(try `map-app lookup`, or give --lat/--lon)")
-        place = found[0]
-        lat, lon, label = place.lat, place.lon, place.name
-    else:
-        return _fail("give a place name or --lat and --lon (see map-app distance --help)")
+    where = point_of(args, "distance")
+    if isinstance(where, str):
+        return _fail(where)
+    lat, lon, label, place = where
 
     try:
         r = nearest_border(lon, lat, view=view, border=args.border, country=args.country,

@@ -65,6 +65,14 @@ def cmd_parse(a) -> int:
     from .pipeline import document_record
 
     view = "de_facto" if a.de_facto else "de_jure"
+    control = None
+    if a.control:
+        from .control import ControlError, read_control
+
+        try:
+            control = read_control(a.control)
+        except ControlError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
     failed: list[str] = []
     files = expand_paths(a.paths)
     for p in files:
@@ -76,7 +84,7 @@ def cmd_parse(a) -> int:
             continue
         for w in art.warnings:
             print(f"map-app: warning: {w}", file=sys.stderr)
-        rec = document_record(art, view=view)
+        rec = document_record(art, view=view, control=control)
         if not rec["places"]:
             print(f"map-app: {p}: no places found", file=sys.stderr)
         write_json_line(rec, sys.stdout)
@@ -244,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("paths", nargs="+", help="files or folders (every file, sorted by name)")
     pa.add_argument("--de-facto", action="store_true",
                     help="measure against the de facto borders (Crimea in Russia)")
+    pa.add_argument("--control", metavar="PATH",
+                    help="your control layer (dated occupied areas: a GeoJSON/GeoPackage or a "
+                         "folder of *_YYYYMMDD.geojson): who held each place on its event's "
+                         "date, and its distance to the front")
     pa.set_defaults(func=cmd_parse)
 
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
@@ -281,9 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_evaluate)
 
+    from ._cli_control import add_parser as add_control_parser
     from ._cli_distance import add_parser as add_distance_parser
 
     add_distance_parser(sub)
+    add_control_parser(sub)
 
     s = sub.add_parser("serve", help="start the map (Streamlit, headless)")
     s.add_argument("articles", nargs="*", help="article files or folders (default: seeds/)")

@@ -11,6 +11,7 @@ import numpy as np
 
 from .articles import Article, article_date, parse_date
 from .claims import DistanceClaim, border_country, check_claim, find_distance_claims, tie_claims
+from .control import ControlLayer
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import add_precision, classify
 from .places import resolve_records
@@ -38,6 +39,31 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
     for r in records:
         r["distance_to_border_km"] = r[f"distance_{view}_km"]
         r["nearest_border"] = r[f"nearest_border_{view}"]
+    return records
+
+
+def add_control(records: list[dict], control: ControlLayer | None,
+                published: date | None = None) -> list[dict]:
+    """With a control layer, whether each point place was occupied on its event's date (else
+    the article's), which snapshot said so, and its signed distance to that snapshot's line
+    of contact (:mod:`map_app.control`); without one, None."""
+    for r in records:
+        r["control"] = r["control_date"] = r["distance_to_front_km"] = None
+    if control is None:
+        return records
+    by_day: dict[date | None, list[int]] = {}
+    for i, r in enumerate(records):
+        if r["kind"] not in _AREA_KINDS:
+            day = date.fromisoformat(r["event_date"]) if r.get("event_date") else published
+            by_day.setdefault(day, []).append(i)
+    for day, idx in by_day.items():
+        inside, km, snap = control.measure([records[i]["lon"] for i in idx],
+                                           [records[i]["lat"] for i in idx], day)
+        if snap is None:
+            continue
+        for i, occ, d in zip(idx, inside.tolist(), km.tolist()):
+            records[i].update(control="occupied" if occ else "not occupied",
+                              control_date=snap.isoformat(), distance_to_front_km=round(d, 2))
     return records
 
 
@@ -204,8 +230,8 @@ def _end_of_last(text: str, sep: str, lo: int, hi: int) -> int:
 
 
 def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | None = None,
-            view: str = "de_jure", progress: Callable[[float], None] | None = None
-            ) -> list[dict]:
+            view: str = "de_jure", progress: Callable[[float], None] | None = None,
+            control: ControlLayer | None = None) -> list[dict]:
     """Every place of ``text``, resolved, measured, with its claim and incident fields.
 
     Parameters
@@ -221,6 +247,9 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     progress : callable, optional
         Called after each chunk (see :func:`chunks`) with the fraction of the text done,
         ending with 1.0; an exception it raises stops the analysis.
+    control : ControlLayer, optional
+        The user's control layer (:func:`map_app.control.read_control`): who held each place
+        on its event's date, and its distance to the front.
 
     Returns
     -------
@@ -249,6 +278,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         add_claims(part, recs, g, view, claims)
         classify(part, recs, published)
         add_precision(part, recs)
+        add_control(recs, control, published)
         if a:
             for r in recs:
                 r["start"] += a
@@ -276,14 +306,14 @@ def _share(records: list[dict], texts: dict[str, str], alternatives: dict[tuple,
 
 
 def document_record(article: Article, gazetteer: Gazetteer | None = None,
-                    view: str = "de_jure", progress: Callable[[float], None] | None = None
-                    ) -> dict:
-    """The JSON object of one document in ``map-app parse`` output (``progress``: as for
-    :func:`analyse`)."""
+                    view: str = "de_jure", progress: Callable[[float], None] | None = None,
+                    control: ControlLayer | None = None) -> dict:
+    """The JSON object of one document in ``map-app parse`` output (``progress`` and
+    ``control``: as for :func:`analyse`)."""
     # an Article built by hand may carry any string: checked here as on reading
     published = parse_date(article.date, article.source)[0] if article.date \
         else article_date(article.text)
-    places = analyse(article.text, published, gazetteer, view, progress)
+    places = analyse(article.text, published, gazetteer, view, progress, control)
     for i, r in enumerate(places):
         # in place: each analysis dict is freed as its output dict is made (20 MB of text
         # has 400,000 places: two copies of them would double the peak)

@@ -28,7 +28,8 @@ class Field:
     stage : str
         The pipeline stage that fills it: ``places`` (:mod:`map_app.places`),
         ``distances`` and ``claims`` (:mod:`map_app.pipeline`), ``incidents``
-        (:mod:`map_app.incidents`).
+        (:mod:`map_app.incidents`), ``control`` (:mod:`map_app.control`, with a control
+        layer).
     doc : str
         What it holds.
     """
@@ -100,6 +101,13 @@ FIELDS: tuple[Field, ...] = (
           "the distance to the lines of control (Crimea in Russia)"),
     Field("nearest_border_de_facto", "TEXT", "nearest_border_de_facto", "distances",
           "that border"),
+    Field("control", "TEXT", "control", "control",
+          "with a control layer: occupied or not occupied on the event's date (a point place)"),
+    Field("control_date", "TEXT", "control_date", "control",
+          "the day of the control layer's snapshot used (the nearest on or before the event)"),
+    Field("distance_to_front_km", "REAL", "distance_to_front_km", "control",
+          "geodesic distance to that snapshot's line of contact; negative inside the occupied "
+          "area"),
     Field("claim", "JSON", "claim_json", "claims",
           "a stated distance to a border and its verdict"),
     Field("entry", "TEXT", "entry", "places",

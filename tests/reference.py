@@ -38,25 +38,36 @@ def _densify(a: np.ndarray, b: np.ndarray, step_km: float
     return lon, lat, arc
 
 
-def _arcs(view: str, border: str | None) -> tuple[np.ndarray, np.ndarray]:
-    b = _borders.load_borders(view)
-    if border is not None:
-        b = b[b["pair"] == border]
-    lines = shapely.get_parts(b.geometry.to_numpy())
-    coords, line = shapely.get_coordinates(lines, return_index=True)
+def _arcs(lines: Any) -> tuple[np.ndarray, np.ndarray]:
+    coords, line = shapely.get_coordinates(shapely.get_parts(lines), return_index=True)
     same = np.flatnonzero(line[:-1] == line[1:])
     return coords[same], coords[same + 1]
 
 
 def geod_brute_force(lon: Any, lat: Any, view: str = "de_jure", border: str | None = None,
                      coarse_km: float = 2.0, fine_km: float = 0.002) -> np.ndarray:
-    """Distance (km) to the border by :meth:`pyproj.Geod.inv` to densely sampled border points.
+    """Distance (km) to the border by :meth:`pyproj.Geod.inv` to densely sampled border points
+    (see :func:`geod_to_lines`)."""
+    return geod_to_lines(lon, lat, _border_lines(view, border), coarse_km, fine_km)
+
+
+def _border_lines(view: str, border: str | None) -> Any:
+    b = _borders.load_borders(view)
+    if border is not None:
+        b = b[b["pair"] == border]
+    return b.geometry.to_numpy()
+
+
+def geod_to_lines(lon: Any, lat: Any, lines: Any, coarse_km: float = 2.0,
+                  fine_km: float = 0.002) -> np.ndarray:
+    """Distance (km) to any lines (great-circle arcs between their vertices) by
+    :meth:`pyproj.Geod.inv` to densely sampled points of them.
 
     Every arc is sampled every ``coarse_km``; the arcs with a sample within ``coarse_km / 2`` of
     the closest sample (they hold the true nearest point) are sampled again every ``fine_km``.
     Slow (one Geod.inv per sample and point): for checking, not for use.
     """
-    a, b = _arcs(view, border)
+    a, b = _arcs(lines)
     clon, clat, carc = _densify(a, b, coarse_km)
     out = []
     for x, y in zip(np.atleast_1d(lon).astype(float), np.atleast_1d(lat).astype(float)):
@@ -73,7 +84,7 @@ def points_near_border(n: int, view: str = "de_jure", border: str | None = "RU-U
                        ) -> tuple[np.ndarray, np.ndarray]:
     """``n`` points at log-uniform distances ``min_km``..``max_km`` from random border vertices."""
     rng = np.random.default_rng(seed)
-    a, _ = _arcs(view, border)
+    a, _ = _arcs(_border_lines(view, border))
     pick = a[rng.integers(0, len(a), n)]
     dist = np.exp(rng.uniform(np.log(min_km), np.log(max_km), n)) * 1000.0
     lon, lat, _ = _GEOD.fwd(pick[:, 0], pick[:, 1], rng.uniform(0, 360, n), dist)

@@ -1,0 +1,139 @@
+"""Control layers (map_app.control): made-up occupied areas drawn here, never ../shared."""
+import gzip
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+from reference import geod_to_lines
+
+from map_app.cli import main
+from map_app.control import ControlError, changes, line_of_contact, read_control
+from map_app.pipeline import analyse
+
+# Two made-up occupied areas well inside Ukraine (boxes in Donetsk oblast), the second
+# larger: a village east of the first box is taken between the snapshots.
+BOX1 = (37.0, 47.6, 37.6, 48.0)
+BOX2 = (37.0, 47.6, 38.0, 48.0)
+VILLAGE = (37.8, 47.8)   # outside BOX1, inside BOX2
+INSIDE = (37.3, 47.8)    # inside both
+FAR = (30.52, 50.45)     # Kyiv: never
+
+
+def _fc(box, props=None):
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": props or {},
+        "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    d = tmp_path / "control"
+    d.mkdir()
+    (d / "occupied_20250101.geojson").write_text(json.dumps(_fc(BOX1)))
+    with gzip.open(d / "occupied_20250201.geojson.gz", "wt") as f:
+        f.write(json.dumps(_fc(BOX2)))
+    (d / "notes.txt").write_text("not a snapshot")
+    return d
+
+
+def test_status_on_the_snapshot_on_or_before_the_date(folder):
+    layer = read_control(folder)
+    assert layer.days == [date(2025, 1, 1), date(2025, 2, 1)]
+    occ, km, day = layer.measure([VILLAGE[0], INSIDE[0], FAR[0]],
+                                 [VILLAGE[1], INSIDE[1], FAR[1]], date(2025, 1, 20))
+    assert day == date(2025, 1, 1) and occ.tolist() == [False, True, False]
+    assert km[0] > 0 and km[1] < 0 and km[2] > 300  # negative inside the occupied area
+    occ, _, day = layer.measure(*VILLAGE, date(2025, 3, 5))
+    assert day == date(2025, 2, 1) and occ.tolist() == [True]
+    occ, km, day = layer.measure(*VILLAGE, date(2024, 12, 31))  # before the first
+    assert day is None and np.isnan(km).all()
+
+
+def test_a_change_is_reported_between_the_right_two_snapshots(folder):
+    layer = read_control(folder)
+    assert changes(layer.history(*VILLAGE)) == [(date(2025, 1, 1), date(2025, 2, 1), True)]
+    assert changes(layer.history(*INSIDE)) == [] and changes(layer.history(*FAR)) == []
+
+
+def test_distances_to_the_front_agree_with_pyproj(folder):
+    layer = read_control(folder)
+    snap = layer.snapshot(date(2025, 1, 1))
+    rng = np.random.default_rng(4)
+    lon, lat = rng.uniform(35.5, 39.0, 200), rng.uniform(46.8, 48.8, 200)
+    _, km, _ = layer.measure(lon, lat, snap.day)
+    ref = geod_to_lines(lon, lat, [line_of_contact(snap.occupied)], coarse_km=1.0)
+    assert np.allclose(np.abs(km), ref, rtol=1e-3, atol=0.005)
+
+
+def test_the_line_of_contact_leaves_out_borders_and_coast():
+    # an area reaching over the Russian border: its stretch along the border is no front
+    box = shapely.box(38.0, 48.0, 41.0, 49.0)
+    front = line_of_contact(box)
+    assert 0 < front.length < 0.6 * shapely.boundary(box).length
+    assert not front.intersects(shapely.box(39.9, 48.0, 41.0, 49.0))  # Russia's side
+
+
+def test_a_file_with_a_date_per_feature(tmp_path):
+    fc = _fc(BOX1, {"date": "2025-01-01"})
+    fc["features"] += _fc(BOX2, {"date": "2025-02-01T00:00:00"})["features"]
+    p = tmp_path / "layer.geojson"
+    p.write_text(json.dumps(fc))
+    assert read_control(p).days == [date(2025, 1, 1), date(2025, 2, 1)]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: d / "missing.geojson", "no such file"),
+    (lambda d: (d / "x.geojson").write_text(json.dumps(_fc(BOX1))) and d / "x.geojson",
+     "no date"),
+    (lambda d: (d / "bad_20250101.geojson").write_text("{not json") and
+     d / "bad_20250101.geojson", "not a GeoJSON"),
+    (lambda d: d, "no *_YYYYMMDD.geojson"),
+])
+def test_bad_layers_are_one_line_errors(tmp_path, make, message):
+    with pytest.raises(ControlError, match=message.replace("*", r"\*")) as e:
+        read_control(make(tmp_path))
+    assert "\n" not in str(e.value)
+
+
+def test_each_place_gets_control_on_its_event_date(folder, gaz):
+    layer = read_control(folder)
+    text = ("date 2025-02-10\nRussian forces shelled Mariupol last month. "
+            "Drones hit Kyiv yesterday.")
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz, control=layer)}
+    # Mariupol lies outside both boxes: not occupied, measured to the front
+    assert recs["Kyiv"]["control"] == "not occupied"
+    assert recs["Kyiv"]["control_date"] == "2025-02-01"  # the day before the article
+    assert recs["Mariupol"]["control_date"] == "2025-01-01"  # its event, a month before
+    assert recs["Mariupol"]["distance_to_front_km"] > 0
+    # without a layer: no control fields
+    plain = analyse(text, gazetteer=gaz)
+    assert all(r["control"] is None and r["distance_to_front_km"] is None for r in plain)
+
+
+def test_the_control_command(folder, capsys):
+    assert main(["control", "--lat", str(VILLAGE[1]), "--lon", str(VILLAGE[0]),
+                 "--control", str(folder), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [s["occupied"] for s in out["snapshots"]] == [False, True]
+    assert out["changes"] == [{"after": "2025-01-01", "by": "2025-02-01", "occupied": True}]
+    assert main(["control", "Kyiv", "--control", str(folder)]) == 0
+    assert "no change" in capsys.readouterr().out
+    assert main(["control", "Kyiv", "--control", str(folder / "nope")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+SNAPSHOTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data" / \
+    "frontline"
+
+
+@pytest.mark.skipif(not SNAPSHOTS.is_dir(), reason="the development snapshots are not here")
+def test_the_monthly_snapshots_of_realistic_size():
+    layer = read_control(SNAPSHOTS)
+    assert len(layer.snapshots) >= 20
+    melitopol, kyiv = (35.365, 46.848), (30.52, 50.45)
+    assert all(occ for _, occ in layer.history(*melitopol))
+    assert not any(occ for _, occ in layer.history(*kyiv))
+    _, km, _ = layer.measure(*kyiv, layer.days[-1])
+    assert 250 < km[0] < 400
