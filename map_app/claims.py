@@ -156,6 +156,84 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
     return out
 
 
+# ---------------------------------------------------------------- statements about the front
+# "some 10 km from the front line", "15 kilometres behind the line of contact"
+_FRONT_WORDS = r"(?:front[\s-]*lines?|frontlines?|front|line of contact|contact line)"
+FRONT_RE = re.compile(_HEDGE + _NUM + _UNIT + r"\s*(?:away\s+)?(?:from|of|behind|to)\s+"
+                      r"(?:the\s+)?" + _FRONT_WORDS + r"\b", re.I)
+# Statements of who holds a place, and the state they assert: "the occupied part of the
+# Zaporizhzhia region", "Russian-occupied Melitopol" (occupied); "Russian forces captured
+# Avdiivka" (occupied after the event); "Ukrainian forces liberated Kupiansk", "retook"
+# (not occupied after it). The place named next is the one described.
+_CONTROL_RE = re.compile(
+    r"\b(?P<occupied>(?:Russian[\s-]+)?occupied(?:\s+part\s+of)?|under\s+Russian\s+"
+    r"(?:control|occupation)\s+(?:in|of))"
+    r"|\b(?P<captured>captured|seized|took\s+control\s+of|occupied)"
+    r"|\b(?P<liberated>liberated|retook|recaptured|regained\s+control\s+of|de-?occupied)"
+    r"(?=\s+(?:the\s+)?(?:(?:city|town|village|settlement|region|oblast)\s+of\s+)?[A-Z])",
+    re.I)
+
+
+@dataclass(frozen=True)
+class FrontClaim:
+    """A statement about the front: a distance to it (``kind`` "distance", with
+    ``claimed_km`` and ``tolerance_km``) or who holds a place (``kind`` "occupied",
+    "captured" or "liberated")."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    claimed_km: float | None = None
+    tolerance_km: float | None = None
+
+
+def find_front_claims(text: str) -> list[FrontClaim]:
+    """Every statement of a distance to the front, or of who holds a place, in ``text``."""
+    if "front" not in text.lower() and "contact" not in text.lower() \
+            and not _CONTROL_HINT.search(text):
+        return []
+    out = []
+    for m in FRONT_RE.finditer(text):
+        km = _number(m.group("num")) * _UNITS[m.group("unit").lower()]
+        if math.isfinite(km):
+            hedge = m.group("hedge")
+            out.append(FrontClaim(m.group(0), m.start(), m.end(), "distance", round(km, 3),
+                                  tolerance_km(km, hedge)))
+    for m in _CONTROL_RE.finditer(text):
+        out.append(FrontClaim(m.group(0), m.start(), m.end(), m.lastgroup or "occupied"))
+    return sorted(out, key=lambda c: c.start)
+
+
+_CONTROL_HINT = re.compile(r"occupied|captured|seized|took control|liberated|retook|"
+                           r"recaptured|regained control|under Russian", re.I)
+
+
+def tie_front_claims(text: str, spans: list[tuple[int, int, bool]],
+                     claims: list[FrontClaim]) -> list[tuple[int, FrontClaim]]:
+    """Pair each front claim with its place: a distance describes the nearest place before
+    it in its sentence (as :func:`tie_claims`), a statement of control the place named next
+    (within 80 characters, in the sentence)."""
+    ends = [end for _, end, _ in spans]
+    starts = [start for start, _, _ in spans]
+    out = []
+    for c in claims:
+        if c.kind == "distance":
+            k = bisect.bisect_right(ends, c.start) - 1
+            if k >= 0 and _last_break(text, c.start) < spans[k][1] \
+                    and c.start - spans[k][1] <= MAX_SENTENCE:
+                out.append((k, c))
+            continue
+        k = bisect.bisect_left(starts, c.end)
+        if k < len(spans) and spans[k][0] - c.end <= 80 \
+                and not _SENTENCE_BREAK.search(text, c.end, spans[k][0]):
+            out.append((k, c))
+    return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?](?=\s)|\n")
+
+
 # A sentence ends at ".", "!" or "?" before a blank, or at a newline: the last such end in a
 # stretch, where the match after the greedy run stops (see _last_break)
 _LAST_BREAK = re.compile(r"(?s:.*)(?:[.!?](?=\s)|\n)")

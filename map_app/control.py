@@ -77,6 +77,14 @@ class ControlLayer:
         k = bisect.bisect_right(self.days, when) - 1
         return self.snapshots[k] if k >= 0 else None
 
+    def snapshot_after(self, when: date | None) -> Snapshot | None:
+        """The snapshot nearest on or after ``when`` (None after the last, or without a
+        date): what a capture reported on ``when`` should show."""
+        if when is None:
+            return None
+        k = bisect.bisect_left(self.days, when)
+        return self.snapshots[k] if k < len(self.snapshots) else None
+
     def front(self, snap: Snapshot):
         """The line of contact of a snapshot, as a distance target
         (:class:`map_app.distance.Lines`)."""
@@ -196,3 +204,31 @@ def _day(text: str, path: Path) -> date:
         return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
     except ValueError:
         raise ControlError(f"{path}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def check_front_claim(claim, layer: ControlLayer, lon: float, lat: float,
+                      when: date | None) -> dict:
+    """The verdict of a :class:`map_app.claims.FrontClaim` about the place at ``lon``,
+    ``lat`` on ``when``: a distance against the line of contact of the snapshot on or before
+    the date; "occupied" against that snapshot; a capture or a liberation against the first
+    snapshot on or after it (what the layer shows once it happened). ``consistent``,
+    ``inconsistent`` or ``unverifiable`` (no snapshot for the date), with the dates used."""
+    import shapely
+
+    after = claim.kind in ("captured", "liberated")
+    snap = layer.snapshot_after(when) if after else layer.snapshot(when)
+    out = {"text": claim.text, "kind": claim.kind, "claimed_km": claim.claimed_km,
+           "tolerance_km": claim.tolerance_km, "computed_km": None,
+           "event_date": when.isoformat() if when else None,
+           "snapshot": snap.day.isoformat() if snap else None, "verdict": "unverifiable"}
+    if snap is None:
+        return out
+    inside = bool(shapely.contains_xy(snap.occupied, lon, lat))
+    if claim.kind == "distance":
+        km = float(layer.front(snap).distance(lon, lat, exact=True)[0])
+        out["computed_km"] = round(km, 2)
+        ok = abs(km - claim.claimed_km) <= claim.tolerance_km
+    else:
+        ok = inside == (claim.kind != "liberated")
+    out["verdict"] = "consistent" if ok else "inconsistent"
+    return out

@@ -10,8 +10,16 @@ from datetime import date
 import numpy as np
 
 from .articles import Article, article_date, parse_date
-from .claims import DistanceClaim, border_country, check_claim, find_distance_claims, tie_claims
-from .control import ControlLayer
+from .claims import (
+    DistanceClaim,
+    border_country,
+    check_claim,
+    find_distance_claims,
+    find_front_claims,
+    tie_claims,
+    tie_front_claims,
+)
+from .control import ControlLayer, check_front_claim
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import add_precision, classify
 from .places import resolve_records
@@ -43,19 +51,20 @@ def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
 
 
 def add_control(records: list[dict], control: ControlLayer | None,
-                published: date | None = None) -> list[dict]:
+                published: date | None = None, text: str = "") -> list[dict]:
     """With a control layer, whether each point place was occupied on its event's date (else
     the article's), which snapshot said so, and its signed distance to that snapshot's line
-    of contact (:mod:`map_app.control`); without one, None."""
+    of contact (:mod:`map_app.control`); and the verdict of any statement of ``text`` about
+    the front tied to it (``front_claim``). Without a layer, None."""
     for r in records:
         r["control"] = r["control_date"] = r["distance_to_front_km"] = None
+        r["front_claim"] = None
     if control is None:
         return records
     by_day: dict[date | None, list[int]] = {}
     for i, r in enumerate(records):
         if r["kind"] not in _AREA_KINDS:
-            day = date.fromisoformat(r["event_date"]) if r.get("event_date") else published
-            by_day.setdefault(day, []).append(i)
+            by_day.setdefault(_day_of(r, published), []).append(i)
     for day, idx in by_day.items():
         inside, km, snap = control.measure([records[i]["lon"] for i in idx],
                                            [records[i]["lat"] for i in idx], day)
@@ -64,7 +73,20 @@ def add_control(records: list[dict], control: ControlLayer | None,
         for i, occ, d in zip(idx, inside.tolist(), km.tolist()):
             records[i].update(control="occupied" if occ else "not occupied",
                               control_date=snap.isoformat(), distance_to_front_km=round(d, 2))
+    claims = find_front_claims(text) if text else []
+    if claims:
+        spans = [(r["start"], r["end"], r["kind"] in _AREA_KINDS) for r in records]
+        for i, claim in tie_front_claims(text, spans, claims):
+            r = records[i]
+            if r["kind"] not in _AREA_KINDS:
+                r["front_claim"] = check_front_claim(claim, control, r["lon"], r["lat"],
+                                                     _day_of(r, published))
     return records
+
+
+def _day_of(rec: dict, published: date | None) -> date | None:
+    """A place's event date, else the article's."""
+    return date.fromisoformat(rec["event_date"]) if rec.get("event_date") else published
 
 
 def _distances(records: list[dict], view: str) -> tuple[list, list]:
@@ -278,7 +300,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         add_claims(part, recs, g, view, claims)
         classify(part, recs, published)
         add_precision(part, recs)
-        add_control(recs, control, published)
+        add_control(recs, control, published, part)
         if a:
             for r in recs:
                 r["start"] += a

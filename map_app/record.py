@@ -108,6 +108,9 @@ FIELDS: tuple[Field, ...] = (
     Field("distance_to_front_km", "REAL", "distance_to_front_km", "control",
           "geodesic distance to that snapshot's line of contact; negative inside the occupied "
           "area"),
+    Field("front_claim", "JSON", "front_claim_json", "control",
+          "with a control layer: a stated distance to the front or who holds the place "
+          "(occupied, captured, liberated), and its verdict against the layer"),
     Field("claim", "JSON", "claim_json", "claims",
           "a stated distance to a border and its verdict"),
     Field("entry", "TEXT", "entry", "places",

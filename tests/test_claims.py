@@ -100,3 +100,24 @@ def test_a_claim_is_tied_within_one_window_of_an_endless_sentence():
     far = "Sumy" + " and more" * (MAX_SENTENCE // 9 + 1) + claim
     assert [i for i, _ in tie_claims(near, [(0, 4, False)])] == [0]
     assert tie_claims(far, [(0, 4, False)]) == []
+
+
+@pytest.mark.parametrize("text, kind, km", [
+    ("Nikopol, some 10 km from the front line, was shelled.", "distance", 10.0),
+    ("The town lies 15 kilometres behind the line of contact.", "distance", 15.0),
+    ("Drones hit Russian-occupied Melitopol.", "occupied", None),
+    ("Strikes in the occupied part of the Zaporizhzhia region.", "occupied", None),
+    ("Russian forces captured Avdiivka.", "captured", None),
+    ("Ukrainian forces liberated the village of Robotyne.", "liberated", None),
+])
+def test_statements_about_the_front(text, kind, km):
+    from map_app.claims import find_front_claims
+
+    (c,) = find_front_claims(text)
+    assert c.kind == kind and c.claimed_km == km
+
+
+def test_no_front_statement_in_ordinary_text():
+    from map_app.claims import find_front_claims
+
+    assert find_front_claims("Talks were held in Istanbul on the front page news.") == []

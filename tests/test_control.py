@@ -137,3 +137,41 @@ def test_the_monthly_snapshots_of_realistic_size():
     assert not any(occ for _, occ in layer.history(*kyiv))
     _, km, _ = layer.measure(*kyiv, layer.days[-1])
     assert 250 < km[0] < 400
+
+
+def test_statements_about_the_front_get_verdicts_against_the_layer(folder, gaz):
+    # the layer's boxes hold no real town: measure what the text says about made-up points
+    from map_app.claims import FrontClaim
+    from map_app.control import check_front_claim
+
+    layer = read_control(folder)
+    day = date(2025, 1, 15)
+    occupied = FrontClaim("occupied", 0, 8, "occupied")
+    assert check_front_claim(occupied, layer, *INSIDE, day)["verdict"] == "consistent"
+    assert check_front_claim(occupied, layer, *VILLAGE, day)["verdict"] == "inconsistent"
+    # a capture is checked against the first snapshot after it: taken by February
+    captured = FrontClaim("captured", 0, 8, "captured")
+    v = check_front_claim(captured, layer, *VILLAGE, day)
+    assert v["verdict"] == "consistent" and (v["event_date"], v["snapshot"]) == (
+        "2025-01-15", "2025-02-01")
+    freed = FrontClaim("liberated", 0, 9, "liberated")
+    assert check_front_claim(freed, layer, *VILLAGE, day)["verdict"] == "inconsistent"
+    assert check_front_claim(captured, layer, *VILLAGE, date(2025, 3, 1))["verdict"] \
+        == "unverifiable"  # no snapshot after it yet
+    _, km, _ = layer.measure(*VILLAGE, day)
+    near = FrontClaim("x", 0, 1, "distance", round(float(km[0])), 2.5)
+    assert check_front_claim(near, layer, *VILLAGE, day)["verdict"] == "consistent"
+    far = FrontClaim("x", 0, 1, "distance", 60.0, 11.0)
+    v = check_front_claim(far, layer, *VILLAGE, day)
+    assert v["verdict"] == "inconsistent" and v["computed_km"] == pytest.approx(km[0], abs=0.01)
+
+
+def test_front_statements_are_tied_to_their_place_in_the_pipeline(folder, gaz):
+    layer = read_control(folder)
+    text = ("date 2025-01-20\nShelling hit Mariupol, some 40 km from the front line. "
+            "Russian forces captured Kurakhove.")
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz, control=layer)}
+    m = recs["Mariupol"]["front_claim"]
+    assert m["kind"] == "distance" and m["claimed_km"] == 40
+    assert m["computed_km"] == pytest.approx(recs["Mariupol"]["distance_to_front_km"], abs=0.05)
+    assert recs["Kurakhove"]["front_claim"]["kind"] == "captured"
