@@ -311,6 +311,7 @@ def _isolated(module: str, function: str) -> dict:
 # Benchmarks by name, each (module, function) run in a fresh interpreter.
 BENCHMARKS = {
     "border": [("benchmarks.bench_distance", "bench_border")],
+    "front": [("benchmarks.bench_distance", "bench_front")],
     "geoparse": [("benchmarks.bench", "bench_geoparse")],
     "parse": [("benchmarks.bench", "bench_parse_100kb"), ("benchmarks.bench", "bench_parse_1mb"),
               ("benchmarks.bench", "bench_parse_20mb")],

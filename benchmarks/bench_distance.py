@@ -14,7 +14,7 @@ import shapely
 from map_app import borders as _borders
 from tests.reference import geod_brute_force, points_near_border
 
-__all__ = ["TARGETS", "bench_border"]
+__all__ = ["TARGETS", "bench_border", "bench_front"]
 
 #: Targets of the issue, in the form of ``benchmarks.bench.TARGETS``.
 TARGETS = {
@@ -87,3 +87,59 @@ if __name__ == "__main__":
     import json
 
     print(json.dumps(bench_border(), indent=1))
+
+
+#: The front benchmark's targets (issue 16).
+TARGETS.update({
+    "front_points_per_s": (">=", 1_000_000),
+    "front_history_730_warm_s": ("<=", 2.0),
+})
+FRONTLINE = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "data" / \
+    "frontline"
+
+
+def bench_front(n: int = 1_200_000, naive: int = 2_000) -> dict:
+    """Distance to the line of contact of a real snapshot (the development snapshots in
+    ``../shared/data/frontline``; skipped without them): points per second of
+    :class:`map_app.distance.Lines` against a shapely ``distance`` loop in the same run, and
+    the time to open a two-year daily history (730 snapshots repeating the monthly ones) and
+    answer 10,000 dated points, cold and warm."""
+    from datetime import timedelta
+
+    from map_app.control import ControlLayer, Snapshot, read_control
+
+    if not FRONTLINE.is_dir():
+        return {}
+    monthly = read_control(FRONTLINE)
+    snap = monthly.snapshots[-1]
+    front = monthly.front(snap)
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(31.0, 40.5, n), rng.uniform(45.5, 50.5, n)
+    front.distance(lon[:1000], lat[:1000])  # the tiles of the region: built once
+    t = time.perf_counter()
+    front.distance(lon, lat)
+    ours = n / (time.perf_counter() - t)
+    from map_app.control import line_of_contact
+
+    line = line_of_contact(snap.occupied)
+    shapely.prepare(line)
+    pts = shapely.points(lon[:naive], lat[:naive])
+    t = time.perf_counter()
+    for p in pts:
+        shapely.distance(line, p)
+    loop = naive / (time.perf_counter() - t)
+
+    first = monthly.days[0]
+    days = [first + timedelta(days=k) for k in range(730)]
+    daily = [Snapshot(d, monthly.snapshot(d).occupied, "repeat") for d in days]
+    qdays = [days[int(k)] for k in rng.integers(0, 730, 10_000)]
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        layer = ControlLayer(daily)
+        layer.measure_dated(lon[:10_000], lat[:10_000], qdays)
+        times.append(time.perf_counter() - t)
+    return {"front_points_per_s": round(ours), "front_shapely_loop_points_per_s": round(loop),
+            "front_speedup_vs_shapely_loop": round(ours / loop, 1),
+            "front_history_730_cold_s": round(times[0], 2),
+            "front_history_730_warm_s": round(times[1], 2)}

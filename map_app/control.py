@@ -111,6 +111,28 @@ class ControlLayer:
         d, _ = self.front(snap).distance(lon, lat, exact=lon.size < 64)
         return inside, np.where(inside, -d, d), snap.day
 
+    def measure_dated(self, lon: Any, lat: Any, days: list[date | None]
+                      ) -> tuple[np.ndarray, np.ndarray, list[date | None]]:
+        """:meth:`measure` for points with a date each: occupied (NaN where no snapshot
+        covers the date), signed distance to the front, and each point's snapshot day. Points
+        are grouped by snapshot, and snapshots of one area share one front."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        occupied = np.full(lon.shape, np.nan)
+        km = np.full(lon.shape, np.nan)
+        snap_day: list[date | None] = [None] * len(lon)
+        groups: dict[int, list[int]] = {}
+        for i, when in enumerate(days):
+            k = -1 if when is None else bisect.bisect_right(self.days, when) - 1
+            if k >= 0:
+                groups.setdefault(k, []).append(i)
+        for k, idx in groups.items():
+            inside, d, day = self.measure(lon[idx], lat[idx], self.days[k])
+            occupied[idx], km[idx] = inside, d
+            for i in idx:
+                snap_day[i] = day
+        return occupied, km, snap_day
+
     def history(self, lon: float, lat: float) -> list[tuple[date, bool]]:
         """``(day, occupied)`` at each snapshot."""
         import shapely

@@ -61,18 +61,16 @@ def add_control(records: list[dict], control: ControlLayer | None,
         r["front_claim"] = None
     if control is None:
         return records
-    by_day: dict[date | None, list[int]] = {}
-    for i, r in enumerate(records):
-        if r["kind"] not in _AREA_KINDS:
-            by_day.setdefault(_day_of(r, published), []).append(i)
-    for day, idx in by_day.items():
-        inside, km, snap = control.measure([records[i]["lon"] for i in idx],
-                                           [records[i]["lat"] for i in idx], day)
-        if snap is None:
-            continue
-        for i, occ, d in zip(idx, inside.tolist(), km.tolist()):
-            records[i].update(control="occupied" if occ else "not occupied",
-                              control_date=snap.isoformat(), distance_to_front_km=round(d, 2))
+    idx = [i for i, r in enumerate(records) if r["kind"] not in _AREA_KINDS]
+    if idx:
+        inside, km, snaps = control.measure_dated(
+            [records[i]["lon"] for i in idx], [records[i]["lat"] for i in idx],
+            [_day_of(records[i], published) for i in idx])
+        for i, occ, d, snap in zip(idx, inside.tolist(), km.tolist(), snaps):
+            if snap is not None:
+                records[i].update(control="occupied" if occ else "not occupied",
+                                  control_date=snap.isoformat(),
+                                  distance_to_front_km=round(d, 2))
     claims = find_front_claims(text) if text else []
     if claims:
         spans = [(r["start"], r["end"], r["kind"] in _AREA_KINDS) for r in records]

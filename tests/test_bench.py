@@ -16,7 +16,7 @@ def test_a_bare_make_bench_runs_every_benchmark():
     r = _chosen()
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == str(sorted(
-        ["gazetteer", "border", "geoparse", "parse", "map", "dask"]))
+        ["gazetteer", "border", "front", "geoparse", "parse", "map", "dask"]))
 
 
 def test_named_benchmarks_and_an_unknown_one():

@@ -175,3 +175,11 @@ def test_front_statements_are_tied_to_their_place_in_the_pipeline(folder, gaz):
     assert m["kind"] == "distance" and m["claimed_km"] == 40
     assert m["computed_km"] == pytest.approx(recs["Mariupol"]["distance_to_front_km"], abs=0.05)
     assert recs["Kurakhove"]["front_claim"]["kind"] == "captured"
+
+
+def test_points_with_a_date_each(folder):
+    layer = read_control(folder)
+    occ, km, days = layer.measure_dated([VILLAGE[0]] * 3, [VILLAGE[1]] * 3,
+                                        [date(2025, 1, 9), date(2025, 2, 9), None])
+    assert occ[:2].tolist() == [0.0, 1.0] and np.isnan(occ[2]) and np.isnan(km[2])
+    assert days == [date(2025, 1, 1), date(2025, 2, 1), None] and km[0] > 0 > km[1]
