@@ -26,7 +26,8 @@ def app_dir() -> Path:
 
 
 def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | None = None,
-          store: str | None = None, allow_hosts: Sequence[str] = ()) -> int:
+          store: str | None = None, allow_hosts: Sequence[str] = (),
+          control: str | None = None) -> int:
     """Run ``streamlit run`` on the app until interrupted; returns its exit code.
 
     Only loopback, `address` and `allow_hosts` are served, as ``Host`` and as ``Origin``
@@ -42,6 +43,8 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
         env["MAP_APP_ARTICLES"] = os.pathsep.join(str(Path(a).resolve()) for a in articles)
     if store:
         env["MAP_APP_STORE"] = str(Path(store).resolve())
+    if control:  # the user's control layer, read by the app (map_app.control)
+        env["MAP_APP_CONTROL"] = str(Path(control).resolve())
     # uploads are checked against our own limit; Streamlit's is the hard stop above it
     cmd_extra = ["--server.maxUploadSize", "25"]
     # Streamlit's command line with the Host/Origin guard installed first (its XSRF check stays)

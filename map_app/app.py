@@ -169,6 +169,48 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
     return state
 
 
+@st.cache_resource(show_spinner="Reading the control layer…")
+def _control_layer(source: str):
+    from map_app.control import read_control
+
+    return read_control(source)
+
+
+def control_panel() -> tuple[Any, Any]:
+    """The user's control layer (``serve --control`` or files uploaded here) and the day
+    whose occupied area the map draws; (None, None) without one."""
+    import hashlib
+    import tempfile
+
+    from map_app.control import ControlError
+
+    sb = st.sidebar
+    sb.subheader("Control layer")
+    ups = sb.file_uploader("Occupied areas by date (yours: GeoJSON, *_YYYYMMDD.geojson)",
+                           type=["geojson", "json", "gz", "gpkg"], accept_multiple_files=True,
+                           key="control_upload")
+    source = os.environ.get("MAP_APP_CONTROL") or None
+    if ups:
+        digest = hashlib.sha1(b"".join(u.getvalue() for u in ups)).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / f"map_app_control_{digest}"
+        folder.mkdir(exist_ok=True)
+        for u in ups:
+            (folder / _safe_name(u.name)).write_bytes(u.getvalue())
+        source = str(folder) if len(ups) > 1 else str(folder / _safe_name(ups[0].name))
+    if not source:
+        sb.caption("None loaded: map_app ships no control data.")
+        return None, None
+    try:
+        layer = _control_layer(source)
+    except ControlError as exc:
+        sb.error(md_escape(str(exc)))
+        return None, None
+    day = layer.days[-1] if len(layer.days) == 1 else sb.select_slider(
+        "Control on", options=layer.days, value=layer.days[-1], key="control_day",
+        format_func=lambda d: d.isoformat())
+    return layer, day
+
+
 def click_panel(clicked, view: str) -> None:
     from map_app.borders import country_at
     from map_app.distance import nearest_border
@@ -227,7 +269,9 @@ def main() -> None:
     df = store.read_places(path) if path.exists() else pd.DataFrame(
         columns=[record.READ_RENAMES.get(n, n) for n, _ in store.PLACE_COLUMNS] + ["geometry"])
     state = sidebar(df, path)
+    control, control_day = control_panel()
     df = export.in_view(df, state["view"])  # the switch changes every distance and filter
+    df = export.with_control(df, control)
     for msg in said:
         st.sidebar.warning(md_escape(msg))
     shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
@@ -241,7 +285,8 @@ def main() -> None:
                "works offline")
     left, right = st.columns([4, 1])
     with left:
-        m = plot.incident_map(shown, view=state["view"])
+        m = plot.incident_map(shown, view=state["view"], control=control,
+                              control_day=control_day)
         out = st_folium(m, height=600, use_container_width=True,
                         returned_objects=["last_clicked"], key="map")
     with right:

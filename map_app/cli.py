@@ -65,14 +65,7 @@ def cmd_parse(a) -> int:
     from .pipeline import document_record
 
     view = "de_facto" if a.de_facto else "de_jure"
-    control = None
-    if a.control:
-        from .control import ControlError, read_control
-
-        try:
-            control = read_control(a.control)
-        except ControlError as exc:
-            raise CliError(str(exc), EXIT_USAGE) from None
+    control = _read_control(a.control) if a.control else None
     failed: list[str] = []
     files = expand_paths(a.paths)
     for p in files:
@@ -120,9 +113,11 @@ def cmd_ingest(a) -> int:
     def on_warning(p, message):
         print(f"map-app: warning: {message}", file=sys.stderr)
 
+    if a.control:
+        _read_control(a.control)  # a bad layer is said once, before any article
     stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
                    on_error=on_error, on_warning=on_warning, workers=a.workers,
-                   scheduler=a.scheduler, keep_versions=a.keep_versions)
+                   scheduler=a.scheduler, keep_versions=a.keep_versions, control=a.control)
     replaced = (f" ({stats['replaced']} replacing an older version)"
                 if stats["replaced"] else "")
     print(f"{stats['stored']} article(s) stored{replaced}, {stats['unchanged']} already in "
@@ -213,11 +208,26 @@ def cmd_serve(a) -> int:
         served_hosts(a.address, a.allow_host)
     except ValueError as exc:  # a URL or host:port where a bare host name belongs
         raise CliError(f"serve: {exc}", EXIT_USAGE) from None
+    if a.control:
+        _read_control(a.control)  # a bad layer is said here, in one line, not in the page
     return serve(port=a.port, address=a.address, articles=a.articles or [str(default_seeds())],
-                 store=a.store, allow_hosts=a.allow_host)
+                 store=a.store, allow_hosts=a.allow_host, control=a.control)
+
+
+def _read_control(path: str):
+    from .control import ControlError, read_control
+
+    try:
+        return read_control(path)
+    except ControlError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 # ---------------------------------------------------------------- parser
+_CONTROL_HELP = ("your control layer (dated occupied areas: a GeoJSON/GeoPackage or a folder "
+                 "of *_YYYYMMDD.geojson): who held each place on its event's date, and its "
+                 "distance to the front")
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="map-app",
@@ -252,10 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("paths", nargs="+", help="files or folders (every file, sorted by name)")
     pa.add_argument("--de-facto", action="store_true",
                     help="measure against the de facto borders (Crimea in Russia)")
-    pa.add_argument("--control", metavar="PATH",
-                    help="your control layer (dated occupied areas: a GeoJSON/GeoPackage or a "
-                         "folder of *_YYYYMMDD.geojson): who held each place on its event's "
-                         "date, and its distance to the front")
+    pa.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     pa.set_defaults(func=cmd_parse)
 
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
@@ -266,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="geoparse in parallel on a Dask LocalCluster of N workers")
     ig.add_argument("--scheduler", help="address of an existing Dask scheduler "
                     "(tcp://HOST:PORT) instead of a local cluster")
+    ig.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     ig.add_argument("--keep-versions", action="store_true",
                     help="keep the stored text of a file that has changed since (default: "
                          "the new text replaces it)")
@@ -304,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--address", default="127.0.0.1")
     s.add_argument("--store", help=_STORE_HELP)
+    s.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     s.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="also serve this host name (repeatable); only loopback, --address "
                         "and these are accepted as Host and Origin")

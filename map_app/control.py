@@ -169,6 +169,13 @@ def line_of_contact(occupied: Any, country: str = COUNTRY) -> Any:
     return shapely.intersection(shapely.boundary(occupied), _country_inner(country))
 
 
+@cache
+def load_control(path: str) -> ControlLayer:
+    """:func:`read_control`, once per path in a process (each ingest worker reads the layer
+    once, not once per article)."""
+    return read_control(path)
+
+
 def read_control(path: str | Path) -> ControlLayer:
     """A control layer from a file or a folder (see the module's docstring).
 

@@ -10,6 +10,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .record import EXPORT, STORE_COLUMNS
@@ -29,6 +30,29 @@ def in_view(df: pd.DataFrame, view: str) -> pd.DataFrame:
         return df
     out = df.copy()
     out["distance_to_border_km"], out["nearest_border"] = df[col], df[near]
+    return out
+
+
+def with_control(df: pd.DataFrame, layer) -> pd.DataFrame:
+    """Places with ``control``, ``control_date`` and ``distance_to_front_km`` measured on a
+    control layer (:mod:`map_app.control`) at each one's event date, else its article's; the
+    stored values where there is no layer."""
+    if layer is None or not len(df):
+        return df
+    from datetime import date
+
+    days = [date.fromisoformat(str(d)[:10]) if isinstance(d, str) and d else None
+            for d in df["event_date"].fillna(df["article_date"]).tolist()]
+    occ, km, snaps = layer.measure_dated(df["lon"].to_numpy(float), df["lat"].to_numpy(float),
+                                         days)
+    point = ~df["kind"].isin(["region", "country"]).to_numpy()
+    ok = point & np.array([s is not None for s in snaps])
+    out = df.copy()
+    out["control"] = [("occupied" if o == 1.0 else "not occupied") if k else None
+                      for o, k in zip(occ.tolist(), ok.tolist())]
+    out["control_date"] = [s.isoformat() if s is not None and k else None
+                           for s, k in zip(snaps, ok)]
+    out["distance_to_front_km"] = np.where(ok, np.round(km, 2), np.nan)
     return out
 
 

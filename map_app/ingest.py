@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ._paths import default_store
 from .articles import Article, ArticleError, expand_paths, read_article
+from .control import load_control
 from .pipeline import correct as corrected
 from .pipeline import document_record
 from .store import (
@@ -31,7 +32,7 @@ from .store import (
 
 
 def analyse_file(path: str, view: str, art: Article | None = None,
-                 progress: Callable[[float], None] | None = None
+                 progress: Callable[[float], None] | None = None, control: str | None = None
                  ) -> tuple[str, dict | None, str | None]:
     """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
     ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them
@@ -41,23 +42,25 @@ def analyse_file(path: str, view: str, art: Article | None = None,
             art = read_article(Path(path))
         except ArticleError as exc:
             return path, None, str(exc)
-    rec = document_record(art, view=view, progress=progress)
+    layer = load_control(control) if control else None
+    rec = document_record(art, view=view, progress=progress, control=layer)
     return path, prepare(art, rec["date"], rec["places"]), None
 
 
-def _analyse_batch(paths: list[str], view: str) -> str:
+def _analyse_batch(paths: list[str], view: str, control: str | None = None) -> str:
     """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
     pickled records, and the writer has only to insert them."""
-    return json.dumps([analyse_file(p, view) for p in paths], ensure_ascii=False,
+    return json.dumps([analyse_file(p, view, control=control) for p in paths],
+                      ensure_ascii=False,
                       default=plain)
 
 
-def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False
-                       ) -> list[tuple]:
+def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False,
+                       control: str | None = None) -> list[tuple]:
     """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
     workers on the store's machine, this spares sending every row to one writer and
     decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
-    results = [analyse_file(p, view) for p in paths]
+    results = [analyse_file(p, view, control=control) for p in paths]
     # rows are None exactly when there is an error
     ok = [rows for _, rows, error in results if error is None and rows is not None]
     with closing(connect(store)) as con:  # concurrent writers queue on the write lock
@@ -68,7 +71,8 @@ def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: b
 
 def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
            on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
-           partition_size: int = 8, keep_versions: bool = False) -> dict:
+           partition_size: int = 8, keep_versions: bool = False,
+           control: str | None = None) -> dict:
     """Geoparse and store every article in ``paths`` (files or folders).
 
     Parameters
@@ -101,6 +105,7 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
         an older text of their source.
     """
+    control = str(Path(control).resolve()) if control else None  # for workers
     store = Path(store or default_store())
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
@@ -110,13 +115,14 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
                 for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size, store, keep_versions):
+                                             scheduler, partition_size, store, keep_versions,
+                                             control):
                     run.keep(results)  # a partition: one transaction
         else:
             for f in files:
                 art = run.read_new(f)
                 if art is not None:
-                    run.keep([analyse_file(f, view, art)])
+                    run.keep([analyse_file(f, view, art, control=control)])
     return run.stats
 
 
@@ -182,6 +188,7 @@ class _Run:
 
 def ingest_articles(articles: Iterable[Article], store: str | Path | None = None,
                     view: str = "de_jure", keep_versions: bool = False,
+                    control: str | None = None,
                     progress: Callable[[float], None] | None = None) -> dict:
     """Analyse and store articles already read (uploads, pastes), one transaction each.
 
@@ -212,7 +219,7 @@ def ingest_articles(articles: Iterable[Article], store: str | Path | None = None
                     progress((k + share) / len(arts))
 
             if run.is_new(art):
-                run.keep([analyse_file(art.source, view, art, done)])
+                run.keep([analyse_file(art.source, view, art, done, control)])
             else:
                 done(1.0)
     return run.stats
@@ -242,7 +249,8 @@ def _local_workers(client) -> bool:
 
 
 def _dask_results(files, view: str, workers: int, scheduler: str | None,
-                  partition_size: int, store: Path | None = None, keep_versions: bool = False):
+                  partition_size: int, store: Path | None = None, keep_versions: bool = False,
+                  control: str | None = None):
     """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
     of ``(path, rows, error)``) as it finishes. Workers on this machine write their
     partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
@@ -267,8 +275,8 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
             if write_there:
                 return client.submit(_analyse_and_store, part, view=view,
                                      store=str(store.resolve()), keep_versions=keep_versions,
-                                     pure=False)
-            return client.submit(_analyse_batch, part, view=view, pure=False)
+                                     control=control, pure=False)
+            return client.submit(_analyse_batch, part, view=view, control=control, pure=False)
 
         futures, part = [], []
         for f in files:

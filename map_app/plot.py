@@ -193,8 +193,6 @@ def _borders_geojson(view: str) -> str:
 def border_bands(view: str = "de_jure", pair: str = "RU-UA",
                  km: tuple[int, ...] = BAND_KM) -> str:
     """GeoJSON rings of the land within ``km`` of one border (buffers in a local metric CRS)."""
-    import geopandas as gpd
-    import shapely
 
     from .borders import load_borders
 
@@ -202,9 +200,20 @@ def border_bands(view: str = "de_jure", pair: str = "RU-UA",
     line = b[b["pair"] == pair]
     if line.empty:
         return json.dumps({"type": "FeatureCollection", "features": []})
-    c = line.geometry.union_all().centroid
+    return line_bands(line.geometry.union_all(), km)
+
+
+def line_bands(line, km: tuple[int, ...] = BAND_KM) -> str:
+    """GeoJSON rings of the land within ``km`` of a line (a border, a line of contact):
+    buffers in an azimuthal equidistant projection centred on the line."""
+    import geopandas as gpd
+    import shapely
+
+    if line is None or line.is_empty:
+        return json.dumps({"type": "FeatureCollection", "features": []})
+    c = line.centroid
     aeqd = f"+proj=aeqd +lat_0={c.y:.4f} +lon_0={c.x:.4f} +datum=WGS84 +units=m"
-    metric = line.to_crs(aeqd).geometry.union_all()
+    metric = gpd.GeoSeries([line], crs="EPSG:4326").to_crs(aeqd).iloc[0]
     rows, inner = [], None
     for d in sorted(km):
         buf = metric.buffer(d * 1000, quad_segs=4)
@@ -214,6 +223,40 @@ def border_bands(view: str = "de_jure", pair: str = "RU-UA",
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=aeqd).to_crs("EPSG:4326")
     out["geometry"] = shapely.set_precision(out.geometry.simplify(0.003).values, 0.001)
     return out.to_json(drop_id=True)
+
+
+FRONT_COLOUR = "#7a0177"
+
+
+def front_layers(layer, day) -> list:
+    """The occupied area of the snapshot on or before ``day`` of a control layer
+    (:mod:`map_app.control`), its line of contact and the 5/10/30 km bands along it."""
+    import shapely
+
+    from .control import line_of_contact
+
+    snap = layer.snapshot(day) if layer is not None else None
+    if snap is None:
+        return []
+    label = snap.day.isoformat()
+    occupied = folium.FeatureGroup(name=f"Occupied area ({label})", show=True)
+    folium.GeoJson(shapely.geometry.mapping(shapely.simplify(snap.occupied, 0.002)),
+                   style_function=lambda f: {"color": FRONT_COLOUR, "weight": 0,
+                                             "fillColor": FRONT_COLOUR, "fillOpacity": 0.15,
+                                             "className": "map-app-occupied"},
+                   ).add_to(occupied)
+    front = folium.FeatureGroup(name=f"Line of contact ({label})", show=True)
+    line = line_of_contact(snap.occupied)
+    folium.GeoJson(shapely.geometry.mapping(line),
+                   style_function=lambda f: {"color": FRONT_COLOUR, "weight": 2.5}
+                   ).add_to(front)
+    bands = folium.FeatureGroup(name=f"Line of contact bands {'/'.join(map(str, BAND_KM))} km",
+                                show=False)
+    folium.GeoJson(json.loads(line_bands(line)),
+                   style_function=lambda f: {"color": FRONT_COLOUR, "weight": 0.5,
+                                             "fillColor": FRONT_COLOUR, "fillOpacity": 0.08}
+                   ).add_to(bands)
+    return [occupied, front, bands]
 
 
 # below the functions it names, so that the type checker can resolve them
@@ -238,6 +281,9 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
         Which country outlines to draw.
     prefix : str
         Origin of the static files when the page is not served by the app.
+    control, control_day : ControlLayer and date, optional
+        The user's control layer and the day whose occupied area and line of contact are
+        drawn (see :func:`front_layers`).
     """
     # no tile layer sets a zoom range, and clustering needs one
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None,
@@ -521,8 +567,8 @@ class Legend(MacroElement):
 
 
 def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
-                 bands: bool = True, cluster: bool | None = None, prefix: str = ""
-                 ) -> folium.Map:
+                 bands: bool = True, cluster: bool | None = None, prefix: str = "",
+                 control=None, control_day=None) -> folium.Map:
     """The whole map: basemap, borders and bands, incidents, mentions, legend, layer control.
 
     Parameters
@@ -534,6 +580,9 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
         Optional OSM tile layer; RU–UA distance bands; force clustering on/off.
     prefix : str
         Origin of the static files when the page is not served by the app.
+    control, control_day : ControlLayer and date, optional
+        The user's control layer and the day whose occupied area and line of contact are
+        drawn (see :func:`front_layers`).
     """
     if len(df):
         lat = float(np.nanmedian(df["lat"]))
@@ -542,6 +591,8 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
         lat, lon = 48.5, 32.0
     m = base_map((lat, lon), 5, tiles=tiles, view=view, prefix=prefix)
     for layer in borders_layer(view, bands, prefix):
+        layer.add_to(m)
+    for layer in front_layers(control, control_day):
         layer.add_to(m)
     # a region where something happened is shaded, not a dot at its centre
     areas, geoms = _area_rows(df, view)

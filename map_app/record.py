@@ -161,8 +161,9 @@ EXPORT: tuple[tuple[str, str], ...] = (
 #: is the article's title or file name, :func:`map_app.store.read_places`).
 TABLE: tuple[str, ...] = (
     "place", "text", "role", "event_type", "killed", "wounded", "event_date",
-    "distance_to_border_km", "nearest_border", "claim_verdict", "country_code", "admin1",
-    "admin2", "admin3", "geo_precision", "lat", "lon", "score", "rule", "article",
+    "distance_to_border_km", "nearest_border", "claim_verdict", "control",
+    "distance_to_front_km", "country_code", "admin1", "admin2", "admin3", "geo_precision",
+    "lat", "lon", "score", "rule", "article",
 )
 
 

@@ -144,3 +144,40 @@ def test_served_folder_with_bad_dates_shows_its_map(tmp_path, monkeypatch):
     assert {"Kherson", "Odesa"} <= set(at.dataframe[0].value["place"])
     said = " ".join(w.value for w in at.sidebar.warning)
     assert "not a calendar date" in said and "before 1900" in said
+
+
+def test_a_control_layer_measures_every_place_and_its_day_is_chosen(app, tmp_path,
+                                                                     monkeypatch):
+    import json as _json
+
+    import shapely
+
+    folder = tmp_path / "control"
+    folder.mkdir()
+    # made-up occupied areas: around Sumy from the second snapshot on
+    for day, box in (("20250101", (36.0, 50.0, 36.5, 50.5)), ("20250601", (34.6, 50.8, 35.0,
+                                                                            51.1))):
+        fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+              "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
+        (folder / f"occupied_{day}.geojson").write_text(_json.dumps(fc))
+    monkeypatch.setenv("MAP_APP_CONTROL", str(folder))
+    at = app.run()
+    assert not at.exception
+    df = at.dataframe[0].value.set_index("text")
+    # the seed's events of 2025-06-04: the June snapshot holds Sumy
+    assert df.loc["Sumy", "control"].iloc[0] == "occupied"
+    assert df.loc["Kyiv", "control"].iloc[0] == "not occupied"
+    assert df.loc["Kyiv", "distance_to_front_km"].iloc[0] > 200
+    slider = [s for s in at.sidebar.select_slider if s.label == "Control on"][0]
+    assert list(slider.options) == ["2025-01-01", "2025-06-01"]
+    from datetime import date
+
+    slider.set_value(date(2025, 1, 1)).run()
+    assert not at.exception
+
+
+def test_a_bad_control_layer_is_one_line_in_the_sidebar(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAP_APP_CONTROL", str(tmp_path / "nothing-here"))
+    at = app.run()
+    assert not at.exception
+    assert any("no such file" in e.value for e in at.sidebar.error)

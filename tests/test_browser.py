@@ -262,7 +262,8 @@ def test_closing_the_page_stops_its_analysis(browser, tmp_path):
         # 12 MB of varied made-up reports, uploaded: 80 chunks, some 25 s of geoparsing
         big = tmp_path / "big.txt"
         big.write_text("\n\n".join(make_articles(2400)), encoding="utf-8")
-        page.locator("section[data-testid='stSidebar'] input[type=file]").set_input_files(big)
+        articles = page.get_by_role("region", name="Upload .txt or .html")
+        articles.locator("input[type=file]").set_input_files(big)
         # its size shows once it is uploaded
         page.get_by_text(re.compile(r"^\d+(\.\d+)?MB$")).first.wait_for(timeout=60000)
         page.wait_for_timeout(1000)

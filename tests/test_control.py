@@ -183,3 +183,20 @@ def test_points_with_a_date_each(folder):
                                         [date(2025, 1, 9), date(2025, 2, 9), None])
     assert occ[:2].tolist() == [0.0, 1.0] and np.isnan(occ[2]) and np.isnan(km[2])
     assert days == [date(2025, 1, 1), date(2025, 2, 1), None] and km[0] > 0 > km[1]
+
+
+def test_ingest_stores_control_and_bad_layers_stop_before_work(folder, tmp_path, capsys):
+    from map_app.store import read_places
+
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text("date 2025-02-10\nShelling hit Mariupol and Kyiv.")
+    store = tmp_path / "s.gpkg"
+    assert main(["ingest", str(arts), "--store", str(store), "--control", str(folder)]) == 0
+    df = read_places(store).set_index("place")
+    assert df.loc["Kyiv", "control"] == "not occupied"
+    assert df.loc["Kyiv", "control_date"] == "2025-02-01"
+    for cmd in (["ingest", str(arts), "--store", str(store)], ["serve"], ["parse", str(arts)]):
+        assert main([*cmd, "--control", str(tmp_path / "nope")]) == 2
+        err = capsys.readouterr().err
+        assert "no such file" in err and "Traceback" not in err
