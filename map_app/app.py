@@ -211,7 +211,7 @@ def control_panel() -> tuple[Any, Any]:
     return layer, day
 
 
-def click_panel(clicked, view: str) -> None:
+def click_panel(clicked, view: str, control=None, control_day=None) -> None:
     from map_app.borders import country_at
     from map_app.distance import nearest_border
 
@@ -227,6 +227,13 @@ def click_panel(clicked, view: str) -> None:
                 f"</b> ({near['nearest_border']})</div>", unsafe_allow_html=True)
     ruua = nearest_border(lon, lat, view=view, border="RU-UA")
     st.markdown(f"RU–UA border: **{ruua['distance_km']:.1f} km**")
+    if control is not None:
+        inside, km, day = control.measure(lon, lat, control_day)
+        if day is not None:
+            where = "inside the occupied area" if inside[0] else "outside the occupied area"
+            st.markdown(f"<div id='map-app-front'>Line of contact ({day.isoformat()}): "
+                        f"<b>{abs(float(km[0])):.1f} km</b>, {where}</div>",
+                        unsafe_allow_html=True)
 
 
 def correction_panel(shown: pd.DataFrame, path: Path, view: str = "de_jure") -> None:
@@ -290,7 +297,7 @@ def main() -> None:
         out = st_folium(m, height=600, use_container_width=True,
                         returned_objects=["last_clicked"], key="map")
     with right:
-        click_panel((out or {}).get("last_clicked"), state["view"])
+        click_panel((out or {}).get("last_clicked"), state["view"], control, control_day)
     st.subheader("Places")
     st.dataframe(shown[[c for c in record.TABLE if c in shown]], width="stretch",
                  hide_index=True)

@@ -36,12 +36,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(tmp: Path, articles: Path = SEEDS) -> tuple[subprocess.Popen, str]:
+def start_server(tmp: Path, articles: Path = SEEDS, extra: tuple[str, ...] = ()
+                 ) -> tuple[subprocess.Popen, str]:
     """`map-app serve` on a free port with its own store and cache; waits until healthy."""
     port = _free_port()
     env = dict(os.environ, MAP_APP_CACHE=str(tmp / "cache"))
     p = subprocess.Popen([sys.executable, "-m", "map_app.cli", "serve", str(articles),
-                          "--port", str(port), "--store", str(tmp / "store.gpkg")],
+                          "--port", str(port), "--store", str(tmp / "store.gpkg"), *extra],
                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -282,3 +283,46 @@ def test_closing_the_page_stops_its_analysis(browser, tmp_path):
         # nothing half-stored: the store has the served article only
         with sqlite3.connect(tmp_path / "store.gpkg") as con:
             assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_the_occupied_area_follows_the_chosen_day(browser, tmp_path):
+    import shapely
+
+    from map_app.plot import FRONT_COLOUR
+
+    folder = tmp_path / "control"
+    folder.mkdir()
+    # two made-up snapshots: a small area, then a large one
+    for day, box in (("20250101", (36.0, 48.0, 36.5, 48.5)), ("20250601", (35.0, 47.0, 38.0,
+                                                                            49.0))):
+        fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+              "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
+        (folder / f"occupied_{day}.geojson").write_text(json.dumps(fc))
+    p, base = start_server(tmp_path, extra=("--control", str(folder)))
+    try:
+        ctx, page = offline_page(browser, [])
+        page.goto(base)
+        area = f"path[fill='{FRONT_COLOUR}'][fill-opacity='0.15']"
+        frame = map_frame(page)
+        frame.locator(area).first.wait_for(timeout=30000)
+        late = frame.locator(area).first.get_attribute("d")
+        page.screenshot(path=str(Path(os.environ.get("MAP_APP_SCREENSHOT_CONTROL",
+                                                     tmp_path / "control_late.png"))))
+        # the day's slider: one step back, to the first snapshot
+        page.get_by_role("slider").first.focus()
+        page.keyboard.press("ArrowLeft")
+        deadline = time.time() + 60
+        early = late
+        while time.time() < deadline and early == late:
+            page.wait_for_timeout(500)
+            try:
+                frame = map_frame(page)
+                early = frame.locator(area).first.get_attribute("d", timeout=2000)
+            except Exception:
+                continue
+        assert early and early != late  # a smaller area drawn
+        page.screenshot(path=str(tmp_path / "control_early.png"))
+        ctx.close()
+    finally:
+        p.terminate()
+        p.wait(10)
