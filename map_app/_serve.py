@@ -27,7 +27,7 @@ def app_dir() -> Path:
 
 def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | None = None,
           store: str | None = None, allow_hosts: Sequence[str] = (),
-          control: str | None = None) -> int:
+          control: str | None = None, references: Sequence[str] = ()) -> int:
     """Run ``streamlit run`` on the app until interrupted; returns its exit code.
 
     Only loopback, `address` and `allow_hosts` are served, as ``Host`` and as ``Origin``
@@ -45,6 +45,9 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
         env["MAP_APP_STORE"] = str(Path(store).resolve())
     if control:  # the user's control layer, read by the app (map_app.control)
         env["MAP_APP_CONTROL"] = str(Path(control).resolve())
+    if references:  # NAME=FILE specs, one per line (paths may hold any other separator)
+        env["MAP_APP_REFERENCES"] = "\n".join(
+            f"{n}={Path(f).resolve()}" for n, _, f in (r.partition("=") for r in references))
     # uploads are checked against our own limit; Streamlit's is the hard stop above it
     cmd_extra = ["--server.maxUploadSize", "25"]
     # Streamlit's command line with the Host/Origin guard installed first (its XSRF check stays)

@@ -176,6 +176,20 @@ def _control_layer(source: str):
     return read_control(source)
 
 
+@st.cache_resource(show_spinner="Reading your reference layers…")
+def _reference_layers(specs: str) -> tuple:
+    """``serve --reference`` layers (NAME=FILE, one per line); a bad one is said once."""
+    from map_app.references import ReferenceError, read_reference
+
+    out = []
+    for spec in filter(None, specs.split("\n")):
+        try:
+            out.append(read_reference(spec))
+        except ReferenceError as exc:
+            st.sidebar.error(md_escape(str(exc)))
+    return tuple(out)
+
+
 def control_panel() -> tuple[Any, Any]:
     """The user's control layer (``serve --control`` or files uploaded here) and the day
     whose occupied area the map draws; (None, None) without one."""
@@ -279,6 +293,8 @@ def main() -> None:
     control, control_day = control_panel()
     df = export.in_view(df, state["view"])  # the switch changes every distance and filter
     df = export.with_control(df, control)
+    references = _reference_layers(os.environ.get("MAP_APP_REFERENCES", ""))
+    df = export.with_references(df, references)
     for msg in said:
         st.sidebar.warning(md_escape(msg))
     shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
@@ -293,14 +309,14 @@ def main() -> None:
     left, right = st.columns([4, 1])
     with left:
         m = plot.incident_map(shown, view=state["view"], control=control,
-                              control_day=control_day)
+                              control_day=control_day, references=references)
         out = st_folium(m, height=600, use_container_width=True,
                         returned_objects=["last_clicked"], key="map")
     with right:
         click_panel((out or {}).get("last_clicked"), state["view"], control, control_day)
     st.subheader("Places")
-    st.dataframe(shown[[c for c in record.TABLE if c in shown]], width="stretch",
-                 hide_index=True)
+    cols = [*record.TABLE, *(f"distance_to_{r.name}_km" for r in references)]
+    st.dataframe(shown[[c for c in cols if c in shown]], width="stretch", hide_index=True)
     c1, c2, c3 = st.columns(3)
     c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),
                        file_name="map_app.geojson", mime="application/geo+json")

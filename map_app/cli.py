@@ -66,6 +66,7 @@ def cmd_parse(a) -> int:
 
     view = "de_facto" if a.de_facto else "de_jure"
     control = _read_control(a.control) if a.control else None
+    references = tuple(_read_reference(r) for r in a.reference)
     failed: list[str] = []
     files = expand_paths(a.paths)
     for p in files:
@@ -77,7 +78,7 @@ def cmd_parse(a) -> int:
             continue
         for w in art.warnings:
             print(f"map-app: warning: {w}", file=sys.stderr)
-        rec = document_record(art, view=view, control=control)
+        rec = document_record(art, view=view, control=control, references=references)
         if not rec["places"]:
             print(f"map-app: {p}: no places found", file=sys.stderr)
         write_json_line(rec, sys.stdout)
@@ -115,9 +116,12 @@ def cmd_ingest(a) -> int:
 
     if a.control:
         _read_control(a.control)  # a bad layer is said once, before any article
+    for r in a.reference:
+        _read_reference(r)
     stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
                    on_error=on_error, on_warning=on_warning, workers=a.workers,
-                   scheduler=a.scheduler, keep_versions=a.keep_versions, control=a.control)
+                   scheduler=a.scheduler, keep_versions=a.keep_versions, control=a.control,
+                   references=tuple(a.reference))
     replaced = (f" ({stats['replaced']} replacing an older version)"
                 if stats["replaced"] else "")
     print(f"{stats['stored']} article(s) stored{replaced}, {stats['unchanged']} already in "
@@ -210,8 +214,20 @@ def cmd_serve(a) -> int:
         raise CliError(f"serve: {exc}", EXIT_USAGE) from None
     if a.control:
         _read_control(a.control)  # a bad layer is said here, in one line, not in the page
+    for r in a.reference:
+        _read_reference(r)
     return serve(port=a.port, address=a.address, articles=a.articles or [str(default_seeds())],
-                 store=a.store, allow_hosts=a.allow_host, control=a.control)
+                 store=a.store, allow_hosts=a.allow_host, control=a.control,
+                 references=a.reference)
+
+
+def _read_reference(spec: str):
+    from .references import ReferenceError, read_reference
+
+    try:
+        return read_reference(spec)
+    except ReferenceError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
 
 
 def _read_control(path: str):
@@ -224,6 +240,8 @@ def _read_control(path: str):
 
 
 # ---------------------------------------------------------------- parser
+_REFERENCE_HELP = ("a line or area of yours to measure every place to (a river, a buffer "
+                   "zone: GeoJSON or GeoPackage), exported as distance_to_NAME_km; repeatable")
 _CONTROL_HELP = ("your control layer (dated occupied areas: a GeoJSON/GeoPackage or a folder "
                  "of *_YYYYMMDD.geojson): who held each place on its event's date, and its "
                  "distance to the front")
@@ -263,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--de-facto", action="store_true",
                     help="measure against the de facto borders (Crimea in Russia)")
     pa.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
+    pa.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
+                    help=_REFERENCE_HELP)
     pa.set_defaults(func=cmd_parse)
 
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
@@ -274,6 +294,8 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--scheduler", help="address of an existing Dask scheduler "
                     "(tcp://HOST:PORT) instead of a local cluster")
     ig.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
+    ig.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
+                    help=_REFERENCE_HELP)
     ig.add_argument("--keep-versions", action="store_true",
                     help="keep the stored text of a file that has changed since (default: "
                          "the new text replaces it)")
@@ -313,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--address", default="127.0.0.1")
     s.add_argument("--store", help=_STORE_HELP)
     s.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
+    s.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
+                   help=_REFERENCE_HELP)
     s.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="also serve this host name (repeatable); only loopback, --address "
                         "and these are accepted as Host and Origin")

@@ -196,9 +196,10 @@ def read_control(path: str | Path) -> ControlLayer:
     return ControlLayer(_read_file(path))
 
 
-def _read_file(path: Path) -> list[Snapshot]:
+def _read_frame(path: Path):
+    """A GeoJSON (gzipped or not) or GeoPackage as a GeoDataFrame in WGS84 lon/lat; a file
+    GDAL cannot read is a one-line :class:`ControlError`."""
     import geopandas as gpd
-    import shapely
 
     try:
         if path.name.lower().endswith(".gz"):
@@ -207,11 +208,18 @@ def _read_file(path: Path) -> list[Snapshot]:
         else:
             frame = gpd.read_file(path)
     except Exception as exc:  # noqa: BLE001  (GDAL, gzip and JSON each raise their own)
-        raise ControlError(f"{path}: not a GeoJSON or GeoPackage of areas "
+        raise ControlError(f"{path}: not a GeoJSON or GeoPackage "
                            f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
                            ) from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
+    return frame
+
+
+def _read_file(path: Path) -> list[Snapshot]:
+    import shapely
+
+    frame = _read_frame(path)
     polys = frame[frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
     if "date" in polys:
         out = []

@@ -56,6 +56,22 @@ def with_control(df: pd.DataFrame, layer) -> pd.DataFrame:
     return out
 
 
+def with_references(df: pd.DataFrame, references) -> pd.DataFrame:
+    """Places measured to reference layers (:mod:`map_app.references`): their
+    ``references_json``, as the pipeline stores it; the stored values without layers."""
+    if not references or not len(df):
+        return df
+    point = ~df["kind"].isin(["region", "country"]).to_numpy()
+    lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
+    km = {ref.name: ref.distance(lon, lat).tolist() for ref in references}
+    out = df.copy()
+    out["references_json"] = [json.dumps({n: round(v[k], 2) for n, v in km.items()})
+                              if point[k] else None for k in range(len(df))]
+    for n, v in km.items():  # flat too, for the app's table
+        out[f"distance_to_{n}_km"] = np.where(point, np.round(v, 2), np.nan)
+    return out
+
+
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
                   max_km: float | None = None, until: str | None = None,
                   event_types=None, countries=None) -> pd.DataFrame:
@@ -101,14 +117,29 @@ def _int(v):
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    """Flat export rows (:data:`PROPERTIES` plus lon/lat) from store-layout places."""
+    """Flat export rows (:data:`PROPERTIES`, then ``distance_to_<name>_km`` for each
+    reference layer the places were measured to, then lon/lat) from store-layout places."""
     out = []
+    names = reference_names(df)
     for r in df.to_dict("records"):
         row = {prop: (_int if col in _INTEGER else _value)(r.get(col)) for prop, col in EXPORT}
         row["date"] = row["date"] or _value(r.get("article_date"))
+        refs = json.loads(_value(r.get("references_json")) or "null") or {}
+        for n in names:
+            row[f"distance_to_{n}_km"] = refs.get(n)
         row["lon"], row["lat"] = float(r["lon"]), float(r["lat"])
         out.append(row)
     return out
+
+
+def reference_names(df: pd.DataFrame) -> list[str]:
+    """The reference layers stored places were measured to, sorted."""
+    if "references_json" not in df:
+        return []
+    names: set[str] = set()
+    for v in df["references_json"].dropna().unique():
+        names.update(json.loads(v) or {})
+    return sorted(names)
 
 
 def to_geojson(df: pd.DataFrame) -> dict:
@@ -125,7 +156,7 @@ def to_geojson(df: pd.DataFrame) -> dict:
     for r, kind, entry in zip(rows(df), kinds, entries):
         lon, lat = r.pop("lon"), r.pop("lat")
         point = [round(lon, 6), round(lat, 6)]
-        props = {k: r[k] for k in PROPERTIES}
+        props = dict(r)
         area = area_of(entry) if kind == "region" and isinstance(entry, str) else None
         if area is None:
             geometry = {"type": "Point", "coordinates": point}
@@ -144,7 +175,8 @@ def to_csv(df: pd.DataFrame) -> str:
     OWASP advises; numbers are left as they are.
     """
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=PROPERTIES + ["lon", "lat"])
+    refs = [f"distance_to_{n}_km" for n in reference_names(df)]
+    w = csv.DictWriter(buf, fieldnames=PROPERTIES + refs + ["lon", "lat"])
     w.writeheader()
     w.writerows({k: csv_cell(v) for k, v in r.items()} for r in rows(df))
     return buf.getvalue()

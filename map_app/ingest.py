@@ -18,6 +18,7 @@ from .articles import Article, ArticleError, expand_paths, read_article
 from .control import load_control
 from .pipeline import correct as corrected
 from .pipeline import document_record
+from .references import load_reference
 from .store import (
     connect,
     content_hash,
@@ -32,8 +33,8 @@ from .store import (
 
 
 def analyse_file(path: str, view: str, art: Article | None = None,
-                 progress: Callable[[float], None] | None = None, control: str | None = None
-                 ) -> tuple[str, dict | None, str | None]:
+                 progress: Callable[[float], None] | None = None, control: str | None = None,
+                 references: tuple[str, ...] = ()) -> tuple[str, dict | None, str | None]:
     """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
     ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them
     (``progress``: as for :func:`map_app.pipeline.analyse`)."""
@@ -43,24 +44,28 @@ def analyse_file(path: str, view: str, art: Article | None = None,
         except ArticleError as exc:
             return path, None, str(exc)
     layer = load_control(control) if control else None
-    rec = document_record(art, view=view, progress=progress, control=layer)
+    refs = tuple(load_reference(r) for r in references)
+    rec = document_record(art, view=view, progress=progress, control=layer, references=refs)
     return path, prepare(art, rec["date"], rec["places"]), None
 
 
-def _analyse_batch(paths: list[str], view: str, control: str | None = None) -> str:
+def _analyse_batch(paths: list[str], view: str, control: str | None = None,
+                   references: tuple[str, ...] = ()) -> str:
     """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
     pickled records, and the writer has only to insert them."""
-    return json.dumps([analyse_file(p, view, control=control) for p in paths],
+    return json.dumps([analyse_file(p, view, control=control, references=references)
+                       for p in paths],
                       ensure_ascii=False,
                       default=plain)
 
 
 def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False,
-                       control: str | None = None) -> list[tuple]:
+                       control: str | None = None, references: tuple[str, ...] = ()
+                       ) -> list[tuple]:
     """Analyse a partition and write it to ``store`` in one transaction, in the worker: for
     workers on the store's machine, this spares sending every row to one writer and
     decoding it there. Returns ``(path, new, error)`` per file (``new``: stored now)."""
-    results = [analyse_file(p, view, control=control) for p in paths]
+    results = [analyse_file(p, view, control=control, references=references) for p in paths]
     # rows are None exactly when there is an error
     ok = [rows for _, rows, error in results if error is None and rows is not None]
     with closing(connect(store)) as con:  # concurrent writers queue on the write lock
@@ -72,7 +77,7 @@ def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: b
 def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
            on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
            partition_size: int = 8, keep_versions: bool = False,
-           control: str | None = None) -> dict:
+           control: str | None = None, references: tuple[str, ...] = ()) -> dict:
     """Geoparse and store every article in ``paths`` (files or folders).
 
     Parameters
@@ -106,6 +111,7 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         an older text of their source.
     """
     control = str(Path(control).resolve()) if control else None  # for workers
+    references = tuple(_absolute(r) for r in references)
     store = Path(store or default_store())
     files = [str(p) for p in expand_paths(paths)]
     with closing(connect(store)) as con:
@@ -116,13 +122,14 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
             if first is not None:  # no cluster for a folder that is all stored already
                 for results in _dask_results(itertools.chain([first], new), view, workers,
                                              scheduler, partition_size, store, keep_versions,
-                                             control):
+                                             control, references):
                     run.keep(results)  # a partition: one transaction
         else:
             for f in files:
                 art = run.read_new(f)
                 if art is not None:
-                    run.keep([analyse_file(f, view, art, control=control)])
+                    run.keep([analyse_file(f, view, art, control=control,
+                                           references=references)])
     return run.stats
 
 
@@ -250,7 +257,7 @@ def _local_workers(client) -> bool:
 
 def _dask_results(files, view: str, workers: int, scheduler: str | None,
                   partition_size: int, store: Path | None = None, keep_versions: bool = False,
-                  control: str | None = None):
+                  control: str | None = None, references: tuple[str, ...] = ()):
     """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
     of ``(path, rows, error)``) as it finishes. Workers on this machine write their
     partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
@@ -275,8 +282,9 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
             if write_there:
                 return client.submit(_analyse_and_store, part, view=view,
                                      store=str(store.resolve()), keep_versions=keep_versions,
-                                     control=control, pure=False)
-            return client.submit(_analyse_batch, part, view=view, control=control, pure=False)
+                                     control=control, references=references, pure=False)
+            return client.submit(_analyse_batch, part, view=view, control=control,
+                                 references=references, pure=False)
 
         futures, part = [], []
         for f in files:
@@ -311,3 +319,9 @@ def correct(store: str | Path, article_id: str, start: int, entry: str,
     new = corrected(rec, entry, text, view=view)
     replace_record(store, article_id, start, new)
     return new
+
+
+def _absolute(spec: str) -> str:
+    """A ``NAME=FILE`` reference spec with an absolute path, for workers elsewhere."""
+    name, _, file = spec.partition("=")
+    return f"{name}={Path(file.strip()).resolve()}" if file.strip() else spec

@@ -24,6 +24,7 @@ from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import add_precision, classify
 from .places import resolve_records
 from .record import NAMES
+from .references import Reference
 
 #: The border sets every place is measured to (see :mod:`map_app.borders`).
 VIEWS = ("de_jure", "de_facto")
@@ -79,6 +80,23 @@ def add_control(records: list[dict], control: ControlLayer | None,
             if r["kind"] not in _AREA_KINDS:
                 r["front_claim"] = check_front_claim(claim, control, r["lon"], r["lat"],
                                                      _day_of(r, published))
+    return records
+
+
+def add_references(records: list[dict], references: list[Reference] | tuple = ()
+                   ) -> list[dict]:
+    """The distance of each point place to each reference layer (:mod:`map_app.references`),
+    by name, in ``references``; None without layers, and for regions and countries."""
+    for r in records:
+        r["references"] = None
+    idx = [i for i, r in enumerate(records) if r["kind"] not in _AREA_KINDS]
+    if not references or not idx:
+        return records
+    lon = [records[i]["lon"] for i in idx]
+    lat = [records[i]["lat"] for i in idx]
+    km = {ref.name: ref.distance(lon, lat).tolist() for ref in references}
+    for k, i in enumerate(idx):
+        records[i]["references"] = {name: round(v[k], 2) for name, v in km.items()}
     return records
 
 
@@ -251,7 +269,7 @@ def _end_of_last(text: str, sep: str, lo: int, hi: int) -> int:
 
 def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | None = None,
             view: str = "de_jure", progress: Callable[[float], None] | None = None,
-            control: ControlLayer | None = None) -> list[dict]:
+            control: ControlLayer | None = None, references: tuple = ()) -> list[dict]:
     """Every place of ``text``, resolved, measured, with its claim and incident fields.
 
     Parameters
@@ -270,6 +288,9 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     control : ControlLayer, optional
         The user's control layer (:func:`map_app.control.read_control`): who held each place
         on its event's date, and its distance to the front.
+    references : tuple of Reference
+        The user's reference layers (:func:`map_app.references.read_reference`): each
+        place's distance to each.
 
     Returns
     -------
@@ -299,6 +320,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         classify(part, recs, published)
         add_precision(part, recs)
         add_control(recs, control, published, part)
+        add_references(recs, references)
         if a:
             for r in recs:
                 r["start"] += a
@@ -327,13 +349,13 @@ def _share(records: list[dict], texts: dict[str, str], alternatives: dict[tuple,
 
 def document_record(article: Article, gazetteer: Gazetteer | None = None,
                     view: str = "de_jure", progress: Callable[[float], None] | None = None,
-                    control: ControlLayer | None = None) -> dict:
-    """The JSON object of one document in ``map-app parse`` output (``progress`` and
-    ``control``: as for :func:`analyse`)."""
+                    control: ControlLayer | None = None, references: tuple = ()) -> dict:
+    """The JSON object of one document in ``map-app parse`` output (``progress``,
+    ``control`` and ``references``: as for :func:`analyse`)."""
     # an Article built by hand may carry any string: checked here as on reading
     published = parse_date(article.date, article.source)[0] if article.date \
         else article_date(article.text)
-    places = analyse(article.text, published, gazetteer, view, progress, control)
+    places = analyse(article.text, published, gazetteer, view, progress, control, references)
     for i, r in enumerate(places):
         # in place: each analysis dict is freed as its output dict is made (20 MB of text
         # has 400,000 places: two copies of them would double the peak)

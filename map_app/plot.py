@@ -226,6 +226,22 @@ def line_bands(line, km: tuple[int, ...] = BAND_KM) -> str:
 
 
 FRONT_COLOUR = "#7a0177"
+REFERENCE_COLOUR = "#225ea8"
+
+
+def reference_layers(references) -> list:
+    """The user's reference layers (:mod:`map_app.references`), one map layer each."""
+    import shapely
+
+    out = []
+    for ref in references or ():
+        fg = folium.FeatureGroup(name=f"{ref.name} (your layer)", show=True)
+        folium.GeoJson(shapely.geometry.mapping(shapely.simplify(ref.geometry, 0.001)),
+                       style_function=lambda f: {"color": REFERENCE_COLOUR, "weight": 2,
+                                                 "fillOpacity": 0.08},
+                       tooltip=ref.name).add_to(fg)
+        out.append(fg)
+    return out
 
 
 def front_layers(layer, day) -> list:
@@ -284,6 +300,8 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
     control, control_day : ControlLayer and date, optional
         The user's control layer and the day whose occupied area and line of contact are
         drawn (see :func:`front_layers`).
+    references : sequence of Reference
+        The user's reference layers, drawn (see :func:`reference_layers`).
     """
     # no tile layer sets a zoom range, and clustering needs one
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None,
@@ -568,7 +586,7 @@ class Legend(MacroElement):
 
 def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
                  bands: bool = True, cluster: bool | None = None, prefix: str = "",
-                 control=None, control_day=None) -> folium.Map:
+                 control=None, control_day=None, references=()) -> folium.Map:
     """The whole map: basemap, borders and bands, incidents, mentions, legend, layer control.
 
     Parameters
@@ -583,6 +601,8 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
     control, control_day : ControlLayer and date, optional
         The user's control layer and the day whose occupied area and line of contact are
         drawn (see :func:`front_layers`).
+    references : sequence of Reference
+        The user's reference layers, drawn (see :func:`reference_layers`).
     """
     if len(df):
         lat = float(np.nanmedian(df["lat"]))
@@ -592,7 +612,7 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
     m = base_map((lat, lon), 5, tiles=tiles, view=view, prefix=prefix)
     for layer in borders_layer(view, bands, prefix):
         layer.add_to(m)
-    for layer in front_layers(control, control_day):
+    for layer in [*front_layers(control, control_day), *reference_layers(references)]:
         layer.add_to(m)
     # a region where something happened is shaded, not a dot at its centre
     areas, geoms = _area_rows(df, view)

@@ -29,7 +29,7 @@ class Field:
         The pipeline stage that fills it: ``places`` (:mod:`map_app.places`),
         ``distances`` and ``claims`` (:mod:`map_app.pipeline`), ``incidents``
         (:mod:`map_app.incidents`), ``control`` (:mod:`map_app.control`, with a control
-        layer).
+        layer), ``references`` (:mod:`map_app.references`, with reference layers).
     doc : str
         What it holds.
     """
@@ -111,6 +111,9 @@ FIELDS: tuple[Field, ...] = (
     Field("front_claim", "JSON", "front_claim_json", "control",
           "with a control layer: a stated distance to the front or who holds the place "
           "(occupied, captured, liberated), and its verdict against the layer"),
+    Field("references", "JSON", "references_json", "references",
+          "with reference layers (--reference NAME=FILE): the distance in km to each, by "
+          "name, negative inside an area (exported as distance_to_<name>_km)"),
     Field("claim", "JSON", "claim_json", "claims",
           "a stated distance to a border and its verdict"),
     Field("entry", "TEXT", "entry", "places",

@@ -32,7 +32,7 @@ def test_every_layout_names_columns_the_store_has():
     assert PROPERTIES == [p for p, _ in EXPORT]
     # each field is filled by one stage, and the stages cover the record
     assert sum(len(names_of(s)) for s in ("places", "distances", "claims", "incidents",
-                                          "control")) == len(FIELDS)
+                                          "control", "references")) == len(FIELDS)
 
 
 def test_stored_places_read_back_as_recorded(tmp_path):
