@@ -53,6 +53,33 @@ def with_control(df: pd.DataFrame, layer) -> pd.DataFrame:
     out["control_date"] = [s.isoformat() if s is not None and k else None
                            for s, k in zip(snaps, ok)]
     out["distance_to_front_km"] = np.where(ok, np.round(km, 2), np.nan)
+    out["control_text"] = _control_text(layer, out, ok)
+    return out
+
+
+def _control_text(layer, df: pd.DataFrame, ok: np.ndarray) -> list[str | None]:
+    """A line per place for the map's popup: its control on its snapshot and its distance to
+    the front, then when its control changed across the layer ("occupied since 2025-12-01,
+    after 2025-11-01")."""
+    import shapely
+
+    lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
+    held = np.array([shapely.contains_xy(s.occupied, lon, lat) for s in layer.snapshots])
+    out: list[str | None] = []
+    for k, (c, day, d) in enumerate(zip(df["control"], df["control_date"],
+                                        df["distance_to_front_km"])):
+        if not ok[k]:
+            out.append(None)
+            continue
+        line = f"{c} on {day}, {abs(d):.1f} km from the front"
+        flips = np.flatnonzero(held[1:, k] != held[:-1, k])
+        for f in flips[-3:]:  # the latest few changes
+            after = "occupied" if held[f + 1, k] else "not occupied"
+            line += (f"; {after} from {layer.days[f + 1].isoformat()} "
+                     f"(after {layer.days[f].isoformat()})")
+        if not len(flips):
+            line += f"; {'occupied' if held[0, k] else 'not occupied'} throughout the layer"
+        out.append(line)
     return out
 
 

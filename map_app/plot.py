@@ -385,6 +385,9 @@ def _compact(df: pd.DataFrame) -> dict:
     out["dist"] = [_num(v) for v in col("distance_to_border_km")]
     out["quote"] = [_short_quote(q, t) for q, t in zip(col("quote"), col("text"))]
     out["claim"] = [_claim_text(c) for c in col("claim_json")]
+    # with a control layer (map_app.export.with_control): the place's control and history
+    out["control_t"], out["control"] = _table(
+        "" if v is None or v != v else str(v) for v in col("control_text"))
     out["alts"] = [_alts(a) for a in (col("alternatives_json") if "alternatives_json" in df
                                       else col("alternatives"))]
     return out
@@ -457,6 +460,8 @@ class PlacesLayer(MacroElement):
                                             esc(T("nearest_border", i)));
             var v = T("claim_verdict", i);
             if (v) out.push("Claim: " + esc(D.claim[i] || "") + " → <b>" + esc(v) + "</b>");
+            var c = T("control", i);
+            if (c) out.push("Control: " + esc(c));
             out.push("Gazetteer: " + esc(T("entry", i)) + " (" + D.lat[i].toFixed(4) + ", " +
                      D.lon[i].toFixed(4) + ")");
             var a = D.alts[i] || [];

@@ -308,6 +308,8 @@ def test_the_occupied_area_follows_the_chosen_day(browser, tmp_path):
         late = frame.locator(area).first.get_attribute("d")
         page.screenshot(path=str(Path(os.environ.get("MAP_APP_SCREENSHOT_CONTROL",
                                                      tmp_path / "control_late.png"))))
+        # a marker's popup says who held the place, and when that changed
+        assert "Control: not occupied on 2025-06-01" in open_popup(page).inner_text()
         # the day's slider: one step back, to the first snapshot
         page.get_by_role("slider").first.focus()
         page.keyboard.press("ArrowLeft")

@@ -200,3 +200,25 @@ def test_ingest_stores_control_and_bad_layers_stop_before_work(folder, tmp_path,
         assert main([*cmd, "--control", str(tmp_path / "nope")]) == 2
         err = capsys.readouterr().err
         assert "no such file" in err and "Traceback" not in err
+
+
+def test_the_apps_table_and_popups_get_control_and_its_history(folder):
+    import pandas as pd
+
+    from map_app.export import with_control
+    from map_app.plot import _compact
+
+    layer = read_control(folder)
+    df = pd.DataFrame({"lon": [VILLAGE[0], INSIDE[0], 31.0], "lat": [VILLAGE[1], INSIDE[1],
+                                                                     49.0],
+                       "kind": ["village", "village", "region"],
+                       "event_date": ["2025-01-10", "2025-02-10", "2025-02-10"],
+                       "article_date": ["2025-02-10"] * 3})
+    out = with_control(df, layer)
+    assert out["control"].tolist()[:2] == ["not occupied", "occupied"]
+    assert pd.isna(out["control"].iloc[2])  # a region: not measured
+    assert out["control_date"].tolist()[:2] == ["2025-01-01", "2025-02-01"]
+    text = out["control_text"].tolist()
+    assert "occupied from 2025-02-01 (after 2025-01-01)" in text[0]
+    assert "occupied throughout" in text[1] and pd.isna(text[2])
+    assert any("km from the front" in t for t in _compact(out)["control_t"])
