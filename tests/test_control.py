@@ -222,3 +222,14 @@ def test_the_apps_table_and_popups_get_control_and_its_history(folder):
     assert "occupied from 2025-02-01 (after 2025-01-01)" in text[0]
     assert "occupied throughout" in text[1] and pd.isna(text[2])
     assert any("km from the front" in t for t in _compact(out)["control_t"])
+
+
+@pytest.mark.skipif(not SNAPSHOTS.is_dir(), reason="the development snapshots are not here")
+def test_distances_to_a_real_front_agree_with_pyproj():
+    layer = read_control(SNAPSHOTS)
+    snap = layer.snapshots[-1]
+    rng = np.random.default_rng(8)
+    lon, lat = rng.uniform(32.0, 39.5, 200), rng.uniform(46.0, 50.5, 200)
+    _, km, _ = layer.measure(lon, lat, snap.day)
+    ref = geod_to_lines(lon, lat, [line_of_contact(snap.occupied)], coarse_km=2.0)
+    assert np.allclose(np.abs(km), ref, rtol=1e-3, atol=0.005)
