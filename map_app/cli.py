@@ -279,7 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("parse", help="geoparse articles; JSON Lines on stdout")
     pa.add_argument("paths", nargs="+", help="files or folders (every file, sorted by name)")
     pa.add_argument("--de-facto", action="store_true",
-                    help="measure against the de facto borders (Crimea in Russia)")
+                    help="check stated border distances against the de facto borders (Crimea "
+                         "in Russia); both sets' distances are always given")
     pa.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     pa.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
                     help=_REFERENCE_HELP)
@@ -288,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")
     ig.add_argument("paths", nargs="+", help="files or folders")
     ig.add_argument("--store", help=_STORE_HELP)
-    ig.add_argument("--de-facto", action="store_true")
+    ig.add_argument("--de-facto", action="store_true",
+                    help="check stated border distances against the de facto borders")
     ig.add_argument("--workers", type=int, default=0,
                     help="geoparse in parallel on a Dask LocalCluster of N workers")
     ig.add_argument("--scheduler", help="address of an existing Dask scheduler "

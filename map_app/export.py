@@ -22,11 +22,11 @@ _INTEGER = {c for c, t in STORE_COLUMNS if t == "INTEGER"}
 
 def in_view(df: pd.DataFrame, view: str) -> pd.DataFrame:
     """Places with ``distance_to_border_km`` and ``nearest_border`` in border set ``view``
-    (``"de_jure"`` or ``"de_facto"``; from the stored ``distance_<view>_km`` and
-    ``nearest_border_<view>``), so every distance shown and filtered on is that set's.
-    A store written before both sets were kept has only the analysis's own."""
-    col, near = f"distance_{view}_km", f"nearest_border_{view}"
-    if col not in df or not df[col].notna().any():
+    (stored de jure; de facto from ``distance_de_facto_km`` and ``nearest_border_de_facto``),
+    so every distance shown and filtered on is that set's. A store written before both sets
+    were kept has only its own."""
+    col, near = "distance_de_facto_km", "nearest_border_de_facto"
+    if view != "de_facto" or col not in df or not df[col].notna().any():
         return df
     out = df.copy()
     out["distance_to_border_km"], out["nearest_border"] = df[col], df[near]

@@ -493,7 +493,7 @@ class _Events:
         """Write the incident fields: the first mention of each event is its incident."""
         for p in places:
             p["role"], p["event_id"], p["event_type"], p["quotes"] = "mention", None, None, None
-            p["killed"] = p["wounded"] = p["casualties"] = p["event_category"] = None
+            p["killed"] = p["wounded"] = p["event_category"] = None
         for ev in self.events:
             for i in ev["members"]:
                 places[i]["event_id"] = ev["id"]
@@ -501,9 +501,7 @@ class _Events:
             t = ev["casualties"]
             p.update(role="incident", event_type=ev["type"],
                      event_category=EVENT_CATEGORY.get(ev["type"]), quotes=ev["quotes"],
-                     killed=t.get("killed"), wounded=t.get("wounded"),
-                     casualties={"killed": t.get("killed"), "wounded": t.get("wounded")}
-                     if t else None)
+                     killed=t.get("killed"), wounded=t.get("wounded"))
             if p.get("claim") is None:
                 # the event's claim, whichever of its mentions states it
                 p["claim"] = next((places[i]["claim"] for i in ev["members"]

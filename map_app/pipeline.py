@@ -26,28 +26,23 @@ from .places import resolve_records
 from .record import NAMES
 from .references import Reference
 
-#: The border sets every place is measured to (see :mod:`map_app.borders`).
-VIEWS = ("de_jure", "de_facto")
 _AREA_KINDS = ("region", "country")
 
 
-def add_distances(records: list[dict], view: str = "de_jure") -> list[dict]:
-    """Distance (km) from each place to the nearest international land border, and which,
-    in both border sets (``distance_de_jure_km``, ``nearest_border_de_jure``, the same
-    ``_de_facto``), and in ``view`` as ``distance_to_border_km`` and ``nearest_border`` (the
-    set its claims are checked against).
+def add_distances(records: list[dict]) -> list[dict]:
+    """Distance (km) from each place to the nearest international land border, and which, in
+    both border sets: ``distance_to_border_km`` and ``nearest_border`` de jure,
+    ``distance_de_facto_km`` and ``nearest_border_de_facto`` de facto.
 
     A point is measured from its point; a region or a country from its outline
     (:mod:`map_app.areas`: 0 km where it reaches a border); a country without an outline
     gets none.
     """
-    for v in VIEWS:
+    for v, dkey, bkey in (("de_jure", "distance_to_border_km", "nearest_border"),
+                          ("de_facto", "distance_de_facto_km", "nearest_border_de_facto")):
         dist, border = _distances(records, v)
         for r, d, b in zip(records, dist, border):
-            r[f"distance_{v}_km"], r[f"nearest_border_{v}"] = d, b
-    for r in records:
-        r["distance_to_border_km"] = r[f"distance_{view}_km"]
-        r["nearest_border"] = r[f"nearest_border_{view}"]
+            r[dkey], r[bkey] = d, b
     return records
 
 
@@ -198,7 +193,7 @@ def correct(record: dict, entry: str, text: str, gazetteer: Gazetteer | None = N
                admin1=c.admin1_name, admin1_code=a1key, admin2=a2, admin2_code=a2code,
                admin3=a3, admin3_code=a3code, score=chosen.get("score", record.get("score")),
                alternatives=alts, rule="chosen by the user", entry=c.id)
-    add_distances([new], view)
+    add_distances([new])
     if record.get("claim"):
         new["claim"] = _recheck(text, new, record["claim"], g, view)
     add_precision(text, [new])
@@ -281,7 +276,8 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     gazetteer : Gazetteer, optional
         Defaults to the shipped gazetteer.
     view : str
-        Whose borders distances are measured to (see :func:`map_app.borders.nearest_border`).
+        The border set stated distances to a border are checked against (``"de_jure"`` or
+        ``"de_facto"``); every place is measured to both.
     progress : callable, optional
         Called after each chunk (see :func:`chunks`) with the fraction of the text done,
         ending with 1.0; an exception it raises stops the analysis.
@@ -315,7 +311,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         part = text if b - a == n else text[a:b]
         claims = find_distance_claims(part)  # found once, for ranking and for verdicts
         recs = resolve_records(part, g, claims=claims)
-        add_distances(recs, view)
+        add_distances(recs)
         add_claims(part, recs, g, view, claims)
         classify(part, recs, published)
         add_precision(part, recs)

@@ -7,7 +7,7 @@ import pandas as pd
 from map_app.articles import Article
 from map_app.export import PROPERTIES, rows
 from map_app.ingest import ingest_articles
-from map_app.pipeline import document_record
+from map_app.pipeline import analyse, document_record
 from map_app.record import (
     EXPORT,
     FIELDS,
@@ -58,3 +58,17 @@ def test_an_older_store_gets_the_new_columns(tmp_path):
     ingest_articles([Article("b.txt", "Drones hit Odesa.")], store)
     df = read_places(store).set_index("source")
     assert pd.isna(df.loc["a.txt", "rule"]) and df.loc["b.txt", "rule"] == "prior"
+
+
+def test_a_record_stays_a_small_dict():
+    # a dict of more than 42 keys takes twice the memory: 400,000 records in a 20 MB text
+    import sys
+
+    from map_app.record import MAX_FIELDS
+
+    assert len(FIELDS) <= MAX_FIELDS
+    rec = document_record(Article("a.txt", "date 2025-06-04\nShelling hit Kharkiv."))
+    small = {k: None for k in range(MAX_FIELDS)}
+    assert sys.getsizeof(rec["places"][0]) <= sys.getsizeof(small)
+    (place,) = analyse("Shelling hit Kharkiv.")
+    assert sys.getsizeof(place) <= sys.getsizeof(small)
