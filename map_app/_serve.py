@@ -55,7 +55,7 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", address, "--server.enableStaticServing", "true",
            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
-           "--server.fileWatcherType", "none", *cmd_extra]
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer", *cmd_extra]
     # become the Streamlit server: signals (Ctrl-C, a test's terminate) reach it directly
     sys.stdout.flush()
     sys.stderr.flush()

@@ -19,6 +19,7 @@ import streamlit as st
 from map_app import export, ingest, plot, record, store
 from map_app._paths import default_store
 from map_app.articles import ArticleError, article_from_text, decode
+from map_app.incidents import EVENT_LABELS
 
 MAX_UPLOAD_MB = 20
 EVENT_TYPES = list(plot.EVENT_COLOURS)
@@ -125,12 +126,15 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
     c1, c2 = sb.columns(2)
     d0 = c1.date_input("From", value=q_date("from"), key="from")
     d1 = c2.date_input("To", value=q_date("to"), key="to")
+    undated = sb.checkbox("Include undated articles", value=qp.get("undated") != "no",
+                          help="articles that state no date are kept whatever the dates above")
     roles = {"incidents": "incident", "mentions": "mention", "all": None}
     role_label = sb.radio("Role", list(roles), index=list(roles).index(qp.get("role", "all"))
                           if qp.get("role", "all") in roles else 2, horizontal=True)
     present = sorted(t for t in df["event_type"].dropna().unique()) if len(df) else []
     types = sb.multiselect("Event type", sorted(set(present) | set(EVENT_TYPES)),
-                           default=[t for t in _qp_list(qp, "types") if t in EVENT_TYPES])
+                           default=[t for t in _qp_list(qp, "types") if t in EVENT_TYPES],
+                           format_func=lambda t: EVENT_LABELS.get(t, t))
     ccs = sorted(c for c in df["country_code"].dropna().unique() if c) if len(df) else []
     countries = sb.multiselect("Country", ccs,
                                default=[c for c in _qp_list(qp, "countries") if c in ccs])
@@ -150,6 +154,7 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
         "until": d1.isoformat() if d1 else None,
         "role": roles[role_label], "event_types": types, "countries": countries,
         "max_km": max_km, "view": "de_facto" if view_label == "de facto" else "de_jure",
+        "undated": undated,
     }
     # the view lives in the URL, so a link shares it
     new = {"role": role_label, "view": state["view"]}
@@ -163,6 +168,8 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
         new["countries"] = ",".join(countries)
     if max_km is not None:
         new["maxkm"] = f"{max_km:g}"
+    if not undated:
+        new["undated"] = "no"
     if dict(qp) != new:
         qp.clear()
         qp.update(new)
@@ -277,6 +284,36 @@ def correction_panel(shown: pd.DataFrame, path: Path, view: str = "de_jure") -> 
         st.rerun()
 
 
+# The table's headers as people read them (the column names stay the record's)
+_HEADERS = {"place": "Place", "text": "As written", "role": "Role", "event_type": "Event",
+            "killed": "Killed", "wounded": "Wounded", "event_date": "Date",
+            "distance_to_border_km": "Border km", "nearest_border": "Nearest border",
+            "claim_verdict": "Stated distance", "control": "Control",
+            "distance_to_front_km": "Front km", "country_code": "Country",
+            "admin1": "Region", "admin2": "District", "admin3": "Community",
+            "geo_precision": "Precision", "lat": "Lat", "lon": "Lon", "score": "Score",
+            "rule": "Decided by", "article": "Article"}
+
+
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's values as people read them: event types in words, countries by name."""
+    from map_app.gazetteer import load_gazetteer
+
+    out = table.copy()
+    if "event_type" in out:
+        out["event_type"] = out["event_type"].map(lambda t: EVENT_LABELS.get(t, t))
+    if "country_code" in out:
+        g = load_gazetteer()
+        names = {c: getattr(g.get(f"country:{c}"), "name", c)
+                 for c in out["country_code"].dropna().unique()}
+        out["country_code"] = out["country_code"].map(names)
+    return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def main() -> None:
     from streamlit_folium import st_folium
 
@@ -299,11 +336,12 @@ def main() -> None:
         st.sidebar.warning(md_escape(msg))
     shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
                                  until=state["until"], event_types=state["event_types"],
-                                 countries=state["countries"]) if len(df) else df
+                                 countries=state["countries"], undated=state["undated"]
+                                 ) if len(df) else df
     st.title("map_app — places in the news")
     n_inc = int((shown["role"] == "incident").sum()) if len(shown) else 0
-    st.caption(f"{n_inc} incidents, {len(shown) - n_inc} mentions shown · "
-               f"{df['article_id'].nunique() if len(df) else 0} articles · "
+    st.caption(f"{_count(n_inc, 'incident')}, {_count(len(shown) - n_inc, 'mention')} shown · "
+               f"{_count(df['article_id'].nunique() if len(df) else 0, 'article')} · "
                f"{'de jure' if state['view'] == 'de_jure' else 'de facto'} borders · "
                "works offline")
     left, right = st.columns([4, 1])
@@ -316,7 +354,8 @@ def main() -> None:
         click_panel((out or {}).get("last_clicked"), state["view"], control, control_day)
     st.subheader("Places")
     cols = [*record.TABLE, *(f"distance_to_{r.name}_km" for r in references)]
-    st.dataframe(shown[[c for c in cols if c in shown]], width="stretch", hide_index=True)
+    st.dataframe(_readable(shown[[c for c in cols if c in shown]]), width="stretch",
+                 hide_index=True, column_config=_HEADERS)
     c1, c2, c3 = st.columns(3)
     c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),
                        file_name="map_app.geojson", mime="application/geo+json")

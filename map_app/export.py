@@ -101,10 +101,11 @@ def with_references(df: pd.DataFrame, references) -> pd.DataFrame:
 
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
                   max_km: float | None = None, until: str | None = None,
-                  event_types=None, countries=None) -> pd.DataFrame:
+                  event_types=None, countries=None, undated: bool = True) -> pd.DataFrame:
     """Rows of ``df`` (store layout) by role, event date within ``since``..``until``
     (YYYY-MM-DD, inclusive), distance to the border at most ``max_km``, event types and
-    country codes."""
+    country codes. Places of undated articles pass a date filter unless ``undated`` is
+    False: they are their own bucket, not hidden by any date."""
     out = df
     if role:
         out = out[out["role"] == role]
@@ -115,7 +116,7 @@ def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None =
             keep &= d.astype(str) >= since
         if until:
             keep &= d.astype(str) <= until
-        out = out[keep]
+        out = out[keep | (d.isna() & undated)]
     if event_types:
         out = out[out["event_type"].isin(list(event_types))]
     if countries:

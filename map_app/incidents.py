@@ -59,6 +59,23 @@ EVENT_CATEGORY = {
     "disrupted_weapons_use": "Strategic developments",
 }
 
+#: How each event type reads to people (the app's table, filters, legend and popups).
+EVENT_LABELS = {
+    "shelling_missile_attack": "Shelling / missile attack",
+    "air_drone_strike": "Air / drone strike",
+    "remote_explosive": "Remote explosive / landmine",
+    "explosion": "Explosion",
+    "attack": "Attack (means unstated)",
+    "armed_clash": "Armed clash",
+    "territory_captured": "Territory captured",
+    "attack_on_civilians": "Attack on civilians",
+    "property_destruction": "Property destruction",
+    "evacuation": "Evacuation",
+    "arrest": "Arrest",
+    "protest": "Protest",
+    "disrupted_weapons_use": "Weapon shot down / intercepted",
+}
+
 #: Our event types as ACLED's sub-event types (one definition: the ACLED export and the
 #: scorer). ``explosion`` (of unstated cause) is coded as ACLED codes unexploded ordnance;
 #: ``attack`` (a hit or strike of unstated means) as remote violence by shelling, how ACLED

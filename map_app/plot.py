@@ -37,6 +37,7 @@ EVENT_COLOURS = {
     "evacuation": "#238b45",
     "arrest": "#525252",
     "protest": "#dd3497",
+    "disrupted_weapons_use": "#41ab5d",
 }
 MENTION_COLOUR = "#7f7f7f"
 BAND_KM = (5, 10, 30)
@@ -434,7 +435,7 @@ class PlacesLayer(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
           var D = {{ this.data }};
-          var C = {{ this.colours }};
+          var C = {{ this.colours }}, LABELS = {{ this.labels }};  // not L: Leaflet
           var esc = function(s) { return String(s == null ? "" : s).replace(/[&<>"']/g,
               function(c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                     "'": "&#39;"}[c]; }); };
@@ -453,7 +454,7 @@ class PlacesLayer(MacroElement):
               var cas = [];
               if (D.killed[i] != null) cas.push(D.killed[i] + " killed");
               if (D.wounded[i] != null) cas.push(D.wounded[i] + " wounded");
-              out.push("Event: " + esc(et.replace(/_/g, " ")) +
+              out.push("Event: " + esc(LABELS[et] || et.replace(/_/g, " ")) +
                        (cas.length ? " · " + esc(cas.join(", ")) : ""));
             }
             if (D.dist[i] != null) out.push("Border: " + esc(D.dist[i].toFixed(1)) + " km to " +
@@ -495,6 +496,9 @@ class PlacesLayer(MacroElement):
         self._name = "PlacesLayer"
         self.data = _json_for_script(_compact(df))
         self.colours = _json_for_script(EVENT_COLOURS)
+        from .incidents import EVENT_LABELS
+
+        self.labels = _json_for_script(EVENT_LABELS)
         self.role_js = json.dumps(role)
         self.muted = "true" if role == "mention" else "false"
         self.mention = MENTION_COLOUR
@@ -546,7 +550,10 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name=f"Incident areas ({len(df)})", show=True)
     feats = []
     for r, g in zip(df.to_dict("records"), geoms):
-        what = str(r.get("event_type") or "event").replace("_", " ")
+        from .incidents import EVENT_LABELS
+
+        et = str(r.get("event_type") or "")
+        what = EVENT_LABELS.get(et, et.replace("_", " ") or "event")
         killed = r.get("killed")
         tip = f"{r['place']}: {what}" + (f", {int(killed)} killed" if killed == killed
                                           and killed is not None else "")
@@ -565,11 +572,12 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
 
 
 class Legend(MacroElement):
-    """A fixed legend of event colours, mentions and border bands."""
+    """A fixed legend of event colours, mentions and border bands (above the scale bar, which
+    Leaflet puts in the bottom-left corner too)."""
 
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div id="map-app-legend" style="position:absolute; bottom:28px; left:10px; z-index:999;
+        <div id="map-app-legend" style="position:absolute; bottom:62px; left:10px; z-index:999;
              background:rgba(255,255,255,.92); padding:6px 9px; border:1px solid #bbb;
              border-radius:4px; font:12px/1.35 sans-serif; max-width:220px">
           <b>Incidents</b> (size: casualties)<br>{{ this.rows }}
@@ -584,9 +592,11 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.mention = MENTION_COLOUR
+        from .incidents import EVENT_LABELS
+
         self.rows = "".join(
             f"<span style='color:{EVENT_COLOURS.get(t, '#e31a1c')}'>●</span> "
-            f"{html.escape(t.replace('_', ' '))}<br>" for t in event_types)
+            f"{html.escape(EVENT_LABELS.get(t, t.replace('_', ' ')))}<br>" for t in event_types)
 
 
 def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
@@ -626,7 +636,8 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
         layer.add_to(m)
     types = sorted(t for t in df.get("event_type", pd.Series(dtype=object)).dropna().unique())
     m.get_root().add_child(Legend(types or list(EVENT_COLOURS)[:4]))
-    folium.LayerControl(collapsed=False).add_to(m)
+    # collapsed: open, it covered popups and the map's corner
+    folium.LayerControl(collapsed=True).add_to(m)
     return make_offline(m, prefix)
 
 

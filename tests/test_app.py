@@ -181,3 +181,16 @@ def test_a_bad_control_layer_is_one_line_in_the_sidebar(app, tmp_path, monkeypat
     at = app.run()
     assert not at.exception
     assert any("no such file" in e.value for e in at.sidebar.error)
+
+
+def test_the_page_reads_as_words(app):
+    at = app.run()
+    assert any(c.value.startswith("5 incidents, 61 mentions shown · 1 article ·")
+               for c in at.caption), [c.value for c in at.caption]
+    df = at.dataframe[0].value
+    assert "Shelling / missile attack" in set(df["event_type"])
+    assert {"Ukraine", "Russia"} <= set(df["country_code"]) and "UA" not in set(df["country_code"])
+    undated = [c for c in at.sidebar.checkbox if c.label == "Include undated articles"][0]
+    assert undated.value
+    undated.uncheck().run()
+    assert at.query_params["undated"] in ("no", ["no"]) and not at.exception

@@ -179,3 +179,13 @@ def test_exported_articles_are_named_not_located(store, tmp_path):
     assert main(["export", "--store", str(p), "-o", str(out)]) == 0
     names = {f["properties"]["article"] for f in json.loads(out.read_text())["features"]}
     assert names and not any("/" in n or str(tmp_path) in n for n in names)
+
+
+def test_undated_articles_are_a_bucket_no_date_filter_hides():
+    from map_app.export import filter_places
+
+    df = pd.DataFrame({"role": ["incident"] * 3, "event_date": ["2025-06-01", None, None],
+                       "article_date": [None, "2025-01-01", None], "place": ["a", "b", "c"]})
+    kept = filter_places(df, since="2025-05-01")
+    assert list(kept["place"]) == ["a", "c"]  # "c" states no date: kept
+    assert list(filter_places(df, since="2025-05-01", undated=False)["place"]) == ["a"]

@@ -88,3 +88,10 @@ def test_highlight_html_is_one_line_whatever_the_line_endings(eol):
     out = highlight_html(text, [(13, 17)], ["incident"])
     assert "\r" not in out and "\n" not in out and "\u2028" not in out
     assert out.count("<br>") == 3 and "![x](http://example.org/i.png) **bold**" in out
+
+
+def test_every_event_type_has_a_colour_and_a_label():
+    from map_app.incidents import EVENT_CATEGORY, EVENT_LABELS
+    from map_app.plot import EVENT_COLOURS
+
+    assert set(EVENT_CATEGORY) == set(EVENT_COLOURS) == set(EVENT_LABELS)
