@@ -310,6 +310,27 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def search_box() -> tuple[str, float, float] | None:
+    """A box that finds any gazetteer place (read as the geoparser reads it: "Pokrovsk" is
+    the Donetsk town) and opens the map on it; (name, lat, lon) or None."""
+    from map_app.gazetteer import load_gazetteer
+    from map_app.places import resolve_records
+
+    q = st.text_input("Find a place", placeholder="a town, village, district or region",
+                      key="find").strip()
+    if not q:
+        return None
+    g = load_gazetteer()
+    picked = [r for r in resolve_records(q, g) if r["text"].lower() == q.lower()]
+    c = g.get(picked[0]["entry"]) if picked else next(iter(g.lookup(q, limit=1)), None)
+    if c is None:
+        st.caption(f"No place called {md_escape(q)} in the gazetteer.")
+        return None
+    where = ", ".join(x for x in (c.admin2, c.admin1_name, c.country_code) if x)
+    st.caption(f"Found **{md_escape(c.name)}** ({md_escape(where)}): the map opens on it.")
+    return c.name, c.lat, c.lon
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -344,10 +365,11 @@ def main() -> None:
                f"{_count(df['article_id'].nunique() if len(df) else 0, 'article')} · "
                f"{'de jure' if state['view'] == 'de_jure' else 'de facto'} borders · "
                "works offline")
+    focus = search_box()
     left, right = st.columns([4, 1])
     with left:
         m = plot.incident_map(shown, view=state["view"], control=control,
-                              control_day=control_day, references=references)
+                              control_day=control_day, references=references, focus=focus)
         out = st_folium(m, height=600, use_container_width=True,
                         returned_objects=["last_clicked"], key="map")
     with right:

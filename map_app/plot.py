@@ -298,11 +298,6 @@ def base_map(location=(48.5, 32.0), zoom_start: int = 5, tiles: bool = True,
         Which country outlines to draw.
     prefix : str
         Origin of the static files when the page is not served by the app.
-    control, control_day : ControlLayer and date, optional
-        The user's control layer and the day whose occupied area and line of contact are
-        drawn (see :func:`front_layers`).
-    references : sequence of Reference
-        The user's reference layers, drawn (see :func:`reference_layers`).
     """
     # no tile layer sets a zoom range, and clustering needs one
     m = folium.Map(location=list(location), zoom_start=zoom_start, tiles=None,
@@ -601,7 +596,7 @@ class Legend(MacroElement):
 
 def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
                  bands: bool = True, cluster: bool | None = None, prefix: str = "",
-                 control=None, control_day=None, references=()) -> folium.Map:
+                 control=None, control_day=None, references=(), focus=None) -> folium.Map:
     """The whole map: basemap, borders and bands, incidents, mentions, legend, layer control.
 
     Parameters
@@ -618,13 +613,22 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
         drawn (see :func:`front_layers`).
     references : sequence of Reference
         The user's reference layers, drawn (see :func:`reference_layers`).
+    focus : (name, lat, lon), optional
+        A place found by the search: the map opens on it at zoom 9, marked.
     """
     if len(df):
         lat = float(np.nanmedian(df["lat"]))
         lon = float(np.nanmedian(df["lon"]))
     else:
         lat, lon = 48.5, 32.0
-    m = base_map((lat, lon), 5, tiles=tiles, view=view, prefix=prefix)
+    if focus is not None:
+        lat, lon = focus[1], focus[2]
+    m = base_map((lat, lon), 9 if focus is not None else 5, tiles=tiles, view=view,
+                 prefix=prefix)
+    if focus is not None:
+        folium.Marker((focus[1], focus[2]), tooltip=focus[0],
+                      icon=folium.DivIcon(html="<div class='map-app-found' style='font-size:"
+                                               "22px;color:#000'>&#x2316;</div>")).add_to(m)
     for layer in borders_layer(view, bands, prefix):
         layer.add_to(m)
     for layer in [*front_layers(control, control_day), *reference_layers(references)]:

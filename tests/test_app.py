@@ -194,3 +194,13 @@ def test_the_page_reads_as_words(app):
     assert undated.value
     undated.uncheck().run()
     assert at.query_params["undated"] in ("no", ["no"]) and not at.exception
+
+
+def test_the_search_box_finds_a_place_and_opens_the_map_on_it(app):
+    at = app.run()
+    at.text_input(key="find").set_value("Pokrovsk").run()
+    assert not at.exception
+    assert any("Found **Pokrovsk**" in c.value and "Donetsk Oblast" in c.value
+               for c in at.caption), [c.value for c in at.caption]
+    at.text_input(key="find").set_value("Qwxzvbnm").run()
+    assert any("No place called" in c.value for c in at.caption)

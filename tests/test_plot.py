@@ -95,3 +95,16 @@ def test_every_event_type_has_a_colour_and_a_label():
     from map_app.plot import EVENT_COLOURS
 
     assert set(EVENT_CATEGORY) == set(EVENT_COLOURS) == set(EVENT_LABELS)
+
+
+def test_a_found_place_opens_the_map_on_it():
+    import pandas as pd
+
+    from map_app.plot import incident_map
+
+    df = pd.DataFrame({"place": ["Sumy"], "text": ["Sumy"], "lat": [50.9], "lon": [34.8],
+                       "role": ["incident"], "event_type": ["attack"], "kind": ["city"],
+                       "entry": ["geonames:692194"]})
+    m = incident_map(df, tiles=False, focus=("Pokrovsk", 48.28, 37.18))
+    assert m.location == [48.28, 37.18] and m.options["zoom"] == 9
+    assert "map-app-found" in m.get_root().render()
