@@ -76,17 +76,12 @@ def point_of(args: argparse.Namespace, command: str) -> tuple[float, float, str,
             return "--lat and --lon must be numbers"
         return args.lat, args.lon, f"{_deg(args.lat, 'N', 'S')} {_deg(args.lon, 'E', 'W')}", None
     if args.place:
-        from .gazetteer import load_gazetteer
-        from .places import resolve_records
+        from .places import find_place
 
-        g = load_gazetteer()
-        # the geoparser's reading of the name, which weighs alternate names down ("Pokrovsk"
-        # is the Donetsk town, not Engels, once called so); else the gazetteer's first
-        picked = [r for r in resolve_records(args.place, g) if r["text"] == args.place.strip()]
-        found = [g.get(picked[0]["entry"])] if picked else g.lookup(args.place, limit=1)
-        if not found or found[0] is None:
+        c = find_place(args.place)
+        if c is None:
             return f"unknown place {args.place!r} (try `map-app lookup`, or give --lat/--lon)"
-        return found[0].lat, found[0].lon, found[0].name, found[0]
+        return c.lat, c.lon, c.name, c
     return f"give a place name or --lat and --lon (see map-app {command} --help)"
 
 

@@ -313,16 +313,13 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
 def search_box() -> tuple[str, float, float] | None:
     """A box that finds any gazetteer place (read as the geoparser reads it: "Pokrovsk" is
     the Donetsk town) and opens the map on it; (name, lat, lon) or None."""
-    from map_app.gazetteer import load_gazetteer
-    from map_app.places import resolve_records
+    from map_app.places import find_place
 
     q = st.text_input("Find a place", placeholder="a town, village, district or region",
                       key="find").strip()
     if not q:
         return None
-    g = load_gazetteer()
-    picked = [r for r in resolve_records(q, g) if r["text"].lower() == q.lower()]
-    c = g.get(picked[0]["entry"]) if picked else next(iter(g.lookup(q, limit=1)), None)
+    c = find_place(q)
     if c is None:
         st.caption(f"No place called {md_escape(q)} in the gazetteer.")
         return None

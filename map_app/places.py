@@ -379,6 +379,19 @@ def _ranking(g: Gazetteer, memo: dict, c: _Cands, s: np.ndarray, n_alternatives:
     return (best[0], best[2], best[1]), tuple(alts)
 
 
+def find_place(name: str, gazetteer: Gazetteer | None = None):
+    """The gazetteer entry (a :class:`~map_app.gazetteer.Candidate`) a name alone means, for
+    a search or a command line: the geoparser's reading of it, which weighs alternate names
+    down ("Pokrovsk" is the Donetsk town, not Engels, once called so), else the gazetteer's
+    first candidate; None when there is none."""
+    g = gazetteer or load_gazetteer()
+    name = name.strip()
+    picked = [r for r in resolve_records(name, g) if r["text"].lower() == name.lower()]
+    if picked:
+        return g.get(picked[0]["entry"])
+    return next(iter(g.lookup(name, limit=1)), None) if name else None
+
+
 def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int = 3
             ) -> gpd.GeoDataFrame:
     """Find the toponyms of ``text`` and pick the likeliest entry for each.

@@ -308,3 +308,11 @@ def test_a_raion_is_coded_to_its_seats_hromada(gaz):
             if r["text"] == "Pavlohrad district"]
     assert r["feature_code"] == "ADM2" and r["admin2"] == "Pavlohradskyi"
     assert r["admin3"] == "Pavlohradska"  # the hromada of Pavlohrad, where coders code it
+
+
+def test_a_name_alone_is_found_as_the_geoparser_reads_it(gaz):
+    from map_app.places import find_place
+
+    assert find_place("Pokrovsk", gaz).admin1_name == "Donetsk Oblast"  # not Engels
+    assert find_place("Paris", gaz).country_code == "FR"  # by the gazetteer when unread
+    assert find_place("Qwxzvbnm", gaz) is None and find_place("  ", gaz) is None
