@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from ._cli_distance import point_of
+from ._cli_distance import add_point_arguments, point_of
 from ._exit import EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_parser", "cmd_control"]
@@ -27,9 +27,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                     "between which its status changed. map_app ships no control data: give "
                     "your own with --control.",
         epilog="example: map-app control Pokrovsk --control frontline/")
-    p.add_argument("place", nargs="?", help="a place name, looked up in the gazetteer")
-    p.add_argument("--lat", type=float, help="latitude, WGS84 degrees (with --lon)")
-    p.add_argument("--lon", type=float, help="longitude, WGS84 degrees (with --lat)")
+    add_point_arguments(p)
     p.add_argument("--control", required=True, metavar="PATH",
                    help="a GeoJSON/GeoPackage of dated occupied areas, or a folder of "
                         "*_YYYYMMDD.geojson[.gz] snapshots")
@@ -57,8 +55,10 @@ def cmd_control(args: argparse.Namespace) -> int:
         inside, km, _ = layer.measure(lon, lat, snap.day)
         rows.append({"date": snap.day.isoformat(), "occupied": bool(inside[0]),
                      "distance_to_front_km": round(float(km[0]), 2)})
+    # the changes of the statuses just measured, not of a second pass over the snapshots
+    history = [(s.day, bool(r["occupied"])) for s, r in zip(layer.snapshots, rows)]
     changed = [{"after": a.isoformat(), "by": b.isoformat(), "occupied": occ}
-               for a, b, occ in changes(layer.history(lon, lat))]
+               for a, b, occ in changes(history)]
     if args.json:
         print(json.dumps({"place": label, "lat": lat, "lon": lon, "snapshots": rows,
                           "changes": changed}, ensure_ascii=False))

@@ -13,7 +13,7 @@ from typing import Any
 
 from ._exit import EXIT_OK, EXIT_USAGE
 
-__all__ = ["add_parser", "cmd_distance", "format_result", "point_of"]
+__all__ = ["add_parser", "add_point_arguments", "cmd_distance", "format_result", "point_of"]
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -26,9 +26,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                     "Maritime boundaries are not measured.",
         epilog="examples: map-app distance Sumy | map-app distance --lat 45.3083 --lon 36.5118 "
                "--de-facto | map-app distance Kharkiv --border RU-UA --json")
-    p.add_argument("place", nargs="?", help="a place name, looked up in the gazetteer")
-    p.add_argument("--lat", type=float, help="latitude, WGS84 degrees (with --lon)")
-    p.add_argument("--lon", type=float, help="longitude, WGS84 degrees (with --lat)")
+    add_point_arguments(p)
     p.add_argument("--border", metavar="RU-UA", help="only this border (two ISO codes)")
     p.add_argument("--country", metavar="RU", help="only the land borders of this country")
     p.add_argument("--de-facto", action="store_true",
@@ -61,6 +59,14 @@ def format_result(label: str, r: dict, view: str) -> str:
     if r["note"]:
         lines += [f"  note: {n}" for n in r["note"].split("; ")]
     return "\n".join(lines)
+
+
+def add_point_arguments(p: argparse.ArgumentParser) -> None:
+    """A place name or ``--lat``/``--lon``: how a command names the point it is about
+    (read back by :func:`point_of`)."""
+    p.add_argument("place", nargs="?", help="a place name, looked up in the gazetteer")
+    p.add_argument("--lat", type=float, help="latitude, WGS84 degrees (with --lon)")
+    p.add_argument("--lon", type=float, help="longitude, WGS84 degrees (with --lat)")
 
 
 def point_of(args: argparse.Namespace, command: str) -> tuple[float, float, str, Any] | str:
