@@ -35,26 +35,29 @@ def in_view(df: pd.DataFrame, view: str) -> pd.DataFrame:
 
 def with_control(df: pd.DataFrame, layer) -> pd.DataFrame:
     """Places with ``control``, ``control_date`` and ``distance_to_front_km`` measured on a
-    control layer (:mod:`map_app.control`) at each one's event date, else its article's; the
-    stored values where there is no layer."""
+    control layer (:mod:`map_app.control`) at each one's event date, else its article's, by
+    the pipeline's own pass (:func:`map_app.pipeline.add_control`); the stored values where
+    there is no layer."""
     if layer is None or not len(df):
         return df
-    from datetime import date
+    from .pipeline import add_control
 
-    days = [date.fromisoformat(str(d)[:10]) if isinstance(d, str) and d else None
+    days = [str(d)[:10] if isinstance(d, str) and d else None
             for d in df["event_date"].fillna(df["article_date"]).tolist()]
-    occ, km, snaps = layer.measure_dated(df["lon"].to_numpy(float), df["lat"].to_numpy(float),
-                                         days)
-    point = ~df["kind"].isin(["region", "country"]).to_numpy()
-    ok = point & np.array([s is not None for s in snaps])
+    recs = add_control(_points(df, event_date=days), layer)
     out = df.copy()
-    out["control"] = [("occupied" if o == 1.0 else "not occupied") if k else None
-                      for o, k in zip(occ.tolist(), ok.tolist())]
-    out["control_date"] = [s.isoformat() if s is not None and k else None
-                           for s, k in zip(snaps, ok)]
-    out["distance_to_front_km"] = np.where(ok, np.round(km, 2), np.nan)
-    out["control_text"] = _control_text(layer, out, ok)
+    for col in ("control", "control_date", "distance_to_front_km"):
+        out[col] = [r[col] for r in recs]
+    out["control_text"] = _control_text(layer, out, out["control"].notna().to_numpy())
     return out
+
+
+def _points(df: pd.DataFrame, **extra: list) -> list[dict]:
+    """The rows of ``df`` as the minimal records a pipeline pass measures: kind, lon, lat
+    (and ``extra`` columns)."""
+    cols = {"kind": df["kind"].tolist(), "lon": df["lon"].astype(float).tolist(),
+            "lat": df["lat"].astype(float).tolist(), **extra}
+    return [dict(zip(cols, vals)) for vals in zip(*cols.values())]
 
 
 def _control_text(layer, df: pd.DataFrame, ok: np.ndarray) -> list[str | None]:
@@ -84,18 +87,21 @@ def _control_text(layer, df: pd.DataFrame, ok: np.ndarray) -> list[str | None]:
 
 
 def with_references(df: pd.DataFrame, references) -> pd.DataFrame:
-    """Places measured to reference layers (:mod:`map_app.references`): their
-    ``references_json``, as the pipeline stores it; the stored values without layers."""
+    """Places measured to reference layers (:mod:`map_app.references`) by the pipeline's
+    own pass (:func:`map_app.pipeline.add_references`): their ``references_json``, as the
+    pipeline stores it, and flat ``distance_to_<name>_km`` columns for the app's table; the
+    stored values without layers."""
     if not references or not len(df):
         return df
-    point = ~df["kind"].isin(["region", "country"]).to_numpy()
-    lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
-    km = {ref.name: ref.distance(lon, lat).tolist() for ref in references}
+    from .pipeline import add_references
+
+    recs = add_references(_points(df), references)
     out = df.copy()
-    out["references_json"] = [json.dumps({n: round(v[k], 2) for n, v in km.items()})
-                              if point[k] else None for k in range(len(df))]
-    for n, v in km.items():  # flat too, for the app's table
-        out[f"distance_to_{n}_km"] = np.where(point, np.round(v, 2), np.nan)
+    out["references_json"] = [json.dumps(r["references"]) if r["references"] else None
+                              for r in recs]
+    for ref in references:
+        out[f"distance_to_{ref.name}_km"] = [r["references"][ref.name] if r["references"]
+                                             else np.nan for r in recs]
     return out
 
 
