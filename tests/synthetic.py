@@ -177,3 +177,23 @@ def synthetic_places(n: int = 10_000, seed: int = 1):
         "entry": [f"geonames:{700000 + i}" for i in range(n)],
         "alternatives_json": ['[{"name": "Other", "lat": 50.1, "lon": 30.2, "score": 3.2}]'] * n,
     })
+
+
+def box_collection(box: tuple[float, float, float, float], props: dict | None = None) -> dict:
+    """A GeoJSON FeatureCollection of one lon/lat box (x0, y0, x1, y1): a made-up area."""
+    import shapely
+
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": props or {},
+        "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
+
+
+def box_snapshots(folder, boxes: dict[str, tuple[float, float, float, float]]):
+    """A control layer of made-up occupied areas: ``occupied_<YYYYMMDD>.geojson`` per day in
+    ``folder`` (created); returns the folder."""
+    import json
+
+    folder.mkdir(exist_ok=True)
+    for day, box in boxes.items():
+        (folder / f"occupied_{day}.geojson").write_text(json.dumps(box_collection(box)))
+    return folder

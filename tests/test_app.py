@@ -148,18 +148,11 @@ def test_served_folder_with_bad_dates_shows_its_map(tmp_path, monkeypatch):
 
 def test_a_control_layer_measures_every_place_and_its_day_is_chosen(app, tmp_path,
                                                                      monkeypatch):
-    import json as _json
+    from synthetic import box_snapshots
 
-    import shapely
-
-    folder = tmp_path / "control"
-    folder.mkdir()
     # made-up occupied areas: around Sumy from the second snapshot on
-    for day, box in (("20250101", (36.0, 50.0, 36.5, 50.5)), ("20250601", (34.6, 50.8, 35.0,
-                                                                            51.1))):
-        fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
-              "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
-        (folder / f"occupied_{day}.geojson").write_text(_json.dumps(fc))
+    folder = box_snapshots(tmp_path / "control", {"20250101": (36.0, 50.0, 36.5, 50.5),
+                                                  "20250601": (34.6, 50.8, 35.0, 51.1)})
     monkeypatch.setenv("MAP_APP_CONTROL", str(folder))
     at = app.run()
     assert not at.exception

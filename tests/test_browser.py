@@ -286,18 +286,13 @@ def test_closing_the_page_stops_its_analysis(browser, tmp_path):
 
 
 def test_the_occupied_area_follows_the_chosen_day(browser, tmp_path):
-    import shapely
+    from synthetic import box_snapshots
 
     from map_app.plot import FRONT_COLOUR
 
-    folder = tmp_path / "control"
-    folder.mkdir()
     # two made-up snapshots: a small area, then a large one
-    for day, box in (("20250101", (36.0, 48.0, 36.5, 48.5)), ("20250601", (35.0, 47.0, 38.0,
-                                                                            49.0))):
-        fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
-              "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
-        (folder / f"occupied_{day}.geojson").write_text(json.dumps(fc))
+    folder = box_snapshots(tmp_path / "control", {"20250101": (36.0, 48.0, 36.5, 48.5),
+                                                  "20250601": (35.0, 47.0, 38.0, 49.0)})
     p, base = start_server(tmp_path, extra=("--control", str(folder)))
     try:
         ctx, page = offline_page(browser, [])

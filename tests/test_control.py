@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import shapely
 from reference import geod_to_lines
+from synthetic import box_collection
 
 from map_app.cli import main
 from map_app.control import ControlError, changes, line_of_contact, read_control
@@ -21,10 +22,7 @@ INSIDE = (37.3, 47.8)    # inside both
 FAR = (30.52, 50.45)     # Kyiv: never
 
 
-def _fc(box, props=None):
-    return {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": props or {},
-        "geometry": shapely.geometry.mapping(shapely.box(*box))}]}
+_fc = box_collection
 
 
 @pytest.fixture()
