@@ -133,12 +133,17 @@ class ControlLayer:
                 snap_day[i] = day
         return occupied, km, snap_day
 
-    def history(self, lon: float, lat: float) -> list[tuple[date, bool]]:
-        """``(day, occupied)`` at each snapshot."""
+    def held(self, lon: Any, lat: Any) -> np.ndarray:
+        """Whether each point was occupied at each snapshot: a (snapshots, points) array."""
         import shapely
 
-        return [(s.day, bool(shapely.contains_xy(s.occupied, lon, lat)))
-                for s in self.snapshots]
+        lon = np.atleast_1d(np.asarray(lon, dtype=float))
+        lat = np.atleast_1d(np.asarray(lat, dtype=float))
+        return np.array([shapely.contains_xy(s.occupied, lon, lat) for s in self.snapshots])
+
+    def history(self, lon: float, lat: float) -> list[tuple[date, bool]]:
+        """``(day, occupied)`` at each snapshot."""
+        return [(d, bool(h)) for d, h in zip(self.days, self.held(lon, lat)[:, 0])]
 
 
 def changes(history: list[tuple[date, bool]]) -> list[tuple[date, date, bool]]:

@@ -64,10 +64,7 @@ def _control_text(layer, df: pd.DataFrame, ok: np.ndarray) -> list[str | None]:
     """A line per place for the map's popup: its control on its snapshot and its distance to
     the front, then when its control changed across the layer ("occupied since 2025-12-01,
     after 2025-11-01")."""
-    import shapely
-
-    lon, lat = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
-    held = np.array([shapely.contains_xy(s.occupied, lon, lat) for s in layer.snapshots])
+    held = layer.held(df["lon"].to_numpy(float), df["lat"].to_numpy(float))
     out: list[str | None] = []
     for k, (c, day, d) in enumerate(zip(df["control"], df["control_date"],
                                         df["distance_to_front_km"])):
