@@ -363,7 +363,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 _NONBLANK = re.compile(r"\S")
 
 
-def classify(text: str, places: list[dict], published: date | None = None) -> list[dict]:
+def classify(text: str, places: list[dict], published: date | None = None,
+             spans: list[tuple[int, int]] | None = None) -> list[dict]:
     """Add the incident fields (``role``, ``event_id``, ``event_type``, ``event_category``,
     ``killed``, ``wounded``, ``event_date``, ``quote``, ``quotes`` …) to each place record
     (dicts from :func:`map_app.places.resolve_records`).
@@ -374,9 +375,10 @@ def classify(text: str, places: list[dict], published: date | None = None) -> li
     (the largest figure any of its sentences states, not a sum; a sentence that names no
     place but counts the dead continues the incident before it in its paragraph), keeps every
     supporting sentence in ``quotes`` and the claim any of its mentions states. ``published``
-    is the article's date as :func:`map_app.pipeline.analyse` worked it out (None: unknown).
+    is the article's date as :func:`map_app.pipeline.analyse` worked it out (None: unknown);
+    ``spans`` the text's :func:`sentences` when the caller has them.
     """
-    spans = sentences(text)
+    spans = sentences(text) if spans is None else spans
     lines = _Spans(datelines(text))
     events = _Events()
     for (s0, s1), idx in sorted(_by_sentence(text, spans, places).items()):
@@ -539,22 +541,24 @@ _NEAR_AFTER = re.compile(r"\s+(?:direction|axis|area|areas|outskirts|vicinity|su
 _SETTLEMENT_KINDS = ("city", "village", "district", "landmark")
 
 
-def add_precision(text: str, places: list[dict]) -> list[dict]:
+def add_precision(text: str, places: list[dict],
+                  spans: list[tuple[int, int]] | None = None) -> list[dict]:
     """Add ACLED's ``geo_precision`` to each place record: 1, the named settlement or
     landmark; 2, near one (:data:`_NEAR_BEFORE`, :data:`_NEAR_AFTER`), a settlement named
     with the raion or hromada that holds it ("shelled the Lozova district … Lozova": the
     event is somewhere in the area, coded to its town), or a part of a region (a raion or
-    hromada itself, a river, a sea, an island); 3, a first-level region or a country."""
+    hromada itself, a river, a sea, an island); 3, a first-level region or a country.
+    ``spans``: the text's :func:`sentences`, when the caller has them (found here only when
+    a raion or hromada is named)."""
     areas: dict[tuple[int, int], set[str]] = {}  # sentence -> codes of raions/hromadas named
-    spans: list[tuple[int, int]] = []
     for p in places:
         if p["kind"] == "region" and p["feature_code"] in ("ADM2", "ADM3"):
-            spans = spans or sentences(text)
+            spans = sentences(text) if spans is None else spans
             sp = _sentence_at(spans, p["start"])
             areas.setdefault(sp, set()).update(c for c in (p.get("admin2_code"),
                                                             p.get("admin3_code")) if c)
     for p in places:
-        p["geo_precision"] = _precision(text, p, areas, spans)
+        p["geo_precision"] = _precision(text, p, areas, spans or [])
     return places
 
 

@@ -21,7 +21,7 @@ from .claims import (
 )
 from .control import ControlLayer, check_front_claim
 from .gazetteer import Gazetteer, load_gazetteer
-from .incidents import add_precision, classify
+from .incidents import add_precision, classify, sentences
 from .places import resolve_records
 from .record import NAMES
 from .references import Reference
@@ -313,8 +313,9 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
         recs = resolve_records(part, g, claims=claims)
         add_distances(recs)
         add_claims(part, recs, g, view, claims)
-        classify(part, recs, published)
-        add_precision(part, recs)
+        sents = sentences(part)  # found once for both incident passes
+        classify(part, recs, published, sents)
+        add_precision(part, recs, sents)
         add_control(recs, control, published, part)
         add_references(recs, references)
         if a:
