@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b", re.I)
 # News about the wars we map is not older than this; a date before it is a typo or a default.
@@ -28,6 +29,9 @@ class Article:
     text: str
     date: str | None = None
     warnings: tuple[str, ...] = ()
+    title: str | None = None  # an HTML page's og:title, else its <title>
+    site: str | None = None   # the publication: og:site_name
+    url: str | None = None    # the canonical http(s) address, else og:url
 
 
 # Byte-order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
@@ -87,27 +91,80 @@ _META_DATE = re.compile(
     re.I)
 
 
+# Longest title and site name kept: popups show a line, not a paragraph.
+MAX_TITLE = 200
+# Longer addresses are dropped, not cut: a cut URL leads somewhere else.
+MAX_URL = 2000
+_SKIP = ("script", "style", "noscript", "template", "svg")
+_NOT_IN_URL = frozenset('"<>\\`\x7f')
+
+
 class _Text(HTMLParser):
+    """Visible text (``out``) and the page's metadata: ``meta`` (og:… property → content,
+    first of each), ``titles`` (the first <title>'s text) and ``canonical`` (hrefs)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.skip = 0
+        self.meta: dict[str, str] = {}
+        self.titles: list[str] = []
+        self.canonical: list[str] = []
+        self.in_title = False
+        self.title_done = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript", "template", "svg"):
+        if tag in _SKIP:
             self.skip += 1
         elif tag in _BLOCK:
             self.out.append("\n")
+        a = {k: v for k, v in reversed(attrs) if v is not None}  # the first of a name wins
+        if tag == "meta":
+            # Open Graph says property=, but many pages write name=
+            key = (a.get("property") or a.get("name") or "").strip().lower()
+            if key.startswith("og:") and "content" in a:
+                self.meta.setdefault(key, a["content"])
+        elif tag == "link" and "canonical" in a.get("rel", "").lower().split() \
+                and "href" in a:
+            self.canonical.append(a["href"])
+        # an <svg> has <title>s of its own, never the page's
+        elif tag == "title" and not self.skip and not self.title_done:
+            self.in_title = True
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "template", "svg"):
+        if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK:
             self.out.append("\n")
+        if tag == "title" and self.in_title:
+            self.in_title, self.title_done = False, True
 
     def handle_data(self, data):
         if not self.skip:
             self.out.append(data)
+        if self.in_title:
+            self.titles.append(data)
+
+
+def _one_line(value: str | None, limit: int = MAX_TITLE) -> str | None:
+    """Whitespace collapsed, at most ``limit`` characters; None when nothing is left."""
+    value = " ".join((value or "").split())[:limit].rstrip()
+    return value or None
+
+
+def safe_url(value: str | None) -> str | None:
+    """``value`` when it is an absolute http(s) URL of at most :data:`MAX_URL` characters,
+    else None: a popup links to it, so ``javascript:``, ``data:`` and relative addresses
+    never get through. Spaces, control characters and ``"<>\\`` (never unencoded in a
+    URL; a backslash reads as ``/`` to browsers) are refused too."""
+    value = (value or "").strip()
+    if not value or len(value) > MAX_URL or any(c <= " " or c in _NOT_IN_URL for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
+    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def parse_date(value: str | None, source: str = "input", today: date | None = None
@@ -154,11 +211,21 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<!doctype html" in head or "<body" in head or "<p>" in head
 
 
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML page: script and style dropped, blocks on their own lines."""
+def _parse(html: str) -> _Text:
+    """One pass of the parser over a page: its text and metadata both come from it."""
     p = _Text()
     p.feed(html)
     p.close()
+    return p
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page: script and style dropped, blocks on their own lines."""
+    return _visible(_parse(html))
+
+
+def _visible(p: _Text) -> str:
+    """The parsed page's text: runs of spaces as one, at most one blank line in a row."""
     text = "".join(p.out)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
@@ -166,12 +233,25 @@ def html_to_text(html: str) -> str:
 
 def article_from_text(text: str, source: str) -> Article:
     """An article from raw text or HTML (the date from a ``date`` line or a <meta> tag,
-    checked by :func:`parse_date`: its warnings are the article's)."""
+    checked by :func:`parse_date`: its warnings are the article's).
+
+    A page also gives its ``title`` (og:title, else <title>), ``site`` (og:site_name) and
+    ``url`` (<link rel="canonical">, else og:url; http(s) only, see :func:`safe_url`);
+    plain text has none of them.
+    """
     html = looks_like_html(text)
     when, warnings = parse_date(_stated_date(text, html), source)
-    body = html_to_text(text) if html else text
-    return Article(source=source, text=body, date=when.isoformat() if when else None,
-                   warnings=warnings)
+    art = Article(source=source, text=text, date=when.isoformat() if when else None,
+                  warnings=warnings)
+    if html:
+        p = _parse(text)
+        art.text = _visible(p)
+        # the parser has decoded entities in attributes and text alike
+        art.title = _one_line(p.meta.get("og:title")) or _one_line("".join(p.titles))
+        art.site = _one_line(p.meta.get("og:site_name"))
+        art.url = next(filter(None, map(safe_url, [*p.canonical, p.meta.get("og:url")])),
+                       None)
+    return art
 
 
 def read_article(path: Path) -> Article:

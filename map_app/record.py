@@ -138,9 +138,10 @@ STORE_COLUMNS: tuple[tuple[str, str], ...] = _CONTEXT[:3] + tuple(
 ) + _CONTEXT[3:]
 
 #: Stored places as read back (:func:`map_app.store.read_places`) have the store's column
-#: names, but ``end`` for ``end_``, and ``article``: the article's title or file name.
+#: names, but ``end`` for ``end_``, and ``article``: the article's title or file name, with
+#: its ``article_site`` and ``article_url`` (missing when the article had none).
 READ_RENAMES: dict[str, str] = {"end_": "end"}
-READ_ADDED: tuple[str, ...] = ("article",)
+READ_ADDED: tuple[str, ...] = ("article", "article_site", "article_url")
 
 #: (property, store column) of every exported place, in order (GeoJSON and CSV; CSV adds
 #: lon and lat). ``date`` is the event's date, else the article's; ``article`` the article's

@@ -1,7 +1,8 @@
 """The store: articles and their places in a GeoPackage (opens in QGIS). Storage only:
 what is analysed and how it gets here is :mod:`map_app.ingest`.
 
-Layers: ``articles`` (attribute table: id = SHA-256 of the text, source, date, text) and
+Layers: ``articles`` (attribute table: id = SHA-256 of the text, source, date, title, the
+page's site and URL when it was HTML, text) and
 ``places`` (points, EPSG:4326, one row per place mention, flat fields plus JSON for the
 runners-up and the claim). The layers are created once by GDAL (through pyogrio), then every
 article is written with SQLite in one transaction: a crash leaves whole articles only, and
@@ -26,7 +27,8 @@ from .record import READ_RENAMES, STORE_COLUMNS, from_row, store_row
 # (name, SQLite type) of the places layer's fields, after the geometry: see map_app.record
 PLACE_COLUMNS = list(STORE_COLUMNS)
 ARTICLE_COLUMNS = [("id", "TEXT"), ("source", "TEXT"), ("date", "TEXT"), ("title", "TEXT"),
-                   ("text", "TEXT"), ("ingested_at", "TEXT"), ("n_places", "INTEGER")]
+                   ("site", "TEXT"), ("url", "TEXT"), ("text", "TEXT"),
+                   ("ingested_at", "TEXT"), ("n_places", "INTEGER")]
 
 
 class StoreError(Exception):
@@ -143,17 +145,20 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def _add_new_columns(con: sqlite3.Connection) -> None:
-    """Give a store made by an older map_app the record's newer columns (empty for the
-    places stored then), so it takes new rows; nothing else changes."""
-    def missing() -> list[tuple[str, str]]:
-        have = {r[1] for r in con.execute("PRAGMA table_info(places)")}
-        return [(n, t) for n, t in PLACE_COLUMNS if n not in have]
+    """Give a store made by an older map_app the newer columns of both layers (empty for
+    the rows stored then), so it takes new rows; nothing else changes."""
+    def missing() -> list[tuple[str, str, str]]:
+        out = []
+        for table, columns in (("places", PLACE_COLUMNS), ("articles", ARTICLE_COLUMNS)):
+            have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+            out += [(table, n, t) for n, t in columns if n not in have]
+        return out
 
     if not missing():
         return
     with _transaction(con):  # another process may be adding them too: ask again, locked
-        for name, kind in missing():
-            con.execute(f"ALTER TABLE places ADD COLUMN {name} {kind}")
+        for table, name, kind in missing():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def _title(text: str) -> str:
@@ -187,8 +192,10 @@ def prepare(article: Article, date: str | None, places: list[dict]) -> dict:
     for p in places:
         row = store_row(p, {"article_id": aid, "source": article.source, "article_date": date})
         rows.append([plain(row[c]) for c in cols])
-    return {"id": aid, "article": [aid, article.source, date, _title(article.text),
-                                   article.text, len(places)], "places": rows}
+    # a page's own title names it better than its first line, often a menu or a byline
+    title = article.title or _title(article.text)
+    return {"id": aid, "article": [aid, article.source, date, title, article.site,
+                                   article.url, article.text, len(places)], "places": rows}
 
 
 def write_batch(con: sqlite3.Connection, batch: list[dict], keep_versions: bool = False
@@ -209,13 +216,14 @@ def write_batch(con: sqlite3.Connection, batch: list[dict], keep_versions: bool 
             if has_article(con, prepared["id"]):
                 out.append(False)
                 continue
-            aid, source, date, title, text, n = prepared["article"]
+            aid, source, date, title, site, url, text, n = prepared["article"]
             if not keep_versions:
                 _drop_versions(con, source)
             con.execute(
-                "INSERT INTO articles (id, source, date, title, text, ingested_at, n_places) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (aid, source, date, title, text, time.strftime("%Y-%m-%dT%H:%M:%S"), n))
+                "INSERT INTO articles (id, source, date, title, site, url, text, ingested_at, "
+                "n_places) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (aid, source, date, title, site, url, text,
+                 time.strftime("%Y-%m-%dT%H:%M:%S"), n))
             con.executemany(
                 f"INSERT INTO places (geom, {', '.join(cols)}) "
                 f"VALUES (?, {', '.join('?' * len(cols))})",
@@ -263,7 +271,9 @@ def _touch_contents(con: sqlite3.Connection) -> None:
 
 
 def read_places(store: str | Path):
-    """All stored places as a GeoDataFrame (EPSG:4326)."""
+    """All stored places as a GeoDataFrame (EPSG:4326), each with its article's name
+    (``article``), publication (``article_site``) and address (``article_url``); the last
+    two missing (NaN, as pandas reads any NULL) when the article had none."""
     import geopandas as gpd
 
     path = Path(store)
@@ -274,9 +284,12 @@ def read_places(store: str | Path):
     gdf = gdf.rename(columns=READ_RENAMES)
     # each place's article by name: its title, else its file's name (never a local path)
     with closing(connect(path)) as con:
-        names = {aid: article_name(source, title) for aid, source, title in
-                 con.execute("SELECT id, source, title FROM articles")}
-    gdf["article"] = gdf["article_id"].map(names) if len(gdf) else []
+        arts = con.execute("SELECT id, source, title, site, url FROM articles").fetchall()
+    names = {aid: article_name(source, title) for aid, source, title, _, _ in arts}
+    sites = {aid: site for aid, _, _, site, _ in arts}
+    urls = {aid: url for aid, _, _, _, url in arts}
+    for col, values in (("article", names), ("article_site", sites), ("article_url", urls)):
+        gdf[col] = gdf["article_id"].map(values) if len(gdf) else []
     return gdf
 
 

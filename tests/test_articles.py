@@ -174,3 +174,75 @@ def test_article_dates():
     assert article_date('<html><meta property="article:published_time" '
                         'content="2024-02-01T10:00:00Z"></html>') == date(2024, 2, 1)
     assert article_date("no date") is None
+
+
+# ---- page metadata: title, site and address, for the map's popups
+def _page(head: str, body: str = "<p>Drones hit Sumy.</p>") -> str:
+    return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_title_site_and_url_from_open_graph():
+    art = article_from_text(_page(
+        '<title>Ignored when og:title is there</title>'
+        '<meta property="og:title" content="Drones  hit\n Sumy &amp; Okhtyrka">'
+        '<meta property="og:site_name" content="The Example Post">'
+        '<meta property="og:url" content="https://example.org/news/1">'), "p.html")
+    assert art.title == "Drones hit Sumy & Okhtyrka"  # whitespace collapsed, entity decoded
+    assert art.site == "The Example Post"
+    assert art.url == "https://example.org/news/1"
+    assert art.text == "Ignored when og:title is there\n\nDrones hit Sumy."  # as before
+
+
+def test_title_from_the_title_tag_and_url_from_canonical():
+    art = article_from_text(_page(
+        "<title>\n  Strike on  Odesa &#8212; port hit \n</title>"
+        '<link rel="canonical" href="https://example.org/a?x=1&amp;y=2">'
+        '<meta property="og:url" content="https://example.org/other">',
+        "<svg><title>icon</title></svg><p>Rockets hit Odesa.</p>"), "p.html")
+    assert art.title == "Strike on Odesa \u2014 port hit"
+    assert art.site is None
+    assert art.url == "https://example.org/a?x=1&y=2"  # canonical first
+
+
+@pytest.mark.parametrize("head", [
+    "<meta content='T' property='og:title'><meta content='S' property='og:site_name'>"
+    "<link href='http://example.org/t' rel='canonical'>",
+    '<META CONTENT="T" NAME="og:title"><meta name=og:site_name content=S>'
+    '<link rel="alternate Canonical" type="text/html" href="http://example.org/t">',
+    '<meta\n  property = "og:title"\n  content = "T" >'
+    '<meta property="og:site_name" content="S"/>'
+    '<link rel="canonical" href="http://example.org/t"/>',
+])
+def test_attribute_order_and_quoting_do_not_matter(head):
+    art = article_from_text(_page(head), "p.html")
+    assert (art.title, art.site, art.url) == ("T", "S", "http://example.org/t")
+
+
+@pytest.mark.parametrize("href", [
+    "javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,<b>x</b>", "/news/1",
+    "news/1", "//example.org/news/1", "ftp://example.org/f", "https://", "http://[::1",
+    "https://example.org/a b", 'https://example.org/"onmouseover="x',
+    "https://example.org\\@evil.example/", "https://example.org/" + "a" * 2000,
+])
+def test_unsafe_or_relative_urls_are_dropped(href):
+    esc = href.replace("&", "&amp;").replace('"', "&quot;")
+    art = article_from_text(_page(f'<link rel="canonical" href="{esc}">'), "p.html")
+    assert art.url is None
+    # a bad canonical address falls back to a good og:url
+    art = article_from_text(_page(f'<link rel="canonical" href="{esc}">'
+                                  '<meta property="og:url" content="https://example.org/ok">'),
+                            "p.html")
+    assert art.url == "https://example.org/ok"
+
+
+def test_long_titles_are_cut_and_empty_ones_ignored():
+    art = article_from_text(_page(f'<meta property="og:title" content="  ">'
+                                  f'<title>{"word " * 100}</title>'), "p.html")
+    assert art.title is not None and len(art.title) <= 200 and art.title.startswith("word word")
+    art = article_from_text(_page("<title> </title>"), "p.html")
+    assert (art.title, art.site, art.url) == (None, None, None)
+
+
+def test_plain_text_has_no_metadata():
+    art = article_from_text("date 2025-06-01\nog:title https://example.org/x", "a.txt")
+    assert (art.title, art.site, art.url) == (None, None, None)

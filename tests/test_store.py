@@ -3,6 +3,7 @@ import json
 import sqlite3
 from contextlib import closing
 
+import pandas as pd
 import pytest
 
 from map_app.cli import main
@@ -159,3 +160,51 @@ def test_read_only_store_and_full_disk_are_one_line(store, monkeypatch, capsys):
     monkeypatch.setattr("map_app.export.write_atomic", full)
     assert main(["export", "--store", str(p), "-o", "out.geojson"]) == 1
     assert capsys.readouterr().err == "map-app: out.geojson: No space left on device\n"
+
+
+_PAGE = ("<!doctype html><html><head><title>Site menu | Home</title>"
+         "<meta content='Drones hit Odesa port' property='og:title'>"
+         "<meta property=\"og:site_name\" content=\"The Example Post\">"
+         "<link rel='canonical' href='https://example.org/news/odesa'></head>"
+         "<body><p>A drone attack hit Odesa overnight.</p></body></html>")
+
+
+def test_an_html_article_keeps_its_title_site_and_url(tmp_path):
+    from map_app.ingest import ingest
+
+    art = tmp_path / "arts"
+    art.mkdir()
+    (art / "page.html").write_text(_PAGE, encoding="utf-8")
+    (art / "plain.txt").write_text("Shelling hit Kharkiv.", encoding="utf-8")
+    p = tmp_path / "s.gpkg"
+    assert ingest([art], p)["stored"] == 2
+    df = read_places(p).set_index("place")
+    odesa, kharkiv = df.loc["Odesa"], df.loc["Kharkiv"]
+    assert odesa.article == "Drones hit Odesa port"  # og:title, not the first line
+    assert odesa.article_site == "The Example Post"
+    assert odesa.article_url == "https://example.org/news/odesa"
+    assert kharkiv.article == "Shelling hit Kharkiv."
+    assert pd.isna(kharkiv.article_site) and pd.isna(kharkiv.article_url)
+    with closing(sqlite3.connect(p)) as con:
+        cols = [r[1] for r in con.execute("PRAGMA table_info(articles)")]
+    assert cols[cols.index("title"):cols.index("title") + 3] == ["title", "site", "url"]
+
+
+def test_a_store_without_site_and_url_still_reads_and_takes_articles(tmp_path):
+    from map_app.articles import Article, article_from_text
+    from map_app.ingest import ingest_articles
+
+    p = tmp_path / "old.gpkg"
+    ingest_articles([Article("a.txt", "Shelling hit Kharkiv.")], p)
+    with closing(sqlite3.connect(p)) as con:  # as map_app made stores before site and url
+        con.execute("ALTER TABLE articles DROP COLUMN site")
+        con.execute("ALTER TABLE articles DROP COLUMN url")
+    df = read_places(p)
+    assert list(df["article"]) == ["Shelling hit Kharkiv."]
+    assert df["article_site"].isna().all() and df["article_url"].isna().all()
+    assert ingest_articles([article_from_text(_PAGE, "page.html")], p)["stored"] == 1
+    df = read_places(p).set_index("source")
+    assert df.loc["page.html", "article_site"] == "The Example Post"
+    assert df.loc["page.html", "article_url"] == "https://example.org/news/odesa"
+    assert pd.isna(df.loc["a.txt", "article_site"]) and df.loc["a.txt", "article"] == \
+        "Shelling hit Kharkiv."
