@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from map_app.articles import ArticleError, article_from_text, decode
 from map_app.incidents import EVENT_LABELS
 
 MAX_UPLOAD_MB = 20
+# the map's height (px): the whole map, its timeline included, fits a 1024×768 screen
+MAP_HEIGHT = 560
 EVENT_TYPES = list(plot.EVENT_COLOURS)
 
 
@@ -82,13 +84,19 @@ def _read_uploads(ups, pasted: str) -> tuple[list, list[str]]:
         errors.extend(warnings + art.warnings)
         arts.append(art)
     if pasted.strip():
-        # each paste is its own article: a name shared by two pastes would make the second
-        # replace the first
-        art = article_from_text(pasted, f"pasted:{date.today().isoformat()} "
-                                        f"#{store.content_hash(pasted)[:8]}")
+        art = article_from_text(pasted, paste_name(pasted))
         errors.extend(art.warnings)
         arts.append(art)
     return arts, errors
+
+
+def paste_name(text: str, now: datetime | None = None) -> str:
+    """A pasted article's name: its first words and the time it was added. Each paste is
+    its own article; two of one name would make the second replace the first."""
+    words = " ".join(text.split()[:6])
+    words = "".join(c for c in words if c.isprintable())[:60] or "text"
+    when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M:%S")
+    return f"pasted {when}: {words}…"
 
 
 def add_panel(path: Path) -> None:
@@ -117,18 +125,10 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
     add_panel(path)
     sb.header("Filters")
 
-    def q_date(key):
-        try:
-            return date.fromisoformat(qp.get(key)) if qp.get(key) else None
-        except ValueError:
-            return None
-
-    c1, c2 = sb.columns(2)
-    d0 = c1.date_input("From", value=q_date("from"), key="from")
-    d1 = c2.date_input("To", value=q_date("to"), key="to")
     undated = sb.checkbox("Include undated articles", value=qp.get("undated") != "no",
-                          help="articles that state no date are kept whatever the dates above")
-    roles = {"incidents": "incident", "mentions": "mention", "all": None}
+                          help="articles that state no date are kept whatever the timeline's "
+                               "dates")
+    roles = _ROLES
     role_label = sb.radio("Role", list(roles), index=list(roles).index(qp.get("role", "all"))
                           if qp.get("role", "all") in roles else 2, horizontal=True)
     present = sorted(t for t in df["event_type"].dropna().unique()) if len(df) else []
@@ -150,30 +150,37 @@ def sidebar(df: pd.DataFrame, path: Path) -> dict:
                           help="de jure: internationally recognised (Crimea in Ukraine); "
                                "de facto: lines of control (Crimea in Russia)")
     state: dict[str, Any] = {
-        "since": d0.isoformat() if d0 else None,
-        "until": d1.isoformat() if d1 else None,
         "role": roles[role_label], "event_types": types, "countries": countries,
         "max_km": max_km, "view": "de_facto" if view_label == "de facto" else "de_jure",
         "undated": undated,
     }
-    # the view lives in the URL, so a link shares it
-    new = {"role": role_label, "view": state["view"]}
-    if state["since"]:
+    return state
+
+
+def share_view(state: dict) -> None:
+    """Write the view into the URL, so a link shares it."""
+    qp = st.query_params
+    new = {"role": next(k for k, v in _ROLES.items() if v == state["role"]),
+           "view": state["view"]}
+    if state.get("since"):
         new["from"] = state["since"]
-    if state["until"]:
+    if state.get("until"):
         new["to"] = state["until"]
+    types, countries, max_km = state["event_types"], state["countries"], state["max_km"]
     if types:
         new["types"] = ",".join(types)
     if countries:
         new["countries"] = ",".join(countries)
     if max_km is not None:
         new["maxkm"] = f"{max_km:g}"
-    if not undated:
+    if not state["undated"]:
         new["undated"] = "no"
     if dict(qp) != new:
         qp.clear()
         qp.update(new)
-    return state
+
+
+_ROLES = {"incidents": "incident", "mentions": "mention", "all": None}
 
 
 @st.cache_resource(show_spinner="Reading the control layer…")
@@ -315,8 +322,8 @@ def search_box() -> tuple[str, float, float] | None:
     the Donetsk town) and opens the map on it; (name, lat, lon) or None."""
     from map_app.places import find_place
 
-    q = st.text_input("Find a place", placeholder="a town, village, district or region",
-                      key="find").strip()
+    q = st.text_input("Find a place", placeholder="Find a place: town, village, district, "
+                      "region", key="find", label_visibility="collapsed").strip()
     if not q:
         return None
     c = find_place(q)
@@ -332,10 +339,63 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def timeline_range(df: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The timeline's range slider (under the map): the days shown on the map, in the table
+    and in the downloads. (None, None) while it spans every dated place."""
+    qp = st.query_params
+    d = (pd.to_datetime(df["event_date"].fillna(df["article_date"]), errors="coerce")
+         .dropna() if len(df) else pd.Series(dtype="datetime64[ns]"))
+    if d.empty:
+        st.caption("Timeline: no dated places.")
+        return None, None
+    d0, d1 = d.min().date(), d.max().date()
+    if d0 == d1:
+        st.caption(f"Timeline: every dated place is of {d0.isoformat()}.")
+        return None, None
+
+    def q(key: str, default: date) -> date:
+        try:
+            v = date.fromisoformat(qp.get(key, ""))
+        except ValueError:
+            return default
+        return min(max(v, d0), d1)
+
+    lo, hi = st.slider("Dates shown (map, table and downloads)", min_value=d0, max_value=d1,
+                       value=(q("from", d0), q("to", d1)), format="YYYY-MM-DD",
+                       key=f"range_{d0}_{d1}")
+    return (lo.isoformat() if lo > d0 else None), (hi.isoformat() if hi < d1 else None)
+
+
+def _selection(keys_now: list[str]) -> str | None:
+    """The place the user has just chosen, by its key: a new table row (the map flies to
+    it) or a clicked marker (its row is marked). Returns the key to fly to, if any."""
+    ss = st.session_state
+    fly = None
+    rows = list(((ss.get("table") or {}).get("selection") or {}).get("rows") or [])
+    if rows != ss.get("table_rows", []):
+        ss["table_rows"] = rows
+        keys = ss.get("table_keys", [])
+        if rows and rows[0] < len(keys):
+            ss["selected"] = fly = keys[rows[0]]
+    tip = ((ss.get("map") or {}).get("last_object_clicked_tooltip") or "")
+    if tip != ss.get("last_tip", ""):
+        ss["last_tip"] = tip
+        # a marker's tooltip ends with its row key after an invisible separator
+        key = tip.rpartition("\u2063")[2].strip() if "\u2063" in tip else None
+        if key in keys_now:
+            ss["selected"] = key
+    return fly
+
+
+_PAGE_CSS = ("<style>.block-container{padding:3rem 1.2rem 2rem}"
+             "h1,h2,h3{margin-top:0;padding-top:0}</style>")
+
+
 def main() -> None:
     from streamlit_folium import st_folium
 
     st.set_page_config(page_title="map_app", layout="wide")
+    st.html(_PAGE_CSS)  # the map is the page: narrow margins
     path = default_store()
     paths = tuple(p for p in os.environ.get("MAP_APP_ARTICLES", "").split(os.pathsep) if p)
     said = []
@@ -352,29 +412,48 @@ def main() -> None:
     df = export.with_references(df, references)
     for msg in said:
         st.sidebar.warning(md_escape(msg))
-    shown = export.filter_places(df, state["role"], state["since"], state["max_km"],
-                                 until=state["until"], event_types=state["event_types"],
-                                 countries=state["countries"], undated=state["undated"]
-                                 ) if len(df) else df
-    st.title("map_app — places in the news")
+    # the map holds every date (the timeline filters it in the page, without redrawing it)
+    mapped = export.filter_places(df, state["role"], None, state["max_km"],
+                                  event_types=state["event_types"],
+                                  countries=state["countries"]) if len(df) else df
+    head, find = st.columns([3, 2], vertical_alignment="bottom")
+    with find:
+        focus = search_box()
+    map_box = st.container()
+    below, side = st.columns([3, 1])
+    with below:
+        since, until = timeline_range(mapped)
+    state.update(since=since, until=until)
+    share_view(state)
+    shown = export.filter_places(mapped, since=since, until=until,
+                                 undated=state["undated"]) if len(mapped) else mapped
+    keys = plot.row_keys(shown)
+    fly = _selection(keys)
     n_inc = int((shown["role"] == "incident").sum()) if len(shown) else 0
-    st.caption(f"{_count(n_inc, 'incident')}, {_count(len(shown) - n_inc, 'mention')} shown · "
-               f"{_count(df['article_id'].nunique() if len(df) else 0, 'article')} · "
-               f"{'de jure' if state['view'] == 'de_jure' else 'de facto'} borders · "
-               "works offline")
-    focus = search_box()
-    left, right = st.columns([4, 1])
-    with left:
-        m = plot.incident_map(shown, view=state["view"], control=control,
-                              control_day=control_day, references=references, focus=focus)
-        out = st_folium(m, height=600, use_container_width=True,
-                        returned_objects=["last_clicked"], key="map")
-    with right:
-        click_panel((out or {}).get("last_clicked"), state["view"], control, control_day)
-    st.subheader("Places")
-    cols = [*record.TABLE, *(f"distance_to_{r.name}_km" for r in references)]
-    st.dataframe(_readable(shown[[c for c in cols if c in shown]]), width="stretch",
-                 hide_index=True, column_config=_HEADERS)
+    with head:
+        st.markdown("#### map_app — places in the news")
+        st.caption(f"{_count(n_inc, 'incident')}, {_count(len(shown) - n_inc, 'mention')} "
+                   f"shown · {_count(df['article_id'].nunique() if len(df) else 0, 'article')}"
+                   f" · {'de jure' if state['view'] == 'de_jure' else 'de facto'} borders · "
+                   "works offline")
+    clicked = (st.session_state.get("map") or {}).get("last_clicked")
+    measure = None
+    if clicked:
+        lon = (float(clicked["lng"]) + 180) % 360 - 180  # Leaflet lets longitudes run on
+        measure = plot.measure_layer(lon, float(clicked["lat"]), state["view"], control,
+                                     control_day)
+    overlay = plot.app_overlay(since, until, state["undated"], select=fly, focus=focus,
+                               measure=measure)
+    with map_box:
+        m = plot.incident_map(mapped, view=state["view"], control=control,
+                              control_day=control_day, references=references)
+        st_folium(m, height=MAP_HEIGHT, use_container_width=True, key="map",
+                  returned_objects=["last_clicked", "last_object_clicked_tooltip"],
+                  feature_group_to_add=overlay,
+                  center=(focus[1], focus[2]) if focus else None, zoom=9 if focus else None)
+    with side:
+        click_panel(clicked, state["view"], control, control_day)
+    places_table(shown, keys, references)
     c1, c2, c3 = st.columns(3)
     c1.download_button("Download GeoJSON", export.dumps(export.to_geojson(shown)),
                        file_name="map_app.geojson", mime="application/geo+json")
@@ -383,23 +462,88 @@ def main() -> None:
     c3.download_button("Download ACLED CSV", export.to_acled(shown),
                        file_name="map_app_acled.csv", mime="text/csv")
     if len(df):
-        st.subheader("Article")
-        arts = df.drop_duplicates("article_id")
-        # by name (title or file name); two articles of one name told apart by their date
-        labels = {aid: name if (arts["article"] == name).sum() == 1 else f"{name} ({day})"
-                  for aid, name, day in zip(arts["article_id"], arts["article"],
-                                            arts["article_date"])}
-        aid = st.selectbox("Article", list(labels), format_func=lambda k: labels[k]) \
-            or next(iter(labels))
-        text = store.article_text(path, aid) or ""
-        mine = df[df["article_id"] == aid]
-        # st.html, not st.markdown: the article is escaped text with marks, never Markdown
-        st.html("<style>mark.incident{background:#fcbba1}"
-                "mark.mention{background:#e0e0e0}</style>")
-        st.html("<div class='map-app-article'>"
-                + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
-                                      list(mine["role"])) + "</div>")
-        correction_panel(shown, path, state["view"])
+        article_panel(df, shown, path, state["view"])
+        compare_panel(df)
+
+
+# the table marks the place chosen on the map, up to this many rows (a styled table of
+# thousands of rows is slow to send)
+_MARK_ROWS = 3000
+
+
+def places_table(shown: pd.DataFrame, keys: list[str], references) -> None:
+    """The shown places; a row chosen here flies the map to it, a marker clicked on the map
+    marks its row."""
+    st.subheader("Places")
+    cols = [*record.TABLE, *(f"distance_to_{r.name}_km" for r in references)]
+    table = _readable(shown[[c for c in cols if c in shown]]).reset_index(drop=True)
+    st.session_state["table_keys"] = keys
+    chosen = st.session_state.get("selected")
+    data: Any = table
+    if chosen in keys:
+        i = keys.index(chosen)
+        r = table.iloc[i]
+        st.caption(f"Selected: **{md_escape(str(r.get('place', '')))}** "
+                   f"({md_escape(str(r.get('article', '')))}), row {i + 1}")
+        if len(table) <= _MARK_ROWS:
+            data = table.style.set_properties(subset=pd.IndexSlice[[i], :],
+                                              **{"background-color": "#fff3b0"})
+    st.dataframe(data, width="stretch", hide_index=True, column_config=_HEADERS,
+                 on_select="rerun", selection_mode="single-row", key="table")
+
+
+def article_panel(df: pd.DataFrame, shown: pd.DataFrame, path: Path, view: str) -> None:
+    """One article's text with its places marked, and the correction of a pick."""
+    st.subheader("Article")
+    labels = _article_labels(df)
+    aid = st.selectbox("Article", list(labels), format_func=lambda k: labels[k]) \
+        or next(iter(labels))
+    text = store.article_text(path, aid) or ""
+    mine = df[df["article_id"] == aid]
+    # st.html, not st.markdown: the article is escaped text with marks, never Markdown
+    st.html("<style>mark.incident{background:#fcbba1}"
+            "mark.mention{background:#e0e0e0}</style>")
+    st.html("<div class='map-app-article'>"
+            + plot.highlight_html(text, list(zip(mine["start"], mine["end"])),
+                                  list(mine["role"])) + "</div>")
+    correction_panel(shown, path, view)
+
+
+def _article_labels(df: pd.DataFrame) -> dict[str, str]:
+    """Each article's name (title or file name); two of one name told apart by their
+    source's name (a paste's holds the time it was added)."""
+    arts = df.drop_duplicates("article_id")
+    sources = arts["source"] if "source" in arts else arts["article_date"]
+    return {aid: name if (arts["article"] == name).sum() == 1
+            else f"{name} ({Path(str(src)).name if src == src else 'undated'})"
+            for aid, name, src in zip(arts["article_id"], arts["article"], sources)}
+
+
+def compare_panel(df: pd.DataFrame) -> None:
+    """Two articles side by side: their places, the shared ones marked in both and on a
+    map of the two (A only, B only, both)."""
+    from streamlit_folium import st_folium
+
+    labels = _article_labels(df)
+    if len(labels) < 2:
+        return
+    st.subheader("Compare two articles")
+    ids = list(labels)
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("Article A", ids, format_func=lambda k: labels[k], key="cmp_a")
+    b = c2.selectbox("Article B", ids, index=1, format_func=lambda k: labels[k], key="cmp_b")
+    if a == b:
+        st.caption("Choose two different articles.")
+        return
+    left, right, shared = export.compare_articles(df, a, b)
+    st.caption(f"{_count(len(shared), 'shared place')}: "
+               + (", ".join(md_escape(p) for p in shared) if shared else "none"))
+    for col, t in ((c1, left), (c2, right)):
+        col.dataframe(t, hide_index=True, width="stretch",
+                      column_config={"place": "Place", "role": "Role", "event": "Event",
+                                     "shared": st.column_config.CheckboxColumn("Shared")})
+    st_folium(plot.compare_map(df, a, b), height=420, use_container_width=True,
+              returned_objects=[], key="compare_map")
 
 
 if __name__ == "__main__":

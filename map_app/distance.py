@@ -717,6 +717,15 @@ class Lines:
             return dist[0], which[0]
         return dist.reshape(shape), which.reshape(shape)
 
+    def nearest(self, lon: float, lat: float) -> tuple[float, float, float]:
+        """Geodesic distance (km) from one point to the lines and the nearest point on
+        them (lon, lat): what a measure line is drawn to. NaNs when there are no lines."""
+        x, y = np.array([float(lon)]), np.array([float(lat)])
+        if not self.size:
+            return float("nan"), float("nan"), float("nan")
+        dist, _, foot = _solve_exact(self._index, x, y)
+        return float(dist[0]), float(foot[0, 0]), float(foot[0, 1])
+
 
 def _solve(index: _Index, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distance (km) and border row of finite points by the quadtree, in blocks."""

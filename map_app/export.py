@@ -107,12 +107,12 @@ def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None =
                   event_types=None, countries=None, undated: bool = True) -> pd.DataFrame:
     """Rows of ``df`` (store layout) by role, event date within ``since``..``until``
     (YYYY-MM-DD, inclusive), distance to the border at most ``max_km``, event types and
-    country codes. Places of undated articles pass a date filter unless ``undated`` is
-    False: they are their own bucket, not hidden by any date."""
+    country codes. Places of undated articles are their own bucket, shown whatever the
+    dates unless ``undated`` is False."""
     out = df
     if role:
         out = out[out["role"] == role]
-    if since or until:
+    if since or until or not undated:
         d = out["event_date"].fillna(out["article_date"]).astype(object)
         keep = d.notna()
         if since:
@@ -317,3 +317,27 @@ def _umask() -> int:
 
 def dumps(fc: dict) -> str:
     return json.dumps(fc, ensure_ascii=False, indent=None)
+
+
+def compare_articles(df: pd.DataFrame, a: str, b: str
+                     ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The places of two articles (by ``article_id``) side by side: one row per gazetteer
+    entry in each (``place``, ``role``, ``event``, ``shared``) and the names of the places
+    both report. A place is shared when both resolved a mention to the same entry."""
+    from .incidents import EVENT_LABELS
+
+    def one(aid: str) -> pd.DataFrame:
+        mine = df[df["article_id"] == aid].sort_values("role", key=lambda r: r != "incident")
+        mine = mine.drop_duplicates("entry")
+        return pd.DataFrame({"entry": mine["entry"].tolist(), "place": mine["place"].tolist(),
+                             "role": mine["role"].tolist(),
+                             "event": [EVENT_LABELS.get(t, "") if isinstance(t, str) else ""
+                                       for t in mine["event_type"]]})
+
+    left, right = one(a), one(b)
+    both = set(left["entry"]) & set(right["entry"])
+    for t in (left, right):
+        t["shared"] = t["entry"].isin(both)
+    shared = sorted(left.loc[left["shared"], "place"].unique().tolist())
+    cols = ["place", "role", "event", "shared"]
+    return left[cols], right[cols], shared

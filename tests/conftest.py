@@ -30,3 +30,15 @@ def store(tmp_path, seed_text):
     stats = ingest([art], p)
     assert stats["stored"] == 2 and not stats["failed"]
     return p, art
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (the browser tests)."""
+    from browser import ARGS, CHROMIUM
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()

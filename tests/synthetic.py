@@ -88,6 +88,19 @@ _WAR_TEMPLATES = [
 ]
 
 
+def make_wire_reports(n: int = 200, days: int = 60, start: str = "2025-03-01",
+                      size: int = 1200, seed: int = 11) -> dict[str, str]:
+    """``n`` dated made-up war reports (file name → text) spread over ``days`` days from
+    ``start``: a ``date`` line, then :func:`make_report` text with Ukrainian names."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    d0 = date.fromisoformat(start)
+    return {f"report_{i:03d}.txt": f"date {(d0 + timedelta(days=rng.randrange(days)))}\n\n"
+            + make_report(size, seed=seed * 1000 + i) for i in range(n)}
+
+
 def make_report(size: int, seed: int = 3, punctuated: bool = True, newlines: bool = True
                 ) -> str:
     """A text of about ``size`` characters written from made-up war-report sentences, with

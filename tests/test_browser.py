@@ -3,130 +3,27 @@ downloads. Starts `map-app serve` on a free port; every request off 127.0.0.1 is
 import json
 import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser import (
+    SEEDS,
+    map_frame,
+    needs_chromium,
+    offline_page,
+    open_popup,
+    serving,
+    start_server,
+)
 from synthetic import make_articles
 
 from map_app import plot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="Debian chromium not installed (apt-get install -y chromium)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp: Path, articles: Path = SEEDS, extra: tuple[str, ...] = ()
-                 ) -> tuple[subprocess.Popen, str]:
-    """`map-app serve` on a free port with its own store and cache; waits until healthy."""
-    port = _free_port()
-    env = dict(os.environ, MAP_APP_CACHE=str(tmp / "cache"))
-    p = subprocess.Popen([sys.executable, "-m", "map_app.cli", "serve", str(articles),
-                          "--port", str(port), "--store", str(tmp / "store.gpkg"), *extra],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return p, base
-        except OSError:
-            time.sleep(0.3)
-    p.kill()
-    raise RuntimeError("server did not start: " + p.stdout.read().decode(errors="replace"))
-
-
-@contextmanager
-def serving(tmp: Path, articles: dict[str, str | bytes]):
-    """`map-app serve` of a folder holding ``articles`` (name → text or bytes); yields
-    ``(process, base URL)`` and stops the server after."""
-    arts = tmp / "arts"
-    arts.mkdir()
-    for name, text in articles.items():
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
-        (arts / name).write_bytes(data)
-    p, base = start_server(tmp, arts)
-    try:
-        yield p, base
-    finally:
-        p.terminate()
-        p.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-def offline_page(browser, blocked: list):
-    """A page whose every request off 127.0.0.1 fails, as with no internet."""
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
-
-    def route(r):
-        if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    return ctx, ctx.new_page()
-
-
-def map_frame(page):
-    """The st_folium iframe, once Leaflet has drawn markers into it."""
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for f in page.frames:
-            if "st_folium" in f.url:
-                try:
-                    if f.locator("path.map-app-incident").count() > 0:
-                        return f
-                except Exception:
-                    pass
-        page.wait_for_timeout(300)
-    raise AssertionError("the map did not render its markers")
-
-
-def open_popup(page):
-    """Click the first incident marker until its popup shows (a Streamlit rerun can redraw
-    the map between the click and the popup); returns the popup locator."""
-    for _ in range(3):
-        frame = map_frame(page)
-        frame.locator("path.map-app-incident").first.click(force=True)
-        popup = frame.locator(".map-app-popup")
-        try:
-            popup.wait_for(timeout=10000)
-            return popup
-        except Exception:
-            continue
-    raise AssertionError("no popup opened on a marker")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +57,7 @@ def test_map_offline_markers_popup_measure_download(browser, served, tmp_path):
     # something happened shaded instead (the Sumy and Kharkiv oblasts)
     areas = frame.locator(f"path[stroke-dasharray='{plot.AREA_DASH}']")
     assert areas.count() == 2
-    assert frame.locator("path.map-app-incident").count() == _seed_incidents() - 2
+    assert frame.locator(".map-app-incident").count() == _seed_incidents() - 2
     overview = Path(os.environ.get("MAP_APP_SCREENSHOT_AREAS", tmp_path / "areas.png"))
     page.screenshot(path=str(overview), full_page=False)
 
