@@ -314,12 +314,15 @@ def _readable(table: pd.DataFrame) -> pd.DataFrame:
         names = {c: getattr(g.get(f"country:{c}"), "name", c)
                  for c in out["country_code"].dropna().unique()}
         out["country_code"] = out["country_code"].map(names)
+    # an empty text cell stays empty (Streamlit would write "None" in it); numbers keep NaN
+    text = [c for c in out if out[c].dtype == object or str(out[c].dtype) in ("str", "string")]
+    out[text] = out[text].astype(object).where(out[text].notna(), "")
     return out
 
 
-def search_box() -> tuple[str, float, float] | None:
+def search_box() -> tuple[str, float, float, str] | None:
     """A box that finds any gazetteer place (read as the geoparser reads it: "Pokrovsk" is
-    the Donetsk town) and opens the map on it; (name, lat, lon) or None."""
+    the Donetsk town) and opens the map on it; (name, lat, lon, where) or None."""
     from map_app.places import find_place
 
     q = st.text_input("Find a place", placeholder="Find a place: town, village, district, "
@@ -332,7 +335,7 @@ def search_box() -> tuple[str, float, float] | None:
         return None
     where = ", ".join(x for x in (c.admin2, c.admin1_name, c.country_code) if x)
     st.caption(f"Found **{md_escape(c.name)}** ({md_escape(where)}): the map opens on it.")
-    return c.name, c.lat, c.lon
+    return c.name, c.lat, c.lon, where
 
 
 def _count(n: int, noun: str) -> str:

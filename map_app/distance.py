@@ -699,7 +699,8 @@ class Lines:
 
         frame = gpd.GeoDataFrame(geometry=list(geometries), crs="EPSG:4326")
         self.size = len(frame)
-        self._index = _Index(frame, np.arange(len(frame)))
+        # no lines, nothing to index: every distance is NaN
+        self._index = _Index(frame, np.arange(len(frame))) if self.size else None
 
     def distance(self, lon: Any, lat: Any, exact: bool = False) -> tuple[Any, Any]:
         """Geodesic distance (km) from each point to the nearest of the lines, and which
@@ -707,7 +708,7 @@ class Lines:
         without building the quadtree (for a few points), as :func:`border_distance` does.
         Scalars in give NumPy scalars back."""
         lon, lat, scalar, shape = _points(lon, lat)
-        if not self.size:
+        if self._index is None:
             dist, which = np.full(len(lon), np.nan), np.full(len(lon), -1)
         elif exact:
             dist, which = _solve_exact(self._index, lon, lat)[:2]
@@ -721,7 +722,7 @@ class Lines:
         """Geodesic distance (km) from one point to the lines and the nearest point on
         them (lon, lat): what a measure line is drawn to. NaNs when there are no lines."""
         x, y = np.array([float(lon)]), np.array([float(lat)])
-        if not self.size:
+        if self._index is None:
             return float("nan"), float("nan"), float("nan")
         dist, _, foot = _solve_exact(self._index, x, y)
         return float(dist[0]), float(foot[0, 0]), float(foot[0, 1])

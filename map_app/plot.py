@@ -723,8 +723,10 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
                                   and killed is not None else ""))
             feats.append({"type": "Feature",
                           "geometry": shapely.geometry.mapping(g["_geom"].iloc[0]),
+                          # a column of days with gaps is float: back to whole days
                           "properties": {"tip": tip, "days": sorted(
-                              {d for d in g["_day"]}, key=lambda d: -1 if d is None else d),
+                              {None if d != d or d is None else int(d) for d in g["_day"]},
+                              key=lambda d: -1 if d is None else d),
                               "colour": EVENT_COLOURS.get(kinds.index[0], "#444444")}})
     if feats:
         gj = folium.GeoJson(
@@ -919,9 +921,13 @@ def compare_map(df: pd.DataFrame, a: str, b: str, view: str = "de_jure",
 
 
 def found_marker(focus) -> folium.Marker:
-    """The mark of a place found by the search."""
-    return folium.Marker((focus[1], focus[2]), tooltip=focus[0],
-                         icon=folium.DivIcon(html="<div class='map-app-found'>&#x2316;</div>"))
+    """The mark of a place found by the search, its popup open (name and where it is)."""
+    where = focus[3] if len(focus) > 3 else ""
+    return folium.Marker(
+        (focus[1], focus[2]), tooltip=focus[0],
+        popup=folium.Popup(f"<b>{html.escape(focus[0])}</b><br>{html.escape(where)}",
+                           show=True, max_width=300),
+        icon=folium.DivIcon(html="<div class='map-app-found'>&#x2316;</div>"))
 
 
 def highlight_html(text: str, spans, classes=None) -> str:

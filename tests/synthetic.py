@@ -167,13 +167,15 @@ def make_report(size: int, seed: int = 3, punctuated: bool = True, newlines: boo
     return "".join(parts)
 
 
-def synthetic_places(n: int = 10_000, seed: int = 1):
-    """``n`` incidents in store layout, scattered over Ukraine and its neighbours."""
+def synthetic_places(n: int = 10_000, seed: int = 1, days: int = 120):
+    """``n`` incidents in store layout, scattered over Ukraine and its neighbours and over
+    ``days`` days from 2025-03-01."""
     import numpy as np
     import pandas as pd
 
     rng = np.random.default_rng(seed)
     types = ["shelling_missile_attack", "air_drone_strike", "armed_clash", "territory_captured"]
+    dates = (np.datetime64("2025-03-01") + rng.integers(0, days, n)).astype(str)
     return pd.DataFrame({
         "place": [f"Settlement {i}" for i in range(n)],
         "text": [f"Settlement {i}" for i in range(n)],
@@ -184,7 +186,7 @@ def synthetic_places(n: int = 10_000, seed: int = 1):
         "quote": [f"Russian shelling hit Settlement {i} overnight, killing two people and wounding "
                   f"five others, the regional governor said on Tuesday." for i in range(n)],
         "source": [f"article-{i // 20}.txt" for i in range(n)],
-        "event_date": "2025-06-04", "article_date": "2025-06-04",
+        "event_date": dates, "article_date": dates,
         "distance_to_border_km": rng.uniform(0, 400, n).round(2), "nearest_border": "RU-UA",
         "claim_verdict": None, "claim_json": None,
         "entry": [f"geonames:{700000 + i}" for i in range(n)],

@@ -197,3 +197,15 @@ def test_the_search_box_finds_a_place_and_opens_the_map_on_it(app):
                for c in at.caption), [c.value for c in at.caption]
     at.text_input(key="find").set_value("Qwxzvbnm").run()
     assert any("No place called" in c.value for c in at.caption)
+
+
+def test_a_paste_is_named_by_its_first_words_and_time():
+    from datetime import datetime
+
+    from map_app.app import paste_name
+
+    at = datetime(2026, 11, 30, 12, 5, 9)
+    assert paste_name("Drones struck  Odesa\novernight, officials said on Monday.", at) == \
+        "pasted 2026-11-30 12:05:09: Drones struck Odesa overnight, officials said…"
+    assert paste_name("   ", at).endswith(": text…")
+    assert paste_name("a", at) != paste_name("a", datetime(2026, 11, 30, 12, 5, 10))

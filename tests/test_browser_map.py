@@ -163,6 +163,8 @@ def test_search_jumps_to_a_place(browser, wire, tmp_path):
         page.wait_for_timeout(300)
     c = frame.evaluate("[MapApp.state.map.getCenter(), MapApp.state.map.getZoom()]")
     assert c[1] == 9 and abs(c[0]["lat"] - 48.28) < 0.1 and abs(c[0]["lng"] - 37.18) < 0.1
+    # its popup is open, saying where it is
+    assert "Donetsk" in frame.locator(".leaflet-popup-content").inner_text(timeout=10000)
     shot(page, frame, shots(tmp_path), "search")
     ctx.close()
 

@@ -344,3 +344,16 @@ def test_cli_wired():
                         "--lat", "91", "--lon", "0"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("map-app: ") and "Traceback" not in r.stderr
+
+
+def test_lines_nearest_gives_the_foot_point():
+    import shapely
+    from pyproj import Geod
+
+    from map_app.distance import Lines
+
+    t = Lines([shapely.LineString([(35.0, 47.0), (36.0, 47.0)])])
+    km, lon, lat = t.nearest(35.5, 47.2)
+    assert abs(lon - 35.5) < 0.01 and abs(lat - 47.0) < 0.01
+    assert abs(Geod(ellps="WGS84").inv(35.5, 47.2, lon, lat)[2] / 1000 - km) < 1e-6
+    assert all(v != v for v in Lines([]).nearest(35.5, 47.2))

@@ -189,3 +189,31 @@ def test_undated_articles_are_a_bucket_no_date_filter_hides():
     kept = filter_places(df, since="2025-05-01")
     assert list(kept["place"]) == ["a", "c"]  # "c" states no date: kept
     assert list(filter_places(df, since="2025-05-01", undated=False)["place"]) == ["a"]
+
+
+def test_excluding_undated_articles_needs_no_date_range():
+    from map_app.export import filter_places
+
+    df = pd.DataFrame({"role": ["incident"] * 2, "event_date": ["2025-06-01", None],
+                       "article_date": [None, None], "place": ["a", "b"]})
+    assert list(filter_places(df, undated=False)["place"]) == ["a"]
+    assert list(filter_places(df)["place"]) == ["a", "b"]
+
+
+def test_compare_articles_marks_the_places_both_report():
+    from map_app.export import compare_articles
+
+    df = pd.DataFrame({"article_id": ["a", "a", "a", "b", "b"],
+                       "entry": ["e1", "e2", "e1", "e1", "e3"],
+                       "place": ["Sumy", "Kharkiv", "Sumy", "Sumy", "Odesa"],
+                       "role": ["mention", "incident", "incident", "incident", "mention"],
+                       "event_type": [None, "armed_clash", "air_drone_strike",
+                                      "air_drone_strike", None]})
+    left, right, shared = compare_articles(df, "a", "b")
+    assert shared == ["Sumy"]
+    # one row per place, its incident before its mentions
+    assert list(left["place"]) == ["Kharkiv", "Sumy"] or list(left["place"]) == \
+        ["Sumy", "Kharkiv"]
+    sumy = left[left["place"] == "Sumy"].iloc[0]
+    assert sumy["role"] == "incident" and sumy["event"] == "Air / drone strike"
+    assert sumy["shared"] and not right[right["place"] == "Odesa"]["shared"].iloc[0]
