@@ -445,15 +445,18 @@ def main() -> None:
         lon = (float(clicked["lng"]) + 180) % 360 - 180  # Leaflet lets longitudes run on
         measure = plot.measure_layer(lon, float(clicked["lat"]), state["view"], control,
                                      control_day)
-    overlay = plot.app_overlay(since, until, state["undated"], select=fly, focus=focus,
+    # a find moves the map once: later reruns (a click, a range) leave the view alone
+    new_find = focus if focus is not None and focus != st.session_state.get("last_find") \
+        else None
+    st.session_state["last_find"] = focus
+    overlay = plot.app_overlay(since, until, state["undated"], select=fly, focus=new_find,
                                measure=measure)
     with map_box:
         m = plot.incident_map(mapped, view=state["view"], control=control,
                               control_day=control_day, references=references)
         st_folium(m, height=MAP_HEIGHT, use_container_width=True, key="map",
                   returned_objects=["last_clicked", "last_object_clicked_tooltip"],
-                  feature_group_to_add=overlay,
-                  center=(focus[1], focus[2]) if focus else None, zoom=9 if focus else None)
+                  feature_group_to_add=overlay)
     with side:
         click_panel(clicked, state["view"], control, control_day)
     places_table(shown, keys, references)

@@ -723,9 +723,10 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
                                   and killed is not None else ""))
             feats.append({"type": "Feature",
                           "geometry": shapely.geometry.mapping(g["_geom"].iloc[0]),
-                          # a column of days with gaps is float: back to whole days
+                          # each incident's day (a column of days with gaps is float:
+                          # back to whole days); the timeline counts them
                           "properties": {"tip": tip, "days": sorted(
-                              {None if d != d or d is None else int(d) for d in g["_day"]},
+                              [None if d != d or d is None else int(d) for d in g["_day"]],
                               key=lambda d: -1 if d is None else d),
                               "colour": EVENT_COLOURS.get(kinds.index[0], "#444444")}})
     if feats:
@@ -837,9 +838,10 @@ def app_overlay(since: str | None = None, until: str | None = None, undated: boo
     js = f"MapApp.setRange({json.dumps(since)}, {json.dumps(until)}, {json.dumps(undated)});"
     if select:
         js += f"MapApp.select({_json_for_script(select)});"
-    fg.add_child(_Call(f"if (window.MapApp && MapApp.ready) {{ {js} }}"))
     if focus is not None:
-        found_marker(focus).add_to(fg)
+        js += (f"MapApp.found({float(focus[1])}, {float(focus[2])}, "
+               f"{_json_for_script(_found_html(focus))});")
+    fg.add_child(_Call(f"if (window.MapApp && MapApp.ready) {{ {js} }}"))
     for item in measure or ():
         item.add_to(fg)
     return fg
@@ -920,14 +922,17 @@ def compare_map(df: pd.DataFrame, a: str, b: str, view: str = "de_jure",
     return make_offline(m, prefix)
 
 
-def found_marker(focus) -> folium.Marker:
-    """The mark of a place found by the search, its popup open (name and where it is)."""
+def _found_html(focus) -> str:
     where = focus[3] if len(focus) > 3 else ""
-    return folium.Marker(
-        (focus[1], focus[2]), tooltip=focus[0],
-        popup=folium.Popup(f"<b>{html.escape(focus[0])}</b><br>{html.escape(where)}",
-                           show=True, max_width=300),
-        icon=folium.DivIcon(html="<div class='map-app-found'>&#x2316;</div>"))
+    return (f"<div class='map-app-found-popup'><b>{html.escape(str(focus[0]))}</b><br>"
+            f"{html.escape(str(where))}</div>")
+
+
+def found_marker(focus) -> folium.Marker:
+    """The mark of a place found by the search (name and where it is in its popup)."""
+    return folium.Marker((focus[1], focus[2]), tooltip=focus[0],
+                         popup=folium.Popup(_found_html(focus), max_width=300),
+                         icon=folium.DivIcon(html="<div class='map-app-found'>&#x2316;</div>"))
 
 
 def highlight_html(text: str, spans, classes=None) -> str:

@@ -48,10 +48,19 @@ def overlaps(frame) -> list:
     }""", CONTROLS)
 
 
-def shot(page, frame, folder: Path, name: str) -> None:
-    """Save the page, and check that no controls overlap in it."""
+def shot(page, frame, folder: Path, name: str, both: bool = True) -> None:
+    """Save the page, and check that no controls overlap in it; with ``both``, again on a
+    1024×768 screen (then back to the page's size)."""
     page.screenshot(path=str(folder / f"{name}.png"))
     assert overlaps(frame) == [], name
+    size = page.viewport_size
+    if both and size and size["width"] != 1024:
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(folder / f"{name}_1024.png"))
+        assert overlaps(frame) == [], name + " at 1024×768"
+        page.set_viewport_size(size)
+        page.wait_for_timeout(500)
 
 
 def inner_marker(frame):
@@ -67,6 +76,18 @@ def inner_marker(frame):
       return -1; })()""")
     assert i >= 0, "no marker inside the view"
     return frame.locator(".map-app-incident").nth(i)
+
+
+def scroll_to(page, locator) -> None:
+    """Scroll an element into view; Streamlit may redraw it meanwhile, so try again."""
+    for _ in range(5):
+        idle(page)
+        try:
+            locator.scroll_into_view_if_needed(timeout=5000)
+            return
+        except Exception:
+            page.wait_for_timeout(500)
+    locator.scroll_into_view_if_needed()
 
 
 def caption_counts(page) -> tuple[int, int]:
@@ -126,26 +147,29 @@ def test_load_labels_oblasts_and_layout(browser, wire, tmp_path, size):
     assert "conic-gradient" in frame.locator(".map-app-cluster div").first.get_attribute("style")
     frame.locator(".map-app-label").first.wait_for(state="attached", timeout=30000)
     frame.locator("#map-app-timeline rect").first.wait_for(state="attached", timeout=30000)
+    # the timeline counts what the page says is shown (markers and regions' incidents)
+    n = caption_counts(page)[0]
+    assert frame.locator(".map-app-count").inner_text() == f"{n} incidents"
     # the map is the page: most of its width at 1400 px
     box = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
     if size[0] == 1400:
         assert box["width"] >= 0.7 * size[0], box
         assert box["height"] >= 0.6 * size[1], box
-    shot(page, frame, folder, f"load_{size[0]}")
+    shot(page, frame, folder, f"load_{size[0]}", both=False)
     # zoom 9 on the north-east: settlement and raion names, oblast and raion lines
-    frame.evaluate("MapApp.state.map.setView([50.0, 36.3], 9, {animate: false})")
+    frame.evaluate("void MapApp.state.map.setView([50.0, 36.3], 9, {animate: false})")
     page.wait_for_timeout(1500)
     names = frame.locator(".map-app-label").all_inner_texts()
     assert len(names) >= 10 and "Kharkiv" in names, names[:20]
     assert frame.locator(".map-app-label-district").count() >= 1
     assert frame.evaluate("document.querySelectorAll('path[stroke-dasharray=\"2 3\"]').length")\
         > 5  # raion lines
-    shot(page, frame, folder, f"zoom9_{size[0]}")
+    shot(page, frame, folder, f"zoom9_{size[0]}", both=False)
     # a popup opens clear of the legend, the layer control and the timeline
     inner_marker(frame).click()
     frame.locator(".map-app-popup").wait_for(timeout=10000)
     page.wait_for_timeout(800)  # the popup's pan
-    shot(page, frame, folder, f"popup_{size[0]}")
+    shot(page, frame, folder, f"popup_{size[0]}", both=False)
     assert blocked == [], blocked
     ctx.close()
 
@@ -219,7 +243,7 @@ def test_row_and_marker_select_each_other(browser, wire, tmp_path):
     ctx, page, frame, _ = open_map(browser, wire)
     # a table row: the map flies to its place and opens its popup
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
+    scroll_to(page, grid)
     b = grid.bounding_box()
     page.mouse.click(b["x"] + 18, b["y"] + 35 + 35 * 4 + 17)  # the fifth row's selector
     page.get_by_text(re.compile(r"^Selected: .*row 5$")).wait_for(timeout=30000)
@@ -228,23 +252,23 @@ def test_row_and_marker_select_each_other(browser, wire, tmp_path):
     frame = map_frame(page)
     frame.locator(".map-app-popup").wait_for(timeout=30000)
     assert place in frame.locator(".map-app-popup").inner_text()
-    page.locator("iframe[title='streamlit_folium.st_folium']").first.scroll_into_view_if_needed()
+    scroll_to(page, page.locator("iframe[title='streamlit_folium.st_folium']").first)
     shot(page, frame, shots(tmp_path), "row_to_marker")
     # a marker: its row is marked in the table
-    frame.evaluate("MapApp.state.map.closePopup()")
-    frame.evaluate("MapApp.state.map.setView([50.9, 34.8], 10, {animate: false})")
+    frame.evaluate("void MapApp.state.map.closePopup()")
+    frame.evaluate("void MapApp.state.map.setView([50.9, 34.8], 10, {animate: false})")
     page.wait_for_timeout(1200)
     inner_marker(frame).click()
     clicked = frame.locator(".map-app-popup b").first.inner_text()
     page.get_by_text(re.compile(r"^Selected: " + re.escape(clicked))).wait_for(timeout=30000)
-    page.get_by_text(re.compile(r"^Selected: ")).scroll_into_view_if_needed()
+    scroll_to(page, page.get_by_text(re.compile(r"^Selected: ")).first)
     page.screenshot(path=str(shots(tmp_path) / "marker_to_row.png"))
     ctx.close()
 
 
 def test_measure_draws_lines_to_the_border(browser, wire, tmp_path):
     ctx, page, frame, _ = open_map(browser, wire)
-    frame.evaluate("MapApp.state.map.setView([50.3, 36.0], 8, {animate: false})")
+    frame.evaluate("void MapApp.state.map.setView([50.3, 36.0], 8, {animate: false})")
     page.wait_for_timeout(800)
     # an empty spot: the map's left middle, away from markers and controls
     box = frame.locator(".leaflet-container").bounding_box()
@@ -285,7 +309,7 @@ def test_heatmap_draws_density(browser, wire, tmp_path):
 def test_compare_two_articles(browser, wire, tmp_path):
     ctx, page, frame, _ = open_map(browser, wire)
     head = page.get_by_text("Compare two articles")
-    head.scroll_into_view_if_needed()
+    scroll_to(page, head)
     page.get_by_text(re.compile(r"^\d+ shared places?:")).wait_for(timeout=30000)
     for _ in range(40):
         f = next((f for f in page.frames if "st_folium" in f.url
@@ -323,7 +347,7 @@ def test_two_pastes_and_an_html_article(browser, tmp_path):
             page.get_by_text("1 article(s) added").wait_for(timeout=60000)
         page.get_by_text(re.compile(r"· 3 articles ·")).first.wait_for(timeout=30000)
         box = page.get_by_role("combobox", name="Article", exact=True)
-        box.scroll_into_view_if_needed()
+        scroll_to(page, box)
         seen = {}
         for name in ("Drones struck Odesa", "Shelling hit Kherson"):
             idle(page)

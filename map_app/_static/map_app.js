@@ -140,7 +140,13 @@
   A.areas = function (geojson) {
     geojson.eachLayer(function (l) {
       var p = (l.feature && l.feature.properties) || {};
-      S.areas.push({ layer: l, parent: geojson, days: p.days || [null], shown: true });
+      var colour = (l.options && l.options.color) || "#888";
+      var fam = null;
+      for (var f in (S.opts || {}).familyColours || {}) {
+        if (S.opts.familyColours[f] === colour) fam = f;
+      }
+      S.areas.push({ layer: l, parent: geojson, days: p.days || [null], shown: true,
+                     family: fam });
     });
   };
 
@@ -231,6 +237,18 @@
       open();
     }
     return true;
+  };
+
+  /* Mark a place found by the search, its popup open (the popup's HTML is built and escaped
+   * by the app). */
+  A.found = function (lat, lon, html) {
+    if (!S.map) return;
+    if (S.found) S.map.removeLayer(S.found);
+    S.found = L.marker([lat, lon], { icon: L.divIcon({ className: "map-app-found-icon",
+      html: "<div class='map-app-found'>&#x2316;</div>", iconSize: [22, 22] }) })
+      .bindPopup(html, POPUP).addTo(S.map);
+    S.map.setView([lat, lon], 9, { animate: false });
+    S.found.openPopup();
   };
 
   // ------------------------------------------------------------------ density heatmap
@@ -377,8 +395,26 @@
             d.classList.toggle("map-app-folded");
           });
         }
-        // on a small map the legend starts folded: it would cover a third of it
-        if (map.getSize().y < 500 || map.getSize().x < 900) d.classList.add("map-app-folded");
+        // on a small map the legend is folded: it would cover a third of it
+        var small = function () { return map.getSize().y < 500 || map.getSize().x < 900; };
+        if (small()) d.classList.add("map-app-folded");
+        map.on("resize", function () { if (small()) d.classList.add("map-app-folded"); });
+        // a popup that would open under the legend folds it, until the popup closes
+        var auto = false;
+        var clear = function () {
+          var p = document.querySelector(".leaflet-popup-content-wrapper");
+          if (!p || d.classList.contains("map-app-folded")) return;
+          var a = p.getBoundingClientRect(), b = d.getBoundingClientRect();
+          if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+            d.classList.add("map-app-folded");
+            auto = true;
+          }
+        };
+        map.on("popupopen moveend resize", clear);
+        map.on("popupclose", function () {
+          if (auto && !small()) d.classList.remove("map-app-folded");
+          auto = false;
+        });
         return d;
       },
     });
@@ -398,8 +434,14 @@
   }
 
   A.timeline = function (map) {
-    var days = S.items.filter(function (it) { return it.role === "incident" && it.day != null; })
-      .map(function (it) { return it.day; });
+    // every incident: the markers and each incident of a region's outline
+    var events = S.items.filter(function (it) { return it.role === "incident"; })
+      .map(function (it) { return { day: it.day, family: it.family }; });
+    S.areas.forEach(function (a) {
+      a.days.forEach(function (d) { events.push({ day: d, family: a.family }); });
+    });
+    var days = events.filter(function (e) { return e.day != null; })
+      .map(function (e) { return e.day; });
     if (!days.length) return;
     var d0 = Math.min.apply(null, days), d1 = Math.max.apply(null, days);
     // a few days of news still get a readable axis: at least two weeks, centred
@@ -422,11 +464,11 @@
     var svg = box.querySelector(".map-app-hist svg"), when = box.querySelector(".map-app-when");
     var NS = "http://www.w3.org/2000/svg";
     var counts = {};
-    S.items.forEach(function (it) {
-      if (it.role !== "incident" || it.day == null) return;
-      var k = it.day - d0;
+    events.forEach(function (e) {
+      if (e.day == null) return;
+      var k = e.day - d0;
       counts[k] = counts[k] || {};
-      counts[k][it.family] = (counts[k][it.family] || 0) + 1;
+      counts[k][e.family] = (counts[k][e.family] || 0) + 1;
     });
     var peak = 1;
     Object.keys(counts).forEach(function (k) {
@@ -471,6 +513,7 @@
       if (S.play != null) cursor.setAttribute("x", S.play - d0);
       var n = 0;
       S.items.forEach(function (it) { if (it.shown && it.role === "incident") n++; });
+      S.areas.forEach(function (a) { n += a.days.filter(visible).length; });
       when.innerHTML = "<span>" + (S.play == null ? dayText(lo()) + " – " + dayText(hi())
         : "up to " + dayText(S.play)) + "</span><span class='map-app-count'>" + n +
         (n === 1 ? " incident" : " incidents") + "</span>";
