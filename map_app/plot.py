@@ -822,7 +822,8 @@ def incident_map(df: pd.DataFrame, view: str = "de_jure", tiles: bool = True,
         c.js = c.js.replace("{map}", name)
         m.add_child(c)
     legend = _json_for_script(legend_html(types or list(EVENT_COLOURS)[:4]))
-    m.add_child(_Call(f"MapApp.legend({name}, {legend}); MapApp.finish({name});"))
+    m.add_child(_Call(f"MapApp.legend({name}, {legend}); "
+                      f"MapApp.finish({name}, {_json_for_script(_style())});"))
     # collapsed: open, it covered popups and the map's corner
     folium.LayerControl(collapsed=True).add_to(m)
     return make_offline(m, prefix)

@@ -221,3 +221,37 @@ def test_compare_map_marks_shared_places():
     html = compare_map(df, "a", "b").get_root().render()
     assert "map-app-compare-both" in html and "map-app-compare-A" in html
     assert "map-app-compare-B" not in html
+
+
+def test_measure_line_to_the_line_of_contact(tmp_path):
+    from datetime import date
+
+    from synthetic import box_snapshots
+
+    from map_app.control import read_control
+    from map_app.plot import measure_layer
+
+    layer = read_control(str(box_snapshots(tmp_path / "c", {"20250601": (36.0, 48.0, 37.0,
+                                                                           49.0)})))
+    items = measure_layer(35.5, 48.5, control=layer, control_day=date(2025, 6, 1))
+    lines = [i for i in items if isinstance(i, folium.PolyLine)]
+    front = lines[-1].locations[-1]
+    # the box's west edge, about 37 km east of the point
+    assert abs(front[1] - 36.0) < 0.01 and abs(front[0] - 48.5) < 0.05
+    m = folium.Map()
+    for i in items:
+        i.add_to(m)
+    assert re.search(r"3[67]\.\d km to the line of contact \(2025-06-01\)", m.get_root().render())
+
+
+def test_a_map_of_region_outlines_only_still_finishes():
+    from map_app.plot import _style
+
+    df = pd.DataFrame({"role": ["incident"], "kind": ["region"], "entry": ["adm1:UA.07"],
+                       "place": ["Kharkiv Oblast"], "event_type": ["armed_clash"],
+                       "killed": [None], "lat": [49.6], "lon": [36.5],
+                       "event_date": ["2025-03-01"], "article_date": [None]})
+    html = _html(df)
+    # the page's map code gets the palette from the finishing call, not from any places
+    assert "MapApp.finish(" in html and json.dumps(_style()["familyColours"],
+                                                   separators=(",", ":")) in html

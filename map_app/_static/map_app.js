@@ -140,13 +140,9 @@
   A.areas = function (geojson) {
     geojson.eachLayer(function (l) {
       var p = (l.feature && l.feature.properties) || {};
-      var colour = (l.options && l.options.color) || "#888";
-      var fam = null;
-      for (var f in (S.opts || {}).familyColours || {}) {
-        if (S.opts.familyColours[f] === colour) fam = f;
-      }
+      // its family is read from its colour once the places have given the palette
       S.areas.push({ layer: l, parent: geojson, days: p.days || [null], shown: true,
-                     family: fam });
+                     family: null });
     });
   };
 
@@ -555,7 +551,13 @@
     A.timelineUpdate();
   };
 
-  A.finish = function (map) {
+  A.finish = function (map, style) {
+    S.map = map;
+    S.opts = S.opts || style;  // a map of region outlines only has had no places to give it
+    var fams = (S.opts && S.opts.familyColours) || {};
+    S.areas.forEach(function (a) {
+      for (var f in fams) if (fams[f] === a.layer.options.color) a.family = f;
+    });
     A.timeline(map);
     A.ready = true;
   };
