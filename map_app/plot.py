@@ -724,10 +724,10 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
             feats.append({"type": "Feature",
                           "geometry": shapely.geometry.mapping(g["_geom"].iloc[0]),
                           # each incident's day (a column of days with gaps is float:
-                          # back to whole days); the timeline counts them
-                          "properties": {"tip": tip, "days": sorted(
-                              [None if d != d or d is None else int(d) for d in g["_day"]],
-                              key=lambda d: -1 if d is None else d),
+                          # back to whole days) and type: the timeline counts them
+                          "properties": {"tip": tip, "days": [
+                              None if d != d or d is None else int(d) for d in g["_day"]],
+                              "types": g["event_type"].fillna("").astype(str).tolist(),
                               "colour": EVENT_COLOURS.get(kinds.index[0], "#444444")}})
     if feats:
         gj = folium.GeoJson(

@@ -225,6 +225,11 @@ def test_timeline_range_filters_map_table_and_export(browser, wire, tmp_path):
 def test_play_steps_through_the_days(browser, wire, tmp_path):
     ctx, page, frame, _ = open_map(browser, wire)
     total = frame.evaluate("MapApp.state.items.filter(i => i.shown).length")
+    # each day of the histogram names its events by type
+    day = frame.locator("#map-app-timeline .map-app-day title").first.text_content()
+    assert re.match(r"\d{4}-\d{2}-\d{2}: \d+ incidents?: ", day), day
+    assert any(label in day for label in ("Shelling / missile attack", "Armed clash",
+                                          "Territory captured", "Air / drone strike")), day
     frame.locator(".map-app-play").click()
     page.wait_for_timeout(2500)
     state = frame.evaluate("[MapApp.state.play, MapApp.state.timer !== null, "

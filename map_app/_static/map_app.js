@@ -123,6 +123,7 @@
           "<span class='map-app-key' style='display:none'>\u2063" + esc(D.key[j]) + "</span>");
       })(i, mk);
       var item = { marker: mk, group: group, layer: o.layer, day: D.day[i], shown: true,
+                   type: muted ? null : et,
                    family: muted ? null : (o.families[et] || null), lat: D.lat[i],
                    lon: D.lon[i], weight: muted ? 0 : 1, role: o.role };
       mk.mapAppFamily = item.family;
@@ -142,7 +143,7 @@
       var p = (l.feature && l.feature.properties) || {};
       // its family is read from its colour once the places have given the palette
       S.areas.push({ layer: l, parent: geojson, days: p.days || [null], shown: true,
-                     family: null });
+                     family: null, types: p.types || [] });
     });
   };
 
@@ -432,9 +433,11 @@
   A.timeline = function (map) {
     // every incident: the markers and each incident of a region's outline
     var events = S.items.filter(function (it) { return it.role === "incident"; })
-      .map(function (it) { return { day: it.day, family: it.family }; });
+      .map(function (it) { return { day: it.day, family: it.family, type: it.type }; });
     S.areas.forEach(function (a) {
-      a.days.forEach(function (d) { events.push({ day: d, family: a.family }); });
+      a.days.forEach(function (d, k) {
+        events.push({ day: d, family: a.family, type: (a.types || [])[k] });
+      });
     });
     var days = events.filter(function (e) { return e.day != null; })
       .map(function (e) { return e.day; });
@@ -459,12 +462,14 @@
       "<div class='map-app-when'></div>";
     var svg = box.querySelector(".map-app-hist svg"), when = box.querySelector(".map-app-when");
     var NS = "http://www.w3.org/2000/svg";
-    var counts = {};
+    var counts = {}, types = {};
     events.forEach(function (e) {
       if (e.day == null) return;
       var k = e.day - d0;
       counts[k] = counts[k] || {};
       counts[k][e.family] = (counts[k][e.family] || 0) + 1;
+      types[k] = types[k] || {};
+      types[k][e.type || ""] = (types[k][e.type || ""] || 0) + 1;
     });
     var peak = 1;
     Object.keys(counts).forEach(function (k) {
@@ -492,6 +497,25 @@
         r.setAttribute("fill", S.opts.familyColours[f] || "#888");
         svg.appendChild(r);
       });
+    });
+    // hovering a day names its events by type
+    Object.keys(types).forEach(function (k) {
+      var hit = document.createElementNS(NS, "rect"), t = document.createElementNS(NS, "title");
+      var n = 0, parts = Object.keys(types[k]).sort(function (a, b) {
+        return types[k][b] - types[k][a];
+      }).map(function (et) {
+        n += types[k][et];
+        return (S.opts.labels[et] || et || "other") + " " + types[k][et];
+      });
+      hit.setAttribute("x", +k);
+      hit.setAttribute("width", 1);
+      hit.setAttribute("y", 0);
+      hit.setAttribute("height", 100);
+      hit.setAttribute("class", "map-app-day");
+      t.textContent = dayText(d0 + +k) + ": " + n + (n === 1 ? " incident: " : " incidents: ") +
+        parts.join(", ");
+      hit.appendChild(t);
+      svg.appendChild(hit);
     });
     var cursor = document.createElementNS(NS, "rect");
     cursor.setAttribute("class", "map-app-cursor");
