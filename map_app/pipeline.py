@@ -357,6 +357,8 @@ def document_record(article: Article, gazetteer: Gazetteer | None = None,
         # in place: each analysis dict is freed as its output dict is made (20 MB of text
         # has 400,000 places: two copies of them would double the peak)
         places[i] = {k: r.get(k) for k in NAMES}
+    from .language import describe
+
     return {"source": article.source,
-            "date": published.isoformat() if published else None,
+            "date": published.isoformat() if published else None, **describe(article.text),
             "warnings": list(article.warnings), "places": places}
