@@ -159,6 +159,8 @@ def cmd_evaluate(a) -> int:
     from .evaluate import evaluate, format_table
 
     folder = Path(a.corpus)
+    if folder.is_file() and folder.suffix == ".jsonl":
+        return _evaluate_places(a, folder)
     if folder.is_file():
         return _evaluate_events(a, folder)
     if not (folder / "gold.txt").exists() or not (folder / "texts").is_dir():
@@ -168,6 +170,24 @@ def cmd_evaluate(a) -> int:
         print(json.dumps([s.as_dict() for s in scores], indent=1))
     else:
         print(format_table(scores, folder.name))
+    return EXIT_OK
+
+
+def _evaluate_places(a, path: Path) -> int:
+    """A JSON Lines place corpus (tests/corpus/*.jsonl): places, points and coding."""
+    from .evaluate import format_place_corpus_table, read_place_corpus, score_place_corpus
+
+    try:
+        rows = read_place_corpus(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
+    if not rows:
+        raise CliError(f"no rows in {path}", EXIT_USAGE)
+    scores = score_place_corpus(rows)
+    if a.json:
+        print(json.dumps([s.as_dict() for s in scores], indent=1))
+    else:
+        print(format_place_corpus_table(scores, path.name))
     return EXIT_OK
 
 
@@ -316,9 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-km", type=float, help="at most this far from a border")
     ex.set_defaults(func=cmd_export)
 
-    ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus or "
-                        "on an events CSV (text, lat, lon)")
-    ev.add_argument("corpus", help="folder with texts/ and gold.txt, or an events CSV")
+    ev = sub.add_parser("evaluate", help="score the geoparser on an EUPEG-format corpus, "
+                        "an events CSV (text, lat, lon) or a place corpus (.jsonl)")
+    ev.add_argument("corpus", help="folder with texts/ and gold.txt, an events CSV, or a "
+                    "JSON Lines place corpus (tests/corpus/uk.jsonl)")
     ev.add_argument("--peers", action="store_true", help="also score peers/*.txt")
     ev.add_argument("--errors", action="store_true",
                     help="events CSV: list the events with no place within 10 km")

@@ -11,6 +11,7 @@ median km.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -500,3 +501,118 @@ def format_event_errors(outcomes: list[EventOutcome], limit: int | None = None) 
                          f"{r.get('admin1') or ''}] {km:.0f} km, {r.get('role')}, "
                          f"score {r['score']} by {r.get('rule')}; alt: {alts or '-'}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- place corpora we write
+# (JSON Lines: a text, its gold places with offsets, gazetteer ids, roles, event types and
+# casualties; tests/corpus/uk.jsonl and ru.jsonl)
+PLACE_KM = 10.0
+
+
+def read_place_corpus(path: Path) -> list[dict]:
+    """The rows of a JSON Lines place corpus (``text`` and ``places``, each place with
+    ``start``, ``end``, ``text``, ``id`` and optionally ``role``, ``event_type``, ``killed``,
+    ``wounded``; a row's ``language`` names its language)."""
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError:
+            raise ValueError(f"{path}:{n}: not JSON") from None
+        if not isinstance(row, dict) or "text" not in row or "places" not in row:
+            raise ValueError(f"{path}:{n}: not a place corpus row (needs text and places)")
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class PlaceCorpusScore:
+    """One language's scores on a place corpus: recognition (P, R, F1 by the EUPEG match),
+    placement (gold places matched by a place within :data:`PLACE_KM`) and the coding of
+    the incidents both found (event type, casualties)."""
+
+    language: str
+    docs: int
+    score: Score
+    within_km: int
+    incidents: int
+    event_right: int
+    casualties_right: int
+
+    def as_dict(self) -> dict:
+        n = self.score.n_gold
+        return {"language": self.language, "docs": self.docs,
+                "P": round(self.score.precision, 3), "R": round(self.score.recall, 3),
+                "F1": round(self.score.f1, 3),
+                f"within_{PLACE_KM:g}km": round(self.within_km / n, 3) if n else 0.0,
+                "incidents": self.incidents,
+                "event_type": round(self.event_right / self.incidents, 3)
+                if self.incidents else 0.0,
+                "casualties": round(self.casualties_right / self.incidents, 3)
+                if self.incidents else 0.0}
+
+
+def _same_count(a, b) -> bool:
+    a = None if a is None or a != a else int(a)
+    b = None if b is None or b != b else int(b)
+    return a == b
+
+
+def score_place_corpus(rows: list[dict]) -> list[PlaceCorpusScore]:
+    """Run our pipeline over a place corpus and score it per language (and over all)."""
+    from .gazetteer import load_gazetteer
+    from .pipeline import analyse
+
+    g = load_gazetteer()
+    by_lang: dict[str, list[tuple[dict, list[dict]]]] = {}
+    for row in rows:
+        by_lang.setdefault(str(row.get("language") or "und"), []).append((row, analyse(
+            row["text"])))
+    out = []
+    groups = sorted(by_lang.items())
+    if len(groups) > 1:
+        groups.append(("all", [x for _, v in groups for x in v]))
+    for lang, docs in groups:
+        preds, golds = [], []
+        within = incidents = event_right = casualties_right = 0
+        for row, found in docs:
+            pred = [Span(r["text"], int(r["start"]), int(r["end"]), r.get("lat"), r.get("lon"))
+                    for r in found]
+            gold = []
+            for p in row["places"]:
+                c = g.get(p["id"])
+                gold.append(Span(p["text"], int(p["start"]), int(p["end"]),
+                                 c.lat if c else None, c.lon if c else None))
+            preds.append(pred)
+            golds.append(gold)
+            by_span = {(s.start, s.end): r for s, r in zip(pred, found)}
+            gold_rows = {(int(p["start"]), int(p["end"])): p for p in row["places"]}
+            for ps, gs in match(pred, gold):
+                if None not in (ps.lat, ps.lon, gs.lat, gs.lon) and \
+                        _geodesic_km(gs.lat, gs.lon, ps.lat, ps.lon) <= PLACE_KM:
+                    within += 1
+                gp, pr = gold_rows[(gs.start, gs.end)], by_span[(ps.start, ps.end)]
+                if gp.get("role") == "incident":
+                    incidents += 1
+                    event_right += pr.get("role") == "incident" and \
+                        pr.get("event_type") == gp.get("event_type")
+                    casualties_right += _same_count(pr.get("killed"), gp.get("killed")) and \
+                        _same_count(pr.get("wounded"), gp.get("wounded"))
+        out.append(PlaceCorpusScore(lang, len(docs), score(lang, preds, golds), within,
+                                    incidents, event_right, casualties_right))
+    return out
+
+
+def format_place_corpus_table(scores: list[PlaceCorpusScore], title: str = "") -> str:
+    """A Markdown table of place-corpus scores."""
+    head = (f"| language | docs | P | R | F1 | gold places ≤ {PLACE_KM:g} km | incidents | "
+            "event type | casualties |\n|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for s in scores:
+        d = s.as_dict()
+        rows.append(f"| {s.language} | {s.docs} | {d['P']:.3f} | {d['R']:.3f} | {d['F1']:.3f} | "
+                    f"{d[f'within_{PLACE_KM:g}km']:.3f} | {s.incidents} | "
+                    f"{d['event_type']:.3f} | {d['casualties']:.3f} |")
+    return (f"{title}\n\n" if title else "") + "\n".join([head, *rows])

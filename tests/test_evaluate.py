@@ -118,3 +118,31 @@ def test_admin_names_of_either_convention_match():
     assert same_admin("Kharkiv", "Kharkiv Oblast")
     assert not same_admin("Kharkiv", "Kherson Oblast")
     assert not same_admin("", "Kyiv") and not same_admin(None, None)
+
+
+def test_place_corpus_scores_places_points_and_coding(tmp_path, capsys):
+    import json
+
+    from map_app.cli import main
+    from map_app.evaluate import read_place_corpus, score_place_corpus
+
+    text = "Russian shelling hit Sumy overnight, killing four people. Kyiv condemned it."
+    rows = [{"id": "en-1", "language": "en", "text": text, "places": [
+        {"start": 21, "end": 25, "text": "Sumy", "id": "geonames:692194", "role": "incident",
+         "event_type": "shelling_missile_attack", "killed": 4, "wounded": None},
+        {"start": 58, "end": 62, "text": "Kyiv", "id": "geonames:703448", "role": "mention"},
+    ]}, {"id": "en-2", "language": "en", "text": "Nothing happened in Xqzvillage.",
+         "places": [{"start": 20, "end": 30, "text": "Xqzvillage", "id": "geonames:692194",
+                     "role": "mention"}]}]
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    [s] = score_place_corpus(read_place_corpus(path))
+    d = s.as_dict()
+    assert s.docs == 2 and s.score.n_gold == 3 and s.score.n_match == 2
+    assert d["R"] == round(2 / 3, 3) and d["within_10km"] == round(2 / 3, 3)
+    assert s.incidents == 1 and d["event_type"] == 1.0 and d["casualties"] == 1.0
+    assert main(["evaluate", str(path)]) == 0
+    assert "| en | 2 |" in capsys.readouterr().out
+    path.write_text("{not json\n", encoding="utf-8")
+    assert main(["evaluate", str(path)]) != 0
+    assert "not JSON" in capsys.readouterr().err
