@@ -96,10 +96,44 @@ ACLED_SUB_EVENT: dict[str, tuple[str, ...]] = {
     "disrupted_weapons_use": ("Disrupted weapons use",),
 }
 
+# The same event words in Ukrainian and Russian: stems, as both languages decline and
+# conjugate them ("обстріляли", "обстрілу"; "обстрел", "обстреляли"). A Cyrillic stem never
+# matches Latin text, so English reads exactly as before.
+_CYRILLIC_TRIGGERS = {
+    "air_drone_strike": r"дрон\w*|безпілотник\w*|беспилотник\w*|БпЛА|БПЛА|шахед\w*|"
+                        r"авіа\w*|авиа\w*|КАБ\w*|керован\w* бомб\w*|управляем\w* бомб\w*",
+    "shelling_missile_attack": r"обстр[іе]л\w*|артилер\w*|артиллер\w*|ракет\w*|мін?омет\w*|"
+                               r"РСЗВ|РСЗО|Град(?:ів|ами|ом|ы|а)?\b|Іскандер\w*|Искандер\w*|"
+                               r"балісти\w*|"
+                               r"баллисти\w*|касетн\w*|кассетн\w*",
+    "remote_explosive": r"вибухов\w* пристр\w*|взрывн\w* устр\w*|підірвал\w*|подорвал\w*|"
+                        r"мін[аиуі]\b|мин[аыуе]\b|розтяжк\w*|растяжк\w*",
+    "territory_captured": r"захопи\w*|захопл\w*|захвати\w*|захвач\w*|звільни\w*|звільн\w*|"
+                          r"освободи\w*|освобожд\w*|окупува\w*|оккупир\w*|"
+                          r"взяли під контроль|взяли под контроль|зайняли|заняли",
+    # "наступ" is an offensive, "наступного" the next (day): only the first
+    "armed_clash": r"бо[йїяе]\w*|боїв|зіткн\w*|столкн\w*|штурм\w*|наступ(?:у|ом|і)?\b|"
+                   r"наступа[юєе]\w*|наступлен\w*|наступальн\w*|"
+                   r"просува\w*|продвига\w*|продвижен\w*|відбил\w*|отбил\w*|"
+                   r"відбива\w*|отража\w*|контрнаступ\w*",
+    "attack_on_civilians": r"розстріля\w*|расстреля\w*|закатува\w*|заручник\w*|"
+                           r"заложник\w*|викрал\w*|похитил\w*",
+    "explosion": r"вибух\w*|взрыв\w*|детонац\w*",
+    "attack": r"удар\w*|атак\w*|влуча\w*|влучи\w*|влучан\w*|попал\w*|попадан\w*|"
+              r"поцілил\w*|знищ\w*|уничтож\w*|пошкодж\w*|поврежд\w*|зруйн\w*|разруш\w*",
+    "property_destruction": r"підпал\w*|поджог\w*|поджечь|поджег\w*|мародер\w*|мародёр\w*",
+    "evacuation": r"евакуац\w*|эвакуац\w*|евакуйов\w*|эвакуир\w*|евакуюва\w*|"
+                  r"вивез\w*|вывез\w*",
+    "arrest": r"затрима\w*|затриман\w*|задерж\w*|заарешт\w*|арестова\w*|арештува\w*",
+    "protest": r"протест\w*|мітинг\w*|митинг\w*|демонстрац\w*",
+}
+
 # Trigger patterns, most specific first: the first that matches a sentence names its event.
 # Words of the air (air forces, aerial, bombs dropped) come first: "air forces launched a
 # missile strike" is an air strike, as coders code it.
-_TRIGGERS: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
+_TRIGGERS: list[tuple[str, re.Pattern]] = [
+    (t, re.compile(p + (rf"|\b(?:{_CYRILLIC_TRIGGERS[t]})" if t in _CYRILLIC_TRIGGERS else ""),
+                   re.I)) for t, p in [
     ("air_drone_strike", r"\b(air ?strikes?|air raids?|drones?|UAVs?|Shaheds?|bombers?|"
                          r"glide bombs?|guided (?:aerial |air )?bombs?|air bombs?|aerial bombs?|"
                          r"airstrikes?|air forces?|aerial|airborne|aviation|warplanes?|"
@@ -139,6 +173,11 @@ _WEAPON = r"(?:drones?|UAVs?|Shaheds?|missiles?|rockets?|bombs?|(?:Kh)-\d+\w*)"
 _CRAFT = r"(?:aircrafts?|planes?|jets?|helicopters?|(?:Su|MiG|Mi|Ka|Tu|Il)-\d+\w*)"
 _DOWN = (r"(?:shot down|shoots? down|shooting down|downed|intercept(?:ed|s|ing|ion|ions)?|"
          r"destroyed by air defen[cs]e)")
+# the same in Ukrainian and Russian: shot down, intercepted, destroyed by air defence
+_WEAPON_CY = (r"(?:дрон\w*|безпілотник\w*|беспилотник\w*|БпЛА|БПЛА|шахед\w*|ракет\w*|"
+              r"КАБ\w*|бомб\w*)")
+_DOWN_CY = (r"(?:збил\w*|збит\w*|збиван\w*|сбил\w*|сбит\w*|знешкод\w*|перехоп\w*|"
+            r"перехват\w*|ППО|ПВО|протиповітрян\w*|противовоздушн\w*)")
 
 
 def _object_phrase(verbs: str, things: str, gap: int = 4) -> str:
@@ -148,10 +187,14 @@ def _object_phrase(verbs: str, things: str, gap: int = 4) -> str:
 
 
 # A word every phrase holds: most sentences have none, and one search says so.
-_PHRASE_HINT = re.compile(r"down|intercept|air defen|seiz|found|discovered", re.I)
+_PHRASE_HINT = re.compile(r"down|intercept|air defen|seiz|found|discovered|"
+                          r"збил|збит|збиван|сбил|сбит|знешкод|перехоп|перехват|ППО|ПВО|"
+                          r"протиповітрян|противовоздушн", re.I)
 _PHRASES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
     ("shelling_missile_attack", _object_phrase(_DOWN, _CRAFT)),
     ("disrupted_weapons_use", _object_phrase(_DOWN, _WEAPON) + rf"|\b{_DOWN}\b"),
+    ("disrupted_weapons_use", _object_phrase(_DOWN_CY, _WEAPON_CY, 6) + "|"
+     + _object_phrase(r"(?:знищ\w*|уничтож\w*)", _WEAPON_CY, 6) + rf"|\b{_DOWN_CY}"),
     ("disrupted_weapons_use", _object_phrase(r"(?:seized|seizure of|found|discovered)",
                                              r"(?:weapons|explosives|ammunition|arms)", 6)),
 ]]

@@ -290,3 +290,25 @@ def test_wire_reports_never_make_their_dateline_an_incident(gaz):
             assert not (r["start"] < len(dateline) and r["role"] == "incident"), text
             incidents += r["role"] == "incident"
     assert incidents == 60  # the town struck, in every report
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("У середу російські війська обстріляли Суми.", "shelling_missile_attack"),
+    ("В среду российские войска нанесли ракетный удар по Сумам.", "shelling_missile_attack"),
+    ("Вночі ворожі дрони атакували Харків.", "air_drone_strike"),
+    ("Ночью беспилотники атаковали Белгород.", "air_drone_strike"),
+    ("Сили ППО збили над Київщиною 20 дронів.", "disrupted_weapons_use"),
+    ("Силами ПВО сбиты три беспилотника над Курской областью.", "disrupted_weapons_use"),
+    ("Російські війська захопили село Андріївка.", "territory_captured"),
+    ("ВСУ освободили Клещеевку.", "territory_captured"),
+    ("Тривають запеклі бої за Часів Яр.", "armed_clash"),
+    ("У Сумах пролунали вибухи.", "explosion"),
+    ("З Покровська евакуювали 300 людей.", "evacuation"),
+    ("В Симферополе задержаны двое мужчин.", "arrest"),
+    # "наступного дня" is the next day, not an offensive
+    ("Наступного дня у Сумах відкрили новий міст.", None),
+])
+def test_event_words_in_ukrainian_and_russian(sentence, expected):
+    from map_app.incidents import event_type_of
+
+    assert event_type_of(sentence) == expected
