@@ -253,18 +253,57 @@ def _casualty_patterns() -> list[tuple[str, re.Pattern]]:
     return pats
 
 
-_CASUALTY_PATTERNS = _casualty_patterns()
+# Counts in Ukrainian and Russian: the cardinals and the collective numerals news uses for
+# people ("четверо", "троє"/"трое"), in the forms that follow a verb or precede a noun.
+_NUM_WORDS_CY = {
+    "один": 1, "одна": 1, "одного": 1, "одну": 1, "одну людину": 1,
+    "два": 2, "дві": 2, "две": 2, "двоє": 2, "двое": 2, "двох": 2, "двух": 2,
+    "три": 3, "троє": 3, "трое": 3, "трьох": 3, "трех": 3, "трёх": 3,
+    "чотири": 4, "четверо": 4, "чотирьох": 4, "четыре": 4, "четырех": 4, "четырёх": 4,
+    "п'ять": 5, "п’ять": 5, "пʼять": 5, "пять": 5, "п'ятеро": 5, "п’ятеро": 5, "пятеро": 5,
+    "шість": 6, "шесть": 6, "шестеро": 6, "сім": 7, "семь": 7, "семеро": 7,
+    "вісім": 8, "восемь": 8, "восьмеро": 8, "дев'ять": 9, "дев’ять": 9, "девять": 9,
+    "десять": 10, "одинадцять": 11, "одиннадцать": 11, "дванадцять": 12, "двенадцать": 12,
+    "двадцять": 20, "двадцать": 20, "тридцять": 30, "тридцать": 30,
+}
+_NUM_CY = (r"(?:щонайменше |щонайменш |не менше |понад |близько |майже |до |"
+           r"не менее |по меньшей мере |более |свыше |около |почти )?"
+           r"(?P<n>\d{1,3}(?:\s\d{3})+|\d+|" + "|".join(sorted(map(re.escape, _NUM_WORDS_CY),
+                                                     key=len, reverse=True)) + r")")
+_PEOPLE_CY = (r"(?:\s+(?:\w+\s+)?(?:людей|людини|людина|люди|осіб|особи|дітей|дитина|"
+              r"дитини|жителів|жителей|мешканців|цивільних|військових|военных|человек|"
+              r"человека|детей|ребенок|ребёнка|мирних|мирных))?")
+_KILLED_CY = r"(?:загину\w*|загинул\w*|загибл\w*|вбит\w*|убит\w*|погиб\w*|жертв\w*)"
+_WOUNDED_CY = r"(?:поран\w*|ранен\w*|ранил\w*|травмован\w*|травмир\w*)"
+
+
+def _casualty_patterns_cy() -> list[tuple[str, re.Pattern]]:
+    pats = []
+    for kind, word in (("killed", _KILLED_CY), ("wounded", _WOUNDED_CY)):
+        # "загинули четверо людей", "поранено 20 людей", "погибли три человека"
+        pats.append((kind, re.compile(r"\b" + word + r"\s+" + _NUM_CY + _PEOPLE_CY + r"\b",
+                                      re.I)))
+        # "троє загиблих", "20 людей поранені", "трое погибших"
+        pats.append((kind, re.compile(r"(?<!\w)" + _NUM_CY + _PEOPLE_CY + r"\s+" + word,
+                                      re.I)))
+    return pats
+
+
+_CASUALTY_PATTERNS = _casualty_patterns() + _casualty_patterns_cy()
 # A word every casualty pattern holds (a count killed or wounded, a toll): most sentences have
 # none, and one search for them costs less than the patterns' seven (case-insensitive alike).
 _CASUALTY_WORD = re.compile(r"kill|dead|died|death|lost their lives|fatalit|wound|injur|hurt|"
-                            r"toll", re.IGNORECASE)
+                            r"toll|загин|загибл|вбит|убит|погиб|жертв|поран|ранен|ранил|травм",
+                            re.IGNORECASE)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 def _number(s: str) -> int:
     s = s.lower().replace(",", "")
-    if s.isdigit():
-        return int(s)
+    if s.replace(" ", "").isdigit():  # "1 200": Ukrainian and Russian group with spaces
+        return int(s.replace(" ", ""))
+    if s in _NUM_WORDS_CY:
+        return _NUM_WORDS_CY[s]
     parts = re.split(r"[- ]", s)
     return sum(_NUM_WORDS.get(p, 0) for p in parts)
 

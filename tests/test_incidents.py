@@ -312,3 +312,20 @@ def test_event_words_in_ukrainian_and_russian(sentence, expected):
     from map_app.incidents import event_type_of
 
     assert event_type_of(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("У середу російські війська обстріляли Суми, загинули четверо людей.", {"killed": 4}),
+    ("Внаслідок удару поранено 20 людей.", {"wounded": 20}),
+    ("Є троє загиблих і двоє поранених.", {"killed": 3, "wounded": 2}),
+    ("В Харьковской области погибли три человека.", {"killed": 3}),
+    ("Ранены 20 человек, среди них трое детей.", {"wounded": 20}),
+    ("Загинули 1 200 військових.", {"killed": 1200}),
+    # a date's day is no count
+    ("14 березня загинули двоє людей.", {"killed": 2}),
+    ("Обстріл 14 березня зруйнував 3 будинки.", {}),
+])
+def test_casualties_in_ukrainian_and_russian(sentence, expected):
+    from map_app.incidents import find_casualties
+
+    assert find_casualties(sentence) == expected
