@@ -631,6 +631,10 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     a1_aliases = {r["key"]: [(a, "demonym" if r.get("note") == "demonym" else "alternate")
                              for a in r["aliases"].split(";")]
                   for r in _read_csv(curated_dir / "admin1_aliases.csv")}
+    if ua_dump and ua_admin:
+        # the oblasts' Ukrainian and Russian names in every case ("у Харківській області")
+        for key, forms in ua["oblast_forms"].items():
+            a1_aliases.setdefault(key, []).extend((f, "other-script") for f in forms)
     hulls = _add_regions(t, a1, oblasts, a1_aliases, oblast_points)
     sources["admin2"] = {"regions": _add_admin2(t, a2)}
     log(f"admin2 regions: {sources['admin2']['regions']}")

@@ -25,7 +25,7 @@ import os
 import re
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +97,7 @@ class Admin:
     raions: dict               # pcode -> COD-AB row (parent, name_en, name_uk, name_ru, lat, lon)
     hromadas: dict             # pcode -> COD-AB row, plus "type" (urban, rural, settlement)
     settlements: list          # COD-AB settlement rows
+    oblast_names: dict = field(default_factory=dict)  # pcode -> Ukrainian, Russian names
 
     def locate(self, lat, lon) -> tuple[list[str], list[str], list[str]]:
         """(oblast, raion, hromada) pcodes of each point ("" where none): the hromada holding
@@ -146,9 +147,15 @@ def read_admin(folder: Path) -> Admin:
     raions = {r["pcode"]: r for r in table("codab_raions.csv")}
     hromadas = {r["pcode"]: dict(r, type="") for r in table("codab_hromadas.csv")}
     geoms = []
+    oblast_names: dict[str, list[str]] = {}
     for level in (1, 2, 3):
         gdf = _read_geojson(folder / f"ukr_osm_adm{level}.geojson.gz")
         geoms.append(dict(zip(gdf["codab_pcode"], gdf.geometry)))
+        if level == 1:
+            for col in ("name:uk", "name:ru"):
+                for code, name in zip(gdf["codab_pcode"], gdf.get(col, [])):
+                    if isinstance(name, str) and name:
+                        oblast_names.setdefault(code, []).append(name)
         if level == 3:
             for code, name in zip(gdf["codab_pcode"], gdf["name"]):
                 if code in hromadas:
@@ -156,7 +163,7 @@ def read_admin(folder: Path) -> Admin:
                     hromadas[code]["type"] = next(
                         (_HROMADA_TYPES[w] for w in words if w in _HROMADA_TYPES), "")
     return Admin(geoms[0], geoms[1], geoms[2], raions, hromadas,
-                 table("codab_settlements.csv"))
+                 table("codab_settlements.csv"), oblast_names)
 
 
 def _inside_point(geom) -> tuple[float, float]:
@@ -306,6 +313,9 @@ class Ukraine:
             if not is_latin(base):
                 t.name(i, n, "other-script")
                 lang = cyrillic_language(base)
+                # "у Сумському районі", "в Сумском районе": each case with its noun
+                for form in declined(base.strip(), "raion"):
+                    t.name(i, form, "other-script")
                 bases.extend(uk_latin(base) if lang == "uk" else ru_latin(base)
                              if lang == "ru" else uk_latin(base) + ru_latin(base))
             else:
@@ -620,5 +630,46 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     ua.add_areas(areas)
     ua.add_skeletons()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))
+    forms = {f"UA.{ua.code_of[o]}": [f for n in names for f in declined(n, "oblast")]
+             for o, names in admin.oblast_names.items() if o in ua.code_of}
     return {"stats": dict(ua.stats),
-            "oblast_points": oblast_points(admin, ua.code_of, areas["ADM1"])}
+            "oblast_points": oblast_points(admin, ua.code_of, areas["ADM1"]),
+            "oblast_forms": forms}
+
+
+# The cases of an area's adjective and its noun in Ukrainian and Russian: (adjective ending,
+# noun form) after the adjective's stem. Nominative, genitive, dative, accusative,
+# instrumental, locative (the prepositional): "Харківська область", "у Харківській області",
+# "Харківську область", "в Харьковской области", "Сумський район", "у Сумському районі".
+_CASES = {
+    ("uk", "oblast"): ("ська", [("ська", "область"), ("ської", "області"), ("ській", "області"),
+                               ("ську", "область"), ("ською", "областю")]),
+    ("ru", "oblast"): ("ская", [("ская", "область"), ("ской", "области"), ("скую", "область"),
+                               ("ской", "областью"), ("скою", "областью")]),
+    ("uk", "raion"): ("ський", [("ський", "район"), ("ського", "району"), ("ському", "району"),
+                               ("ському", "районі"), ("ським", "районом"),
+                               ("ському", "районові")]),
+    ("ru", "raion"): ("ский", [("ский", "район"), ("ского", "района"), ("скому", "району"),
+                              ("ским", "районом"), ("ском", "районе")]),
+}
+
+
+def declined(name: str, kind: str) -> list[str]:
+    """Every case of a Ukrainian or Russian oblast or raion name ("Харківська область",
+    "Сумський"), adjective and noun together; [] for a name of another shape (a city's
+    status, "Київ", keeps its own forms).
+
+    >>> declined("Харківська область", "oblast")[:3]
+    ['Харківська область', 'Харківської області', 'Харківській області']
+    >>> declined("Сумский", "raion")[-1]
+    'Сумском районе'
+    """
+    adj = name.split()[0] if name.split() else ""
+    for (_lang, k), (ending, forms) in _CASES.items():
+        # "-цька"/"-цкая" (Донецька, Донецкая) end in the same letters after the stem
+        tail = ending.replace("с", "ц", 1)
+        for e in (ending, tail):
+            if k == kind and adj.endswith(e) and len(adj) > len(e) + 1:
+                stem = adj[: -len(e)]
+                return [f"{stem}{e[0]}{a[1:]} {n}" for a, n in forms]
+    return []

@@ -46,7 +46,18 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
              "district", "island", "islands", "river", "sea", "bridge", "strait",
              "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion",
              "rayon", "community", "hromada", "municipality", "urban", "rural", "settlement",
-             "territorial", "reservoir", "spit"}
+             "territorial", "reservoir", "spit",
+             # the same nouns in Ukrainian and Russian, in every case the news uses them
+             # ("у Харківській області", "в Сумском районе"): a Cyrillic word never ends an
+             # English name, so English reads as before
+             "область", "області", "областю", "области", "областью", "район", "району",
+             "районі", "районом", "районові", "района", "районе", "громада", "громади",
+             "громаді", "громаду", "громадою", "громады", "громаде"}
+# Ukrainian and Russian prepositions that open a sentence before a place ("У Сумах", "В
+# Харьковской области", "Біля Покровська").
+_CYRILLIC_PREPOSITIONS = {"у", "в", "на", "з", "із", "зі", "до", "під", "біля", "по", "від",
+                          "над", "за", "во", "из", "от", "под", "около", "возле", "при",
+                          "через", "після", "после", "поблизу", "вблизи", "неподалік"}
 # Capitalised words that make the name before them a street's ("Hertford Road", "Wooster St."):
 # the street is no mention of the town it is named after.
 _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "dr",
@@ -175,6 +186,11 @@ def _words(text: str) -> list[_Word]:
         while j >= 0 and text[j] in _BEFORE_RUN:
             j -= 1
         sent = j < 0 or text[j] in _SENTENCE_END
+        if sent and w.lower in _CYRILLIC_PREPOSITIONS:
+            # "У Харківській області …": a sentence's first word, capitalised only for that,
+            # opens no name (English has its own: "In" is a common word)
+            pos = w.end
+            continue
         pm = _PREV_WORD.search(text, max(0, w.start - 25), w.start)
         w = _Word(*w[:5], sent, pm.group(1).lower().rstrip(".") if pm else "")
         if w.prev in lex.TITLES and not w.sent_start and pm is not None:

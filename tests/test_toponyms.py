@@ -321,3 +321,13 @@ def test_the_document_is_scanned_a_bounded_number_of_times(gaz):
     text = _CountingText(_long_report())
     assert len(find_toponyms(text, gaz)) > 500
     assert text.read <= (_SEEN_SCANS + 2) * len(text)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("У Харківській області через обстріл загинули двоє людей.", ["Харківській області"]),
+    ("В Харьковской области погибли три человека.", ["Харьковской области"]),
+    ("Обстріл у Сумському районі тривав усю ніч.", ["Сумському районі"]),
+    ("Ворог атакував село у Сумській області.", ["Сумській області"]),
+])
+def test_oblasts_and_raions_in_ukrainian_and_russian_in_any_case(gaz, text, found):
+    assert [t.text for t in find_toponyms(text, gaz)] == found
