@@ -368,9 +368,32 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],  
                        if normalize(alias) in inside else "alternate")
             if o["postal_name"]:
                 t.name(r, o["postal_name"], "alternate")
+            # "на Харківщині", "Донеччину": the oblast's everyday Ukrainian and Russian name
+            for n in filter(None, (o.get("colloquial") or "").split(";")):
+                for form in colloquial_forms(n):
+                    t.name(r, form, "other-script")
         hulls.append({"id": f"adm1:{key}", "name": name, "country": cc, "admin1": code,
                       "geometry": hull})
     return hulls
+
+
+def colloquial_forms(name: str) -> list[str]:
+    """The cases of an oblast's everyday name: a feminine in -а ("Харківщина", "Буковина")
+    declines, in Ukrainian and in Russian; any other ("Волинь", "Закарпаття") is kept as
+    written, with its locative when it ends in -я ("Закарпатті").
+
+    >>> colloquial_forms("Сумщина")[:5]
+    ['Сумщина', 'Сумщини', 'Сумщині', 'Сумщину', 'Сумщиною']
+    """
+    if name.endswith("а"):
+        stem = name[:-1]
+        # Ukrainian, then Russian (whose genitive after щ/ч is spelled both ways in news)
+        return list(dict.fromkeys(stem + e for e in ("а", "и", "і", "у", "ою", "ы", "е", "ой")))
+    if name.endswith("я"):
+        return [name, name[:-1] + "і", name[:-1] + "ю", name[:-1] + "ям", name[:-1] + "е"]
+    if name.endswith("ь"):
+        return [name, name[:-1] + "і", name[:-1] + "ню", name[:-1] + "и"]
+    return [name]
 
 
 _ADMIN2_AFFIX = re.compile(

@@ -220,3 +220,13 @@ def test_declined_oblast_and_raion_names():
     assert "Сумському районі" in declined("Сумський", "raion")
     assert "Сумском районе" in declined("Сумский", "raion")
     assert declined("Київ", "oblast") == [] and declined("Сумський", "oblast") == []
+
+
+def test_colloquial_oblast_names_decline():
+    from map_app._build_gazetteer import colloquial_forms
+
+    assert colloquial_forms("Харківщина")[:5] == ["Харківщина", "Харківщини", "Харківщині",
+                                                 "Харківщину", "Харківщиною"]
+    assert "Харьковщине" in colloquial_forms("Харьковщина")
+    assert "Закарпатті" in colloquial_forms("Закарпаття")
+    assert colloquial_forms("Закарпатье") == ["Закарпатье"]

@@ -331,3 +331,17 @@ def test_the_document_is_scanned_a_bounded_number_of_times(gaz):
 ])
 def test_oblasts_and_raions_in_ukrainian_and_russian_in_any_case(gaz, text, found):
     assert [t.text for t in find_toponyms(text, gaz)] == found
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("Ворог атакував Харківщину.", "adm1:UA.07"),
+    ("Обстріли на Донеччині тривали всю ніч.", "adm1:UA.05"),
+    ("Ночью беспилотники атаковали Харьковщину.", "adm1:UA.07"),
+    ("Вибухи пролунали на Сумщині.", "adm1:UA.21"),
+])
+def test_an_oblast_by_its_everyday_name_in_any_case(gaz, text, entry):
+    from map_app.places import resolve_records
+
+    found = find_toponyms(text, gaz)
+    assert len(found) == 1
+    assert [r["entry"] for r in resolve_records(text, gaz)] == [entry]
