@@ -345,3 +345,14 @@ def test_an_oblast_by_its_everyday_name_in_any_case(gaz, text, entry):
     found = find_toponyms(text, gaz)
     assert len(found) == 1
     assert [r["entry"] for r in resolve_records(text, gaz)] == [entry]
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("Ракети летіли з території Росії.", "country:RU"),
+    ("Удар нанесли вооружённые силы РФ по объектам в Украине.", "country:UA"),
+    ("Дрон впав на території Румунії.", "country:RO"),
+])
+def test_countries_by_their_ukrainian_and_russian_names(gaz, text, entry):
+    from map_app.places import resolve_records
+
+    assert entry in [r["entry"] for r in resolve_records(text, gaz)]
