@@ -343,7 +343,7 @@ def timeline_range(df: pd.DataFrame) -> tuple[str | None, str | None]:
     """The timeline's range slider (under the map): the days shown on the map, in the table
     and in the downloads. (None, None) while it spans every dated place."""
     qp = st.query_params
-    d = (pd.to_datetime(df["event_date"].fillna(df["article_date"]), errors="coerce")
+    d = (pd.to_datetime(export.event_dates(df), errors="coerce")
          .dropna() if len(df) else pd.Series(dtype="datetime64[ns]"))
     if d.empty:
         st.caption("Timeline: no dated places.")

@@ -173,17 +173,22 @@ def cmd_evaluate(a) -> int:
     return EXIT_OK
 
 
+def _read_scored(read, path: Path, empty: str) -> list:
+    """The rows ``read`` finds in a file to score; a bad or empty file is one line."""
+    try:
+        rows = read(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
+    if not rows:
+        raise CliError(empty, EXIT_USAGE)
+    return rows
+
+
 def _evaluate_places(a, path: Path) -> int:
     """A JSON Lines place corpus (tests/corpus/*.jsonl): places, points and coding."""
     from .evaluate import format_place_corpus_table, read_place_corpus, score_place_corpus
 
-    try:
-        rows = read_place_corpus(path)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
-    if not rows:
-        raise CliError(f"no rows in {path}", EXIT_USAGE)
-    scores = score_place_corpus(rows)
+    scores = score_place_corpus(_read_scored(read_place_corpus, path, f"no rows in {path}"))
     if a.json:
         print(json.dumps([s.as_dict() for s in scores], indent=1))
     else:
@@ -202,12 +207,7 @@ def _evaluate_events(a, path: Path) -> int:
         score_events,
     )
 
-    try:
-        events = read_events(path)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CliError(str(exc).splitlines()[0], EXIT_USAGE) from None
-    if not events:
-        raise CliError(f"no events with a text and a point in {path}", EXIT_USAGE)
+    events = _read_scored(read_events, path, f"no events with a text and a point in {path}")
     outcomes = event_outcomes(events)
     scores = score_events(outcomes)
     coding = score_coding(outcomes)

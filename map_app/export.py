@@ -43,7 +43,7 @@ def with_control(df: pd.DataFrame, layer) -> pd.DataFrame:
     from .pipeline import add_control
 
     days = [str(d)[:10] if isinstance(d, str) and d else None
-            for d in df["event_date"].fillna(df["article_date"]).tolist()]
+            for d in event_dates(df).tolist()]
     recs = add_control(_points(df, event_date=days), layer)
     out = df.copy()
     for col in ("control", "control_date", "distance_to_front_km"):
@@ -102,6 +102,13 @@ def with_references(df: pd.DataFrame, references) -> pd.DataFrame:
     return out
 
 
+def event_dates(df: pd.DataFrame) -> pd.Series:
+    """Each place's date: its event's, else its article's (missing where neither is)."""
+    if "article_date" not in df:
+        return df["event_date"]
+    return df["event_date"].fillna(df["article_date"])
+
+
 def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None = None,
                   max_km: float | None = None, until: str | None = None,
                   event_types=None, countries=None, undated: bool = True) -> pd.DataFrame:
@@ -113,7 +120,7 @@ def filter_places(df: pd.DataFrame, role: str | None = None, since: str | None =
     if role:
         out = out[out["role"] == role]
     if since or until or not undated:
-        d = out["event_date"].fillna(out["article_date"]).astype(object)
+        d = event_dates(out).astype(object)
         keep = d.notna()
         if since:
             keep &= d.astype(str) >= since

@@ -541,9 +541,9 @@ def _compact(df: pd.DataFrame) -> dict:
     # an article's name may be its whole first sentence: the popup shows its start
     out["article_t"] = [a if len(a) <= 80 else a[:a.rfind(" ", 0, 79)] + "…"
                         for a in out["article_t"]]
-    dates = (df["event_date"].fillna(df["article_date"]) if "event_date" in df
-             and "article_date" in df else df["event_date"] if "event_date" in df
-             else col("date"))
+    from .export import event_dates
+
+    dates = event_dates(df) if "event_date" in df else col("date")
     out["day"] = _days(dates)
     out["key"] = row_keys(df)
     out["killed"] = [None if v is None or v != v else int(v) for v in col("killed")]
@@ -705,12 +705,13 @@ def areas_layer(df: pd.DataFrame, geoms: list) -> folium.FeatureGroup:
     of its incidents is in the timeline's range."""
     import shapely
 
+    from .export import event_dates
     from .incidents import EVENT_LABELS
 
     fg = folium.FeatureGroup(name=f"Incident areas ({len(df)})", show=True)
     feats = []
     if len(df):
-        t = df.assign(_day=_days(df["event_date"].fillna(df["article_date"])
+        t = df.assign(_day=_days(event_dates(df)
                                  if "event_date" in df and "article_date" in df
                                  else [None] * len(df)), _geom=geoms)
         for _, g in t.groupby("entry", sort=False):
