@@ -21,12 +21,21 @@ import zipfile
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from . import gazetteer as gz
 from ._geo import haversine_km
-from ._text import is_latin, link_windows, name_hashes, normalize
+from ._text import (
+    cyrillic_language,
+    is_latin,
+    link_windows,
+    name_hashes,
+    normalize,
+    ru_spellings,
+    uk_spellings,
+)
 
 K = {k: i for i, k in enumerate(gz.KINDS)}
 F = gz.FLAG
@@ -52,6 +61,7 @@ class _Table:
         self.names: dict[tuple[str, int], int] = {}  # (key, entry) -> best flag
         self.by_gid: dict[int, int] = {}
         self.area_names: dict[str, str] = {}  # admin2/admin3 key -> its name
+        self.cyrillic: list[tuple[int, str, str]] = []  # (entry, name, match) to decline
 
     def __len__(self):
         return len(self.cols["lat"])
@@ -93,14 +103,73 @@ class _Table:
         self.name(i, name, "name")
         return i
 
-    def name(self, i: int, name: str, match: str) -> None:
+    def name(self, i: int, name: str, match: str, form: bool = False) -> None:
+        """Give entry ``i`` the name ``name``; a Cyrillic name is also declined later
+        (:func:`_add_case_forms`) unless it is itself a ``form``."""
         key = normalize(name)
         if len(key) < 2:
             return
+        if not form and match in _DECLINED and _CYRILLIC.search(name):
+            self.cyrillic.append((i, name, match))
         flag = F[match]
         old = self.names.get((key, i))
         if old is None or flag < old:
             self.names[(key, i)] = flag
+
+
+# Names declined in every case: the place's own and other-language names, not phrases
+_DECLINED = frozenset({"name", "alternate", "other-script"})
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Beyond the war's three countries, Ukrainian and Russian news name towns of some size
+_DECLINED_ELSEWHERE = 4.5  # importance (a town of about 30,000)
+_WAR_COUNTRIES = frozenset({"UA", "RU", "BY"})
+
+
+# Russia's and Belarus's regions on Ukraine's border, whose villages Ukrainian news names
+_BORDER_REGIONS = frozenset({"RU.41", "RU.09", "RU.10", "RU.61", "RU.86", "BY.02", "BY.01"})
+
+
+def _add_other_spellings(t: _Table) -> int:
+    """The Russian spelling of a Ukrainian place that has only Ukrainian names (Басівка →
+    Басовка) and the Ukrainian spelling of a Russian or Belarusian one that has only Russian
+    names (Глушково → Глушкове), for the border regions and towns of some size elsewhere
+    (:func:`map_app._text.ru_spellings`, :func:`map_app._text.uk_spellings`). Returns the
+    number of names added; each is declined with the others."""
+    c = t.cols
+    by_entry: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for i, name, match in t.cyrillic:
+        by_entry[i].append((name, match))
+    before = len(t.names)
+    for i, names in by_entry.items():
+        langs = {cyrillic_language(n) for n, _ in names}
+        if c["country"][i] == "UA" and "ru" not in langs:
+            for n, m in names:
+                if cyrillic_language(n) != "ru":
+                    for v in ru_spellings(n):
+                        t.name(i, v, m)
+        elif c["country"][i] in _WAR_COUNTRIES and "uk" not in langs and (
+                c["admin1"][i] in _BORDER_REGIONS or c["importance"][i] >= _DECLINED_ELSEWHERE):
+            for n, m in names:
+                for v in uk_spellings(n):
+                    t.name(i, v, m)
+    return len(t.names) - before
+
+
+def _add_case_forms(t: _Table) -> int:
+    """Every case of the Cyrillic names of the places Ukrainian and Russian news name (each
+    place of Ukraine, Russia and Belarus; elsewhere countries, regions and towns of some
+    size): "у Харкові", "Сумам", "в Харьковской области" (:func:`map_app._inflect.case_forms`).
+    Returns the number of names added."""
+    from ._inflect import case_forms
+
+    c = t.cols
+    before = len(t.names)
+    for i, name, match in dict.fromkeys(t.cyrillic):
+        if c["country"][i] in _WAR_COUNTRIES or c["kind"][i] in (K["country"], K["region"]) \
+                or c["importance"][i] >= _DECLINED_ELSEWHERE:
+            for f in case_forms(name)[1:]:
+                t.name(i, f, match, form=True)
+    return len(t.names) - before
 
 
 # ---------------------------------------------------------------- readers
@@ -370,30 +439,10 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],  
                 t.name(r, o["postal_name"], "alternate")
             # "на Харківщині", "Донеччину": the oblast's everyday Ukrainian and Russian name
             for n in filter(None, (o.get("colloquial") or "").split(";")):
-                for form in colloquial_forms(n):
-                    t.name(r, form, "other-script")
+                t.name(r, n, "other-script")
         hulls.append({"id": f"adm1:{key}", "name": name, "country": cc, "admin1": code,
                       "geometry": hull})
     return hulls
-
-
-def colloquial_forms(name: str) -> list[str]:
-    """The cases of an oblast's everyday name: a feminine in -а ("Харківщина", "Буковина")
-    declines, in Ukrainian and in Russian; any other ("Волинь", "Закарпаття") is kept as
-    written, with its locative when it ends in -я ("Закарпатті").
-
-    >>> colloquial_forms("Сумщина")[:5]
-    ['Сумщина', 'Сумщини', 'Сумщині', 'Сумщину', 'Сумщиною']
-    """
-    if name.endswith("а"):
-        stem = name[:-1]
-        # Ukrainian, then Russian (whose genitive after щ/ч is spelled both ways in news)
-        return list(dict.fromkeys(stem + e for e in ("а", "и", "і", "у", "ою", "ы", "е", "ой")))
-    if name.endswith("я"):
-        return [name, name[:-1] + "і", name[:-1] + "ю", name[:-1] + "ям", name[:-1] + "е"]
-    if name.endswith("ь"):
-        return [name, name[:-1] + "і", name[:-1] + "ню", name[:-1] + "и"]
-    return [name]
 
 
 _ADMIN2_AFFIX = re.compile(
@@ -489,7 +538,8 @@ def _add_curated_places(t: _Table, folder: Path) -> tuple[int, int]:
                   else "H", fcode=fc, kind=r["kind"], country="",
                   xid=f"curated:{normalize(r['name']).replace(' ', '-')}", importance=imp)
         for a in filter(None, r["aliases"].split(";")):
-            t.name(i, a, "shadowed" if normalize(a) in towns else "demonym"
+            t.name(i, a, "other-script" if not is_latin(a) else "shadowed"
+                   if normalize(a) in towns else "demonym"
                    if a.endswith(("an", "ean", "ic")) and " " not in a else "alternate")
         n_reg += 1
     n_lm = 0
@@ -509,7 +559,7 @@ def _add_curated_places(t: _Table, folder: Path) -> tuple[int, int]:
                   kind="landmark", country=r["country"], admin1=a1,
                   xid=f"landmark:{normalize(r['name']).replace(' ', '-')}", importance=6.0)
         for a in filter(None, r["aliases"].split(";")):
-            t.name(i, a, "alternate")
+            t.name(i, a, "alternate" if is_latin(a) else "other-script")
         n_lm += 1
     return n_reg, n_lm
 
@@ -626,7 +676,7 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
         Counts and sizes.
     """
     t = _Table()
-    sources = {}
+    sources: dict[str, Any] = {}
     oblasts = _read_csv(curated_dir / "ua_oblasts.csv")
     oblast_points = None
     skip: frozenset[str] = frozenset()
@@ -651,13 +701,14 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     for key, name in a2.items():
         t.area_names.setdefault(key, name)
     # "English", "Welsh" are demonyms, and match as such (a language too: see toponyms)
-    a1_aliases = {r["key"]: [(a, "demonym" if r.get("note") == "demonym" else "alternate")
+    a1_aliases = {r["key"]: [(a, "demonym" if r.get("note") == "demonym" else "alternate"
+                                 if is_latin(a) else "other-script")
                              for a in r["aliases"].split(";")]
                   for r in _read_csv(curated_dir / "admin1_aliases.csv")}
     if ua_dump and ua_admin:
-        # the oblasts' Ukrainian and Russian names in every case ("у Харківській області")
-        for key, forms in ua["oblast_forms"].items():
-            a1_aliases.setdefault(key, []).extend((f, "other-script") for f in forms)
+        # the oblasts' Ukrainian and Russian names (each declined with the others)
+        for key, names in ua["oblast_names"].items():
+            a1_aliases.setdefault(key, []).extend((n, "other-script") for n in names)
     hulls = _add_regions(t, a1, oblasts, a1_aliases, oblast_points)
     sources["admin2"] = {"regions": _add_admin2(t, a2)}
     log(f"admin2 regions: {sources['admin2']['regions']}")
@@ -671,6 +722,10 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
         log(f"countries: {sources['countries']['entries']}")
     n_reg, n_lm = _add_curated_places(t, curated_dir)
     sources["curated"] = {"regions_seas_continents": n_reg, "landmarks": n_lm}
+    sources["other_spellings"] = _add_other_spellings(t)
+    log(f"Russian and Ukrainian spellings: {sources['other_spellings']} names")
+    sources["case_forms"] = _add_case_forms(t)
+    log(f"case forms: {sources['case_forms']} names")
     stats = _write(t, Path(out_dir), a1, sources)
     if regions_out and hulls:
         import geopandas as gpd

@@ -313,9 +313,8 @@ class Ukraine:
             if not is_latin(base):
                 t.name(i, n, "other-script")
                 lang = cyrillic_language(base)
-                # "у Сумському районі", "в Сумском районе": each case with its noun
-                for form in declined(base.strip(), "raion"):
-                    t.name(i, form, "other-script")
+                # "у Сумському районі", "в Сумском районе": declined with its noun
+                t.name(i, f"{base.strip()} район", "other-script")
                 bases.extend(uk_latin(base) if lang == "uk" else ru_latin(base)
                              if lang == "ru" else uk_latin(base) + ru_latin(base))
             else:
@@ -630,46 +629,9 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     ua.add_areas(areas)
     ua.add_skeletons()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))
-    forms = {f"UA.{ua.code_of[o]}": [f for n in names for f in declined(n, "oblast")]
-             for o, names in admin.oblast_names.items() if o in ua.code_of}
+    names = {f"UA.{ua.code_of[o]}": names for o, names in admin.oblast_names.items()
+             if o in ua.code_of}
     return {"stats": dict(ua.stats),
             "oblast_points": oblast_points(admin, ua.code_of, areas["ADM1"]),
-            "oblast_forms": forms}
+            "oblast_names": names}
 
-
-# The cases of an area's adjective and its noun in Ukrainian and Russian: (adjective ending,
-# noun form) after the adjective's stem. Nominative, genitive, dative, accusative,
-# instrumental, locative (the prepositional): "Харківська область", "у Харківській області",
-# "Харківську область", "в Харьковской области", "Сумський район", "у Сумському районі".
-_CASES = {
-    ("uk", "oblast"): ("ська", [("ська", "область"), ("ської", "області"), ("ській", "області"),
-                               ("ську", "область"), ("ською", "областю")]),
-    ("ru", "oblast"): ("ская", [("ская", "область"), ("ской", "области"), ("скую", "область"),
-                               ("ской", "областью"), ("скою", "областью")]),
-    ("uk", "raion"): ("ський", [("ський", "район"), ("ського", "району"), ("ському", "району"),
-                               ("ському", "районі"), ("ським", "районом"),
-                               ("ському", "районові")]),
-    ("ru", "raion"): ("ский", [("ский", "район"), ("ского", "района"), ("скому", "району"),
-                              ("ским", "районом"), ("ском", "районе")]),
-}
-
-
-def declined(name: str, kind: str) -> list[str]:
-    """Every case of a Ukrainian or Russian oblast or raion name ("Харківська область",
-    "Сумський"), adjective and noun together; [] for a name of another shape (a city's
-    status, "Київ", keeps its own forms).
-
-    >>> declined("Харківська область", "oblast")[:3]
-    ['Харківська область', 'Харківської області', 'Харківській області']
-    >>> declined("Сумский", "raion")[-1]
-    'Сумском районе'
-    """
-    adj = name.split()[0] if name.split() else ""
-    for (_lang, k), (ending, forms) in _CASES.items():
-        # "-цька"/"-цкая" (Донецька, Донецкая) end in the same letters after the stem
-        tail = ending.replace("с", "ц", 1)
-        for e in (ending, tail):
-            if k == kind and adj.endswith(e) and len(adj) > len(e) + 1:
-                stem = adj[: -len(e)]
-                return [f"{stem}{e[0]}{a[1:]} {n}" for a, n in forms]
-    return []

@@ -124,9 +124,33 @@ bombing captured capturing liberated liberating recaptured retook seized seizing
 entered reached approached encircled surrounded occupied besieged evacuated towards advanced
 defended abandoned""".split())
 
+# Ukrainian and Russian: the verbs of war reports in the forms before their object
+# ("обстріляли Суми", "атаковали Белгород", "звільнили Роботине"), and the prepositions of
+# place ("у Сумах", "біля Покровська", "под Курском"). A Cyrillic word never stands before an
+# English name, so English reads as before.
+WAR_VERBS |= set("""обстріляв обстріляла обстріляли обстрілюють обстрілює атакував атакувала
+атакували атакують атакує вдарив вдарила вдарили вдарять уразили уразив поцілили захопили
+захопив захопила звільнили звільнив звільнила окупували оточили увійшли штурмують штурмували
+бомбардували зайняли обстрелял обстреляла обстреляли обстреливают обстреливает атаковал
+атаковала атаковали атакуют атакует ударили ударил ударила поразили поразил захватили захватил
+захватила освободили освободил освободила оккупировали окружили вошли штурмуют штурмовали
+бомбили заняли взяли""".split())
+CYRILLIC_LOCATIVE = set("""у в на біля під поблизу неподалік поруч довкола навколо до від з
+із зі через по над за околицях околиці районі напрямку напрямках бік бік около возле под
+вблизи недалеко рядом вокруг к от из со окрестностях окраине районе направлении""".split())
+
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through
-throughout of within between along off onto over beyond""".split())
+throughout of within between along off onto over beyond""".split()) | CYRILLIC_LOCATIVE
+
+# Lower-case nouns that may end a Ukrainian or Russian name, in every case the news uses them
+# ("у Харківській області", "в Сумском районе", "на Кримському мосту", "Чорного моря").
+CYRILLIC_TRAILING = set("""область області областю области областью район району районі
+районом районові района районе громада громади громаді громаду громадою громады громаде
+море моря морі морем морю міст мосту мості мостом мост моста мосте коса коси косі косу
+косою косы косе косой протока протоки протоці протокою пролив пролива проливе проливом
+острів острова острові островом остров острове водосховище водосховища водосховищі
+водохранилище водохранилища водохранилище""".split())
 
 
 @lru_cache(maxsize=1)

@@ -275,3 +275,85 @@ def _russify(name: str) -> list[str]:
     if "івка" in base:
         forms.append(base.replace("івка", "овка").replace("і", "и").replace("ї", "и"))
     return list(dict.fromkeys(forms))
+
+
+# Ukrainian endings and their usual Russian counterparts, longest first: Покровське
+# (Покровское), Торецьк (Торецк), Шахове (Шахово), Роботине (Роботино), Рясне (Рясное),
+# Миропілля (Миропилье), Велика (Великая), Новий (Новый).
+_RU_ENDS = (("ського", "ского"), ("цького", "цкого"), ("ське", "ское"), ("цьке", "цкое"),
+            ("ський", "ский"), ("цький", "цкий"), ("ська", "ская"), ("цька", "цкая"),
+            ("ськ", "ск"), ("цьк", "цк"), ("ове", "ово"), ("еве", "ево"), ("ине", "ино"),
+            ("не", "ное"), ("лля", "лье"), ("ння", "нье"), ("ття", "тье"), ("ий", "ый"),
+            ("ка", "кая"), ("на", "ная"), ("ва", "вая"), ("ла", "лая"), ("ра", "рая"))
+# of those, the ones only an adjective before a noun takes ("Велика Писарівка")
+_RU_ADJ_ENDS = frozenset({"ка", "на", "ва", "ла", "ра"})
+
+
+def ru_spellings(name: str) -> list[str]:
+    """Russian spellings of a Ukrainian place name that Russian-language news would write
+    (Басівка → Басовка, Андріївка → Андреевка, Покровське → Покровское, Миропілля →
+    Миропилье), guessed by the regular correspondences of letters and endings; with the
+    vowel ``і`` read as ``и`` and, where it differs, as ``е`` (Новосілка → Новоселка).
+
+    >>> ru_spellings("Велика Новосілка")
+    ['Великая Новосилка', 'Великая Новоселка']
+    """
+    base = _APOS_RE.sub("", name)
+    out = []
+    for i_to in ("и", "е"):
+        words = base.split(" ")
+        for k, w in enumerate(words):
+            low = w.lower()
+            s = low.replace("іїв", "еев").replace("ївка", "евка").replace("івка", "овка")
+            s = s.replace("ії", "ии").replace("ї", "и").replace("і", i_to).replace("є", "е")
+            s = s.replace("ґ", "г")
+            for uk, ru in _RU_ENDS:
+                if s.endswith(uk) and len(s) > len(uk) + 1 and (
+                        uk not in _RU_ADJ_ENDS or k < len(words) - 1):
+                    s = s[: -len(uk)] + ru
+                    break
+            words[k] = "-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
+                                for p, q in zip(s.split("-"), w.split("-")))
+        out.append(" ".join(words))
+    return _unique(out)
+
+
+# Russian endings and their Ukrainian counterparts (Брянск → Брянськ, Глушково → Глушкове,
+# Красное → Красне, Белая → Біла), and the Russian letters Ukrainian writes otherwise.
+_UK_ENDS = (("ское", "ське"), ("цкое", "цьке"), ("ский", "ський"), ("цкий", "цький"),
+            ("ская", "ська"), ("цкая", "цька"), ("ск", "ськ"), ("цк", "цьк"), ("ово", "ове"),
+            ("ево", "еве"), ("ное", "не"), ("ый", "ий"), ("ая", "а"), ("ое", "е"))
+_UK_LETTERS = str.maketrans({"ы": "и", "э": "е", "ъ": "'"})
+_HUSHING = set("жчшщц")
+
+
+def uk_spellings(name: str) -> list[str]:
+    """The Ukrainian spelling of a Russian place name that Ukrainian news would write
+    (Брянск → Брянськ, Шебекино → Шебекіно, Глушково → Глушкове, Тёткино → Тьоткіно,
+    Энгельс → Енгельс), by the regular correspondences of letters and endings.
+
+    >>> uk_spellings("Тёткино")
+    ['Тьоткіно']
+    """
+    words = []
+    for w in name.split(" "):
+        low = w.lower()
+        chars = []
+        for k, ch in enumerate(low):
+            prev = low[k - 1] if k else ""
+            if ch == "и" and prev not in _HUSHING and prev.isalpha() and k < len(low) - 1:
+                ch = "і"
+            elif ch == "ё":
+                ch = "ьо" if prev.isalpha() and prev not in _VOWELS else "йо"
+            chars.append(ch)
+        # a Russian double consonant is single in Ukrainian (Новороссийск → Новоросійськ)
+        s = "".join(chars).translate(_UK_LETTERS).replace("сс", "с")
+        for ru, uk in _UK_ENDS:
+            if s.endswith(ru.replace("и", "і")) or s.endswith(ru):
+                end = ru.replace("и", "і") if s.endswith(ru.replace("и", "і")) else ru
+                if len(s) > len(end) + 1:
+                    s = s[: -len(end)] + uk
+                    break
+        words.append("-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
+                              for p, q in zip(s.split("-"), w.split("-"))))
+    return [" ".join(words)]

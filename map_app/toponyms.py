@@ -46,13 +46,7 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
              "district", "island", "islands", "river", "sea", "bridge", "strait",
              "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion",
              "rayon", "community", "hromada", "municipality", "urban", "rural", "settlement",
-             "territorial", "reservoir", "spit",
-             # the same nouns in Ukrainian and Russian, in every case the news uses them
-             # ("у Харківській області", "в Сумском районе"): a Cyrillic word never ends an
-             # English name, so English reads as before
-             "область", "області", "областю", "области", "областью", "район", "району",
-             "районі", "районом", "районові", "района", "районе", "громада", "громади",
-             "громаді", "громаду", "громадою", "громады", "громаде"}
+             "territorial", "reservoir", "spit"} | lex.CYRILLIC_TRAILING
 # Ukrainian and Russian prepositions that open a sentence before a place ("У Сумах", "В
 # Харьковской области", "Біля Покровська").
 _CYRILLIC_PREPOSITIONS = {"у", "в", "на", "з", "із", "зі", "до", "під", "біля", "по", "від",
@@ -267,7 +261,10 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
                 given = w.lower in lex.GIVEN_NAMES
-                if given or (j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0):
+                # "Андріївка Сумського району": a village and its raion, not a person
+                admin = j < n and words[j].lower in lex.CYRILLIC_TRAILING
+                if given or (j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0
+                             and not admin):
                     mark(i, j, given)
                     i = j
                     continue

@@ -207,26 +207,3 @@ def test_areas_are_the_outlines_of_the_oblast_raions_and_hromadas(built):
     oblast = g.get("adm1:UA.21")
     assert shapely.contains_xy(areas.geometry["adm1:UA.21"], oblast.lon, oblast.lat)
     assert areas["exact"].all()
-
-
-def test_declined_oblast_and_raion_names():
-    from map_app._build_ukraine import declined
-
-    assert declined("Харківська область", "oblast") == [
-        "Харківська область", "Харківської області", "Харківській області",
-        "Харківську область", "Харківською областю"]
-    assert "Донецькій області" in declined("Донецька область", "oblast")
-    assert "Донецкой области" in declined("Донецкая область", "oblast")
-    assert "Сумському районі" in declined("Сумський", "raion")
-    assert "Сумском районе" in declined("Сумский", "raion")
-    assert declined("Київ", "oblast") == [] and declined("Сумський", "oblast") == []
-
-
-def test_colloquial_oblast_names_decline():
-    from map_app._build_gazetteer import colloquial_forms
-
-    assert colloquial_forms("Харківщина")[:5] == ["Харківщина", "Харківщини", "Харківщині",
-                                                 "Харківщину", "Харківщиною"]
-    assert "Харьковщине" in colloquial_forms("Харьковщина")
-    assert "Закарпатті" in colloquial_forms("Закарпаття")
-    assert colloquial_forms("Закарпатье") == ["Закарпатье"]

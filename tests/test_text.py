@@ -74,3 +74,25 @@ def test_windows_cut_at_blanks_within_the_limit():
     assert windows(text, 0, 30, limit=40) == [(0, 30)]
     # a word longer than the limit is cut at the limit
     assert windows("x" * 100, 0, 100, limit=40) == [(0, 40), (40, 80), (80, 100)]
+
+
+def test_russian_spellings_of_ukrainian_names():
+    from map_app._text import ru_spellings
+
+    assert ru_spellings("Басівка") == ["Басовка"]
+    assert ru_spellings("Андріївка") == ["Андреевка"]
+    assert ru_spellings("Покровське") == ["Покровское"]
+    assert ru_spellings("Миропілля")[0] == "Миропилье"
+    assert "Великая Новоселка" in ru_spellings("Велика Новосілка")
+    assert ru_spellings("Куп'янськ") == ["Купянск"]
+
+
+def test_ukrainian_spellings_of_russian_names():
+    from map_app._text import uk_spellings
+
+    assert uk_spellings("Брянск") == ["Брянськ"]
+    assert uk_spellings("Глушково") == ["Глушкове"]
+    assert uk_spellings("Тёткино") == ["Тьоткіно"]
+    assert uk_spellings("Энгельс") == ["Енгельс"]
+    assert uk_spellings("Новороссийск") == ["Новоросійськ"]
+    assert uk_spellings("Валуйки") == ["Валуйки"]  # a plural's last и stays

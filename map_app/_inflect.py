@@ -1,0 +1,108 @@
+"""The case forms of Ukrainian and Russian place names, from a morphological analyser.
+
+Both languages decline names: Суми, Сумам, у Сумах; Харків, Харкова, у Харкові; Велика
+Писарівка, Великої Писарівки; в Харьковской области. The data build adds every case of every
+Cyrillic name it ships (:func:`case_forms`), so the geoparser finds an inflected name by the
+same hash look-up as any other and needs no analyser at run time for it. The analyser is
+pymorphy3 with its Ukrainian and Russian dictionaries; a word the dictionaries lack (most
+villages) is declined by the paradigm of the words it ends like (Кругляківка as Андріївка).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import product
+
+from ._text import cyrillic_language
+
+# The cases a name takes in running text; the vocative never names a place.
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "loc2", "gen2"})
+_SPLIT = re.compile(r"([ \-]+)")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_MAX_FORMS = 64  # per name: a name of many declinable words stops at the common cases
+
+
+@lru_cache(maxsize=2)
+def analyser(lang: str):
+    """The pymorphy3 analyser of ``lang`` ("uk" or "ru"), loaded once (0.1 s each)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+def _pick(parses, word: str, last: bool):
+    """The parse of ``word`` as the nominative it is written in: an adjective before the
+    name's last word ("Велика", "Старий"), else a noun, a place's first ("Geox")."""
+    nominative = [p for p in parses if p.word == word and {"nomn"} <= p.tag.grammemes
+                  and p.tag.POS in ("NOUN", "ADJF")]
+    if not nominative:
+        return None
+
+    def rank(p) -> tuple[int, int, int]:
+        g = p.tag.grammemes
+        return (p.tag.POS == ("NOUN" if last else "ADJF"), "Geox" in g,
+                not ({"Name", "Surn", "Patr", "anim"} & g))
+
+    return max(nominative, key=rank)
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str, lang: str, last: bool = True) -> dict[str, tuple[str, ...]]:
+    """The forms of one word of a name by case (lower case), keeping its number and, for an
+    adjective, its gender; {} when the word is not a nominative noun or adjective (a
+    preposition, an inflected complement: "на" and "Дону" of Ростов-на-Дону stay). ``last``:
+    the name's last word, a noun rather than an adjective where it may be either."""
+    low = word.lower().translate(_APOSTROPHES)
+    m = analyser(lang)
+    p = _pick(m.parse(low), low, last)
+    if p is None:
+        return {}
+    # the Ukrainian dictionary marks only the plural: a singular name keeps to forms without
+    plural = "plur" in p.tag.grammemes
+    keep = {"masc", "femn", "neut"} & p.tag.grammemes if p.tag.POS == "ADJF" else set()
+    out: dict[str, list[str]] = {}
+    for f in p.lexeme:
+        g = f.tag.grammemes
+        case = g & _CASES
+        if case and keep <= g and ("plur" in g) == plural and f.tag.POS == p.tag.POS:
+            out.setdefault(next(iter(case)), []).append(f.word)
+    return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+
+
+def _restore(form: str, word: str) -> str:
+    """``form`` written as ``word`` is: capitalised, or in capitals."""
+    if word.isupper() and len(word) > 1:
+        return form.upper()
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form
+
+
+def case_forms(name: str) -> list[str]:
+    """Every case of a Ukrainian or Russian place name, each declinable word in the same case
+    (an adjective agreeing with its noun); the name itself first. A name with letters of only
+    one language is declined in it, any other in both.
+
+    >>> case_forms("Велика Писарівка")[:3]
+    ['Велика Писарівка', 'Великої Писарівки', 'Великій Писарівці']
+    >>> "Сумам" in case_forms("Суми") and "Харькове" in case_forms("Харьков")
+    True
+    """
+    parts = _SPLIT.split(name.strip())
+    words = parts[::2]
+    langs = {"uk": ("uk",), "ru": ("ru",)}.get(cyrillic_language(name), ("uk", "ru"))
+    out = [name]
+    for lang in langs:
+        tables = [word_forms(w, lang, k == len(words) - 1) if w[:1].isalpha() else {}
+                  for k, w in enumerate(words)]
+        if not any(tables):
+            continue
+        for case in sorted(set().union(*(t.keys() for t in tables))):
+            options = [[_restore(f, w) for f in t.get(case, ())] or [w]
+                       for w, t in zip(words, tables)]
+            for combo in product(*options):
+                joined = "".join(x for pair in zip(combo, [*parts[1::2], ""]) for x in pair)
+                if joined not in out:
+                    out.append(joined)
+                if len(out) >= _MAX_FORMS:
+                    return out
+    return out
+
