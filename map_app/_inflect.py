@@ -16,9 +16,11 @@ from itertools import product
 from ._text import cyrillic_language
 
 # The cases a name takes in running text; the vocative never names a place.
-_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "loc2", "gen2"})
+_ORDER = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2", "gen2")
+_CASES = frozenset(_ORDER)
 _SPLIT = re.compile(r"([ \-]+)")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_POETIC = ("ая", "яя", "ую", "юю", "еє", "єє", "ії")
 _MAX_FORMS = 64  # per name: a name of many declinable words stops at the common cases
 
 
@@ -60,11 +62,14 @@ def word_forms(word: str, lang: str, last: bool = True) -> dict[str, tuple[str, 
     # the Ukrainian dictionary marks only the plural: a singular name keeps to forms without
     plural = "plur" in p.tag.grammemes
     keep = {"masc", "femn", "neut"} & p.tag.grammemes if p.tag.POS == "ADJF" else set()
+    # Ukrainian's poetic full adjective forms ("великая", "новеє") are no names' forms
+    poetic = _POETIC if lang == "uk" and p.tag.POS == "ADJF" else ()
     out: dict[str, list[str]] = {}
     for f in p.lexeme:
         g = f.tag.grammemes
         case = g & _CASES
-        if case and keep <= g and ("plur" in g) == plural and f.tag.POS == p.tag.POS:
+        if case and keep <= g and ("plur" in g) == plural and f.tag.POS == p.tag.POS \
+                and not (poetic and f.word.endswith(poetic)):
             out.setdefault(next(iter(case)), []).append(f.word)
     return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
 
@@ -95,7 +100,8 @@ def case_forms(name: str) -> list[str]:
                   for k, w in enumerate(words)]
         if not any(tables):
             continue
-        for case in sorted(set().union(*(t.keys() for t in tables))):
+        present = set().union(*(t.keys() for t in tables))
+        for case in (c for c in _ORDER if c in present):
             options = [[_restore(f, w) for f in t.get(case, ())] or [w]
                        for w, t in zip(words, tables)]
             for combo in product(*options):

@@ -30,3 +30,13 @@ def test_compounds_and_names_that_do_not_decline():
     # a singular name keeps to the singular, a plural one to the plural
     assert "Сумою" not in case_forms("Суми") and "Андріївках" not in case_forms("Андріївка")
     assert case_forms("Kyiv") == ["Kyiv"]
+
+
+def test_examples_in_docstrings():
+    import doctest
+
+    import map_app._inflect
+    import map_app._text
+
+    for module in (map_app._inflect, map_app._text):
+        assert doctest.testmod(module).failed == 0
