@@ -142,7 +142,9 @@ def read_admin(folder: Path) -> Admin:
 
     def table(name):
         with open(folder / name, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
+            # a few names carry their apostrophe escaped ("Куп\\'янський")
+            return [{k: v.replace("\\'", "'") if isinstance(v, str) else v
+                     for k, v in r.items()} for r in csv.DictReader(f)]
 
     raions = {r["pcode"]: r for r in table("codab_raions.csv")}
     hromadas = {r["pcode"]: dict(r, type="") for r in table("codab_hromadas.csv")}
@@ -556,8 +558,9 @@ class Ukraine:
         t = self.t
         en = row["name_en"]
         bases = [en, *ru_latin(row["name_ru"])[:2], *uk_latin(row["name_uk"])[1:]]
-        t.name(i, row["name_uk"], "other-script")
-        t.name(i, row["name_ru"], "other-script")
+        for n in (row["name_uk"], row["name_ru"]):
+            t.name(i, n, "other-script")
+            t.name(i, f"{n} громада", "other-script")  # declined: "Краснопільської громади"
         for p in gn_rows:
             for n in [p[1], p[2], *(a for a in p[3].split(",") if a and is_latin(a))]:
                 b = _HROMADA_TAIL.sub("", n).strip()

@@ -58,7 +58,7 @@ def word_forms(word: str, lang: str, last: bool = True) -> dict[str, tuple[str, 
     m = analyser(lang)
     p = _pick(m.parse(low), low, last)
     if p is None:
-        return {}
+        return _possessive(low) if not last and lang == "uk" else {}
     # the Ukrainian dictionary marks only the plural: a singular name keeps to forms without
     plural = "plur" in p.tag.grammemes
     keep = {"masc", "femn", "neut"} & p.tag.grammemes if p.tag.POS == "ADJF" else set()
@@ -72,6 +72,16 @@ def word_forms(word: str, lang: str, last: bool = True) -> dict[str, tuple[str, 
                 and not (poetic and f.word.endswith(poetic)):
             out.setdefault(next(iter(case)), []).append(f.word)
     return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+
+
+def _possessive(word: str) -> dict[str, tuple[str, ...]]:
+    """The cases of a Ukrainian possessive adjective before a masculine noun, which the
+    dictionary lacks: Часів Яр, Часового Яру, у Часовому Яру; {} for any other word."""
+    if not word.endswith(("ів", "їв")) or len(word) < 4:
+        return {}
+    stem = word[:-2] + ("ов" if word.endswith("ів") else "єв")
+    return {"gent": (stem + "ого",), "datv": (stem + "ому",), "ablt": (stem + "им",),
+            "loct": (stem + "ому", stem + "ім")}
 
 
 def _restore(form: str, word: str) -> str:
@@ -104,6 +114,11 @@ def case_forms(name: str) -> list[str]:
         for case in (c for c in _ORDER if c in present):
             options = [[_restore(f, w) for f in t.get(case, ())] or [w]
                        for w, t in zip(words, tables)]
+            for k, sep in enumerate(parts[1::2]):
+                # the first part of a compound may stay as it is (Новгород-Сіверського,
+                # Білгород-Дністровського) or decline with the rest (Куп'янська-Вузлового)
+                if sep.strip() == "-" and words[k] not in options[k]:
+                    options[k].append(words[k])
             for combo in product(*options):
                 joined = "".join(x for pair in zip(combo, [*parts[1::2], ""]) for x in pair)
                 if joined not in out:
@@ -112,3 +127,22 @@ def case_forms(name: str) -> list[str]:
                     return out
     return out
 
+
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+
+
+@lru_cache(maxsize=50_000)
+def is_common_word(word: str) -> bool:
+    """Whether a Cyrillic word (lower case) is a common word of Ukrainian or Russian — one the
+    dictionaries know, none of whose readings is a name ("обстріл", "ночью", "мешканців"),
+    as against "володимир", "шойгу", "харкова" — so that, capitalised as a sentence's first
+    word, it opens no name."""
+    known = False
+    for lang in ("uk", "ru"):
+        m = analyser(lang)
+        if m.word_is_known(word):
+            known = True
+            if any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word)):
+                return False
+    return known

@@ -49,7 +49,8 @@ def normalize(name: str) -> str:
 
 # Lower-case words that join the parts of a name ("Bosnia and Herzegovina", "Sea of Azov").
 LINK_WORDS = frozenset({"of", "the", "and", "upon", "on", "de", "del", "la", "le", "al", "el",
-                        "du", "des", "da", "do", "dos", "das", "am", "im", "an", "sur", "y", "i"})
+                        "du", "des", "da", "do", "dos", "das", "am", "im", "an", "sur", "y", "i",
+                        "на"})  # Ростов-на-Дону, Франкфурт-на-Майні
 
 
 def link_windows(key: str) -> list[str]:

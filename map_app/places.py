@@ -49,6 +49,10 @@ _COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern
             r"|mid|upper|lower)[\s-]+")
 _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:" + _COMPASS + r")?|\s+\(|"
                             r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
+# Ukrainian and Russian qualify a place by a region's name in the genitive right after it
+# ("Андріївка Сумського району", "Эсмань Шосткинского района") or after a preposition ("Андріївка
+# на Сумщині", "Нью-Йорк в Донбассе"): gaps that hold only before a Cyrillic name
+_QUALIFIER_GAP_CY = re.compile(r"^(?:[ \t]+|[ \t]+(?:на|у|в|во|під|под)[ \t]+)$")
 # "Edmonton, south of Cairns", "Izium, some 120 km south-east of Kharkiv": X lies near Y
 _RELATIVE_GAP = re.compile(
     r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"
@@ -67,6 +71,7 @@ W_ALT_OWN = 0.25       # taken from a town whose alternate name is another town'
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
 W_TOGETHER = 2.0       # times closeness to the other ambiguous names' contenders
+W_LANGUAGE = 1.0       # a Ukrainian or Russian text: a candidate where its language is spoken
 _CONTENDER = 3.0       # a candidate this close to its name's best prior is a contender
 _TOGETHER_MAX = 600    # contenders in a document beyond which the pass is skipped
 _TOGETHER_MARGIN = 2.0  # names whose first pick leads by less take part
@@ -222,8 +227,9 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     """How name ``q`` qualifies the name ``c`` before it ("Parkland, Florida"): the reading
     of ``q`` that contains the likeliest reading of ``c``, and which of ``c``'s candidates it
     contains. Readings of ``q``: its likeliest, and every country or region it names by its
-    own name ("Georgia" the US state, not only the country)."""
-    area = _AREA[q.kind] & (q.flags <= FLAG["ascii"])
+    own name ("Georgia" the US state, not only the country) or in another script
+    ("Богодухівського району", the raion, not only Donetsk's district of that name)."""
+    area = _AREA[q.kind] & ((q.flags <= FLAG["ascii"]) | (q.flags == FLAG["other-script"]))
     area[q.pick] = True
     best, best_val = None, -np.inf
     for k in np.flatnonzero(area).tolist():
@@ -475,7 +481,8 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
         if tops[i + 1].start - tops[i].end > 60:
             continue
         gap = text[tops[i].end:tops[i + 1].start]
-        if not _QUALIFIER_GAP.match(gap):
+        if not (_QUALIFIER_GAP.match(gap) or _CYRILLIC.match(tops[i + 1].text)
+                and _QUALIFIER_GAP_CY.match(gap)):
             _relative(gap, base, cands, why, i)
             continue
         hit = _qualify(g, tops, base, cands, why, i)
@@ -603,8 +610,33 @@ def _context_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Can
     the reading it gets."""
     tally = _tally(g, text, tops, cands)
     bonus_of = _bonuses(g, tally) if tally.sets else {}
-    return [c.prior + bonus_of[id(c.entries)] if c.entries.size >= 2
-            and not (teams and t.key in teams) else c.prior for t, c in zip(tops, cands)]
+    home = _home_countries(g, text)
+    return [c.prior + bonus_of[id(c.entries)] + (W_LANGUAGE * np.isin(c.country, home)
+                                                  if home is not None else 0.0)
+            if c.entries.size >= 2 and not (teams and t.key in teams) else c.prior
+            for t, c in zip(tops, cands)]
+
+
+# The countries where most people speak a language the recogniser reads in Cyrillic: a
+# report written in it is likelier about a Tokmak there than about Kyrgyzstan's Tokmok
+_HOME = {"uk": ("UA",), "ru": ("RU", "BY", "UA")}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def _home_countries(g: Gazetteer, text: str) -> np.ndarray | None:
+    """The country codes (the gazetteer's) of the language of a text written mostly in
+    Cyrillic (:data:`_HOME`), told by the letters only Ukrainian or only Russian writes
+    (і, ї, є, ґ; ы, э, ё, ъ); None for
+    any other text."""
+    sample = text[:2000]
+    cyr = len(_CYRILLIC.findall(sample))
+    if cyr <= len(_LATIN_LETTER.findall(sample)):
+        return None
+    low = sample.lower()
+    lang = "uk" if sum(map(low.count, "іїєґ")) > sum(map(low.count, "ыэёъ")) else "ru"
+    table = g.table("country")
+    return np.array([table.index(c) for c in _HOME[lang] if c in table])
 
 
 def _bonuses(g: Gazetteer, tally: _Tally) -> dict[int, np.ndarray]:

@@ -158,6 +158,27 @@ def _token(text: str, pos: int, sent_start: bool = False, prev: str = "") -> _Wo
     return _Word(s, e, w, w.lower().rstrip("."), w[0].isupper(), sent_start, prev) if w else None
 
 
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+
+
+def _same_script(a: str, b: str) -> bool:
+    """Whether the word ``b`` may continue a name after the word ``a``: not when a Cyrillic
+    name runs into a Latin word ("Семеновке FPV-дрон"). The other way round stays as it was
+    ("Cafe Аист" names a café, not Cafe in the Philippines)."""
+    return _CYRILLIC_LETTER.match(a) is None or _CYRILLIC_LETTER.match(b) is not None
+
+
+def _common_cyrillic(w) -> bool:
+    """Whether the Cyrillic word ``w`` is a common word capitalised only for opening its
+    sentence ("Ночью Шостку атаковали", "Мешканців Іллінівки евакуювали"): one the
+    dictionaries know as no name (:func:`map_app._inflect.is_common_word`)."""
+    if not _CYRILLIC_LETTER.match(w.text):
+        return False
+    from ._inflect import is_common_word
+
+    return is_common_word(w.lower)
+
+
 def _words(text: str) -> list[_Word]:
     """The words of every capitalised run ("Kyiv", "Sea of Azov", "the Kharkiv region" from
     "Kharkiv"), in text order; each run's first word knows the word before it.
@@ -195,12 +216,14 @@ def _words(text: str) -> list[_Word]:
         out.append(w)
         end = w.end
         while True:
-            g = _RUN_GAP.match(text, end)
-            if not g:
+            gap = _RUN_GAP.match(text, end)
+            if not gap:
                 break
-            nxt = _token(text, g.end(), False, out[-1].lower)
+            nxt = _token(text, gap.end(), False, out[-1].lower)
             if nxt is None or not (nxt.cap or nxt.lower in _INNER or nxt.lower in _TRAILING):
                 break
+            if not _same_script(out[-1].text, nxt.text):
+                break  # "Семеновке FPV-дрон": no name runs from Cyrillic into Latin
             out.append(nxt)
             end = nxt.end
         pos = max(end, m.start() + 1)
@@ -249,7 +272,7 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
         w = words[i]
         nxt = words[i + 1] if i + 1 < n else None
         adjacent = nxt is not None and nxt.cap and nxt.start - w.end == 1 \
-            and nxt.lower not in _STOP
+            and nxt.lower not in _STOP and _same_script(w.text, nxt.text)
         if w.lower in lex.TITLES and adjacent:
             j = run_from(i + 1)
             if (i + 1, j) not in multi:
@@ -263,8 +286,9 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
                 given = w.lower in lex.GIVEN_NAMES
                 # "Андріївка Сумського району": a village and its raion, not a person
                 admin = j < n and words[j].lower in lex.CYRILLIC_TRAILING
+                # "Ночью Шостку": a common word opening the sentence names no one
                 if given or (j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0
-                             and not admin):
+                             and not admin and not _common_cyrillic(w)):
                     mark(i, j, given)
                     i = j
                     continue
@@ -633,7 +657,8 @@ def _spans(s: str, words: list[tuple]):
             a, b = words[j - 2], words[j - 1]
             if not _RUN_GAP.fullmatch(s, a[4], b[3]):
                 break
-            if not b[1] and b[2] not in _INNER and b[2] not in _TRAILING:
+            if not b[1] and b[2] not in _INNER and b[2] not in _TRAILING \
+                    or not _same_script(a[0], b[0]):
                 break
             key = f"{key} {b[0]}" if key and b[0] else normalize(s[st:b[4]])
             yield i, j, key
@@ -865,8 +890,10 @@ def _people(doc: _Document, regions: list[tuple[int, Any]], place_words: set[str
     for st, r in regions:
         if not r[_R_FOUND] and place_words.isdisjoint(r[_R_CAP_LOWERS]):
             continue  # names no place and shares no word with one: it cannot matter
-        sent0, prev0, title = _context(text, st)
         words = r[_R_WORDS]
+        # "У Курдюмовки …": the preposition opening the sentence is the name's word before
+        sent0, prev0, title = _context(text, st + words[0][_START] if words[0][_START]
+                                       and _CYRILLIC_LETTER.match(text, st) else st)
         if not sent0 and len(words) == 1 and prev0 not in _DETERMINERS \
                 and not prev0.endswith(_POSSESSIVE_ENDS) and not words[0][_TEXT].isupper():
             # capitalised mid-sentence with no article or possessive: a name ("Crosby", not
@@ -1027,7 +1054,11 @@ _PLACE_AFTER = re.compile(r"[ \t]+(?:direction|axis|front|sector|area|outskirts|
 # Between a name and what qualifies it: "X, Donetsk region", "X (Kharkiv oblast)", "X in the
 # Khotin community", "X of the Luhansk People's Republic"; or the next name of a list.
 _CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|in|of)[ \t]+"
-                        r"(?:the[ \t]+)?(?:" + _COMPASS_WORDS + r")?")
+                        r"(?:the[ \t]+)?(?:" + _COMPASS_WORDS + r")?"
+                        # Ukrainian and Russian: "Понятівку Херсонського району", "Тягинка и
+                        # Львово", "Калинівки на Вінниччині" (only before a Cyrillic name)
+                        r"|[ \t]*,?[ \t]*(?:(?:та|і|й|и|або|или|на|у|в|во)[ \t]+)?"
+                        r"(?=[А-ЯІЇЄҐЁ])")
 _CHAIN_MAX = 8  # names in a list before its qualifier
 _PENDING = "pending"  # a verdict: a place if what follows holds it
 

@@ -316,3 +316,17 @@ def test_a_name_alone_is_found_as_the_geoparser_reads_it(gaz):
     assert find_place("Pokrovsk", gaz).admin1_name == "Donetsk Oblast"  # not Engels
     assert find_place("Paris", gaz).country_code == "FR"  # by the gazetteer when unread
     assert find_place("Qwxzvbnm", gaz) is None and find_place("  ", gaz) is None
+
+
+@pytest.mark.parametrize("text, entry", [
+    # a raion's genitive right after a village qualifies it
+    ("Російські війська зайшли в Петропавлівку Куп'янського району.", "geonames:697421"),
+    ("У Золочеві Богодухівського району загинув чоловік.", "geonames:686895"),
+    ("В Рясном Сумского района во время обстрела погиб мужчина.", "geonames:695058"),
+    # a Ukrainian or Russian report: the namesake where its language is spoken
+    ("В Токмаке взрывы: под удар попал склад боеприпасов.", "geonames:691469"),
+])
+def test_ukrainian_and_russian_qualifiers_and_language(gaz, text, entry):
+    from map_app.places import resolve_records
+
+    assert resolve_records(text, gaz)[0]["entry"] == entry

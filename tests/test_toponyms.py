@@ -356,3 +356,36 @@ def test_countries_by_their_ukrainian_and_russian_names(gaz, text, entry):
     from map_app.places import resolve_records
 
     assert entry in [r["entry"] for r in resolve_records(text, gaz)]
+
+
+@pytest.mark.parametrize("text, found", [
+    # settlements in any case, found by the case forms the data build adds
+    ("Удар по Сумах: загинули четверо.", ["Сумах"]),
+    ("В среду российские войска нанесли удар по Сумам.", ["Сумам"]),
+    ("Вибухи у Харкові та Запоріжжі.", ["Харкові", "Запоріжжі"]),
+    ("Обстріл Великої Писарівки триває.", ["Великої Писарівки"]),
+    # a village with its raion after it is no person's name
+    ("В селі Андріївка Сумського району пошкоджено будинки.",
+     ["Андріївка", "Сумського району"]),
+    # a sentence's first word: a preposition, or a common word, opens no name
+    ("У Курдюмовки противник продвинулся.", ["Курдюмовки"]),
+    ("Ночью Шостку атаковали шахеды.", ["Шостку"]),
+    ("Мешканців Іллінівки евакуювали.", ["Іллінівки"]),
+    # a weak village name is placed by the raion after it
+    ("Понятівку Херсонського району обстріляли.", ["Понятівку", "Херсонського району"]),
+    # a Cyrillic name does not run into a Latin word
+    ("В Семеновке FPV-дрон ударил по автомобилю.", ["Семеновке"]),
+    # generic nouns and compounds
+    ("Дрони летіли з боку Чорного моря.", ["Чорного моря"]),
+    ("Обстріл Новгород-Сіверського району.", ["Новгород-Сіверського району"]),
+    ("Ракета летіла з Ростова-на-Дону.", ["Ростова-на-Дону"]),
+    ("Біля Часового Яру тривають бої.", ["Часового Яру"]),
+])
+def test_places_in_ukrainian_and_russian_in_any_case(gaz, text, found):
+    assert [t.text for t in find_toponyms(text, gaz)] == found
+
+
+def test_a_latin_word_before_a_cyrillic_one_reads_as_before(gaz):
+    # "Cafe Аист" names a café: "Cafe" alone is no place in the Philippines
+    assert [t.text for t in find_toponyms("Cafe Аист in Tavriiske destroyed", gaz)] == [
+        "Tavriiske"]
