@@ -308,6 +308,8 @@ def ru_spellings(name: str) -> list[str]:
             s = low.replace("іїв", "еев").replace("ївка", "евка").replace("івка", "овка")
             s = s.replace("ії", "ии").replace("ї", "и").replace("і", i_to).replace("є", "е")
             s = s.replace("ґ", "г")
+            if s[:1] == "е":  # Есмань, Енергодар: Russian writes Эсмань, Энергодар
+                s = "э" + s[1:]
             for uk, ru in _RU_ENDS:
                 if s.endswith(uk) and len(s) > len(uk) + 1 and (
                         uk not in _RU_ADJ_ENDS or k < len(words) - 1):

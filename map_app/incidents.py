@@ -100,19 +100,32 @@ ACLED_SUB_EVENT: dict[str, tuple[str, ...]] = {
 # conjugate them ("обстріляли", "обстрілу"; "обстрел", "обстреляли"). A Cyrillic stem never
 # matches Latin text, so English reads exactly as before.
 _CYRILLIC_TRIGGERS = {
+    # "авіабомби", "авиаудар", "авіація", not "авіазавод" (an aircraft plant)
     "air_drone_strike": r"дрон\w*|безпілотник\w*|беспилотник\w*|БпЛА|БПЛА|шахед\w*|"
-                        r"авіа\w*|авиа\w*|КАБ\w*|керован\w* бомб\w*|управляем\w* бомб\w*",
-    "shelling_missile_attack": r"обстр[іе]л\w*|артилер\w*|артиллер\w*|ракет\w*|мін?омет\w*|"
-                               r"РСЗВ|РСЗО|Град(?:ів|ами|ом|ы|а)?\b|Іскандер\w*|Искандер\w*|"
-                               r"балісти\w*|"
-                               r"баллисти\w*|касетн\w*|кассетн\w*",
+                        r"авіа(?:бомб|удар|ці|наліт)\w*|авиа(?:бомб|удар|ци|налет)\w*|КАБ\w*|"
+                        r"керован\w* бомб\w*|управляем\w* бомб\w*|з повітря|с воздуха",
+    "shelling_missile_attack": r"(?:арт)?обстр[іе]л\w*|артилер\w*|артиллер\w*|ракет\w*|"
+                               r"мін?омет\w*|РСЗВ|РСЗО|Град(?:ів|ами|ом|ы|а)?\b|Іскандер\w*|"
+                               r"Искандер\w*|балісти\w*|баллисти\w*|касетн\w*|кассетн\w*|"
+                               r"снаряд\w*|осколк\w*|Кинджал\w*|Кинжал\w*|Калібр\w*|"
+                               r"Калибр\w*|HIMARS|ATACMS|Storm Shadow|(?<=\d )(?:мін|мин)\b",
     "remote_explosive": r"вибухов\w* пристр\w*|взрывн\w* устр\w*|підірвал\w*|подорвал\w*|"
+                        r"розмінуван\w*|разминировани\w*|"
                         r"мін[аиуі]\b|мин[аыуе]\b|розтяжк\w*|растяжк\w*",
     "territory_captured": r"захопи\w*|захопл\w*|захвати\w*|захвач\w*|звільни\w*|звільн\w*|"
                           r"освободи\w*|освобожд\w*|окупува\w*|оккупир\w*|"
-                          r"взяли під контроль|взяли под контроль|зайняли|заняли",
+                          r"під контрол\w*|под контрол\w*|контроль над|зайня\w*|заня\w*|"
+                          r"увійшл\w*|увійшов|вошл\w*|вош[её]л|зайшл\w*|зайшов|"
+                          r"вийшл\w* з|вийшов з|(?:вибил\w*|вибив|выбил\w*)(?:\s+\S+){0,3}?"
+                          r"\s+(?:з|із|из)\b|"
+                          r"оставлен\w*|оставил\w*|отошл\w*|залишил\w*",
     # "наступ" is an offensive, "наступного" the next (day): only the first
-    "armed_clash": r"бо[йїяе]\w*|боїв|зіткн\w*|столкн\w*|штурм\w*|наступ(?:у|ом|і)?\b|"
+    # "бої", "бои", "боях", not "боєприпаси"/"боеприпасы" (ammunition)
+    "armed_clash": r"бо(?!єприпас|еприпас)[йїяеи]\w*|боїв|зіткн\w*|столкн\w*|штурм\w*|"
+                   r"наступ(?:у|ом|і)?\b|прорва\w*|прорив\w*|прорыв\w*|"
+                   r"просунул\w*|продвинул\w*|продвинут\w*|відбит\w*|отбит\w*|"
+                   r"отражен\w*|оточ\w*|окруж\w*|обійт\w*|обойт\w*|"
+                   r"(?:вийшл\w*|вийшов|вышл\w*|вышел)\s+(?:к|до)\b|"
                    r"наступа[юєе]\w*|наступлен\w*|наступальн\w*|"
                    r"просува\w*|продвига\w*|продвижен\w*|відбил\w*|отбил\w*|"
                    r"відбива\w*|отража\w*|контрнаступ\w*",
@@ -120,12 +133,14 @@ _CYRILLIC_TRIGGERS = {
                            r"заложник\w*|викрал\w*|похитил\w*",
     "explosion": r"вибух\w*|взрыв\w*|детонац\w*",
     "attack": r"удар\w*|атак\w*|влуча\w*|влучи\w*|влучан\w*|попал\w*|попадан\w*|"
-              r"поцілил\w*|знищ\w*|уничтож\w*|пошкодж\w*|поврежд\w*|зруйн\w*|разруш\w*",
-    "property_destruction": r"підпал\w*|поджог\w*|поджечь|поджег\w*|мародер\w*|мародёр\w*",
+              r"поцілил\w*|знищ\w*|уничтож\w*|пошкодж\w*|поврежд\w*|зруйн\w*|разруш\w*|"
+              r"вбил\w*|убил\w*|прил[её]т\w*|приліт\w*|прильот\w*|врази\w*|уразил\w*|"
+              r"поразил\w*",
+    "property_destruction": r"підпал\w*|поджог\w*|поджечь|поджег\w*|мародер\w*|мародёр\w*|"
+                            r"спалил\w*|сожгл\w*|сжег\w*|сжёг\w*",
     "evacuation": r"евакуац\w*|эвакуац\w*|евакуйов\w*|эвакуир\w*|евакуюва\w*|"
-                  r"вивез\w*|вывез\w*",
-    "arrest": r"затрима\w*|затриман\w*|задерж\w*|заарешт\w*|арестова\w*|арештува\w*",
-    "protest": r"протест\w*|мітинг\w*|митинг\w*|демонстрац\w*",
+                  r"вивез\w*|вывез\w*|вивоз\w*|вывоз\w*",
+    "protest": r"протест\w*|мітинг\w*|митинг\w*|демонстрац\w*|акці[яюї]\b|акци[яюи]\b",
 }
 
 # Trigger patterns, most specific first: the first that matches a sentence names its event.
@@ -155,6 +170,10 @@ _TRIGGERS: list[tuple[str, re.Pattern]] = [
                     r"firefights?|skirmish(es)?|ambush(ed)?|repell?(ed|ing)?|repuls(ed|e|ing))\b"),
     ("attack_on_civilians", r"\b(targeting civilians|massacre|executed|abducted|hostages?)\b"),
     ("explosion", r"\b(explosions?|blasts?|exploded|detonat(ed|ion))\b"),
+    # a Ukrainian or Russian sentence of an arrest reports the arrest, whatever the arrested
+    # did ("затримали чоловіка, який підпалював авто", "задержал корректировщика ударов")
+    ("arrest", r"\b(?:затрима\w*|затриман\w*|задерж\w*|заарешт\w*|арестова\w*|"
+               r"арештува\w*)"),
     # in a war report, what was destroyed or damaged was hit by something unstated
     ("attack", r"\b(hit|struck|strikes?|attack(s|ed)?|target(ed|ing)|destroy(ed|s|ing)?|"
                r"damag(ed|ing))\b"),
@@ -175,26 +194,43 @@ _DOWN = (r"(?:shot down|shoots? down|shooting down|downed|intercept(?:ed|s|ing|i
          r"destroyed by air defen[cs]e)")
 # the same in Ukrainian and Russian: shot down, intercepted, destroyed by air defence
 _WEAPON_CY = (r"(?:дрон\w*|безпілотник\w*|беспилотник\w*|БпЛА|БПЛА|шахед\w*|ракет\w*|"
-              r"КАБ\w*|бомб\w*)")
+              r"КАБ\w*|бомб\w*|катер\w*|безекіпажн\w*|безэкипажн\w*)")
+# the debris of a weapon shot down, and what it damaged: "уламки збитої ракети", "обломками
+# беспилотника поврежден склад" (ACLED: disrupted weapons use)
+_DEBRIS_CY = r"(?:уламк\w*|обломк\w*)"
+_QUOTE_CY = "['‘’«»\"“”]"
+# one weapon or a list of them ("8 дронів і 2 крилаті ракети")
+_WEAPONS_CY = (rf"{_WEAPON_CY}(?:\s*(?:,|і|и|та|й)\s+(?:\d+\s+)?(?:[\w-]+\s+)?{_QUOTE_CY}?"
+               rf"{_WEAPON_CY})*")
+_AIR_DEFENCE_CY = r"(?:ППО|ПВО|протиповітрян\w*|противовоздушн\w*)"
 _DOWN_CY = (r"(?:збил\w*|збит\w*|збиван\w*|сбил\w*|сбит\w*|знешкод\w*|перехоп\w*|"
             r"перехват\w*|ППО|ПВО|протиповітрян\w*|противовоздушн\w*)")
 
 
-def _object_phrase(verbs: str, things: str, gap: int = 4) -> str:
-    """"<verb> … <thing>" (up to ``gap`` words between) or "<thing> was/were <verb>"."""
-    return (rf"\b{verbs}\s+(?:[\w'’-]+\s+){{0,{gap}}}?['‘’]?{things}['’]?\b"
+def _object_phrase(verbs: str, things: str, gap: int = 4, quote: str = "['‘’]") -> str:
+    """"<verb> … <thing>" (up to ``gap`` words between) or "<thing> was/were <verb>";
+    ``quote``: the marks a thing may stand in ("«шахедів»")."""
+    return (rf"\b{verbs}\s+(?:[\w'’-]+\s+){{0,{gap}}}?{quote}?{things}{quote}?\b"
             rf"|\b{things}\s+(?:were|was|have been|had been)\s+{verbs}\b")
 
 
 # A word every phrase holds: most sentences have none, and one search says so.
 _PHRASE_HINT = re.compile(r"down|intercept|air defen|seiz|found|discovered|"
                           r"збил|збит|збиван|сбил|сбит|знешкод|перехоп|перехват|ППО|ПВО|"
-                          r"протиповітрян|противовоздушн", re.I)
+                          r"протиповітрян|противовоздушн|знищ|уничтож|уламк|обломк|отраж",
+                          re.I)
 _PHRASES: list[tuple[str, re.Pattern]] = [(t, re.compile(p, re.I)) for t, p in [
     ("shelling_missile_attack", _object_phrase(_DOWN, _CRAFT)),
     ("disrupted_weapons_use", _object_phrase(_DOWN, _WEAPON) + rf"|\b{_DOWN}\b"),
-    ("disrupted_weapons_use", _object_phrase(_DOWN_CY, _WEAPON_CY, 6) + "|"
-     + _object_phrase(r"(?:знищ\w*|уничтож\w*)", _WEAPON_CY, 6) + rf"|\b{_DOWN_CY}"),
+    # explosions heard while air defence worked: the defence is the event
+    ("disrupted_weapons_use", rf"\b(?:вибух\w*|взрыв\w*)[^.;]{{0,80}}?{_AIR_DEFENCE_CY}|"
+                              rf"\b{_AIR_DEFENCE_CY}[^.;]{{0,80}}?(?:вибух\w*|взрыв\w*)"),
+    ("disrupted_weapons_use", _object_phrase(_DOWN_CY, _WEAPONS_CY, 6, _QUOTE_CY) + "|"
+     + _object_phrase(r"(?:знищ\w*|уничтож\w*|отражен\w*)", r"(?:атак\w* )?" + _WEAPONS_CY,
+                      6, _QUOTE_CY)
+     + rf"|\b{_DOWN_CY}|\b{_DEBRIS_CY}(?:\s+[\w«»\"-]+){{0,6}}?\s+(?:{_WEAPON_CY}|"
+       r"пошкод\w*|поврежд\w*|впал\w*|упал\w*|поранил\w*|ранил\w*|зруйн\w*|разруш\w*)"
+     + rf"|\b{_DEBRIS_CY}"),
     ("disrupted_weapons_use", _object_phrase(r"(?:seized|seizure of|found|discovered)",
                                              r"(?:weapons|explosives|ammunition|arms)", 6)),
 ]]
@@ -217,7 +253,9 @@ _LOCATIVE_BEFORE = re.compile(
     r"\b(in|on|at|near|into|inside|outside|of|across|around|over|toward|towards|against|"
     r"hit|struck|shelled|captured|seized|took|liberated|attacked|targeted|bombed|"
     r"the (?:city|town|village|settlement|region|oblast|district|port|suburbs?) of)\s+"
-    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$", re.I)
+    r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$"
+    # Ukrainian and Russian: "у", "на", "біля", "по" … right before the name
+    r"|(?:^|\s)(?:у|в|во|на|біля|під|поблизу|по|над|около|возле|под|вблизи|к|до)\s+$", re.I)
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’']?|\n|$)")
 
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -266,15 +304,39 @@ _NUM_WORDS_CY = {
     "десять": 10, "одинадцять": 11, "одиннадцать": 11, "дванадцять": 12, "двенадцать": 12,
     "двадцять": 20, "двадцать": 20, "тридцять": 30, "тридцать": 30,
 }
+_MONTHS_CY = ("січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+              "вересня", "жовтня", "листопада", "грудня", "января", "февраля", "марта",
+              "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября",
+              "декабря")
 _NUM_CY = (r"(?:щонайменше |щонайменш |не менше |понад |близько |майже |до |"
            r"не менее |по меньшей мере |более |свыше |около |почти )?"
            r"(?P<n>\d{1,3}(?:\s\d{3})+|\d+|" + "|".join(sorted(map(re.escape, _NUM_WORDS_CY),
-                                                     key=len, reverse=True)) + r")")
+                                                     key=len, reverse=True)) + r")"
+           # "52-річний чоловік", "62-летний мужчина": an age, not a count; nor a date, a
+           # year, a distance or a number of times ("14 березня", "87 раз")
+           r"(?![\w’'-]*-?(?:річн|летн|літн))(?!\s+(?:" + "|".join(_MONTHS_CY) + r"|року|году|"
+           r"рік|год|раз\w*|км|кілометр\w*|километр\w*)\b)")
 _PEOPLE_CY = (r"(?:\s+(?:\w+\s+)?(?:людей|людини|людина|люди|осіб|особи|дітей|дитина|"
               r"дитини|жителів|жителей|мешканців|цивільних|військових|военных|человек|"
               r"человека|детей|ребенок|ребёнка|мирних|мирных))?")
 _KILLED_CY = r"(?:загину\w*|загинул\w*|загибл\w*|вбит\w*|убит\w*|погиб\w*|жертв\w*)"
-_WOUNDED_CY = r"(?:поран\w*|ранен\w*|ранил\w*|травмован\w*|травмир\w*)"
+_WOUNDED_CY = (r"(?:поран\w*|ранен\w*|ранил\w*|травмован\w*|травмир\w*|постражда\w*|"
+               r"пострада\w*|(?:дістал\w*|дістав|отримал\w*|отримав|получил\w*|получив)\s+"
+               r"(?:\w+\s+)?(?:поранен\w*|травм\w*|ранени\w*))")
+# A verb in the singular, or the impersonal passive with a person in the singular, counts
+# one ("загинув чоловік", "погибла женщина", "поранено дитину", "водій отримав травми")
+_ONE_CY = {
+    "killed": re.compile(r"\b(?:загинув|загинула|погиб|погибла|убит|убита|вбитий|вбита)\b",
+                         re.I),
+    "wounded": re.compile(r"\b(?:поранений|поранена|ранен|ранена|травмований|травмована|"
+                          r"постраждав|постраждала|пострадал|пострадала|госпіталізован\w*|"
+                          r"(?:дістав|дістала|отримав|отримала|получил|получила)\s+"
+                          r"(?:\w+\s+)?(?:поранен\w*|травм\w*|ранени\w*)|"
+                          r"(?:поранено|поранило|ранило|травмовано)\s+(?:[\w-]+\s+)?(?:"
+                          r"чоловіка|жінку|дитину|хлопця|дівчину|дівчинку|водія|пенсіонерку|"
+                          r"пенсіонера|продавчиню|підлітка|військового|мужчину|женщину|"
+                          r"ребенка|мальчика|девочку|подростка|водителя))\b", re.I),
+}
 
 
 def _casualty_patterns_cy() -> list[tuple[str, re.Pattern]]:
@@ -283,8 +345,12 @@ def _casualty_patterns_cy() -> list[tuple[str, re.Pattern]]:
         # "загинули четверо людей", "поранено 20 людей", "погибли три человека"
         pats.append((kind, re.compile(r"\b" + word + r"\s+" + _NUM_CY + _PEOPLE_CY + r"\b",
                                       re.I)))
-        # "троє загиблих", "20 людей поранені", "трое погибших"
-        pats.append((kind, re.compile(r"(?<!\w)" + _NUM_CY + _PEOPLE_CY + r"\s+" + word,
+        # "троє загиблих", "20 людей поранені", "трое погибших", "ще 11 дістали поранення",
+        # "п'ятеро пасажирів травмовані"
+        pats.append((kind, re.compile(r"(?<!\w)" + _NUM_CY + r"(?:\s+[\w'’-]+){0,2}?\s+"
+                                      + word, re.I)))
+    # "росіяни вбили 5 цивільних"
+    pats.append(("killed", re.compile(r"\b(?:вбил\w*|убил\w*)\s+" + _NUM_CY + _PEOPLE_CY,
                                       re.I)))
     return pats
 
@@ -293,7 +359,8 @@ _CASUALTY_PATTERNS = _casualty_patterns() + _casualty_patterns_cy()
 # A word every casualty pattern holds (a count killed or wounded, a toll): most sentences have
 # none, and one search for them costs less than the patterns' seven (case-insensitive alike).
 _CASUALTY_WORD = re.compile(r"kill|dead|died|death|lost their lives|fatalit|wound|injur|hurt|"
-                            r"toll|загин|загибл|вбит|убит|погиб|жертв|поран|ранен|ранил|травм",
+                            r"toll|загин|загибл|вбит|убит|погиб|жертв|поран|ранен|ранил|травм|"
+                            r"вбил|убил|постражд|пострада|госпіталіз",
                             re.IGNORECASE)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -324,6 +391,9 @@ def find_casualties(sentence: str) -> dict[str, int]:
             n = _number(m.group("n"))
             if n:
                 out[kind] = max(out.get(kind, 0), n)
+    for kind, pat in _ONE_CY.items():
+        if kind not in out and pat.search(sentence):
+            out[kind] = 1
     return out
 
 

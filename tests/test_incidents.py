@@ -307,6 +307,24 @@ def test_wire_reports_never_make_their_dateline_an_incident(gaz):
     ("В Симферополе задержаны двое мужчин.", "arrest"),
     # "наступного дня" is the next day, not an offensive
     ("Наступного дня у Сумах відкрили новий міст.", None),
+    # a weapon shot down, in quotes or in a list, its debris, air defence heard at work
+    ("Уночі над Конотопом збили шість «шахедів», уламки пошкодили дах школи.",
+     "disrupted_weapons_use"),
+    ("Над Дніпропетровщиною збили 8 дронів і 2 крилаті ракети.", "disrupted_weapons_use"),
+    ("Над Харківською областю знищено 17 ударних безпілотників.", "disrupted_weapons_use"),
+    ("Таганрог: уламки збитої ракети пошкодили дах авіазаводу.", "disrupted_weapons_use"),
+    ("У Рівному лунали вибухи — працювала протиповітряна оборона.", "disrupted_weapons_use"),
+    ("Херсон знову під артобстрілом.", "shelling_missile_attack"),
+    ("Под Покровском продолжаются тяжелые бои.", "armed_clash"),
+    ("В районе Авдеевки отражены пять атак.", "armed_clash"),
+    # ammunition ("боеприпас") is no battle
+    ("В Балаклее во время взрыва неразорвавшегося боеприпаса погиб сапер.", "explosion"),
+    ("Ворог вибив наші підрозділи з Родинського.", "territory_captured"),
+    ("Глушковка перешла под контроль ВС РФ.", "territory_captured"),
+    # an arrest is the event, whatever the arrested did
+    ("У Кам'янському поліція затримала чоловіка, який підпалював автомобілі.", "arrest"),
+    ("Генічеськ: партизани спалили автомобіль.", "property_destruction"),
+    ("В Запорожье прошла акция в поддержку военнопленных.", "protest"),
 ])
 def test_event_words_in_ukrainian_and_russian(sentence, expected):
     from map_app.incidents import event_type_of
@@ -324,6 +342,16 @@ def test_event_words_in_ukrainian_and_russian(sentence, expected):
     # a date's day is no count
     ("14 березня загинули двоє людей.", {"killed": 2}),
     ("Обстріл 14 березня зруйнував 3 будинки.", {}),
+    # one victim, by a verb in the singular; an age is no count
+    ("Поблизу Білопілля загинув 52-річний чоловік.", {"killed": 1}),
+    ("В Купянске погиб 62-летний мужчина, в Волчанске ранена женщина.",
+     {"killed": 1, "wounded": 1}),
+    ("Дрон влучив у подвір'я, поранено 14-річного хлопця.", {"wounded": 1}),
+    ("Загинули четверо людей, ще 11 дістали поранення.", {"killed": 4, "wounded": 11}),
+    ("Водій загинув, п'ятеро пасажирів травмовані.", {"killed": 1, "wounded": 5}),
+    ("За добу росіяни вбили 5 цивільних.", {"killed": 5}),
+    ("У Черкасах постраждали 11 людей.", {"wounded": 11}),
+    ("Пострадавших нет.", {}),
 ])
 def test_casualties_in_ukrainian_and_russian(sentence, expected):
     from map_app.incidents import find_casualties
