@@ -155,6 +155,20 @@ def _add_other_spellings(t: _Table) -> int:
     return len(t.names) - before
 
 
+def _shadow_by_regions(t: _Table) -> int:
+    """A village that bears a first-level region's Cyrillic name ("Харківщина", a hamlet of
+    Sumy oblast) yields it to the region, whose everyday name it is: the village keeps it as
+    ``shadowed``, as a town keeps a region's name it shares. Returns the names shadowed."""
+    c = t.cols
+    adm1 = {key for (key, i), flag in t.names.items() if flag == F["other-script"]
+            and c["fcode"][i] == "ADM1"}
+    hits = [(key, i) for (key, i), flag in t.names.items() if key in adm1
+            and c["kind"][i] == K["village"] and flag >= F["alternate"]]
+    for k in hits:
+        t.names[k] = F["shadowed"]
+    return len(hits)
+
+
 def _add_case_forms(t: _Table) -> int:
     """Every case of the Cyrillic names of the places Ukrainian and Russian news name (each
     place of Ukraine, Russia and Belarus; elsewhere countries, regions and towns of some
@@ -726,6 +740,7 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     log(f"Russian and Ukrainian spellings: {sources['other_spellings']} names")
     sources["case_forms"] = _add_case_forms(t)
     log(f"case forms: {sources['case_forms']} names")
+    sources["shadowed_by_oblasts"] = _shadow_by_regions(t)
     stats = _write(t, Path(out_dir), a1, sources)
     if regions_out and hulls:
         import geopandas as gpd

@@ -146,3 +146,14 @@ def is_common_word(word: str) -> bool:
             if any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word)):
                 return False
     return known
+
+
+@lru_cache(maxsize=50_000)
+def is_given_name(word: str) -> bool:
+    """Whether a Cyrillic word (lower case) is a given name by the Ukrainian or Russian
+    dictionary ("володимир", "майя", "олександр"): a reading tagged as one."""
+    for lang in ("uk", "ru"):
+        m = analyser(lang)
+        if m.word_is_known(word) and any("Name" in p.tag.grammemes for p in m.parse(word)):
+            return True
+    return False

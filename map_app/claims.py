@@ -125,9 +125,73 @@ def _borders(text: str):
 _WORD_CHAR = re.compile(r"\w")
 
 
+# Ukrainian and Russian: "за 5 кілометрів від кордону з Росією", "в 30 км от границы", "у
+# кількох кілометрах від російського кордону", "в 10 км від лінії фронту".
+_HEDGES_CY = {"близько": "about", "приблизно": "approximately", "майже": "nearly",
+              "лише": "only", "всього": "only", "усього": "only", "понад": "more than",
+              "менш ніж": "less than", "менше ніж": "less than", "до": "up to",
+              "около": "about", "примерно": "approximately", "почти": "nearly",
+              "лишь": "only", "всего": "only", "более": "more than", "менее": "less than",
+              "менее чем": "less than", "свыше": "more than"}
+_VAGUE_CY = {"кількох": 3, "декількох": 3, "кілька": 3, "кількох десятків": 30,
+             "нескольких": 3, "несколько": 3, "нескольких десятков": 30}
+_NUM_CY = (r"(?P<num>\d+(?:[.,]\d+)?|" + "|".join(
+    sorted(map(re.escape, _VAGUE_CY), key=len, reverse=True)) + ")")
+_HEDGE_CY = (r"(?:(?P<hedge>" + "|".join(sorted(map(re.escape, _HEDGES_CY), key=len,
+                                                reverse=True)) + r")\s+(?:(?:за|в|у|во)\s+)?)?")
+_UNIT_CY = r"\s*(?P<unit>км|кілометр\w*|километр\w*)(?!\w)"
+_FROM_CY = r"\s+(?:від|от)\s+"
+# a border's country: an adjective before it ("російського кордону") or a name after it
+# ("кордону з Росією"), each read as the country's name
+_BORDER_CY = (r"(?:(?P<adj>[а-яіїєґё]+(?:ськ|цьк|ск|цк)\w*)\s+)?(?:кордон\w*|границ\w*)"
+              r"(?:\s+(?:з|із|с|со)\s+(?P<with>[А-ЯІЇЄҐЁ][\w’'-]+))?")
+CLAIM_RE_CY = re.compile(r"(?<!\w)" + _HEDGE_CY + _NUM_CY + _UNIT_CY + _FROM_CY + _BORDER_CY,
+                         re.I)
+FRONT_RE_CY = re.compile(r"(?<!\w)" + _HEDGE_CY + _NUM_CY + _UNIT_CY + _FROM_CY
+                         + r"(?:лінії\s+(?:фронту|бойового\s+зіткнення|зіткнення)|"
+                         r"линии\s+(?:фронта|боевого\s+соприкосновения|соприкосновения)|"
+                         r"фронту|фронта)(?!\w)", re.I)
+# country adjectives of the war's borders, by stem, as the country's name
+_BORDER_ADJ_CY = {"росій": "Росія", "россий": "Россия", "білорус": "Білорусь",
+                  "белорус": "Беларусь", "польськ": "Польща", "польск": "Польша",
+                  "румун": "Румунія", "молдов": "Молдова", "молдав": "Молдова",
+                  "угорськ": "Угорщина", "венгер": "Венгрия", "словацьк": "Словаччина",
+                  "словацк": "Словакия", "українськ": "Україна", "украинск": "Украина"}
+
+
+def _cyrillic_claims(text: str) -> list[DistanceClaim]:
+    """The distance-to-border statements of a Ukrainian or Russian text."""
+    out = []
+    for m in CLAIM_RE_CY.finditer(text):
+        km, hedge, vague = _cyrillic_km(m)
+        word = m.group("with")
+        adj = (m.group("adj") or "").lower()
+        if not word and adj:
+            word = next((v for k, v in _BORDER_ADJ_CY.items() if adj.startswith(k)), None)
+        out.append(DistanceClaim(m.group(0), m.start(), m.end(), round(km, 3), hedge, word,
+                                 tolerance_km(km, hedge, vague)))
+    return out
+
+
+def _cyrillic_km(m: re.Match) -> tuple[float, str | None, bool]:
+    """The kilometres, the English hedge and vagueness of a Cyrillic claim's match."""
+    raw = m.group("num").lower()
+    vague = raw in _VAGUE_CY
+    km = float(_VAGUE_CY[raw]) if vague else float(raw.replace(",", "."))
+    hedge = _HEDGES_CY.get((m.group("hedge") or "").lower())
+    return km, hedge, vague
+
+
+_CYRILLIC_BORDER = re.compile(r"кордон|границ", re.I)
+_CYRILLIC_FRONT = re.compile(r"фронт|зіткнен|соприкоснов", re.I)
+
+
 def find_distance_claims(text: str) -> list[DistanceClaim]:
-    """Every "N km from the (X) border" statement in ``text``."""
+    """Every "N km from the (X) border" statement in ``text`` (in English, Ukrainian or
+    Russian: "за 5 кілометрів від кордону з Росією", "в 30 км от границы")."""
     out: list[DistanceClaim] = []
+    if _CYRILLIC_BORDER.search(text):
+        out.extend(_cyrillic_claims(text))
     # the pattern ends with "border": look only just before each occurrence of the word
     for b in _borders(text):
         lo = max(0, b.start() - 120)
@@ -153,7 +217,7 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
                                  hedge.lower() if hedge else None,
                                  dem.strip() if dem else None,
                                  tolerance_km(km, hedge, vague)))
-    return out
+    return sorted(out, key=lambda c: c.start) if len(out) > 1 else out
 
 
 # ---------------------------------------------------------------- statements about the front
@@ -190,10 +254,15 @@ class FrontClaim:
 
 def find_front_claims(text: str) -> list[FrontClaim]:
     """Every statement of a distance to the front, or of who holds a place, in ``text``."""
+    cyrillic = _CYRILLIC_FRONT.search(text) is not None
     if "front" not in text.lower() and "contact" not in text.lower() \
-            and not _CONTROL_HINT.search(text):
+            and not _CONTROL_HINT.search(text) and not cyrillic:
         return []
     out = []
+    for m in FRONT_RE_CY.finditer(text) if cyrillic else ():
+        km, hedge, vague = _cyrillic_km(m)
+        out.append(FrontClaim(m.group(0), m.start(), m.end(), "distance", round(km, 3),
+                              tolerance_km(km, hedge, vague)))
     for m in FRONT_RE.finditer(text):
         km = _number(m.group("num")) * _UNITS[m.group("unit").lower()]
         if math.isfinite(km):

@@ -362,6 +362,7 @@ _CASUALTY_WORD = re.compile(r"kill|dead|died|death|lost their lives|fatalit|woun
                             r"toll|загин|загибл|вбит|убит|погиб|жертв|поран|ранен|ранил|травм|"
                             r"вбил|убил|постражд|пострада|госпіталіз",
                             re.IGNORECASE)
+_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -479,7 +480,43 @@ def event_date(sentence: str, published: date | None) -> tuple[date | None, str]
         return published, "article"
 
 
+# Ukrainian and Russian: the days of the week as "у середу", "в среду", "во вторник" say them
+_WEEKDAYS_CY = [("понеділок", "понедельник"), ("вівторок", "вторник"), ("середу", "среду"),
+                ("четвер", "четверг"), ("п'ятницю", "пятницу"), ("суботу", "субботу"),
+                ("неділю", "воскресенье")]
+_CY_DATE = re.compile(
+    r"(?P<yesterday>\b(?:вчора|учора|вчера|минулої ночі|прошлой ночью|минулого вечора|"
+    r"вчерашн\w*|вчорашн\w*)\b)"
+    r"|(?P<today>\b(?:сьогодні|сегодня|уночі|вночі|ночью|цієї ночі|этой ночью|зранку|утром|"
+    r"цього ранку|этим утром)\b)"
+    r"|(?P<week>\b(?:минулого тижня|на минулому тижні|на прошлой неделе)\b)"
+    r"|(?P<month>\b(?:минулого місяця|в прошлом месяце)\b)"
+    r"|\b(?:у|в|во)\s+(?:минул\w+\s+|цю\s+|прошл\w+\s+|эт\w+\s+)?(?P<weekday>"
+    + "|".join(w for pair in _WEEKDAYS_CY for w in pair) + r")\b")
+
+
+def _relative_date_cy(s: str, published: date) -> tuple[date, str] | None:
+    """The date a Ukrainian or Russian sentence's relative words give, or None."""
+    m = _CY_DATE.search(s.replace("’", "'"))
+    if m is None:
+        return None
+    if m.group("yesterday"):
+        return published - timedelta(days=1), "day"
+    if m.group("today"):
+        return published, "day"
+    if m.group("week"):
+        return published - timedelta(days=7), "week"
+    if m.group("month"):
+        return published - timedelta(days=30), "month"
+    day = next(k for k, pair in enumerate(_WEEKDAYS_CY) if m.group("weekday") in pair)
+    return published - timedelta(days=(published.weekday() - day) % 7), "day"
+
+
 def _relative_date(s: str, published: date) -> tuple[date, str]:
+    if _CYRILLIC_WORD.search(s):
+        found = _relative_date_cy(s, published)
+        if found:
+            return found
     if re.search(r"\b(today|this morning|this afternoon|tonight|overnight|on \w+ night)\b", s) \
             and "last night" not in s:
         return published, "day"

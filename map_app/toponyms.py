@@ -168,6 +168,16 @@ def _same_script(a: str, b: str) -> bool:
     return _CYRILLIC_LETTER.match(a) is None or _CYRILLIC_LETTER.match(b) is not None
 
 
+def _given_cyrillic(w) -> bool:
+    """Whether the Cyrillic word ``w`` is a given name by the dictionaries ("Володимир",
+    "Майя", "Олександр"), which, before another capitalised word, opens a person's name."""
+    if not _CYRILLIC_LETTER.match(w.text):
+        return False
+    from ._inflect import is_given_name
+
+    return is_given_name(w.lower)
+
+
 def _common_cyrillic(w) -> bool:
     """Whether the Cyrillic word ``w`` is a common word capitalised only for opening its
     sentence ("Ночью Шостку атаковали", "Мешканців Іллінівки евакуювали"): one the
@@ -231,8 +241,20 @@ def _words(text: str) -> list[_Word]:
 
 
 _SPEECH = re.compile(r"[ \t]+(?:said|says|told|added|wrote|explained|noted|argued|insisted|"
-                     r"asked|replied|tweeted|stated|recalled|admitted|testified|warned)\b")
-_SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according"}
+                     r"asked|replied|tweeted|stated|recalled|admitted|testified|warned|"
+                     # Ukrainian and Russian: "Песков заявил", "Сирський повідомив"
+                     r"заяви\w*|заявл\w*|сказа\w*|повідоми\w*|повідомл\w*|сообщи\w*|"
+                     r"наголоси\w*|подчеркну\w*|зазначи\w*|отмети\w*|написа\w*|дода\w*|"
+                     r"добави\w*|пояснил\w*|поясни\w*|розповіл\w*|рассказа\w*|"
+                     r"прокоментува\w*|прокомментирова\w*|відповіл\w*|ответил\w*|"
+                     r"пообіця\w*|пообеща\w*|звинуват\w*|обвинил\w*|назва\w*)(?!\w)")
+_SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according",
+                  "заявив", "заявила", "заявил", "сказав", "сказала", "сказал", "повідомив",
+                  "повідомила", "сообщил", "сообщила", "наголосив", "наголосила",
+                  "подчеркнул", "подчеркнула", "зазначив", "зазначила", "отметил", "отметила",
+                  "написав", "написала", "написал", "додав", "додала", "добавил", "добавила",
+                  "пише", "пишет", "каже", "говорит", "повідомляє", "сообщает", "вважає",
+                  "считает"}
 
 
 def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, int]]
@@ -283,7 +305,7 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
                 and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
-                given = w.lower in lex.GIVEN_NAMES
+                given = w.lower in lex.GIVEN_NAMES or _given_cyrillic(w)
                 # "Андріївка Сумського району": a village and its raion, not a person
                 admin = j < n and words[j].lower in lex.CYRILLIC_TRAILING
                 # "Ночью Шостку": a common word opening the sentence names no one

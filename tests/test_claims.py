@@ -121,3 +121,23 @@ def test_no_front_statement_in_ordinary_text():
     from map_app.claims import find_front_claims
 
     assert find_front_claims("Talks were held in Istanbul on the front page news.") == []
+
+
+@pytest.mark.parametrize("text, km, word", [
+    ("село Андріївка, що за 5 кілометрів від кордону з Росією", 5.0, "Росією"),
+    ("Белгород в 30 км от границы", 30.0, None),
+    ("у кількох кілометрах від російського кордону", 3.0, "Росія"),
+    ("приблизно в 12 км від кордону", 12.0, None),
+])
+def test_claims_in_ukrainian_and_russian(text, km, word):
+    (c,) = find_distance_claims(text)
+    assert (c.claimed_km, c.border_word) == (km, word)
+
+
+def test_front_claims_in_ukrainian_and_russian():
+    from map_app.claims import find_front_claims
+
+    (c,) = find_front_claims("Курахове приблизно в 10 км від лінії фронту.")
+    assert (c.kind, c.claimed_km) == ("distance", 10.0)
+    (c,) = find_front_claims("Город в 15 километрах от линии фронта.")
+    assert c.claimed_km == 15.0

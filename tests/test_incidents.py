@@ -357,3 +357,22 @@ def test_casualties_in_ukrainian_and_russian(sentence, expected):
     from map_app.incidents import find_casualties
 
     assert find_casualties(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("У середу російські війська обстріляли Суми.", ("2026-11-25", "day")),
+    ("В среду российские войска нанесли удар по Сумам.", ("2026-11-25", "day")),
+    ("Вчора в Андріївці загинув чоловік.", ("2026-11-26", "day")),
+    ("Вчера в Белгороде прогремели взрывы.", ("2026-11-26", "day")),
+    ("Уночі дрони атакували Харків.", ("2026-11-27", "day")),
+    ("Минулого тижня ворог атакував Херсон.", ("2026-11-20", "week")),
+    ("На прошлой неделе армия заняла Очеретино.", ("2026-11-20", "week")),
+    ("Обстріл тривав.", ("2026-11-27", "article")),
+])
+def test_dates_in_ukrainian_and_russian(sentence, expected):
+    from datetime import date
+
+    from map_app.incidents import event_date
+
+    when, precision = event_date(sentence, date(2026, 11, 27))  # a Friday
+    assert (when.isoformat(), precision) == expected

@@ -91,3 +91,30 @@ def test_a_long_text_without_punctuation_is_analysed(gaz, monkeypatch):
     assert all(text[r["start"]:r["end"]] == r["text"] for r in records)
     assert [r["start"] for r in records] == sorted(r["start"] for r in records)
     assert any(r["role"] == "incident" for r in records)
+
+
+def test_the_issues_ukrainian_example(gaz):
+    text = ("У середу російські війська обстріляли Суми, загинули четверо людей. Ворог також "
+            "атакував Харківщину та село Андріївка на Сумщині, що за 5 кілометрів від кордону "
+            "з Росією.")
+    out = {r["text"]: r for r in analyse(text, date(2026, 11, 27), gaz)}  # a Friday
+    sumy = out["Суми"]
+    assert (sumy["name"], sumy["role"], sumy["event_type"], sumy["killed"]) == (
+        "Sumy", "incident", "shelling_missile_attack", 4)
+    assert sumy["event_date"] == "2026-11-25"  # "у середу": the Wednesday before
+    assert out["Харківщину"]["entry"] == "adm1:UA.07"
+    assert out["Сумщині"]["entry"] == "adm1:UA.21"
+    village = out["Андріївка"]
+    assert village["admin1"] == "Sumy Oblast" and village["distance_to_border_km"] < 10
+    assert village["claim"]["claimed_km"] == 5.0
+    assert village["claim"]["verdict"] == "consistent"
+
+
+def test_the_issues_russian_example(gaz):
+    text = ("В среду российские войска нанесли удар по Сумам. В Харьковской области погибли "
+            "три человека.")
+    out = {r["text"]: r for r in analyse(text, date(2026, 11, 27), gaz)}
+    assert out["Сумам"]["name"] == "Sumy" and out["Сумам"]["role"] == "incident"
+    assert out["Сумам"]["event_date"] == "2026-11-25"
+    region = out["Харьковской области"]
+    assert region["entry"] == "adm1:UA.07" and region["killed"] == 3

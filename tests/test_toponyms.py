@@ -389,3 +389,15 @@ def test_a_latin_word_before_a_cyrillic_one_reads_as_before(gaz):
     # "Cafe Аист" names a café: "Cafe" alone is no place in the Philippines
     assert [t.text for t in find_toponyms("Cafe Аист in Tavriiske destroyed", gaz)] == [
         "Tavriiske"]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Володимир Зеленський прибув до Харкова.", ["Харкова"]),
+    ("Майя Санду заявила про підтримку.", []),
+    ("Песков заявил, что переговоров не будет.", []),
+    ("Захарова прокомментировала удар по Курску.", ["Курску"]),
+    ("Олександр Сирський заявив про бої біля Покровська.", ["Покровська"]),
+    ("Атака на Володимир-Волинський.", ["Володимир-Волинський"]),
+])
+def test_people_in_ukrainian_and_russian_are_no_places(gaz, text, found):
+    assert [t.text for t in find_toponyms(text, gaz)] == found
