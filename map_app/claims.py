@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ._text import MAX_SENTENCE
+from ._text import MAX_SENTENCE, has_cyrillic
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
@@ -190,7 +190,7 @@ def find_distance_claims(text: str) -> list[DistanceClaim]:
     """Every "N km from the (X) border" statement in ``text`` (in English, Ukrainian or
     Russian: "за 5 кілометрів від кордону з Росією", "в 30 км от границы")."""
     out: list[DistanceClaim] = []
-    if _CYRILLIC_BORDER.search(text):
+    if has_cyrillic(text) and _CYRILLIC_BORDER.search(text):
         out.extend(_cyrillic_claims(text))
     # the pattern ends with "border": look only just before each occurrence of the word
     for b in _borders(text):
@@ -254,7 +254,7 @@ class FrontClaim:
 
 def find_front_claims(text: str) -> list[FrontClaim]:
     """Every statement of a distance to the front, or of who holds a place, in ``text``."""
-    cyrillic = _CYRILLIC_FRONT.search(text) is not None
+    cyrillic = has_cyrillic(text) and _CYRILLIC_FRONT.search(text) is not None
     if "front" not in text.lower() and "contact" not in text.lower() \
             and not _CONTROL_HINT.search(text) and not cyrillic:
         return []

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _lexicon as lex
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
-from ._text import normalize
+from ._text import has_cyrillic, normalize
 from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .record import names_of
@@ -481,7 +481,7 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
         if tops[i + 1].start - tops[i].end > 60:
             continue
         gap = text[tops[i].end:tops[i + 1].start]
-        if not (_QUALIFIER_GAP.match(gap) or _CYRILLIC.match(tops[i + 1].text)
+        if not (_QUALIFIER_GAP.match(gap) or "\u0400" <= tops[i + 1].text[:1] <= "\u04ff"
                 and _QUALIFIER_GAP_CY.match(gap)):
             _relative(gap, base, cands, why, i)
             continue
@@ -630,6 +630,8 @@ def _home_countries(g: Gazetteer, text: str) -> np.ndarray | None:
     (і, ї, є, ґ; ы, э, ё, ъ); None for
     any other text."""
     sample = text[:2000]
+    if not has_cyrillic(sample):
+        return None  # the usual case, asked of every document
     cyr = len(_CYRILLIC.findall(sample))
     if cyr <= len(_LATIN_LETTER.findall(sample)):
         return None

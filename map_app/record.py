@@ -147,7 +147,8 @@ READ_ADDED: tuple[str, ...] = ("article", "article_site", "article_url")
 #: lon and lat). ``date`` is the event's date, else the article's; ``article`` the article's
 #: title or file name (read with the places, :func:`map_app.store.read_places`).
 EXPORT: tuple[tuple[str, str], ...] = (
-    ("place", "place"), ("quote", "quote"), ("article", "article"), ("date", "event_date"),
+    ("place", "place"), ("text", "text"), ("quote", "quote"), ("article", "article"),
+    ("date", "event_date"),
     ("role", "role"), ("event_id", "event_id"), ("event_type", "event_type"),
     ("event_category", "event_category"), ("killed", "killed"), ("wounded", "wounded"),
     ("country_code", "country_code"), ("admin1", "admin1"), ("admin2", "admin2"),

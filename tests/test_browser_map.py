@@ -367,3 +367,36 @@ def test_two_pastes_and_an_html_article(browser, tmp_path):
         page.screenshot(path=str(shots(tmp_path) / "pasted.png"))
         assert blocked == [], blocked
         ctx.close()
+
+
+# A post in the style of a regional administration's channel, in our own words
+_UKRAINIAN = """date 2026-11-27
+Сумська ОВА: наслідки нічних обстрілів
+
+Уночі російські війська обстріляли Суми: загинули двоє людей, ще п'ятеро дістали поранення.
+
+Ворог також атакував дронами Шостку та Конотоп. У селі Андріївка Сумського району, що за
+5 кілометрів від кордону з Росією, пошкоджено три приватні будинки.
+
+На Харківщині під обстрілом опинилися Вовчанськ і Куп'янськ; у Харкові пролунали вибухи.
+"""
+
+
+def test_a_ukrainian_article(browser, tmp_path):
+    with serving(tmp_path, {"sumy-ova.txt": _UKRAINIAN}) as (_, base):
+        ctx, page, frame, blocked = open_map(browser, base)
+        marker = frame.locator(".map-app-incident").first
+        marker.wait_for(timeout=30000)
+        # the places as written, each with its English name
+        frame.evaluate("void MapApp.state.map.setView([50.6, 35.4], 8, {animate: false})")
+        page.wait_for_timeout(1000)
+        frame.locator(".map-app-incident").first.click()
+        popup = frame.locator(".map-app-popup")
+        popup.wait_for(timeout=10000)
+        head = popup.locator("b").first.inner_text()
+        assert re.search(r"[A-Za-z]", head) and re.search(r"[\u0400-\u04ff]",
+                                                            popup.inner_text()), head
+        page.wait_for_timeout(800)
+        shot(page, frame, shots(tmp_path), "ukrainian", both=False)
+        assert blocked == [], blocked
+        ctx.close()

@@ -22,7 +22,7 @@ def test_export_geojson_is_rfc7946(store, tmp_path):
     assert main(["export", "--store", str(p), "-o", str(out), "--role", "incident"]) == 0
     fc = json.loads(out.read_text())
     assert fc["type"] == "FeatureCollection" and "crs" not in fc
-    props = {"place", "quote", "article", "date", "role", "event_id", "event_type",
+    props = {"place", "text", "quote", "article", "date", "role", "event_id", "event_type",
              "event_category", "killed", "wounded", "country_code", "admin1", "admin2", "admin3",
              "geo_precision", "distance_to_border_km", "nearest_border", "claim_verdict",
              "geonameid", "score"}
@@ -47,7 +47,7 @@ def test_export_filters_and_csv(store, tmp_path):
     out = tmp_path / "near.csv"
     assert main(["export", "--store", str(p), "--csv", str(out), "--max-km", "10"]) == 0
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("place,quote")
+    assert lines[0].startswith("place,text,quote")
     assert any(row.startswith("Andriivka") for row in lines)
     assert all(not row.startswith("Pyongyang") for row in lines)
     gj = tmp_path / "since.geojson"

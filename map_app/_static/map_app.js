@@ -60,7 +60,10 @@
       h = esc(q.slice(0, at)) + "<mark><b>" + esc(text) + "</b></mark>" +
         esc(q.slice(at + text.length));
     }
-    var out = ["<b>" + esc(place) + "</b> <span style='color:#666'>(" + esc(role) + ")</span>"];
+    // a name written in another script (Cyrillic) shows as written beside its English name
+    var written = text && /[\u0400-\u04ff]/.test(text) ? " · " + esc(text) : "";
+    var out = ["<b>" + esc(place) + "</b>" + written +
+      " <span style='color:#666'>(" + esc(role) + ")</span>"];
     if (q) out.push("<div style='margin:4px 0'>“" + h + "”</div>");
     var src = "<i>" + esc(T("article")) + "</i>";
     var site = T("site"), url = T("url");
