@@ -91,6 +91,38 @@ def _restore(form: str, word: str) -> str:
     return form[:1].upper() + form[1:] if word[:1].isupper() else form
 
 
+# Nouns of areas that adjectives share in the plural: "Брянської та Курської областей", "в
+# Белгородской и Курской областях" name two oblasts, each adjective in the singular
+SHARED_NOUNS = frozenset({"область", "район", "громада", "округ", "край"})
+
+
+def _shared_forms(words: list[str], tables: list[dict]) -> list[str]:
+    """"<adjective> <noun>" with the adjective in the singular and the noun in the plural of
+    the same case ("Курської областей"): how the last of several adjectives sharing the noun
+    reads. [] for a name of another shape."""
+    if len(words) != 2 or words[1].lower() not in SHARED_NOUNS or not tables[0]:
+        return []
+    plural = _plural_forms(words[1].lower())
+    return [f"{_restore(a, words[0])} {n}" for case, adjs in tables[0].items()
+            for a in adjs for n in plural.get(case, ())]
+
+
+@lru_cache(maxsize=16)
+def _plural_forms(noun: str) -> dict[str, tuple[str, ...]]:
+    """The plural forms of one of :data:`SHARED_NOUNS` by case, Ukrainian and Russian."""
+    out: dict[str, list[str]] = {}
+    for lang in ("uk", "ru"):
+        for p in analyser(lang).parse(noun):
+            if p.tag.POS != "NOUN" or p.word != noun:
+                continue
+            for f in p.lexeme:
+                case = f.tag.grammemes & _CASES
+                if case and "plur" in f.tag.grammemes:
+                    out.setdefault(next(iter(case)), []).append(f.word)
+            break
+    return {c: tuple(dict.fromkeys(v)) for c, v in out.items()}
+
+
 def case_forms(name: str) -> list[str]:
     """Every case of a Ukrainian or Russian place name, each declinable word in the same case
     (an adjective agreeing with its noun); the name itself first. A name with letters of only
@@ -125,6 +157,7 @@ def case_forms(name: str) -> list[str]:
                     out.append(joined)
                 if len(out) >= _MAX_FORMS:
                     return out
+        out.extend(f for f in _shared_forms(words, tables) if f not in out)
     return out
 
 

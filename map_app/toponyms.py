@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _lexicon as lex
-from ._text import LINK_WORDS, name_hashes, normalize, skeleton
+from ._text import LINK_WORDS, has_cyrillic, name_hashes, normalize, skeleton
 from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
@@ -870,6 +870,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     out.sort(key=lambda t: t.start)
     if ", " in text:
         out = _comma_names(text, g, out)
+    if out and has_cyrillic(text):
+        out = _shared_noun_names(text, g, out)
     return out
 
 
@@ -1278,6 +1280,49 @@ def _comma_names(text: str, g: Gazetteer, out: list[Toponym]) -> list[Toponym]:
             continue
         res.append(t)
     return res
+
+
+# "Брянской, Курской и": a capitalised Cyrillic word and what joins it to the next, read
+# backwards from a name whose noun the adjectives before it share
+_SHARED_BEFORE = re.compile(r"([А-ЯІЇЄҐЁ][\w'’-]*)[ \t]*(?:,|[ \t](?:и|і|та|й))[ \t]*$")
+
+
+def _shared_noun_names(text: str, g: Gazetteer, out: list[Toponym]) -> list[Toponym]:
+    """The adjectives that share the plural noun of the name after them: "Брянської та
+    Курської областей", "в Белгородской и Курской областях" name two oblasts. The build gives
+    each oblast its adjective with the plural noun ("Курської областей",
+    :func:`map_app._inflect.case_forms`); each adjective before it, joined by a comma or
+    "і/та/и", is looked up with the same noun."""
+    from ._inflect import SHARED_NOUNS
+
+    added: list[Toponym] = []
+    taken = {t.start: t for t in out}
+    for t in list(out):
+        words = t.text.split()
+        if len(words) != 2 or not ("\u0400" <= words[1][:1] <= "\u04ff") \
+                or not words[1].lower().startswith(tuple(n[:4] for n in SHARED_NOUNS)):
+            continue
+        pos = t.start
+        while True:
+            m = _SHARED_BEFORE.search(text, max(0, pos - 40), pos)
+            if m is None:
+                break
+            # a word read alone before ("Курской", a hamlet) is the adjective of the oblast
+            alone = taken.get(m.start(1))
+            if alone is not None and (alone.end != m.end(1) or alone in added):
+                break
+            key = normalize(f"{m.group(1)} {words[1]}")
+            s0, e0 = g.matches_hashes(name_hashes([key]))
+            entries, flags = g.rows(int(s0[0]), int(e0[0]))
+            if not entries.size:
+                break
+            if alone is not None:
+                out.remove(alone)
+            new = Toponym(m.group(1), m.start(1), m.end(1), key, entries, flags, t.locative)
+            added.append(new)
+            taken[m.start(1)] = new
+            pos = m.start(1)
+    return sorted(out + added, key=lambda t: t.start) if added else out
 
 
 def _comma_tails(tail: str) -> list[str]:

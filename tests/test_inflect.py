@@ -40,3 +40,9 @@ def test_examples_in_docstrings():
 
     for module in (map_app._inflect, map_app._text):
         assert doctest.testmod(module).failed == 0
+
+
+def test_an_adjective_with_the_plural_noun_it_shares():
+    # "Брянської та Курської областей": the last adjective with the plural noun
+    assert "Курської областей" in case_forms("Курська область")
+    assert "Курской областях" in case_forms("Курская область")

@@ -401,3 +401,16 @@ def test_a_latin_word_before_a_cyrillic_one_reads_as_before(gaz):
 ])
 def test_people_in_ukrainian_and_russian_are_no_places(gaz, text, found):
     assert [t.text for t in find_toponyms(text, gaz)] == found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Ракети летіли з Брянської та Курської областей.",
+     ["Брянської", "Курської областей"]),
+    ("В Брянской, Курской и Белгородской областях объявлена тревога.",
+     ["Брянской", "Курской", "Белгородской областях"]),
+])
+def test_adjectives_sharing_a_plural_noun_name_each_oblast(gaz, text, found):
+    from map_app.places import resolve_records
+
+    assert [t.text for t in find_toponyms(text, gaz)] == found
+    assert len({r["entry"] for r in resolve_records(text, gaz)}) == len(found)
