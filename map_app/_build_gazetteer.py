@@ -174,11 +174,13 @@ def _add_case_forms(t: _Table) -> int:
     place of Ukraine, Russia and Belarus; elsewhere countries, regions and towns of some
     size): "у Харкові", "Сумам", "в Харьковской области" (:func:`map_app._inflect.case_forms`).
     Returns the number of names added."""
-    from ._inflect import case_forms
+    from ._inflect import SHARED_NOUNS, case_forms
 
     c = t.cols
     before = len(t.names)
     for i, name, match in dict.fromkeys(t.cyrillic):
+        if name.rsplit(" ", 1)[-1].lower() in SHARED_NOUNS and c["kind"][i] != K["region"]:
+            continue  # a town listed under its region's name ("Воронежская область")
         if c["country"][i] in _WAR_COUNTRIES or c["kind"][i] in (K["country"], K["region"]) \
                 or c["importance"][i] >= _DECLINED_ELSEWHERE:
             for f in case_forms(name)[1:]:

@@ -35,8 +35,10 @@ def analyser(lang: str):
 def _pick(parses, word: str, last: bool):
     """The parse of ``word`` as the nominative it is written in: an adjective before the
     name's last word ("Велика", "Старий"), else a noun, a place's first ("Geox")."""
-    nominative = [p for p in parses if p.word == word and {"nomn"} <= p.tag.grammemes
-                  and p.tag.POS in ("NOUN", "ADJF")]
+    # the Russian dictionary writes ё where news writes е ("черное" is "чёрное")
+    plain = word.replace("ё", "е")
+    nominative = [p for p in parses if p.word.replace("ё", "е") == plain
+                  and {"nomn"} <= p.tag.grammemes and p.tag.POS in ("NOUN", "ADJF")]
     if not nominative:
         return None
 

@@ -325,6 +325,11 @@ def test_wire_reports_never_make_their_dateline_an_incident(gaz):
     ("У Кам'янському поліція затримала чоловіка, який підпалював автомобілі.", "arrest"),
     ("Генічеськ: партизани спалили автомобіль.", "property_destruction"),
     ("В Запорожье прошла акция в поддержку военнопленных.", "protest"),
+    # the evacuation, not the strike that caused it; positions taken are no capture
+    ("В Изюме вчера эвакуировали жителей после удара по соседнему кварталу.", "evacuation"),
+    ("ВС РФ заняли позиции у Юнаковки.", "armed_clash"),
+    ("На прошлой неделе армия России заняла Очеретино.", "territory_captured"),
+    ("В направлении Лимана уничтожены до 60 военнослужащих.", "armed_clash"),
 ])
 def test_event_words_in_ukrainian_and_russian(sentence, expected):
     from map_app.incidents import event_type_of

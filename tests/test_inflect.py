@@ -46,3 +46,8 @@ def test_an_adjective_with_the_plural_noun_it_shares():
     # "Брянської та Курської областей": the last adjective with the plural noun
     assert "Курської областей" in case_forms("Курська область")
     assert "Курской областях" in case_forms("Курская область")
+
+
+def test_russian_yo_is_read_as_written_with_e():
+    # the dictionary's "чёрное" is the news' "черное"
+    assert "Чёрным морем" in case_forms("Черное море")
