@@ -41,7 +41,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from ._text import MAX_SENTENCE, windows
+from ._text import MAX_SENTENCE, has_cyrillic, windows
 
 EVENT_CATEGORY = {
     "shelling_missile_attack": "Explosions/Remote violence",
@@ -152,6 +152,12 @@ _CYRILLIC_TRIGGERS = {
 _TRIGGERS: list[tuple[str, re.Pattern]] = [
     (t, re.compile(p + (rf"|\b(?:{_CYRILLIC_TRIGGERS[t]})" if t in _CYRILLIC_TRIGGERS else ""),
                    re.I)) for t, p in [
+    # a Ukrainian or Russian sentence of an evacuation reports the evacuation, not the strikes
+    # that caused it ("евакуюють через обстріли", "эвакуировали жителей после удара"); an
+    # evacuation bus ("евакуаційний автобус") is no evacuation
+    ("evacuation", r"\b(?:евакуац(?!ійн|ионн)\w*|эвакуац(?!ионн)\w*|евакуйов\w*|эвакуир\w*|"
+                   r"евакуюва\w*|евакую\w*|вивез\w*|вывез\w*|вивоз\w*|вывоз\w*|виселя\w*|"
+                   r"выселя\w*|депортува\w*|депортир\w*)"),
     ("air_drone_strike", r"\b(air ?strikes?|air raids?|drones?|UAVs?|Shaheds?|bombers?|"
                          r"glide bombs?|guided (?:aerial |air )?bombs?|air bombs?|aerial bombs?|"
                          r"airstrikes?|air forces?|aerial|airborne|aviation|warplanes?|"
@@ -177,11 +183,6 @@ _TRIGGERS: list[tuple[str, re.Pattern]] = [
     # did ("затримали чоловіка, який підпалював авто", "задержал корректировщика ударов")
     ("arrest", r"\b(?:затрима\w*|затриман\w*|задерж\w*|заарешт\w*|арестова\w*|"
                r"арештува\w*)"),
-    # an evacuation is the event of its sentence, not the strike that caused it ("эвакуировали
-    # жителей после удара"; shelling words still come first, as in English)
-    ("evacuation", r"\b(?:евакуац\w*|эвакуац\w*|евакуйов\w*|эвакуир\w*|евакуюва\w*|"
-                   r"вивез\w*|вывез\w*|вивоз\w*|вывоз\w*|виселя\w*|выселя\w*|"
-                   r"депортува\w*|депортир\w*)"),
     # in a war report, what was destroyed or damaged was hit by something unstated
     ("attack", r"\b(hit|struck|strikes?|attack(s|ed)?|target(ed|ing)|destroy(ed|s|ing)?|"
                r"damag(ed|ing))\b"),
@@ -578,9 +579,18 @@ def classify(text: str, places: list[dict], published: date | None = None,
     spans = sentences(text) if spans is None else spans
     lines = _Spans(datelines(text))
     events = _Events()
+    # Ukrainian and Russian administrations' posts name the strikes, then the casualties and
+    # damage place by place ("Ворог 87 разів обстріляв громади. У Куп'янську загинув
+    # чоловік.", "… атаковал FPV-дронами громаду. В Краснополье поврежден автобус."): a
+    # casualty sentence with no event word of its own, or one whose only word is a strike
+    # by something unstated, takes the type of the sentence before it in its paragraph
+    before = _Before() if has_cyrillic(text) else None
     for (s0, s1), idx in sorted(_by_sentence(text, spans, places).items()):
         sent = text[s0:s1]
         cas = find_casualties(sent)
+        carried = before.carry(text, s0) if before is not None else None
+        if before is not None:
+            before.saw(sent, s1)
         if not idx:
             events.more_casualties(text, (s0, s1), cas)
             continue
@@ -600,10 +610,40 @@ def classify(text: str, places: list[dict], published: date | None = None,
             if i not in scene:
                 continue
             etype = triggers.near((p["start"] - s0, p["end"] - s0)) if triggers else None
+            if carried and (etype is None and cas or etype == "attack"
+                            and carried in _REMOTE):
+                etype = carried
             events.add(i, p.get("entry") or p["name"], etype, cas, (s0, s1), quote,
                        (when_iso, precision, moment))
     events.finish(places)
     return places
+
+
+# the types of a strike whose weapon is stated
+_REMOTE = frozenset({"air_drone_strike", "shelling_missile_attack"})
+
+
+class _Before:
+    """The event type of the last sentence that had one, and where it ended (see
+    :func:`classify`)."""
+
+    __slots__ = ("type", "end")
+
+    def __init__(self) -> None:
+        self.type: str | None = None
+        self.end = -1
+
+    def saw(self, sentence: str, end: int) -> None:
+        kind = event_type_of(sentence) if _ANY_EVENT.search(sentence) else None
+        if kind:
+            self.type, self.end = kind, end
+
+    def carry(self, text: str, start: int) -> str | None:
+        """The type a sentence starting at ``start`` carries over: the last one's, when no
+        paragraph break lies between them."""
+        if self.type is None or "\n" in text[self.end:start]:
+            return None
+        return self.type
 
 
 def _by_sentence(text: str, spans: list[tuple[int, int]], places: list[dict]

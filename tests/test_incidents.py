@@ -381,3 +381,22 @@ def test_dates_in_ukrainian_and_russian(sentence, expected):
 
     when, precision = event_date(sentence, date(2026, 11, 27))  # a Friday
     assert (when.isoformat(), precision) == expected
+
+
+@pytest.mark.parametrize("text, place, expected", [
+    # casualties place by place after the sentence that names the strikes
+    ("Ворог 87 разів обстріляв громади Харківщини. У Куп'янську загинув чоловік.",
+     "Куп'янську", "shelling_missile_attack"),
+    # damage "by something unstated" after the sentence that states it
+    ("Днем враг атаковал FPV-дронами Краснопольскую громаду. В Краснополье поврежден "
+     "автобус.", "Краснополье", "air_drone_strike"),
+    # not across a paragraph
+    ("Ворог обстріляв громади.\n\nУ Куп'янську загинув чоловік.", "Куп'янську", "attack"),
+    # an evacuation is the event of its sentence, whatever caused it
+    ("На Чернігівщині через обстріли евакуюють мешканців Семенівки.", "Семенівки",
+     "evacuation"),
+])
+def test_ukrainian_and_russian_posts_carry_the_strike_to_their_casualties(text, place,
+                                                                         expected):
+    recs = {r["text"]: r for r in analyse(text)}
+    assert recs[place]["event_type"] == expected
