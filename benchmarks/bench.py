@@ -136,6 +136,7 @@ def _cyrillic_rates(english: list[str], runs: int, english_cold: float, n: int =
 
     from map_app._text import name_hash, normalize
     from map_app.gazetteer import Gazetteer
+    from map_app.language import _detect_sample
     from map_app.places import resolve_records
 
     size = sum(map(len, english)) / len(english)
@@ -156,6 +157,7 @@ def _cyrillic_rates(english: list[str], runs: int, english_cold: float, n: int =
         for _ in range(runs):
             normalize.cache_clear()
             name_hash.cache_clear()
+            _detect_sample.cache_clear()  # the language of each article is told afresh
             g = Gazetteer()
             t = time.perf_counter()
             for a in arts:

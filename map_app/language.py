@@ -10,8 +10,10 @@ English article costs a few microseconds, not a model load.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
+
+from ._text import has_cyrillic
 
 #: ISO 639-1 codes of the languages told apart; anything else reads ``"und"``.
 LANGUAGES = ("en", "uk", "ru", "be", "bg", "pl", "de", "fr", "es", "it")
@@ -53,7 +55,13 @@ def detect(text: str) -> str:
     >>> detect("В среду российские войска нанесли удар по Сумам.")
     'ru'
     """
-    sample = text[:SAMPLE]
+    return _detect_sample(text[:SAMPLE])
+
+
+@lru_cache(maxsize=256)
+def _detect_sample(sample: str) -> str:
+    """:func:`detect` of a text's first :data:`SAMPLE` characters, cached: the pipeline asks
+    it of the same article for its output and for its places."""
     cyrillic = len(_CYRILLIC.findall(sample))
     latin = len(_LATIN.findall(sample))
     if cyrillic + latin < 12:
@@ -83,7 +91,7 @@ def describe(text: str) -> dict:
     """The article's language and, when its paragraphs are in more than one, each one's:
     ``{"language": "uk", "languages": [[start, end, "uk"], [start, end, "ru"], …]}``
     (``languages`` only for a mixed text)."""
-    if not _CYRILLIC.search(text) and _looks_english(text[:600]):
+    if not has_cyrillic(text) and _looks_english(text[:600]):
         return {"language": "en"}  # the common case, at the cost of one scan
     parts = paragraphs(text) if "\n" in text.strip() else []
     if len({p[2] for p in parts}) > 1:

@@ -620,25 +620,22 @@ def _context_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Can
 # The countries where most people speak a language the recogniser reads in Cyrillic: a
 # report written in it is likelier about a Tokmak there than about Kyrgyzstan's Tokmok
 _HOME = {"uk": ("UA",), "ru": ("RU", "BY", "UA")}
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
 
 
 def _home_countries(g: Gazetteer, text: str) -> np.ndarray | None:
-    """The country codes (the gazetteer's) of the language of a text written mostly in
-    Cyrillic (:data:`_HOME`), told by the letters only Ukrainian or only Russian writes
-    (і, ї, є, ґ; ы, э, ё, ъ); None for
-    any other text."""
-    sample = text[:2000]
+    """The country codes (the gazetteer's) where the language of a Ukrainian or Russian text
+    is spoken (:data:`_HOME`; the language as :func:`map_app.language.detect` tells it);
+    None for any other text."""
+    from .language import SAMPLE, detect
+
+    sample = text[:SAMPLE]
     if not has_cyrillic(sample):
         return None  # the usual case, asked of every document
-    cyr = len(_CYRILLIC.findall(sample))
-    if cyr <= len(_LATIN_LETTER.findall(sample)):
+    home = _HOME.get(detect(sample))
+    if home is None:
         return None
-    low = sample.lower()
-    lang = "uk" if sum(map(low.count, "іїєґ")) > sum(map(low.count, "ыэёъ")) else "ru"
     table = g.table("country")
-    return np.array([table.index(c) for c in _HOME[lang] if c in table])
+    return np.array([table.index(c) for c in home if c in table])
 
 
 def _bonuses(g: Gazetteer, tally: _Tally) -> dict[int, np.ndarray]:
