@@ -51,8 +51,9 @@ _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:" + _COMPASS + r")?
                             r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
 # Ukrainian and Russian qualify a place by a region's name in the genitive right after it
 # ("Андріївка Сумського району", "Эсмань Шосткинского района") or after a preposition ("Андріївка
-# на Сумщині", "Нью-Йорк в Донбассе"): gaps that hold only before a Cyrillic name
-_QUALIFIER_GAP_CY = re.compile(r"^(?:[ \t]+|[ \t]+(?:на|у|в|во|під|под)[ \t]+)$")
+# на Сумщині", "Нью-Йорк в Донбассе"): gaps that hold only before a Cyrillic name. Not
+# "під"/"под" (near): "Кліщіївка під Бахмутом" names the town, not its raion
+_QUALIFIER_GAP_CY = re.compile(r"^(?:[ \t]+|[ \t]+(?:на|у|в|во)[ \t]+)$")
 # "Edmonton, south of Cairns", "Izium, some 120 km south-east of Kharkiv": X lies near Y
 _RELATIVE_GAP = re.compile(
     r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"

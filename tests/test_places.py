@@ -330,3 +330,10 @@ def test_ukrainian_and_russian_qualifiers_and_language(gaz, text, entry):
     from map_app.places import resolve_records
 
     assert resolve_records(text, gaz)[0]["entry"] == entry
+
+
+def test_near_a_town_is_the_town_not_its_raion(gaz):
+    from map_app.places import resolve_records
+
+    recs = resolve_records("Сили оборони звільнили Кліщіївку під Бахмутом.", gaz)
+    assert recs[-1]["name"] == "Bakhmut" and recs[-1]["kind"] == "city"
