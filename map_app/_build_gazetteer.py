@@ -29,6 +29,7 @@ from . import gazetteer as gz
 from ._geo import haversine_km
 from ._text import (
     cyrillic_language,
+    has_cyrillic,
     is_latin,
     link_windows,
     name_hashes,
@@ -109,7 +110,7 @@ class _Table:
         key = normalize(name)
         if len(key) < 2:
             return
-        if not form and match in _DECLINED and _CYRILLIC.search(name):
+        if not form and match in _DECLINED and has_cyrillic(name):
             self.cyrillic.append((i, name, match))
         flag = F[match]
         old = self.names.get((key, i))
@@ -119,7 +120,6 @@ class _Table:
 
 # Names declined in every case: the place's own and other-language names, not phrases
 _DECLINED = frozenset({"name", "alternate", "other-script"})
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 # Beyond the war's three countries, Ukrainian and Russian news name towns of some size
 _DECLINED_ELSEWHERE = 4.5  # importance (a town of about 30,000)
 _WAR_COUNTRIES = frozenset({"UA", "RU", "BY"})
@@ -137,7 +137,7 @@ def _add_other_spellings(t: _Table) -> int:
     number of names added; each is declined with the others."""
     c = t.cols
     by_entry: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for i, name, match in t.cyrillic:
+    for i, name, match in dict.fromkeys(t.cyrillic):
         by_entry[i].append((name, match))
     before = len(t.names)
     for i, names in by_entry.items():

@@ -637,4 +637,3 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     return {"stats": dict(ua.stats),
             "oblast_points": oblast_points(admin, ua.code_of, areas["ADM1"]),
             "oblast_names": names}
-

@@ -163,7 +163,6 @@ def case_forms(name: str) -> list[str]:
     return out
 
 
-
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
 
 

@@ -315,8 +315,7 @@ def ru_spellings(name: str) -> list[str]:
                         uk not in _RU_ADJ_ENDS or k < len(words) - 1):
                     s = s[: -len(uk)] + ru
                     break
-            words[k] = "-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
-                                for p, q in zip(s.split("-"), w.split("-")))
+            words[k] = _recase(s, w)
         out.append(" ".join(words))
     return _unique(out)
 
@@ -352,17 +351,29 @@ def uk_spellings(name: str) -> list[str]:
         # a Russian double consonant is single in Ukrainian (Новороссийск → Новоросійськ)
         s = "".join(chars).translate(_UK_LETTERS).replace("сс", "с")
         for ru, uk in _UK_ENDS:
-            if s.endswith(ru.replace("и", "і")) or s.endswith(ru):
-                end = ru.replace("и", "і") if s.endswith(ru.replace("и", "і")) else ru
-                if len(s) > len(end) + 1:
-                    s = s[: -len(end)] + uk
-                    break
-        words.append("-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
-                              for p, q in zip(s.split("-"), w.split("-"))))
+            # the ending as written, its и already read as і ("-ский" is "-скій" by now)
+            end = next((e for e in (ru.replace("и", "і"), ru) if s.endswith(e)), None)
+            if end and len(s) > len(end) + 1:
+                s = s[: -len(end)] + uk
+                break
+        words.append(_recase(s, w))
     return [" ".join(words)]
 
 
+def _recase(spelled: str, word: str) -> str:
+    """The lower-case ``spelled`` with each hyphen-joined part capitalised where ``word``'s
+    is ("зноб-новгородское" as "Зноб-Новгородське" is written)."""
+    return "-".join(p[:1].upper() + p[1:] if q[:1].isupper() else p
+                    for p, q in zip(spelled.split("-"), word.split("-")))
+
+
 _CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+
+
+def starts_cyrillic(word: str) -> bool:
+    """Whether ``word`` starts with a Cyrillic letter (a comparison, not a regex: this is
+    asked of every pair of words in a run)."""
+    return "\u0400" <= word[:1] <= "\u04ff"
 
 
 def has_cyrillic(text: str) -> bool:

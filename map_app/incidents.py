@@ -213,7 +213,7 @@ _WEAPONS_CY = (rf"{_WEAPON_CY}(?:\s*(?:,|і|и|та|й)\s+(?:\d+\s+)?(?:[\w-]+\s
                rf"{_WEAPON_CY})*")
 _AIR_DEFENCE_CY = r"(?:ППО|ПВО|протиповітрян\w*|противовоздушн\w*)"
 _DOWN_CY = (r"(?:збил\w*|збит\w*|збиван\w*|сбил\w*|сбит\w*|знешкод\w*|перехоп\w*|"
-            r"перехват\w*|ППО|ПВО|протиповітрян\w*|противовоздушн\w*)")
+            rf"перехват\w*|{_AIR_DEFENCE_CY})")
 
 
 def _object_phrase(verbs: str, things: str, gap: int = 4, quote: str = "['‘’]") -> str:
@@ -371,7 +371,6 @@ _CASUALTY_WORD = re.compile(r"kill|dead|died|death|lost their lives|fatalit|woun
                             r"toll|загин|загибл|вбит|убит|погиб|жертв|поран|ранен|ранил|травм|"
                             r"вбил|убил|постражд|пострада|госпіталіз",
                             re.IGNORECASE)
-_CYRILLIC_WORD = re.compile("[\u0400-\u04ff]")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -522,7 +521,7 @@ def _relative_date_cy(s: str, published: date) -> tuple[date, str] | None:
 
 
 def _relative_date(s: str, published: date) -> tuple[date, str]:
-    if _CYRILLIC_WORD.search(s):
+    if has_cyrillic(s):
         found = _relative_date_cy(s, published)
         if found:
             return found
@@ -588,19 +587,26 @@ def classify(text: str, places: list[dict], published: date | None = None,
     for (s0, s1), idx in sorted(_by_sentence(text, spans, places).items()):
         sent = text[s0:s1]
         cas = find_casualties(sent)
-        carried = before.carry(text, s0) if before is not None else None
+        carried = triggers = None
         if before is not None:
-            before.saw(sent, s1)
+            carried = before.carry(text, s0)
+            # the sentence's event words, found once: for the post's running type and for
+            # the sentence's own places
+            if _ANY_EVENT.search(sent):
+                triggers = _Triggers(sent)
+                before.saw(triggers.near(None, window=len(sent)), s1)
         if not idx:
             events.more_casualties(text, (s0, s1), cas)
             continue
         when, precision = event_date(sent, published)
         when_iso = when.isoformat() if when else None  # one string per sentence, not per place
-        scene = _scene(text, places, idx, s0, lines) \
-            if cas or _ANY_EVENT.search(sent) else set()
+        # (with ``before``, an event word is there exactly when ``triggers`` is)
+        scene = _scene(text, places, idx, s0, lines) if cas or triggers is not None \
+            or before is None and _ANY_EVENT.search(sent) else set()
         if cas and not scene:  # its places are actors or countries in passing
             events.more_casualties(text, (s0, s1), cas)
-        triggers = _Triggers(sent) if scene else None
+        if scene and triggers is None:
+            triggers = _Triggers(sent)
         moment = _moment(sent) if scene else None
         quote = _quote(sent)  # one string per sentence: a long text has 100,000s of places
         for i in idx:
@@ -633,8 +639,8 @@ class _Before:
         self.type: str | None = None
         self.end = -1
 
-    def saw(self, sentence: str, end: int) -> None:
-        kind = event_type_of(sentence) if _ANY_EVENT.search(sentence) else None
+    def saw(self, kind: str | None, end: int) -> None:
+        """A sentence ending at ``end`` whose event words give the type ``kind``."""
         if kind:
             self.type, self.end = kind, end
 

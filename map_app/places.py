@@ -21,9 +21,10 @@ import numpy as np
 
 from . import _lexicon as lex
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
-from ._text import has_cyrillic, normalize
+from ._text import has_cyrillic, normalize, starts_cyrillic
 from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
+from .language import SAMPLE, detect
 from .record import names_of
 from .toponyms import Toponym, find_toponyms
 
@@ -482,7 +483,7 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
         if tops[i + 1].start - tops[i].end > 60:
             continue
         gap = text[tops[i].end:tops[i + 1].start]
-        if not (_QUALIFIER_GAP.match(gap) or "\u0400" <= tops[i + 1].text[:1] <= "\u04ff"
+        if not (_QUALIFIER_GAP.match(gap) or starts_cyrillic(tops[i + 1].text)
                 and _QUALIFIER_GAP_CY.match(gap)):
             _relative(gap, base, cands, why, i)
             continue
@@ -627,8 +628,6 @@ def _home_countries(g: Gazetteer, text: str) -> np.ndarray | None:
     """The country codes (the gazetteer's) where the language of a Ukrainian or Russian text
     is spoken (:data:`_HOME`; the language as :func:`map_app.language.detect` tells it);
     None for any other text."""
-    from .language import SAMPLE, detect
-
     sample = text[:SAMPLE]
     if not has_cyrillic(sample):
         return None  # the usual case, asked of every document

@@ -24,7 +24,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _lexicon as lex
-from ._text import LINK_WORDS, has_cyrillic, name_hashes, normalize, skeleton
+from ._inflect import SHARED_NOUNS, is_common_word, is_given_name
+from ._text import LINK_WORDS, has_cyrillic, name_hashes, normalize, skeleton, starts_cyrillic
 from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
@@ -158,36 +159,11 @@ def _token(text: str, pos: int, sent_start: bool = False, prev: str = "") -> _Wo
     return _Word(s, e, w, w.lower().rstrip("."), w[0].isupper(), sent_start, prev) if w else None
 
 
-_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
-
-
 def _same_script(a: str, b: str) -> bool:
     """Whether the word ``b`` may continue a name after the word ``a``: not when a Cyrillic
     name runs into a Latin word ("Семеновке FPV-дрон"). The other way round stays as it was
-    ("Cafe Аист" names a café, not Cafe in the Philippines). (Comparisons of the first
-    letter, not a regex: this is asked of every pair of words in a run.)"""
-    return not ("\u0400" <= a[:1] <= "\u04ff") or "\u0400" <= b[:1] <= "\u04ff"
-
-
-def _given_cyrillic(w) -> bool:
-    """Whether the Cyrillic word ``w`` is a given name by the dictionaries ("Володимир",
-    "Майя", "Олександр"), which, before another capitalised word, opens a person's name."""
-    if not _CYRILLIC_LETTER.match(w.text):
-        return False
-    from ._inflect import is_given_name
-
-    return is_given_name(w.lower)
-
-
-def _common_cyrillic(w) -> bool:
-    """Whether the Cyrillic word ``w`` is a common word capitalised only for opening its
-    sentence ("Ночью Шостку атаковали", "Мешканців Іллінівки евакуювали"): one the
-    dictionaries know as no name (:func:`map_app._inflect.is_common_word`)."""
-    if not _CYRILLIC_LETTER.match(w.text):
-        return False
-    from ._inflect import is_common_word
-
-    return is_common_word(w.lower)
+    ("Cafe Аист" names a café, not Cafe in the Philippines)."""
+    return not starts_cyrillic(a) or starts_cyrillic(b)
 
 
 def _words(text: str) -> list[_Word]:
@@ -306,12 +282,16 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
                 and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
-                given = w.lower in lex.GIVEN_NAMES or _given_cyrillic(w)
+                # a given name by the Ukrainian or Russian dictionary ("Майя Санду") too
+                given = w.lower in lex.GIVEN_NAMES or starts_cyrillic(w.text) \
+                    and is_given_name(w.lower)
                 # "Андріївка Сумського району": a village and its raion, not a person
                 admin = j < n and words[j].lower in lex.CYRILLIC_TRAILING
-                # "Ночью Шостку": a common word opening the sentence names no one
+                # "Ночью Шостку": a common word capitalised for opening the sentence names
+                # no one (:func:`map_app._inflect.is_common_word`)
+                common = starts_cyrillic(w.text) and is_common_word(w.lower)
                 if given or (j - i == 2 and place_weight(i) < 4.0 and place_weight(i + 1) < 5.0
-                             and not admin and not _common_cyrillic(w)):
+                             and not admin and not common):
                     mark(i, j, given)
                     i = j
                     continue
@@ -918,7 +898,7 @@ def _people(doc: _Document, regions: list[tuple[int, Any]], place_words: set[str
         words = r[_R_WORDS]
         # "У Курдюмовки …": the preposition opening the sentence is the name's word before
         sent0, prev0, title = _context(text, st + words[0][_START] if words[0][_START]
-                                       and _CYRILLIC_LETTER.match(text, st) else st)
+                                       and starts_cyrillic(text[st]) else st)
         if not sent0 and len(words) == 1 and prev0 not in _DETERMINERS \
                 and not prev0.endswith(_POSSESSIVE_ENDS) and not words[0][_TEXT].isupper():
             # capitalised mid-sentence with no article or possessive: a name ("Crosby", not
@@ -1293,13 +1273,11 @@ def _shared_noun_names(text: str, g: Gazetteer, out: list[Toponym]) -> list[Topo
     each oblast its adjective with the plural noun ("Курської областей",
     :func:`map_app._inflect.case_forms`); each adjective before it, joined by a comma or
     "і/та/и", is looked up with the same noun."""
-    from ._inflect import SHARED_NOUNS
-
     added: list[Toponym] = []
     taken = {t.start: t for t in out}
     for t in list(out):
         words = t.text.split()
-        if len(words) != 2 or not ("\u0400" <= words[1][:1] <= "\u04ff") \
+        if len(words) != 2 or not starts_cyrillic(words[1]) \
                 or not words[1].lower().startswith(tuple(n[:4] for n in SHARED_NOUNS)):
             continue
         pos = t.start
