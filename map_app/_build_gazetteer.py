@@ -404,6 +404,10 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],  
         if t.cols["admin1"][i] and t.cols["fclass"][i] == "P":
             members[t.cols["admin1"][i]].append(i)
     ua = {f"UA.{o['admin1']}": o for o in oblasts}
+    # the curated names of each oblast: "Kyiv Oblast" is Kyiv Oblast's, never a phrase made
+    # for Kyiv City (an oblast-level city whose base name is also "Kyiv")
+    curated = {normalize(a): k for k, o in ua.items()
+               for a in [o["name"], *o["aliases"].split(";")] if a.strip()}
     hulls = []
     for key, idx in sorted(members.items()):
         cc, code = key.split(".", 1)
@@ -441,7 +445,8 @@ def _add_regions(t: _Table, admin1_names: dict[str, str], oblasts: list[dict],  
                 t.name(r, b, "shadowed" if normalize(b) in inside or b == seat_name
                        else "alternate")
             for w in _REGION_WORDS:
-                t.name(r, f"{b} {w}", "phrase")
+                if curated.get(normalize(f"{b} {w}"), key) == key:
+                    t.name(r, f"{b} {w}", "phrase")
         if normalize(name) in inside:
             t.names[(normalize(name), r)] = F["shadowed"]
         for alias, how in aliases.get(key, ()):

@@ -141,6 +141,16 @@ CYRILLIC_LOCATIVE = set("""у в на біля під поблизу непод�
 околиця околицю окраїні окраїна окраина окраину окраины жителів жителі мешканців мешканці
 жителей жители обстріл обстрілу обстрілі обстрел обстрела обстреле штурм штурму бої бої""".split())
 
+# Nouns of a settlement before its name ("the village of Pisky", "the settlements of
+# Berestove and Synkivka", "N.P. Roty", "the town Vuhledar"), in English and in the Ukrainian
+# and Russian of translated reports ("n.p." is населений/населённый пункт, "smt" and "pgt" the
+# urban-type settlement): a name that has a settlement reading is that settlement, however
+# common the word ("the city of Liman").
+SETTLEMENT_NOUNS = set("""village villages town towns city cities settlement settlements hamlet
+hamlets township townships n.p n.p. smt pgt село села селі селище селища місто міста місті
+містечко поселок посёлок поселка посёлка поселке посёлке деревня деревни деревне город
+города городе""".split())
+
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through
 throughout of within between along off onto over beyond""".split()) | CYRILLIC_LOCATIVE

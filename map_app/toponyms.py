@@ -279,6 +279,7 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
             i = j
             continue
         if w.cap and adjacent and w.lower not in _STOP and i not in inside \
+                and w.lower not in lex.SETTLEMENT_NOUNS \
                 and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
@@ -363,8 +364,8 @@ def _region_pattern(inner_words: bool = True, after_link: bool = False) -> re.Pa
     up = _upper_class()
     # letters, then inner marks each followed by more letters ("U.S", "O'Brien", "AT&T"), but
     # no possessive: written as a loop of runs (\w*), which the engine walks far faster than
-    # a choice per character
-    body = r"\w*(?:(?!['’][sS]\b)['’.&](?=\w)\w*)*" + rf"(?:\.(?:{abbrev}))?"
+    # a choice per character. A soft sign's apostrophe is no possessive ("Nevel's'ke")
+    body = r"\w*(?:(?!['’][sS](?![\w'’]))['’.&](?=\w)\w*)*" + rf"(?:\.(?:{abbrev}))?"
     # the capital first, then the look back: the scan can skip to the next capital at once
     first = up + ("" if after_link else r"(?<![\w'’.\-].)") + body
     tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
@@ -792,6 +793,23 @@ class _Document:
             self._lower = set(_LOWER_WORD.findall(self.text))
         return lw in self._lower or (plural and lw + "s" in self._lower)
 
+    def _settlement(self, s: int, info: tuple) -> np.ndarray | None:
+        """Which readings of the name at ``s`` (:func:`_key_info` ``info``) a settlement's
+        noun before it (:data:`_SETTLEMENT_BEFORE`) leaves: its settlements, its cities after
+        "city" ("the city of Liman" is Lyman, not the village Liman); None without the noun
+        or when no reading is a settlement."""
+        text = self.text
+        m = _SETTLEMENT_BEFORE.search(text, max(0, s - 160), s)
+        if m is None:
+            return None
+        kinds = self.g.col("kind")[info[0]]
+        keep = _SETTLEMENT_KINDS[kinds]
+        if not keep.any():
+            return None
+        if m.group(1).lower() in _CITY_NOUNS and (kinds == _CITY_KIND).any():
+            keep = kinds == _CITY_KIND
+        return keep
+
     def place(self, verdict: bool | str | None, key: str, info: tuple, first: tuple,
               sent: bool, locative: bool, s: int, e: int, single: bool) -> bool:
         """Settle the verdict on the span ``s:e`` (the name ``key``, :func:`_key_info`
@@ -799,6 +817,13 @@ class _Document:
         the pending ones, or (a lone region or country name left out as a common word) the
         deferred ones. Whether it was kept."""
         text = self.text
+        keep = self._settlement(s, info)
+        if keep is not None:
+            # "the village of Pisky", "the city of Liman": a place however common the word,
+            # and one of its settlements
+            verdict = True
+            if not keep.all():
+                info = (info[0][keep], info[1][keep], *info[2:])
         if verdict is None:
             verdict = _is_place(first[_TEXT], first[_LOWER], sent, info, self.seen, self.common,
                                 locative, first[_TEXT][-1] == "." and _after_place(text, s))
@@ -1065,6 +1090,19 @@ _CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or
                         r"|[ \t]*,?[ \t]*(?:(?:та|і|й|и|або|или|на|у|в|во)[ \t]+)?"
                         r"(?=[А-ЯІЇЄҐЁ])")
 _CHAIN_MAX = 8  # names in a list before its qualifier
+# A settlement's noun before a name, or before the list the name ends ("the village of Pisky",
+# "the settlements of Berestove, Synkivka and Pishchane", "N.P. Roty"): see
+# :data:`map_app._lexicon.SETTLEMENT_NOUNS`.
+_UPPER = r"[^\W\d_a-zа-яіїєґё]"  # an upper-case letter, Latin or Cyrillic
+_SETTLEMENT_BEFORE = re.compile(
+    r"(?<![\w.])(?i:(" + "|".join(sorted((re.escape(w) for w in lex.SETTLEMENT_NOUNS), key=len,
+                                        reverse=True)) + r"))"
+    r"(?:[ \t]+(?:of|called|named))?(?:[ \t]+the)?[ \t]+"
+    rf"(?:{_UPPER}[\w'’\-]*(?:[ \t]+{_UPPER}[\w'’\-]*){{0,3}}"
+    r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*$")
+_SETTLEMENT_KINDS = np.array([KINDS[k] in ("city", "village") for k in range(len(KINDS))])
+_CITY_KIND = KINDS.index("city")
+_CITY_NOUNS = {"city", "cities", "місто", "міста", "місті", "город", "города", "городе"}
 _PENDING = "pending"  # a verdict: a place if what follows holds it
 
 

@@ -144,3 +144,9 @@ def test_a_city_keeps_its_names_from_rivers_and_regions(gaz, name, kind):
                                        ("Krasnyi Lyman", 704204), ("Kupyansk", 703656)])
 def test_old_and_russian_names_of_war_towns(gaz, name, gid):
     assert gid in [c.geonameid for c in gaz.lookup(name)[:2]], name
+
+
+def test_an_oblast_name_is_the_oblasts_own(gaz):
+    # Kyiv City is an oblast-level city; "Kyiv Oblast" is still the oblast around it
+    assert [c.name for c in gaz.lookup("Kyiv Oblast")] == ["Kyiv Oblast"]
+    assert gaz.lookup("Kyiv region")[0].name == "Kyiv Oblast"

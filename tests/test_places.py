@@ -337,3 +337,9 @@ def test_near_a_town_is_the_town_not_its_raion(gaz):
 
     recs = resolve_records("Сили оборони звільнили Кліщіївку під Бахмутом.", gaz)
     assert recs[-1]["name"] == "Bakhmut" and recs[-1]["kind"] == "city"
+
+
+def test_the_city_of_a_name_is_the_city(gaz):
+    # "Liman" is also a village on the Volga: "the city of" leaves the town Lyman
+    assert _pick(gaz, "Russian troops left the city of Liman.", "Liman")["admin1"] \
+        == "Donetsk Oblast"

@@ -1,5 +1,6 @@
 import pytest
 
+from map_app.gazetteer import KINDS
 from map_app.toponyms import find_toponyms
 
 
@@ -414,3 +415,23 @@ def test_adjectives_sharing_a_plural_noun_name_each_oblast(gaz, text, found):
 
     assert [t.text for t in find_toponyms(text, gaz)] == found
     assert len({r["entry"] for r in resolve_records(text, gaz)}) == len(found)
+
+
+@pytest.mark.parametrize("text, found", [
+    # a settlement's noun makes a common word a place, and the list after it too
+    ("Fighting continued near the village of Pisky.", ["Pisky"]),
+    ("Shelling hit the settlements of Berestove, Pisky and Synkivka.",
+     ["Berestove", "Pisky", "Synkivka"]),
+    # "N.P." (a populated point, as translated reports write it) is no one's initials
+    ("Strikes near N.P. Bakhmut, Bakhmut district.", ["Bakhmut", "Bakhmut district"]),
+    # an apostrophe for a soft sign is no possessive
+    ("Artillery fire in Nevel's'ke and Mykil's'ke.", ["Nevel's'ke", "Mykil's'ke"]),
+])
+def test_settlement_nouns_and_transliteration_marks(gaz, text, found):
+    assert _texts(text, gaz) == found
+
+
+def test_city_noun_keeps_the_city_readings(gaz):
+    (t,) = find_toponyms("Russian troops left the city of Liman.", gaz)[1:]
+    kinds = {KINDS[k] for k in gaz.col("kind")[t.entries]}
+    assert kinds == {"city"}
