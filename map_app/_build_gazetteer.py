@@ -645,6 +645,9 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
         "entries": len(t),
         "names": int(h.size),
         "sources": sources,
+        # countries whose every settlement the gazetteer holds (a full GeoNames dump): only
+        # there is an unknown word one letter from a town that town (toponyms._slipped)
+        "complete": ["UA"] if "ukraine" in sources else [],
         "tables": {
             "fclass": fclass_t, "fcode": fcode_t, "country": country_t,
             "admin2": [[k, t.area_names.get(k, "")] for k in a2_t],

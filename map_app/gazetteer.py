@@ -191,6 +191,13 @@ class Gazetteer:
         ``admin3`` (pairs of key and name)."""
         return self._tables[name]
 
+    def complete_countries(self) -> np.ndarray:
+        """Codes (in the ``country`` column) of the countries whose every settlement the
+        gazetteer holds: those built from a full GeoNames dump (Ukraine)."""
+        codes = self.table("country")
+        return np.array([k for k, c in enumerate(codes) if c in self.meta.get("complete", ())],
+                        dtype=np.int64)
+
     def _string(self, blob: str, i: int) -> str:
         off = self._v[blob.replace("_blob", "_off")]
         start = int(off[i - 1]) if i else 0

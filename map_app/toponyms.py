@@ -767,7 +767,7 @@ class _Document:
     (kept names, names deferred as common words, and :class:`_Evidence` for weak ones)."""
 
     __slots__ = ("g", "text", "common", "surnames", "out", "deferred", "ev", "_lower",
-                 "_scans")
+                 "_scans", "_nouns")
 
     def __init__(self, g: Gazetteer, text: str):
         self.g, self.text = g, text
@@ -777,6 +777,7 @@ class _Document:
         self.deferred: list[Toponym] = []  # region and country names left out as common words
         self._lower: set[str] | None = None
         self._scans = _SEEN_SCANS  # substring tests left before the words are listed
+        self._nouns: list[tuple[int, int]] | None = None
         self.ev = _Evidence(g, text, self.seen)  # what a name too weak alone may be placed by
 
     def seen(self, lw: str, plural: bool = False) -> bool:
@@ -793,20 +794,26 @@ class _Document:
             self._lower = set(_LOWER_WORD.findall(self.text))
         return lw in self._lower or (plural and lw + "s" in self._lower)
 
+    def nouns(self) -> list[tuple[int, int]]:
+        """Spans of the document's settlement nouns (:func:`_settlement_nouns`), found once."""
+        if self._nouns is None:
+            self._nouns = _settlement_nouns(self.text)
+        return self._nouns
+
     def _settlement(self, s: int, info: tuple) -> np.ndarray | None:
         """Which readings of the name at ``s`` (:func:`_key_info` ``info``) a settlement's
-        noun before it (:data:`_SETTLEMENT_BEFORE`) leaves: its settlements, its cities after
+        noun before it (:func:`_settlement_noun`) leaves: its settlements, its cities after
         "city" ("the city of Liman" is Lyman, not the village Liman); None without the noun
         or when no reading is a settlement."""
-        text = self.text
-        m = _SETTLEMENT_BEFORE.search(text, max(0, s - 160), s)
-        if m is None:
+        nouns = self.nouns()
+        noun = nouns and _settlement_noun(self.text, nouns, s)
+        if not noun:
             return None
         kinds = self.g.col("kind")[info[0]]
         keep = _SETTLEMENT_KINDS[kinds]
         if not keep.any():
             return None
-        if m.group(1).lower() in _CITY_NOUNS and (kinds == _CITY_KIND).any():
+        if noun in _CITY_NOUNS and (kinds == _CITY_KIND).any():
             keep = kinds == _CITY_KIND
         return keep
 
@@ -861,7 +868,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     """
     g = gazetteer or load_gazetteer()
     doc = _Document(g, text)
-    todo = _surname_runs(doc, *_people(doc, *_runs(g, text)))
+    regions, place_words = _runs(g, text)
+    # lone capitalised words the gazetteer does not know: perhaps a town mistyped
+    unknown = [(st + r[_R_WORDS][0][_START], r[_R_WORDS][0][_TEXT]) for st, r in regions
+               if not r[_R_FOUND] and len(r[_R_WORDS]) == 1]
+    todo = _surname_runs(doc, *_people(doc, regions, place_words))
     for run in todo:
         if len(run[1][_R_WORDS]) == 1:
             _decide_word(doc, *run)  # the common case, a lone word ("Kyiv")
@@ -873,6 +884,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     if doc.ev.pending:
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
+    loose = _loose_names(doc, unknown)
+    if loose:
+        out = sorted(out + loose, key=lambda t: t.start)
     if ", " in text:
         out = _comma_names(text, g, out)
     if out and has_cyrillic(text):
@@ -1094,12 +1108,43 @@ _CHAIN_MAX = 8  # names in a list before its qualifier
 # "the settlements of Berestove, Synkivka and Pishchane", "N.P. Roty"): see
 # :data:`map_app._lexicon.SETTLEMENT_NOUNS`.
 _UPPER = r"[^\W\d_a-zа-яіїєґё]"  # an upper-case letter, Latin or Cyrillic
-_SETTLEMENT_BEFORE = re.compile(
-    r"(?<![\w.])(?i:(" + "|".join(sorted((re.escape(w) for w in lex.SETTLEMENT_NOUNS), key=len,
-                                        reverse=True)) + r"))"
+_SETTLEMENT_TAIL = re.compile(
     r"(?:[ \t]+(?:of|called|named))?(?:[ \t]+the)?[ \t]+"
     rf"(?:{_UPPER}[\w'’\-]*(?:[ \t]+{_UPPER}[\w'’\-]*){{0,3}}"
-    r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*$")
+    r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*")
+
+
+def _settlement_nouns(text: str) -> list[tuple[int, int]]:
+    """Spans of the settlement nouns of ``text`` (:data:`map_app._lexicon.SETTLEMENT_NOUNS`,
+    any case, as whole words before a blank), in order. A search per noun: one regex of them
+    all costs five times as much on a news article."""
+    low = text.lower()
+    out = []
+    for w in _NOUNS:
+        i = low.find(w)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "._")) \
+                    and low[j:j + 1] in (" ", "\t"):
+                out.append((i, j))
+            i = low.find(w, j)
+    out.sort()
+    return out
+
+
+_NOUNS = sorted(lex.SETTLEMENT_NOUNS)
+
+
+def _settlement_noun(text: str, nouns: list[tuple[int, int]], s: int) -> str | None:
+    """The settlement's noun (lower case) whose name or list of names the word at ``s`` is
+    in, of the document's ``nouns`` (see :func:`_settlement_nouns`), or None."""
+    k = bisect.bisect_left(nouns, (s, s)) - 1
+    if k < 0 or s - nouns[k][1] > 160:
+        return None
+    a, b = nouns[k]
+    return text[a:b].lower() if _SETTLEMENT_TAIL.fullmatch(text, b, s) else None
+
+
 _SETTLEMENT_KINDS = np.array([KINDS[k] in ("city", "village") for k in range(len(KINDS))])
 _CITY_KIND = KINDS.index("city")
 _CITY_NOUNS = {"city", "cities", "місто", "міста", "місті", "город", "города", "городе"}
@@ -1258,6 +1303,130 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
 
     # another name: the word itself taken elsewhere proves nothing ("the West", "West Wing")
     return [t for t in deferred if named[top(t)] - {t.key} and not overlaps(t)]
+
+
+# After a word that places what follows ("in", "near", "shelled", "the village of"), a word the
+# other passes left: a city's name typed in lower case ("in kharkiv", as hurried posts write)
+# or a town's name one slip of the keys away ("in Popsana", "the town of Vulhedar").
+_SLIP_CUES = lex.LOCATIVE | lex.WAR_VERBS | lex.SETTLEMENT_NOUNS
+# (the first letter as a class, then the word's rest: the engine skips to the letters fast)
+_LOWER_AFTER = re.compile(r"[IiNnAaOo](?<![\w.].)(?:(?<=[Ii])n|(?<=[Nn])ear|(?<=[Aa])t|"
+                          r"(?<=[Oo])utside)[ \t]+([a-z]{4,}(?:['’][a-z]+)*)(?![\w'’@/-]|\.\w)")
+_LOWER_CITY = 4.5   # a lower-case word is a city of about 30,000 people or more
+_SLIP_MIN = (7, 5)  # letters of a slipped word: after a locative; after a war verb or noun
+_SLIP_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym]:
+    """Names in lower case or one slip from a town, after a word that places them: a
+    lower-case word after "in", "near" … that is no common word and names a city by its own
+    name; an ``unknown`` capitalised word (start, text) after a locative, a war verb or a
+    settlement's noun, read as the one spelling a letter away that names a town (after "in",
+    "near" … a city; after a war verb or a settlement's noun any settlement)."""
+    text, g, out = doc.text, doc.g, doc.out
+    res = []
+    nouns = doc.nouns() if unknown else []
+    for s, w in unknown:
+        key = normalize(w)
+        if key in _STOP or not key.isalpha():
+            continue
+        _, prev, _ = _context(text, s)
+        strong = prev in lex.WAR_VERBS or bool(nouns) and _settlement_noun(text, nouns, s)
+        if not strong and prev not in _SLIP_CUES:
+            continue  # "over the Siverski Donets": no town's slot
+        if len(key) < _SLIP_MIN[bool(strong)] or key in lex.GIVEN_NAMES:
+            continue
+        hit = _slipped(g, key, bool(strong))
+        if hit is not None:
+            res.append(Toponym(w, s, s + len(w), *hit, True))
+    if " in " in text or " near " in text or " at " in text or "outside " in text \
+            or "In " in text:
+        res.extend(_lower_cities(text, g, out))
+    return res
+
+
+def _lower_cities(text: str, g: Gazetteer, out: list[Toponym]) -> list[Toponym]:
+    """Cities named in lower case after "in", "near" … ("in kharkiv")."""
+    memo = g.memo("toponyms.lower", 50_000)
+    common = lex.common_words()
+    spans: list[tuple[int, int]] | None = None
+    res = []
+    for m in _LOWER_AFTER.finditer(text):
+        w = m.group(1)
+        hit = memo.get(w, False)
+        if hit is False:
+            key = w if w.isalpha() else normalize(w)
+            hit = memo[w] = None if key in _STOP or key in common or key[-1] == "s" \
+                and key[:-1] in common else _lower_city(g, key)
+        if hit is None:
+            continue
+        s, e = m.span(1)
+        if spans is None:
+            spans = [(t.start, t.end) for t in out]
+        k = bisect.bisect_right(spans, (s, len(text))) - 1
+        if k < 0 or spans[k][1] <= s:
+            key, entries, flags = hit
+            res.append(Toponym(w, s, e, key, entries, flags, True))
+    return res
+
+
+def _lower_city(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """The readings of the lower-case ``key`` when its best is a city (:data:`_LOWER_CITY`)
+    called so by its own name ("kharkiv"; not "hang", an other name of Hangzhou)."""
+    lo, hi = g.matches_hashes(name_hashes([key]))
+    if hi[0] == lo[0]:
+        return None
+    entries, flags = g.rows(int(lo[0]), int(hi[0]))
+    imp = g.col("importance")[entries]
+    best = int(np.argmax(imp))
+    if g.col("kind")[entries[best]] != _CITY_KIND or imp[best] < _LOWER_CITY \
+            or flags[best] > FLAG["ascii"]:
+        return None
+    return key, entries, flags
+
+
+def _slipped(g: Gazetteer, key: str, strong: bool) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """The town one edit (a letter dropped, added, changed, or two swapped) from the unknown
+    ``key``, in a country whose every settlement the gazetteer holds: its spelling and
+    readings (settlements; only cities unless ``strong``). Cached per key and strength."""
+    memo = g.memo("toponyms.slip", 20_000)
+    hit = memo.get((key, strong), False)
+    if hit is not False:
+        return hit
+    memo[(key, strong)] = None
+    lo, hi = g.matches_hashes(name_hashes([key, skeleton(key)]))
+    if (hi > lo).any():
+        return None  # known as written: the other passes decided on it
+    n, abc = len(key), _SLIP_LETTERS
+    variants = {key[:i] + key[i + 1:] for i in range(n)}
+    variants |= {key[:i] + key[i + 1] + key[i] + key[i + 2:] for i in range(n - 1)}
+    variants |= {key[:i] + c + key[i + 1:] for i in range(n) for c in abc if c != key[i]}
+    variants |= {key[:i] + c + key[i:] for i in range(n + 1) for c in abc}
+    variants.discard(key)
+    order = sorted(variants)
+    lo, hi = g.matches_hashes(name_hashes(order))
+    kinds, imps, countries = g.col("kind"), g.col("importance"), g.col("country")
+    # a near miss is trusted only where the gazetteer holds every village: elsewhere the
+    # word may name a village it lacks ("the village of Xinmo" is no Xinzo)
+    complete = g.complete_countries()
+    best = None
+    for v, a, b in zip(order, lo.tolist(), hi.tolist()):
+        if a == b:
+            continue
+        entries, _ = g.rows(a, b)
+        k = kinds[entries]
+        keep = (k == _CITY_KIND if not strong else _SETTLEMENT_KINDS[k]) \
+            & np.isin(countries[entries], complete)
+        if not keep.any():
+            continue
+        top = float(imps[entries[keep]].max())
+        if best is None or top > best[0]:
+            best = (top, v, entries[keep])
+    if best is None:
+        return None
+    entries = best[2]
+    hit = memo[(key, strong)] = (best[1], entries, np.full(entries.size, _VARIANT))
+    return hit
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

@@ -435,3 +435,27 @@ def test_city_noun_keeps_the_city_readings(gaz):
     (t,) = find_toponyms("Russian troops left the city of Liman.", gaz)[1:]
     kinds = {KINDS[k] for k in gaz.col("kind")[t.entries]}
     assert kinds == {"city"}
+
+
+@pytest.mark.parametrize("text, found, name", [
+    # a town one slip of the keys away, after a locative (a city) or a war verb or settlement
+    # noun (any settlement), where the gazetteer holds every village
+    ("Incendiary weapons used in Popsana.", "Popsana", "Popasna"),
+    ("Heavy fighting in the town of Vulhedar.", "Vulhedar", "Vuhledar"),
+    ("Shelling near the settlement of Berestov, Bakhmut district.", "Berestov", "Berestove"),
+    # a city typed in lower case after "in", "near" …
+    ("Smoke rising in mariupol this morning.", "mariupol", "Mariupol"),
+])
+def test_slips_and_lower_case_cities(gaz, text, found, name):
+    tops = [t for t in find_toponyms(text, gaz) if t.text == found]
+    assert tops, text
+    assert name in {gaz.name_of(int(i)) for i in tops[0].entries}
+
+
+@pytest.mark.parametrize("text", [
+    "Prices rose in January at the Convention.",   # English words are no slips
+    "A landslide buried the village of Xinmo.",    # no near miss where villages are missing
+    "He flew to metro stations in cars.",          # lower-case common words stay words
+])
+def test_no_slips_in_plain_english(gaz, text):
+    assert _texts(text, gaz) == []
