@@ -72,6 +72,16 @@ _HROMADA_TAIL = re.compile(r"\s+(terytorialna|terytorial'na|teritorial'na|terito
 _MAX_POSTAL_KM = 15.0  # a postal point (often its council's) and a GeoNames point of one village
 _CITY_OBLASTS = {"12": "UA80", "20": "UA85"}  # GeoNames admin1 -> COD-AB pcode: Kyiv, Sevastopol
 _OFF_POLYGON_DEG = 0.03  # about 3 km: a point just off a polygon (a coast, a border, a line)
+# The consonants of a Latin name, as Ukrainian and Russian transliterations share them
+# (Markove/Markovo, Hryhorivka/Grigorovka, Novoselivka/Novoselovka): vowels and j dropped, h
+# read as g, doubled letters once. Within one hromada two settlements rarely share them.
+_VOWELS = re.compile(r"[aeiouyj\s'’-]+")
+
+
+def _consonants(name: str) -> str:
+    k = _VOWELS.sub("", normalize(name)).replace("h", "g")
+    return re.sub(r"(.)\1+", r"\1", k)
+
 
 
 def _open_member(path: Path, suffix: str = ".txt"):
@@ -386,10 +396,13 @@ class Ukraine:
         # have no hromadas (Crimea); and by name alone, for the settlements just outside
         names: dict[tuple[str, str], list[int]] = defaultdict(list)
         anywhere: dict[str, list[int]] = defaultdict(list)
+        members: dict[str, set[int]] = defaultdict(set)  # area -> its settlements
         for (key, i), _flag in t.names.items():
             if c["country"][i] == "UA" and c["fclass"][i] == "P":
-                names[(c["admin3"][i] or c["admin2"][i], key)].append(i)
+                area = c["admin3"][i] or c["admin2"][i]
+                names[(area, key)].append(i)
                 anywhere[key].append(i)
+                members[area].add(i)
         named: set[int] = set()
         rest = []
         for row in self.admin.settlements:
@@ -404,7 +417,18 @@ class Ukraine:
                 self.stats["codab_named"] += 1
             else:
                 rest.append(row)
+        later = []
         for row in rest:
+            h = row["adm3_pcode"]
+            area = h if h in self.admin.hromada_geom else row["adm2_pcode"]
+            i = self._same_consonants(row, members.get(area, ()), named)
+            if i is not None:
+                self._settlement_names(i, row["name_uk"], row["name_en"])
+                named.add(i)
+                self.stats["codab_named_by_consonants"] += 1
+            else:
+                later.append(row)
+        for row in later:
             h = row["adm3_pcode"]
             i = self._just_outside(row, anywhere, named)
             if i is not None:
@@ -431,6 +455,15 @@ class Ukraine:
     def _codab_keys(row: dict) -> list[str]:
         return [normalize(row["name_en"]), normalize(row["name_uk"]),
                 *(normalize(v) for v in uk_variants(row["name_uk"])[:3])]
+
+    def _same_consonants(self, row: dict, members, named: set[int]) -> int | None:
+        """The one settlement of ``row``'s own hromada, named by no COD-AB row yet, with a
+        Latin name of the same :func:`_consonants` as ``row``'s official name: GeoNames knows
+        many villages by their Russian name alone (Markovo for Markove)."""
+        want = _consonants(row["name_en"])
+        hits = {i for i in members if i not in named
+                and any(_consonants(n) == want for n in self.latin.get(i, ()))}
+        return hits.pop() if len(hits) == 1 else None
 
     def _just_outside(self, row: dict, anywhere: dict, named: set[int]) -> int | None:
         """The one entry named like COD-AB settlement ``row``, not taken by its own hromada,

@@ -150,7 +150,7 @@ def _token(text: str, pos: int, sent_start: bool = False, prev: str = "") -> _Wo
     # "Kyiv’s" names Kyiv; a sentence's full stop is no part of a name, an abbreviation's is
     if "'" in w or "’" in w:
         pm = _POSSESSIVE.search(w)
-        if pm and len(w) > len(pm.group()) + 1:
+        if pm and len(w) > len(pm.group()) + 1 and w[:-2].lower() != "people":
             e -= len(pm.group())
             w = w[: len(w) - len(pm.group())]
     if w[-1] == "." and not _ABBREV.fullmatch(w) and w[:-1].lower() not in _DOTTED:
@@ -279,7 +279,7 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
             i = j
             continue
         if w.cap and adjacent and w.lower not in _STOP and i not in inside \
-                and w.lower not in lex.SETTLEMENT_NOUNS \
+                and w.lower not in lex.SETTLEMENT_NOUNS and w.lower not in lex.LOCATIVE \
                 and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
@@ -364,8 +364,10 @@ def _region_pattern(inner_words: bool = True, after_link: bool = False) -> re.Pa
     up = _upper_class()
     # letters, then inner marks each followed by more letters ("U.S", "O'Brien", "AT&T"), but
     # no possessive: written as a loop of runs (\w*), which the engine walks far faster than
-    # a choice per character. A soft sign's apostrophe is no possessive ("Nevel's'ke")
-    body = r"\w*(?:(?!['’][sS](?![\w'’]))['’.&](?=\w)\w*)*" + rf"(?:\.(?:{abbrev}))?"
+    # a choice per character. A soft sign's apostrophe is no possessive ("Nevel's'ke"), nor
+    # is a state's "People's" ("Donetsk People's Republic", "Lao People's Democratic …")
+    body = (r"\w*(?:(?<=[Pp]eople)['’]s|(?!['’][sS](?![\w'’]))['’.&](?=\w)\w*)*"
+            + rf"(?:\.(?:{abbrev}))?")
     # the capital first, then the look back: the scan can skip to the next capital at once
     first = up + ("" if after_link else r"(?<![\w'’.\-].)") + body
     tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
@@ -1386,14 +1388,20 @@ def _lower_city(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | 
 
 
 def _slipped(g: Gazetteer, key: str, strong: bool) -> tuple[str, np.ndarray, np.ndarray] | None:
-    """The town one edit (a letter dropped, added, changed, or two swapped) from the unknown
-    ``key``, in a country whose every settlement the gazetteer holds: its spelling and
-    readings (settlements; only cities unless ``strong``). Cached per key and strength."""
+    """The settlements one edit (a letter dropped, added, changed, or two swapped) from the
+    unknown ``key``, in a country whose every settlement the gazetteer holds: ``key`` and
+    their entries; unless ``strong`` only when one of them is a city."""
     memo = g.memo("toponyms.slip", 20_000)
-    hit = memo.get((key, strong), False)
-    if hit is not False:
+    hit = memo.get(key, False)
+    if hit is False:
+        hit = memo[key] = _one_edit(g, key)
+    if hit is None or strong:
         return hit
-    memo[(key, strong)] = None
+    return hit if (g.col("kind")[hit[1]] == _CITY_KIND).any() else None
+
+
+def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """:func:`_slipped`'s readings of ``key``, whatever the cue."""
     lo, hi = g.matches_hashes(name_hashes([key, skeleton(key)]))
     if (hi > lo).any():
         return None  # known as written: the other passes decided on it
@@ -1403,30 +1411,23 @@ def _slipped(g: Gazetteer, key: str, strong: bool) -> tuple[str, np.ndarray, np.
     variants |= {key[:i] + c + key[i + 1:] for i in range(n) for c in abc if c != key[i]}
     variants |= {key[:i] + c + key[i:] for i in range(n + 1) for c in abc}
     variants.discard(key)
-    order = sorted(variants)
-    lo, hi = g.matches_hashes(name_hashes(order))
-    kinds, imps, countries = g.col("kind"), g.col("importance"), g.col("country")
+    lo, hi = g.matches_hashes(name_hashes(sorted(variants)))
+    kinds, countries = g.col("kind"), g.col("country")
     # a near miss is trusted only where the gazetteer holds every village: elsewhere the
     # word may name a village it lacks ("the village of Xinmo" is no Xinzo)
     complete = g.complete_countries()
-    best = None
-    for v, a, b in zip(order, lo.tolist(), hi.tolist()):
-        if a == b:
-            continue
-        entries, _ = g.rows(a, b)
-        k = kinds[entries]
-        keep = (k == _CITY_KIND if not strong else _SETTLEMENT_KINDS[k]) \
-            & np.isin(countries[entries], complete)
-        if not keep.any():
-            continue
-        top = float(imps[entries[keep]].max())
-        if best is None or top > best[0]:
-            best = (top, v, entries[keep])
-    if best is None:
+    found = []
+    for a, b in zip(lo.tolist(), hi.tolist()):
+        if a < b:
+            entries, _ = g.rows(a, b)
+            found.append(entries[_SETTLEMENT_KINDS[kinds[entries]]
+                                 & np.isin(countries[entries], complete)])
+    entries = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    if not entries.size:
         return None
-    entries = best[2]
-    hit = memo[(key, strong)] = (best[1], entries, np.full(entries.size, _VARIANT))
-    return hit
+    # every spelling's settlements: the context picks ("Robotyn, Zaporizhzhia region" is
+    # Robotyne, not Rybotyn)
+    return key, entries, np.full(entries.size, _VARIANT)
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

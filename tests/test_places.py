@@ -343,3 +343,9 @@ def test_the_city_of_a_name_is_the_city(gaz):
     # "Liman" is also a village on the Volga: "the city of" leaves the town Lyman
     assert _pick(gaz, "Russian troops left the city of Liman.", "Liman")["admin1"] \
         == "Donetsk Oblast"
+
+
+def test_a_slip_is_read_by_its_qualifier(gaz):
+    # "Robotyn" is one letter from Robotyne and from Rybotyn: the region decides
+    assert _pick(gaz, "Fighting in the town of Robotyn, Zaporizhzhia region.",
+                 "Robotyn")["name"] == "Robotyne"

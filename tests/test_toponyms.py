@@ -459,3 +459,13 @@ def test_slips_and_lower_case_cities(gaz, text, found, name):
 ])
 def test_no_slips_in_plain_english(gaz, text):
     assert _texts(text, gaz) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    # a capitalised preposition opening a sentence is no given name ("Near Izyum" no person)
+    ("Near Izyum in the Kharkiv region.", ["Izyum", "Kharkiv region"]),
+    # a state's "People's" is no possessive: the whole name is one span
+    ("Shelling in the Donetsk People's Republic.", ["Donetsk People's Republic"]),
+])
+def test_openers_and_peoples_republics(gaz, text, found):
+    assert _texts(text, gaz) == found
