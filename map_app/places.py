@@ -229,9 +229,11 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     """How name ``q`` qualifies the name ``c`` before it ("Parkland, Florida"): the reading
     of ``q`` that contains the likeliest reading of ``c``, and which of ``c``'s candidates it
     contains. Readings of ``q``: its likeliest, and every country or region it names by its
-    own name ("Georgia" the US state, not only the country) or in another script
-    ("Богодухівського району", the raion, not only Donetsk's district of that name)."""
-    area = _AREA[q.kind] & ((q.flags <= FLAG["ascii"]) | (q.flags == FLAG["other-script"]))
+    own name ("Georgia" the US state, not only the country), in another script
+    ("Богодухівського району", the raion, not only Donetsk's district of that name) or with
+    its generic word ("Bogodukhovsky district", the raion again)."""
+    area = _AREA[q.kind] & ((q.flags <= FLAG["ascii"]) | (q.flags == FLAG["other-script"])
+                            | (q.flags == FLAG["phrase"]))
     area[q.pick] = True
     best, best_val = None, -np.inf
     for k in np.flatnonzero(area).tolist():

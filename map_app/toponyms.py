@@ -75,6 +75,7 @@ _AREA_KINDS = (_COUNTRY, _REGION_KIND)
 _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", "phrase")
                  for m in MATCH_TYPES]
 _CODE, _VARIANT, _DEMONYM = FLAG["code"], FLAG["variant"], FLAG["demonym"]
+_ASCII = FLAG["ascii"]
 _ALTERNATE = FLAG["alternate"]
 _SMALL_KINDS = [KINDS[k] in ("village", "district") for k in range(len(KINDS))]
 _SMALL_ALTERNATE = 1.5
@@ -303,7 +304,8 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
 def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
     """The context-free facts about one name (rows ``a:b`` of the name index): (entries, flags,
     best strong importance, best abbreviation importance, best candidate importance, its
-    kind, whether it matches a demonym)."""
+    kind, whether it matches a demonym, best importance of an entry so called by its own
+    name)."""
     cache = g.memo("toponyms.key", 200_000)
     hit = cache.get(a)
     if hit is None:
@@ -311,7 +313,7 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
         imp = g.col("importance")[entries].tolist()
         kind = g.col("kind")[entries].tolist()
         # most names have a handful of entries: plain Python beats NumPy's per-call cost
-        pw = abbr = best = -1.0
+        pw = abbr = best = own = -1.0
         best_kind = -1
         for x, f, k in zip(imp, flags.tolist(), kind):
             strong = _STRONG_FLAGS[f]
@@ -325,7 +327,10 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
                 abbr = x
             if (strong or f == _VARIANT) and x > best:
                 best, best_kind = x, k
-        hit = cache[a] = (entries, flags, pw, abbr, best, best_kind, _DEMONYM in flags.tolist())
+            if f <= _ASCII and x > own:
+                own = x
+        hit = cache[a] = (entries, flags, pw, abbr, best, best_kind, _DEMONYM in flags.tolist(),
+                          own)
     return hit
 
 
@@ -337,8 +342,8 @@ def _weak_info(info: tuple) -> tuple:
     """:func:`_key_info` of a name found only by its skeleton ("Sony" is "Soni"): no
     strength of its own, so only the evidence of war reports places it ("in Hulyaipole",
     "Hulyaipole, Zaporizhzhia region")."""
-    entries, flags, _, _, _, kind, demonym = info
-    return entries, flags, -1.0, -1.0, 0.0, kind, demonym
+    entries, flags, _, _, _, kind, demonym, _ = info
+    return entries, flags, -1.0, -1.0, 0.0, kind, demonym, -1.0
 
 
 # A stretch of text that holds one or more runs: a capitalised word, then words joined by one
@@ -815,8 +820,13 @@ class _Document:
         keep = _SETTLEMENT_KINDS[kinds]
         if not keep.any():
             return None
-        if noun in _CITY_NOUNS and (kinds == _CITY_KIND).any():
-            keep = kinds == _CITY_KIND
+        if noun in _CITY_NOUNS:
+            # a city, or a seat of its area too small to be counted one (Zolochiv, a hromada's
+            # seat of 8,000 people, is "the city of Zolochiv" in Ukraine's own usage)
+            seat = np.isin(self.g.col("fcode")[info[0]], _seat_codes(self.g))
+            town = (kinds == _CITY_KIND) | seat
+            if town.any():
+                keep = town
         return keep
 
     def place(self, verdict: bool | str | None, key: str, info: tuple, first: tuple,
@@ -1114,6 +1124,15 @@ _SETTLEMENT_TAIL = re.compile(
     r"(?:[ \t]+(?:of|called|named))?(?:[ \t]+the)?[ \t]+"
     rf"(?:{_UPPER}[\w'’\-]*(?:[ \t]+{_UPPER}[\w'’\-]*){{0,3}}"
     r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*")
+
+
+def _seat_codes(g: Gazetteer) -> list[int]:
+    """The gazetteer's codes of the seats of capitals and admin areas (PPLC, PPLA…PPLA4)."""
+    hit = g.memo("toponyms.seats", 1).get("codes")
+    if hit is None:
+        hit = g.memo("toponyms.seats", 1)["codes"] = [
+            k for k, c in enumerate(g.table("fcode")) if c == "PPLC" or c.startswith("PPLA")]
+    return hit
 
 
 def _settlement_nouns(text: str) -> list[tuple[int, int]]:
@@ -1548,8 +1567,9 @@ def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bo
     after = text[end:end + 1]
     if (after == "-" or after == " " and length <= 3) and text[end + 1:end + 2].isdigit():
         return True
-    if info[4] >= _WEIGHTY or info[5] in _AREA_KINDS:
-        return False
+    if info[7] >= _WEIGHTY or info[5] in _AREA_KINDS:
+        return False  # a town of some size by its own name: an old name keeps nothing
+        # ("Gorky Park" is no Nizhny Novgorod, once Gorky)
     return prev in _THING_BEFORE or _THING_AFTER.match(text, end) is not None
 
 
@@ -1633,7 +1653,7 @@ def _verdict(surface: str, lw: str, single: bool, key: str, info: tuple) -> bool
     None when that depends on where it occurs (then :func:`_is_place` decides)."""
     if key in lex.NOT_PLACES:
         return False
-    _, _, _, abbr, best, best_kind, _ = info
+    _, _, _, abbr, best, best_kind, _, _ = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
     if single and upper and len(surface.replace(".", "")) <= 4:
         # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only

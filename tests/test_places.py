@@ -349,3 +349,10 @@ def test_a_slip_is_read_by_its_qualifier(gaz):
     # "Robotyn" is one letter from Robotyne and from Rybotyn: the region decides
     assert _pick(gaz, "Fighting in the town of Robotyn, Zaporizhzhia region.",
                  "Robotyn")["name"] == "Robotyne"
+
+
+def test_a_raion_named_with_its_generic_word_qualifies(gaz):
+    # "Bogodukhovsky district" is also a district of Donetsk by its name alone; with its
+    # generic word after a town it is the raion holding Zolochiv (not the Lviv one)
+    r = _pick(gaz, "Shelling hit the city of Zolochev, Bogodukhovsky district.", "Zolochev")
+    assert r["admin1"] == "Kharkiv Oblast"

@@ -469,3 +469,9 @@ def test_no_slips_in_plain_english(gaz, text):
 ])
 def test_openers_and_peoples_republics(gaz, text, found):
     assert _texts(text, gaz) == found
+
+
+def test_an_old_name_before_a_facility_is_the_facilitys(gaz):
+    # Gorky was Nizhny Novgorod's name: in "Gorky Park" it names the park, not the city
+    assert _texts("Shelling of Gorky Park, Kharkiv.", gaz) == ["Kharkiv"]
+    assert _texts("Workers at the Kharkiv Tractor Plant.", gaz) == ["Kharkiv"]
