@@ -78,9 +78,12 @@ class _Table:
         return out
 
     def add(self, *, name, lat, lon, fclass, fcode, kind, country, admin1="", admin2="",
-            admin3="", population=0, geonameid=0, xid="", importance=None, admin2code="") -> int:
+            admin3="", population=0, geonameid=0, xid="", importance=None, admin2code="",
+            notability=0) -> int:
         """Add an entry; ``admin2``/``admin3`` are keys of second- and third-level areas
-        (COD-AB pcodes in Ukraine), or ``admin2code`` GeoNames' code within ``admin1``."""
+        (COD-AB pcodes in Ukraine), or ``admin2code`` GeoNames' code within ``admin1``;
+        ``notability`` the number of its alternate names in GeoNames (see
+        :meth:`map_app.gazetteer.Gazetteer.ranking_columns`)."""
         i = len(self)
         c = self.cols
         c["name"].append(name)
@@ -97,6 +100,7 @@ class _Table:
         c["population"].append(int(population or 0))
         c["geonameid"].append(int(geonameid or 0))
         c["xid"].append(xid)
+        c["notability"].append(min(int(notability), 255))
         c["importance"].append(importance if importance is not None
                                else gz.importance(population or 0, K[kind], fcode))
         if geonameid:
@@ -260,7 +264,8 @@ def _add_geonames(t: _Table, path: Path, alternate_names: Path | None = None,
             continue
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode,
                   kind=_kind_of(fclass, fcode, pop), country=cc, admin1=p[10],
-                  population=pop, geonameid=gid, admin2code=p[11])
+                  population=pop, geonameid=gid, admin2code=p[11],
+                  notability=len({a for a in p[3].split(",") if a}))
         t.name(i, p[2], "ascii")
         for alt in p[3].split(","):
             if alt:
@@ -618,6 +623,7 @@ def _write(t: _Table, out: Path, admin1_names: dict[str, str], sources: dict) ->
         "lon": np.array(c["lon"], dtype=np.float32),
         "population": np.array(c["population"], dtype=np.uint32),
         "importance": np.array(c["importance"], dtype=np.float16),
+        "notability": np.array(c["notability"], dtype=np.uint8),
         "fclass": fclass.astype(np.uint8),
         "fcode": fcode.astype(np.uint16),
         "kind": np.array(c["kind"], dtype=np.uint8),

@@ -266,7 +266,8 @@ class Ukraine:
             imp = gz.importance(pop, gz.KINDS.index(kind), fcode) + offset
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode, kind=kind,
                   country="UA", admin1=a1, population=pop, geonameid=int(p[0]),
-                  admin2=a2, admin3=a3, importance=imp)
+                  admin2=a2, admin3=a3, importance=imp,
+                  notability=len({a for a in p[3].split(",") if a}))
         t.name(i, p[2], "ascii")
         alts = [a for a in p[3].split(",") if a and _latin_and_cyrillic(a)]
         cyr = [a for a in alts if not is_latin(a)]

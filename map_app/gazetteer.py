@@ -27,12 +27,17 @@ MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", 
 FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
 # The importance ranking gives a village of unrecorded population: one of about 100 people.
 UNKNOWN_VILLAGE = 2.0
+# Notability: a place written in more languages is better known (a village in the news gains
+# names in other languages). Ranking adds this much per alternate name, up to NOTABLE_NAMES of
+# them: a few tenths at most, which tell apart namesakes of one size and little else.
+NOTABILITY, NOTABLE_NAMES = 0.01, 30
 # Bonus added to the log-importance of a candidate for each match type: the main name beats
 # an alternate, and generated spellings or codes only win when nothing better exists.
 MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
 
 _ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
-           "importance", "fclass", "fcode", "kind", "country", "admin1", "admin2", "admin3",
+           "importance", "notability", "fclass", "fcode", "kind", "country", "admin1",
+           "admin2", "admin3",
            "name_off", "xid_off", "link_hash")
 _BLOBS = ("name_blob", "xid_blob")
 
@@ -155,7 +160,8 @@ class Gazetteer:
 
     def ranking_columns(self) -> tuple[np.ndarray, np.ndarray]:
         """What ranking reads of every entry, in two arrays: floats ``(n, 6)`` — importance
-        (at least :data:`UNKNOWN_VILLAGE` for a village), lat, lon and the point as a unit
+        (at least :data:`UNKNOWN_VILLAGE` for a village; plus :data:`NOTABILITY` per
+        alternate name, up to :data:`NOTABLE_NAMES`), lat, lon and the point as a unit
         vector x, y, z — and integers ``(n, 7)`` — country,
         admin1, kind, admin2, admin3, the admin level of an area entry (:meth:`levels`) and
         whether it is the seat of its admin1 region (PPLA, PPLC). Built on first use: one
@@ -170,6 +176,7 @@ class Gazetteer:
             # as a small village, not as an empty one
             imp = np.maximum(v["importance"].astype(np.float64),
                              UNKNOWN_VILLAGE * (v["kind"] == KINDS.index("village")))
+            imp += NOTABILITY * np.minimum(v["notability"], NOTABLE_NAMES)
             floats = np.column_stack([imp, lat, lon, unit_vectors(lon, lat)])
             fcodes = self._tables["fcode"]
             seat = np.isin(v["fcode"], [k for k, c in enumerate(fcodes) if c in ("PPLA", "PPLC")])

@@ -105,6 +105,7 @@ _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
 _CITY, _VILLAGE, _DISTRICT = KINDS.index("city"), KINDS.index("village"), KINDS.index("district")
 _PART_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:city\s+of\s+)?")
 _TOWN = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE])  # by kind
+_TOWNISH = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE, _DISTRICT])  # by kind
 
 
 class _Cands:
@@ -555,7 +556,8 @@ class _Tally:
     of whose alternate names is "Arizona"), the confident places and the distinct candidate
     sets (with a name of each)."""
 
-    __slots__ = ("named", "votes", "own", "votes1", "own1", "confident", "sets", "set_key")
+    __slots__ = ("named", "votes", "own", "votes1", "own1", "confident", "wide", "sets",
+                 "set_key")
 
     def __init__(self, g: Gazetteer):
         self.named: dict[tuple[bool, int], set[str]] = {}
@@ -564,6 +566,7 @@ class _Tally:
         self.votes1 = np.zeros(len(g.table("admin1")) + 1)
         self.own1: dict[str, dict[int, float]] = {}
         self.confident: set[tuple[float, float]] = set()
+        self.wide: set[tuple[float, float]] = set()  # those of first-level regions
         self.sets: dict[int, _Cands] = {}
         self.set_key: dict[int, str] = {}
 
@@ -574,6 +577,7 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
     named, own, own1, votes1 = t_.named, t_.own, t_.own1, t_.votes1
     vote_list = [0.0] * t_.votes.size  # a list: summed into per name faster than an array
     local = _local_regions(g)
+    fcode, adm1 = g.col("fcode"), _fcode(g, "ADM1")
     for t, c in zip(tops, cands):
         if c.entries.size >= 2 and id(c.entries) not in t_.sets:
             t_.sets[id(c.entries)] = c
@@ -588,6 +592,8 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
                 named.setdefault((False, c.pick_admin1), set()).add(t.key)
             if c.margin >= 1.0:
                 t_.confident.add(c.pick_point)
+                if pick_kind == _REGION and fcode[c.entries[c.pick]] == adm1:
+                    t_.wide.add(c.pick_point)
         w = min(c.margin, 2.0) + 0.5
         vote_list[c.pick_country] += w
         if c.entries.size >= 2:
@@ -660,7 +666,20 @@ def _bonuses(g: Gazetteer, tally: _Tally) -> dict[int, np.ndarray]:
     _focus_bonus(tally, keys, gi, country, admin1, kind, bonus)
     xyz = np.concatenate([c.xyz for c in group])
     if tally.confident:
-        _near_bonus(tally.confident, xyz, bonus)
+        if tally.wide:
+            # a town near an oblast's or a state's point is no likelier than one at its edge
+            # (what lies inside gains W_REGION): towns are near the other places only; a
+            # county, a landmark near the region's point too ("Montgomery County" by Iowa's)
+            town = _TOWNISH[kind]
+            part = np.zeros(town.sum())
+            if tally.confident - tally.wide:
+                _near_bonus(tally.confident - tally.wide, xyz[town], part)
+            bonus[town] += part
+            rest = np.zeros((~town).sum())
+            _near_bonus(tally.confident, xyz[~town], rest)
+            bonus[~town] += rest
+        else:
+            _near_bonus(tally.confident, xyz, bonus)
     if len(group) >= 2:
         _together(group, sizes, gi, kind, xyz, bonus)
     # a name alone naming a country or region gets nothing from it: take that bonus back
@@ -722,6 +741,12 @@ def _near_bonus(confident: set[tuple[float, float]], xyz: np.ndarray, bonus: np.
     far = np.isinf(hmin)
     d = haversine_term_km(hmin)
     bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
+
+
+def _fcode(g: Gazetteer, code: str) -> int:
+    """The index of the GeoNames feature ``code`` in the gazetteer's table (-1 if absent)."""
+    table = g.table("fcode")
+    return table.index(code) if code in table else -1
 
 
 def _rows(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Cands],

@@ -235,6 +235,15 @@ _SPEECH_BEFORE = {"said", "says", "told", "added", "asked", "wrote", "according"
                   "считает"}
 
 
+def _opens_no_name(w: _Word) -> bool:
+    """Whether the capitalised word ``w`` cannot open a person's name: a settlement's noun
+    ("N.P. Roty"), a preposition or a war verb ("Near Izyum", "Shelled Lysychansk"), or a
+    sentence's first word in the past tense that is no given name ("Destroyed Bohorodychne")."""
+    lw = w.lower
+    return lw in lex.SETTLEMENT_NOUNS or lw in lex.LOCATIVE or lw in lex.WAR_VERBS or (
+        w.sent_start and len(lw) > 4 and lw.endswith("ed") and lw not in lex.GIVEN_NAMES)
+
+
 def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, int]]
                   ) -> tuple[set[int], set[str]]:
     """Indices of the words of one run of text that belong to people's names, and the
@@ -280,7 +289,7 @@ def _person_marks(words: Sequence[_Word], place_weight, multi: set[tuple[int, in
             i = j
             continue
         if w.cap and adjacent and w.lower not in _STOP and i not in inside \
-                and w.lower not in lex.SETTLEMENT_NOUNS and w.lower not in lex.LOCATIVE \
+                and not _opens_no_name(w) \
                 and not any(ch.isdigit() for ch in w.text):  # "A429 Cirencester": a road
             j = run_from(i)
             if (i, j) not in multi and not any((i, k) in multi for k in range(i + 2, j + 1)):
@@ -1054,7 +1063,7 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
     for i, j, key, info, verdict in r[_R_FOUND]:
         if True in taken[i:j]:
             continue
-        if _inside_other_name(words, i, j):
+        if _inside_other_name(words, i, j, info[5] == _CITY_KIND):
             taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
             continue
         if j == i + 1 and i and words[i][_LOWER] in _TRAILING and words[i - 1][_CAP] \
@@ -1065,12 +1074,16 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
             taken[i:j] = [True] * (j - i)
 
 
-def _inside_other_name(words: tuple, i: int, j: int) -> bool:
+def _inside_other_name(words: tuple, i: int, j: int, city: bool = False) -> bool:
     """Whether the span of words ``i:j`` opens the name of something else: a street named
-    after a place ("Hertford Road") or a university ("Arizona State University")."""
+    after a place ("Hertford Road") or a university ("Arizona State University"), unless a
+    ``city``'s national or state university ("Kharkiv National University", "Mariupol State
+    University": in the city, as such universities are)."""
     if j < len(words) and words[j][_CAP] and words[j][_LOWER] in _STREET \
             and words[j][_START] - words[j - 1][_END] == 1:
         return True
+    if city and j < len(words) and words[j][_LOWER] in ("national", "state"):
+        return False
     return _academic(words, j)
 
 

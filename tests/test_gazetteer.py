@@ -156,3 +156,15 @@ def test_official_names_reach_villages_known_by_their_russian_name(gaz):
     # GeoNames knows Markove (Kramatorsk raion) only as "Markovo": COD-AB's official name
     # reaches it through the consonants the two spellings share, within its hromada
     assert any(c.admin1_name == "Donetsk Oblast" for c in gaz.lookup("Markove"))
+
+
+def test_notability_ranks_namesakes_of_one_size(gaz):
+    from map_app.gazetteer import NOTABILITY, NOTABLE_NAMES
+
+    floats, _ = gaz.ranking_columns()
+    n = gaz.col("notability")
+    kyiv = gaz.lookup("Kyiv")[0].index
+    assert n[kyiv] > 0
+    base = float(gaz.col("importance")[kyiv])
+    assert floats[kyiv, 0] == pytest.approx(base + NOTABILITY * min(int(n[kyiv]), NOTABLE_NAMES),
+                                            abs=1e-6)

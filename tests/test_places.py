@@ -356,3 +356,11 @@ def test_a_raion_named_with_its_generic_word_qualifies(gaz):
     # generic word after a town it is the raion holding Zolochiv (not the Lviv one)
     r = _pick(gaz, "Shelling hit the city of Zolochev, Bogodukhovsky district.", "Zolochev")
     assert r["admin1"] == "Kharkiv Oblast"
+
+
+def test_an_oblasts_point_is_no_place_to_be_near(gaz):
+    # villages of one name in the named oblast differ only by how well known they are (a
+    # hundredth per alternate name), not by their distance to the oblast's point
+    r = _pick(gaz, "Russian forces shelled Nove, Kharkiv region.", "Nove")
+    same = [a["score"] for a in r["alternatives"] if a["admin1"] == "Kharkiv Oblast"]
+    assert same and max(r["score"] - s for s in same) <= 0.31
