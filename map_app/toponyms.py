@@ -1561,11 +1561,17 @@ _TAIL_WORD = re.compile(r"[A-Z][\w.]*")
 # ("Wagner group", "Azov fighters") or a weapon's ("Iskander missiles"): the name is the
 # thing's, not a town's. A town of some size keeps it ("Kharkiv Tractor Plant").
 _THING_AFTER = re.compile(
-    r"[ \t]+(?:(?-i:Plant|Factory|Works|Stadium|Park|Market|Mall|Square|Theatre|Theater|Hall|"
-    r"Museum|Cathedral|Church|Monastery|Arena|Cinema|Hotel)|group|battalion|regiment|brigade|"
-    r"forces|fighters|militia|detachment|unit|company|cocktails?|"
-    # a weapon named after a place or a word ("Iskander missiles", "Tornado rockets")
-    r"missiles?|rockets?|launchers?|howitzers?|missile systems?)\b", re.I)
+    r"[ \t]+(?:(?-i:Plant|Factory|Works|Steel|Stadium|Park|Market|Mall|Square|Theatre|Theater|"
+    r"Hall|Museum|Cathedral|Church|Monastery|Arena|Cinema|Hotel)|group|battalion|regiment|"
+    r"brigade|forces|fighters|militia|detachment|unit|company|cocktails?|"
+    # a weapon named after a place or a word ("Iskander missiles", "Tornado rockets",
+    # "Iskander ballistic missile", "Iskander SRBM")
+    r"(?:(?:ballistic|cruise|guided|tactical)[ \t]+)?(?:missiles?|rockets?|launchers?|"
+    r"howitzers?|missile systems?|srbms?)|"
+    # a facility in lower case and the town it is in: "the Ilyich plant in Mariupol", "the
+    # Druzhba theatre in Lysychansk" (alone, "the Polohy factory" is a factory in Polohy)
+    r"(?:plant|factory|works|park|market|theatre|theater|cinema|hotel|museum|church|"
+    r"monastery|stadium|mall|hall)[ \t]+(?:in|at|of)[ \t]+(?=(?-i:[A-Z])))\b", re.I)
 # Before one: "battalion Sparta", "the Wagner" is another rule's
 _THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachment", "company",
                  "ship", "vessel", "cruiser", "frigate", "operation"}

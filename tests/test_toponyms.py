@@ -475,3 +475,22 @@ def test_an_old_name_before_a_facility_is_the_facilitys(gaz):
     # Gorky was Nizhny Novgorod's name: in "Gorky Park" it names the park, not the city
     assert _texts("Shelling of Gorky Park, Kharkiv.", gaz) == ["Kharkiv"]
     assert _texts("Workers at the Kharkiv Tractor Plant.", gaz) == ["Kharkiv"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # a name, a facility in lower case and the town it is in: the name is the facility's
+    ("Strike on the Druzhba theatre in Lysychansk.", ["Lysychansk"]),
+    ("Bodies near the Ilyich plant in Mariupol.", ["Mariupol"]),
+    ("A reported Iskander ballistic missile strike on Kyiv.", ["Kyiv"]),
+    # alone, a town's facility is in the town
+    ("Workers of the Polohy factory walked out.", ["Polohy"]),
+    # a past tense opening a sentence is no given name
+    ("Shelled Lysychansk overnight.", ["Lysychansk"]),
+])
+def test_facilities_and_sentence_openers(gaz, text, found):
+    assert _texts(text, gaz) == found
+
+
+def test_a_citys_national_university_is_in_the_city(gaz):
+    assert _texts("Damage to Kharkiv National University.", gaz) == ["Kharkiv"]
+    assert _texts("He studied at Arizona State University.", gaz) == []
