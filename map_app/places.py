@@ -233,11 +233,20 @@ def _qualifier(c: _Cands, q: _Cands) -> tuple[int, np.ndarray] | None:
     own name ("Georgia" the US state, not only the country), in another script
     ("Богодухівського району", the raion, not only Donetsk's district of that name) or with
     its generic word ("Bogodukhovsky district", the raion again)."""
-    area = _AREA[q.kind] & ((q.flags <= FLAG["ascii"]) | (q.flags == FLAG["other-script"])
-                            | (q.flags == FLAG["phrase"]))
+    area = _AREA[q.kind] & ((q.flags <= FLAG["ascii"]) | (q.flags == FLAG["other-script"]))
     area[q.pick] = True
+    best = _holding(c, q, np.flatnonzero(area).tolist())
+    if best is None:  # then the areas it names with their generic word
+        best = _holding(c, q, np.flatnonzero(_AREA[q.kind] & (q.flags == FLAG["phrase"])
+                                             & ~area).tolist())
+    return best
+
+
+def _holding(c: _Cands, q: _Cands, readings: list[int]) -> tuple[int, np.ndarray] | None:
+    """Of ``readings`` of ``q``, the likeliest that holds a reading of ``c`` (see
+    :func:`_qualifier`), and which of ``c``'s candidates it holds."""
     best, best_val = None, -np.inf
-    for k in np.flatnonzero(area).tolist():
+    for k in readings:
         hit = _inside(c, q, k)
         if hit is None:
             continue
@@ -666,20 +675,11 @@ def _bonuses(g: Gazetteer, tally: _Tally) -> dict[int, np.ndarray]:
     _focus_bonus(tally, keys, gi, country, admin1, kind, bonus)
     xyz = np.concatenate([c.xyz for c in group])
     if tally.confident:
-        if tally.wide:
-            # a town near an oblast's or a state's point is no likelier than one at its edge
-            # (what lies inside gains W_REGION): towns are near the other places only; a
-            # county, a landmark near the region's point too ("Montgomery County" by Iowa's)
-            town = _TOWNISH[kind]
-            part = np.zeros(town.sum())
-            if tally.confident - tally.wide:
-                _near_bonus(tally.confident - tally.wide, xyz[town], part)
-            bonus[town] += part
-            rest = np.zeros((~town).sum())
-            _near_bonus(tally.confident, xyz[~town], rest)
-            bonus[~town] += rest
-        else:
-            _near_bonus(tally.confident, xyz, bonus)
+        # a town near an oblast's or a state's point is no likelier than one at its edge
+        # (what lies inside gains W_REGION): towns are near the other places only; a county
+        # or a landmark near the region's point too ("Montgomery County" by Iowa's)
+        _near_bonus(tally.confident, xyz, bonus,
+                    (tally.wide, _TOWNISH[kind]) if tally.wide else None)
     if len(group) >= 2:
         _together(group, sizes, gi, kind, xyz, bonus)
     # a name alone naming a country or region gets nothing from it: take that bonus back
@@ -729,17 +729,23 @@ def _focus_bonus(tally: _Tally, keys: list[str], gi: np.ndarray, country: np.nda
     bonus += (W_FOCUS1 * (votes1[admin1] - own_a) / rest) * ((admin1 >= 0) & (kind != _REGION))
 
 
-def _near_bonus(confident: set[tuple[float, float]], xyz: np.ndarray, bonus: np.ndarray
-                ) -> None:
+def _near_bonus(confident: set[tuple[float, float]], xyz: np.ndarray, bonus: np.ndarray,
+                wide: tuple[set[tuple[float, float]], np.ndarray] | None = None) -> None:
     """Add W_NEAR times closeness (exp(-km / 100)) to the nearest confident place other than
-    the candidate itself: the haversine term from unit vectors, one product."""
-    pts = np.array(sorted(confident))
+    the candidate itself: the haversine term from unit vectors, one product. ``wide``: the
+    points of first-level regions among them, and the candidates (towns) they are no place
+    to be near for."""
+    order = sorted(confident)
+    pts = np.array(order)
     p = unit_vectors(pts[:, 1], pts[:, 0])
     h = (1.0 - xyz @ p.T) * 0.5
     h[h < _H_SELF] = np.inf  # not itself
+    if wide is not None:
+        cols = np.array([q in wide[0] for q in order])
+        h[np.ix_(wide[1], cols)] = np.inf
     hmin = h.min(axis=1)
     far = np.isinf(hmin)
-    d = haversine_term_km(hmin)
+    d = haversine_term_km(np.where(far, 0.0, hmin))
     bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
 
 

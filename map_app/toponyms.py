@@ -821,8 +821,8 @@ class _Document:
         noun before it (:func:`_settlement_noun`) leaves: its settlements, its cities after
         "city" ("the city of Liman" is Lyman, not the village Liman); None without the noun
         or when no reading is a settlement."""
-        nouns = self.nouns()
-        noun = nouns and _settlement_noun(self.text, nouns, s)
+        nouns = self._nouns if self._nouns is not None else self.nouns()
+        noun = _settlement_noun(self.text, nouns, s) if nouns else None
         if not noun:
             return None
         kinds = self.g.col("kind")[info[0]]
@@ -845,7 +845,8 @@ class _Document:
         the pending ones, or (a lone region or country name left out as a common word) the
         deferred ones. Whether it was kept."""
         text = self.text
-        keep = self._settlement(s, info)
+        # (a name placed on its own strength keeps its readings: "the city of Kyiv")
+        keep = self._settlement(s, info) if verdict is not True else None
         if keep is not None:
             # "the village of Pisky", "the city of Liman": a place however common the word,
             # and one of its settlements
@@ -1150,23 +1151,27 @@ def _seat_codes(g: Gazetteer) -> list[int]:
 
 def _settlement_nouns(text: str) -> list[tuple[int, int]]:
     """Spans of the settlement nouns of ``text`` (:data:`map_app._lexicon.SETTLEMENT_NOUNS`,
-    any case, as whole words before a blank), in order. A search per noun: one regex of them
-    all costs five times as much on a news article."""
+    any case, as whole words before a blank), in order. A search per stem, then the word
+    there: one regex of them all costs five times as much on a news article."""
     low = text.lower()
     out = []
-    for w in _NOUNS:
-        i = low.find(w)
+    for stem in _NOUN_STEMS:
+        i = low.find(stem)
         while i >= 0:
-            j = i + len(w)
-            if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "._")) \
-                    and low[j:j + 1] in (" ", "\t"):
+            m = _NOUN_WORD.match(low, i)
+            j = m.end() if m else i + len(stem)
+            if m and m.group() in lex.SETTLEMENT_NOUNS and low[j:j + 1] in (" ", "\t") \
+                    and (i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "._")):
                 out.append((i, j))
-            i = low.find(w, j)
+            i = low.find(stem, j)
     out.sort()
     return out
 
 
-_NOUNS = sorted(lex.SETTLEMENT_NOUNS)
+_NOUN_WORD = re.compile(r"[^\W\d_]+\.?(?:[^\W\d_]\.)?")  # a word, or "n.p." and "n.p"
+# the nouns' distinct beginnings: each word of SETTLEMENT_NOUNS starts with one
+_NOUN_STEMS = ("villag", "town", "city", "citie", "settlement", "hamlet", "n.p", "smt", "pgt",
+               "сел", "міст", "посел", "посёл", "дерев", "город")
 
 
 def _settlement_noun(text: str, nouns: list[tuple[int, int]], s: int) -> str | None:
@@ -1343,6 +1348,8 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
 # other passes left: a city's name typed in lower case ("in kharkiv", as hurried posts write)
 # or a town's name one slip of the keys away ("in Popsana", "the town of Vulhedar").
 _SLIP_CUES = lex.LOCATIVE | lex.WAR_VERBS | lex.SETTLEMENT_NOUNS
+# the words before a name a settlement's noun may reach ("the villages of A, B and C")
+_LIST_WORDS = lex.SETTLEMENT_NOUNS | {"of", "the", "and", "or", "та", "і", "и"}
 # (the first letter as a class, then the word's rest: the engine skips to the letters fast)
 _LOWER_AFTER = re.compile(r"[IiNnAaOo](?<![\w.].)(?:(?<=[Ii])n|(?<=[Nn])ear|(?<=[Aa])t|"
                           r"(?<=[Oo])utside)[ \t]+([a-z]{4,}(?:['’][a-z]+)*)(?![\w'’@/-]|\.\w)")
@@ -1357,25 +1364,31 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     name; an ``unknown`` capitalised word (start, text) after a locative, a war verb or a
     settlement's noun, read as the one spelling a letter away that names a town (after "in",
     "near" … a city; after a war verb or a settlement's noun any settlement)."""
-    text, g, out = doc.text, doc.g, doc.out
+    text, g = doc.text, doc.g
     res = []
-    nouns = doc.nouns() if unknown else []
     for s, w in unknown:
-        key = normalize(w)
-        if key in _STOP or not key.isalpha():
+        if len(w) < _SLIP_MIN[1] or s < 2 or text[s - 1] not in " \t":
             continue
-        _, prev, _ = _context(text, s)
-        strong = prev in lex.WAR_VERBS or bool(nouns) and _settlement_noun(text, nouns, s)
-        if not strong and prev not in _SLIP_CUES:
+        # the word before, read cheaply: most unknown words (people, bodies) have no cue
+        a = text.rfind(" ", max(0, s - 24), s - 1) + 1
+        prev = text[a:s - 1].lower().rstrip(".")
+        if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
+                and _settlement_noun(text, doc.nouns(), s):
+            strong = True
+        elif prev in _SLIP_CUES:
+            strong = False
+        else:
             continue  # "over the Siverski Donets": no town's slot
-        if len(key) < _SLIP_MIN[bool(strong)] or key in lex.GIVEN_NAMES:
+        key = normalize(w)
+        if key in _STOP or not key.isalpha() or len(key) < _SLIP_MIN[strong] \
+                or key in lex.GIVEN_NAMES:
             continue
-        hit = _slipped(g, key, bool(strong))
+        hit = _slipped(g, key, strong)
         if hit is not None:
             res.append(Toponym(w, s, s + len(w), *hit, True))
     if " in " in text or " near " in text or " at " in text or "outside " in text \
             or "In " in text:
-        res.extend(_lower_cities(text, g, out))
+        res.extend(_lower_cities(text, g, doc.out))
     return res
 
 

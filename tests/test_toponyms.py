@@ -494,3 +494,12 @@ def test_facilities_and_sentence_openers(gaz, text, found):
 def test_a_citys_national_university_is_in_the_city(gaz):
     assert _texts("Damage to Kharkiv National University.", gaz) == ["Kharkiv"]
     assert _texts("He studied at Arizona State University.", gaz) == []
+
+
+def test_every_settlement_noun_has_a_stem():
+    from map_app import _lexicon as lex
+    from map_app.toponyms import _NOUN_STEMS, _settlement_nouns
+
+    assert all(any(w.startswith(st) for st in _NOUN_STEMS) for w in lex.SETTLEMENT_NOUNS)
+    text = "The cities of A and B, the village of C; citizens of N.P. Roty"
+    assert [text[a:b] for a, b in _settlement_nouns(text)] == ["cities", "village", "N.P."]
