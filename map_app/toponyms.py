@@ -793,7 +793,7 @@ class _Document:
         self.deferred: list[Toponym] = []  # region and country names left out as common words
         self._lower: set[str] | None = None
         self._scans = _SEEN_SCANS  # substring tests left before the words are listed
-        self._nouns: list[tuple[int, int]] | None = None
+        self._nouns: list[tuple[int, int, int]] | None = None
         self.ev = _Evidence(g, text, self.seen)  # what a name too weak alone may be placed by
 
     def seen(self, lw: str, plural: bool = False) -> bool:
@@ -810,7 +810,7 @@ class _Document:
             self._lower = set(_LOWER_WORD.findall(self.text))
         return lw in self._lower or (plural and lw + "s" in self._lower)
 
-    def nouns(self) -> list[tuple[int, int]]:
+    def nouns(self) -> list[tuple[int, int, int]]:
         """Spans of the document's settlement nouns (:func:`_settlement_nouns`), found once."""
         if self._nouns is None:
             self._nouns = _settlement_nouns(self.text)
@@ -891,9 +891,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     g = gazetteer or load_gazetteer()
     doc = _Document(g, text)
     regions, place_words = _runs(g, text)
-    # lone capitalised words the gazetteer does not know: perhaps a town mistyped
-    unknown = [(st + r[_R_WORDS][0][_START], r[_R_WORDS][0][_TEXT]) for st, r in regions
-               if not r[_R_FOUND] and len(r[_R_WORDS]) == 1]
+    # lone capitalised Latin words the gazetteer does not know: perhaps a town mistyped
+    unknown = [(st + w[_START], w[_TEXT]) for st, r in regions
+               if not r[_R_FOUND] and len(r[_R_WORDS]) == 1
+               and len((w := r[_R_WORDS][0])[_TEXT]) >= _SLIP_MIN[1] and w[_TEXT].isascii()]
     todo = _surname_runs(doc, *_people(doc, regions, place_words))
     for run in todo:
         if len(run[1][_R_WORDS]) == 1:
@@ -1149,9 +1150,10 @@ def _seat_codes(g: Gazetteer) -> list[int]:
     return hit
 
 
-def _settlement_nouns(text: str) -> list[tuple[int, int]]:
+def _settlement_nouns(text: str) -> list[tuple[int, int, int]]:
     """Spans of the settlement nouns of ``text`` (:data:`map_app._lexicon.SETTLEMENT_NOUNS`,
-    any case, as whole words before a blank), in order. A search per stem, then the word
+    any case, as whole words before a blank), in order, each with the start of the last name
+    of the list after it. A search per stem, then the word
     there: one regex of them all costs five times as much on a news article."""
     low = text.lower()
     out = []
@@ -1162,7 +1164,9 @@ def _settlement_nouns(text: str) -> list[tuple[int, int]]:
             j = m.end() if m else i + len(stem)
             if m and m.group() in lex.SETTLEMENT_NOUNS and low[j:j + 1] in (" ", "\t") \
                     and (i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "._")):
-                out.append((i, j))
+                # where the list after it can reach: the start of its last name
+                tail = _SETTLEMENT_TAIL.match(text, j, j + 160)
+                out.append((i, j, tail.end() if tail else j))
             i = low.find(stem, j)
     out.sort()
     return out
@@ -1174,14 +1178,18 @@ _NOUN_STEMS = ("villag", "town", "city", "citie", "settlement", "hamlet", "n.p",
                "сел", "міст", "посел", "посёл", "дерев", "город")
 
 
-def _settlement_noun(text: str, nouns: list[tuple[int, int]], s: int) -> str | None:
+def _settlement_noun(text: str, nouns: list[tuple[int, int, int]], s: int) -> str | None:
     """The settlement's noun (lower case) whose name or list of names the word at ``s`` is
     in, of the document's ``nouns`` (see :func:`_settlement_nouns`), or None."""
-    k = bisect.bisect_left(nouns, (s, s)) - 1
-    if k < 0 or s - nouns[k][1] > 160:
+    k = bisect.bisect_left(nouns, (s,)) - 1
+    if k < 0:
         return None
-    a, b = nouns[k]
-    return text[a:b].lower() if _SETTLEMENT_TAIL.fullmatch(text, b, s) else None
+    a, b, reach = nouns[k]
+    if s > reach or s <= b:
+        return None  # past the list, as almost every name is
+    if s < reach and not _SETTLEMENT_TAIL.fullmatch(text, b, s):
+        return None  # inside the list, but not where a name of it starts
+    return text[a:b].lower()
 
 
 _SETTLEMENT_KINDS = np.array([KINDS[k] in ("city", "village") for k in range(len(KINDS))])

@@ -502,4 +502,4 @@ def test_every_settlement_noun_has_a_stem():
 
     assert all(any(w.startswith(st) for st in _NOUN_STEMS) for w in lex.SETTLEMENT_NOUNS)
     text = "The cities of A and B, the village of C; citizens of N.P. Roty"
-    assert [text[a:b] for a, b in _settlement_nouns(text)] == ["cities", "village", "N.P."]
+    assert [text[a:b] for a, b, _ in _settlement_nouns(text)] == ["cities", "village", "N.P."]
