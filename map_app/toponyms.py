@@ -1370,8 +1370,9 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     """Names in lower case or one slip from a town, after a word that places them: a
     lower-case word after "in", "near" … that is no common word and names a city by its own
     name; an ``unknown`` capitalised word (start, text) after a locative, a war verb or a
-    settlement's noun, read as the one spelling a letter away that names a town (after "in",
-    "near" … a city; after a war verb or a settlement's noun any settlement)."""
+    settlement's noun (or in the list after one), read as the settlements one edit away
+    (:func:`_slipped`; after a mere locative only if a city is among them), for the places
+    pass to choose from by context."""
     text, g = doc.text, doc.g
     res = []
     for s, w in unknown:
