@@ -265,7 +265,7 @@ def _add_geonames(t: _Table, path: Path, alternate_names: Path | None = None,
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode,
                   kind=_kind_of(fclass, fcode, pop), country=cc, admin1=p[10],
                   population=pop, geonameid=gid, admin2code=p[11],
-                  notability=len({a for a in p[3].split(",") if a}))
+                  notability=gz.notability(p[3]))
         t.name(i, p[2], "ascii")
         for alt in p[3].split(","):
             if alt:

@@ -267,7 +267,7 @@ class Ukraine:
         i = t.add(name=p[1], lat=p[4], lon=p[5], fclass=fclass, fcode=fcode, kind=kind,
                   country="UA", admin1=a1, population=pop, geonameid=int(p[0]),
                   admin2=a2, admin3=a3, importance=imp,
-                  notability=len({a for a in p[3].split(",") if a}))
+                  notability=gz.notability(p[3]))
         t.name(i, p[2], "ascii")
         alts = [a for a in p[3].split(",") if a and _latin_and_cyrillic(a)]
         cyr = [a for a in alts if not is_latin(a)]

@@ -431,6 +431,12 @@ def lookup(name: str, limit: int | None = None) -> list[Candidate]:
     return load_gazetteer().lookup(name, limit=limit)
 
 
+def notability(alternate_names: str) -> int:
+    """Notability of a GeoNames row (used by the build): the number of distinct names in its
+    comma-separated ``alternatenames`` column (see :data:`NOTABILITY`)."""
+    return len({a for a in alternate_names.split(",") if a})
+
+
 def importance(population, kind_code, feature_code: str | None = None) -> float:
     """Log-scale importance of an entry, the base of its prior (used by the build)."""
     pop = max(float(population), 0.0)

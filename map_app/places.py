@@ -586,7 +586,7 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
     named, own, own1, votes1 = t_.named, t_.own, t_.own1, t_.votes1
     vote_list = [0.0] * t_.votes.size  # a list: summed into per name faster than an array
     local = _local_regions(g)
-    fcode, adm1 = g.col("fcode"), _fcode(g, "ADM1")
+    _, ints = g.ranking_columns()  # column 5: an area's admin level
     for t, c in zip(tops, cands):
         if c.entries.size >= 2 and id(c.entries) not in t_.sets:
             t_.sets[id(c.entries)] = c
@@ -601,7 +601,7 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
                 named.setdefault((False, c.pick_admin1), set()).add(t.key)
             if c.margin >= 1.0:
                 t_.confident.add(c.pick_point)
-                if pick_kind == _REGION and fcode[c.entries[c.pick]] == adm1:
+                if pick_kind == _REGION and ints[c.entries[c.pick], 5] == 1:
                     t_.wide.add(c.pick_point)
         w = min(c.margin, 2.0) + 0.5
         vote_list[c.pick_country] += w
@@ -745,14 +745,8 @@ def _near_bonus(confident: set[tuple[float, float]], xyz: np.ndarray, bonus: np.
         h[np.ix_(wide[1], cols)] = np.inf
     hmin = h.min(axis=1)
     far = np.isinf(hmin)
-    d = haversine_term_km(np.where(far, 0.0, hmin))
+    d = haversine_term_km(hmin)
     bonus += np.where(far, 0.0, W_NEAR * np.exp(-d / 100.0))
-
-
-def _fcode(g: Gazetteer, code: str) -> int:
-    """The index of the GeoNames feature ``code`` in the gazetteer's table (-1 if absent)."""
-    table = g.table("fcode")
-    return table.index(code) if code in table else -1
 
 
 def _rows(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Cands],

@@ -821,7 +821,7 @@ class _Document:
         noun before it (:func:`_settlement_noun`) leaves: its settlements, its cities after
         "city" ("the city of Liman" is Lyman, not the village Liman); None without the noun
         or when no reading is a settlement."""
-        nouns = self._nouns if self._nouns is not None else self.nouns()
+        nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
         if not noun:
             return None
@@ -1143,18 +1143,18 @@ _SETTLEMENT_TAIL = re.compile(
 
 def _seat_codes(g: Gazetteer) -> list[int]:
     """The gazetteer's codes of the seats of capitals and admin areas (PPLC, PPLA…PPLA4)."""
-    hit = g.memo("toponyms.seats", 1).get("codes")
-    if hit is None:
-        hit = g.memo("toponyms.seats", 1)["codes"] = [
-            k for k, c in enumerate(g.table("fcode")) if c == "PPLC" or c.startswith("PPLA")]
-    return hit
+    memo = g.memo("toponyms.seats", 1)
+    if "codes" not in memo:
+        memo["codes"] = [k for k, c in enumerate(g.table("fcode"))
+                         if c == "PPLC" or c.startswith("PPLA")]
+    return memo["codes"]
 
 
 def _settlement_nouns(text: str) -> list[tuple[int, int, int]]:
     """Spans of the settlement nouns of ``text`` (:data:`map_app._lexicon.SETTLEMENT_NOUNS`,
     any case, as whole words before a blank), in order, each with the start of the last name
-    of the list after it. A search per stem, then the word
-    there: one regex of them all costs five times as much on a news article."""
+    of the list after it. A search per stem, then the word there: one regex of them all
+    costs five times as much on a news article."""
     low = text.lower()
     out = []
     for stem in _NOUN_STEMS:
@@ -1376,7 +1376,7 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     text, g = doc.text, doc.g
     res = []
     for s, w in unknown:
-        if len(w) < _SLIP_MIN[1] or s < 2 or text[s - 1] not in " \t":
+        if s < 2 or text[s - 1] not in " \t":  # (find_toponyms offers words of 5+ letters)
             continue
         # the word before, read cheaply: most unknown words (people, bodies) have no cue
         a = text.rfind(" ", max(0, s - 24), s - 1) + 1
