@@ -783,7 +783,7 @@ class _Document:
     (kept names, names deferred as common words, and :class:`_Evidence` for weak ones)."""
 
     __slots__ = ("g", "text", "common", "surnames", "out", "deferred", "ev", "_lower",
-                 "_scans", "_nouns")
+                 "_scans", "_nouns", "cells")
 
     def __init__(self, g: Gazetteer, text: str):
         self.g, self.text = g, text
@@ -795,6 +795,7 @@ class _Document:
         self._scans = _SEEN_SCANS  # substring tests left before the words are listed
         self._nouns: list[tuple[int, int, int]] | None = None
         self.ev = _Evidence(g, text, self.seen)  # what a name too weak alone may be placed by
+        self.cells = _label_cells(text)
 
     def seen(self, lw: str, plural: bool = False) -> bool:
         """Whether ``lw`` is used in lower case in the document (or, with ``plural``, its
@@ -846,6 +847,8 @@ class _Document:
         deferred ones. Whether it was kept."""
         text = self.text
         # (a name placed on its own strength keeps its readings: "the city of Kyiv")
+        if verdict is not True and (s, e) in self.cells:
+            verdict = True  # a label: the whole text or cell is this name ("Pisky")
         keep = self._settlement(s, info) if verdict is not True else None
         if keep is not None:
             # "the village of Pisky", "the city of Liman": a place however common the word,
@@ -865,6 +868,28 @@ class _Document:
         t = Toponym(text[s:e], s, e, key, info[0], info[1], locative)
         (self.ev.pending if verdict is _PENDING else self.out).append(t)
         return True
+
+
+_LABEL_MAX = 120  # characters of a text read as a label or a row of labels
+_LABEL_END = " \t\r\n.;:!?"
+
+
+def _label_cells(text: str) -> frozenset[tuple[int, int]]:
+    """The spans of a short text that hold nothing but a name if a name fills them: the whole
+    text and each of its tab-separated cells, trimmed of blanks and end punctuation. A place
+    column of a spreadsheet or an event dataset ("Pisky", "Donetsk Oblast\tBakhmut District
+    \tZaitseve") is a place's name by its slot, however common the word."""
+    if len(text) > _LABEL_MAX:
+        return frozenset()
+    cells = set()
+    at = 0
+    for cell in text.split("\t"):
+        stripped = cell.rstrip(_LABEL_END)
+        a = len(cell) - len(cell.lstrip())
+        if len(stripped) > a:
+            cells.add((at + a, at + len(stripped)))
+        at += len(cell) + 1
+    return frozenset(cells)
 
 
 def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
@@ -1376,18 +1401,19 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     text, g = doc.text, doc.g
     res = []
     for s, w in unknown:
-        if s < 2 or text[s - 1] not in " \t":  # (find_toponyms offers words of 5+ letters)
+        if (s, s + len(w)) in doc.cells:
+            strong = True  # a label ("Zajtseve"): a place's slot by itself
+        elif s < 2 or text[s - 1] not in " \t":  # (find_toponyms offers words of 5+ letters)
             continue
-        # the word before, read cheaply: most unknown words (people, bodies) have no cue
-        a = text.rfind(" ", max(0, s - 24), s - 1) + 1
-        prev = text[a:s - 1].lower().rstrip(".")
-        if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
+        elif (prev := text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower()
+              .rstrip(".")) in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
                 and _settlement_noun(text, doc.nouns(), s):
             strong = True
         elif prev in _SLIP_CUES:
             strong = False
         else:
-            continue  # "over the Siverski Donets": no town's slot
+            continue  # "over the Siverski Donets": no town's slot (the word before is read
+            # cheaply: most unknown words, people and bodies, have no cue)
         key = normalize(w)
         if key in _STOP or not key.isalpha() or len(key) < _SLIP_MIN[strong] \
                 or key in lex.GIVEN_NAMES:

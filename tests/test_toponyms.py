@@ -462,6 +462,28 @@ def test_no_slips_in_plain_english(gaz, text):
 
 
 @pytest.mark.parametrize("text, found", [
+    # a text or a tab-separated cell that is only a name is a place's label, however common
+    # or unknown the word: the place column of a dataset
+    ("Pisky", ["Pisky"]),
+    ("Opytne.", ["Opytne"]),
+    ("Kharkiv Oblast\tBohodukhiv District\tZolochiv", ["Kharkiv Oblast", "Bohodukhiv District",
+                                                      "Zolochiv"]),
+])
+def test_a_label_is_a_place(gaz, text, found):
+    assert _texts(text, gaz) == found
+
+
+def test_an_unknown_label_is_read_as_a_slip(gaz):
+    tops = find_toponyms("Vuhledarr", gaz)  # (one letter too many)
+    assert tops and "Vuhledar" in {gaz.name_of(int(i)) for i in tops[0].entries}
+
+
+def test_a_label_is_only_a_short_text(gaz):
+    # in running text a lone sentence-opening common word stays a word
+    assert "Pisky" not in _texts("Pisky " + "and more words of a longer text " * 5, gaz)
+
+
+@pytest.mark.parametrize("text, found", [
     # a capitalised preposition opening a sentence is no given name ("Near Izyum" no person)
     ("Near Izyum in the Kharkiv region.", ["Izyum", "Kharkiv region"]),
     # a state's "People's" is no possessive: the whole name is one span
