@@ -124,6 +124,11 @@ bombing captured capturing liberated liberating recaptured retook seized seizing
 entered reached approached encircled surrounded occupied besieged evacuated towards advanced
 defended abandoned""".split())
 
+# Of those, the verbs whose object is a place and hardly ever a thing or a person: after
+# one a settlement's name is a place however common the word ("shelled Pisky").
+TAKING_VERBS = set("""shelled shelling bombed bombing liberated liberating recaptured retook
+stormed storming encircled besieged occupied""".split())
+
 # Ukrainian and Russian: the verbs of war reports in the forms before their object
 # ("обстріляли Суми", "атаковали Белгород", "звільнили Роботине"), and the prepositions of
 # place ("у Сумах", "біля Покровська", "под Курском"). A Cyrillic word never stands before an

@@ -137,6 +137,26 @@ def skeleton(key: str) -> str:
     return _RUNS_OF_I.sub("i", key.translate(_SKELETON))
 
 
+# Sound keys: what the Latin spellings of one Ukrainian or Russian name keep in common, its
+# consonants, with the letters the two languages' transliterations trade merged (Russian g
+# is Ukrainian h, kh is h in some, j is y or i), vowels dropped and doubles single: Rabotino,
+# Robotyn and Robotyne are "rbtn"; Chasov Yar and Chasiv Yar "csvr"; Orekhovo and Orikhove
+# "rhv"; Nevskoye and Nevske "nvsk".
+_SOUND_DIGRAPHS = re.compile(r"shch|sch|sh|ch|zh|kh|ts|tz|ph")
+_SOUND_OF = {"shch": "S", "sch": "S", "sh": "S", "ch": "C", "zh": "Z", "kh": "h", "ts": "c",
+             "tz": "c", "ph": "f"}
+_SOUND_LETTERS = str.maketrans({"g": "h", "w": "v", "x": "h", "q": "k"})
+_SOUND_DROP = re.compile(r"[^bcdfhklmnprstvzCSZ]+")
+_SOUND_DOUBLE = re.compile(r"(.)\1+")
+
+
+def sound_key(key: str) -> str:
+    """The sound key of a normalised Latin name (see above); empty for a name without
+    consonants."""
+    s = _SOUND_DIGRAPHS.sub(lambda m: _SOUND_OF[m.group()], key).translate(_SOUND_LETTERS)
+    return _SOUND_DOUBLE.sub(r"\1", _SOUND_DROP.sub("", s))
+
+
 def is_latin(name: str) -> bool:
     """True when every letter of ``name`` is Latin (after stripping diacritics)."""
     return all(("a" <= c <= "z") for c in normalize(name) if c.isalpha())

@@ -25,7 +25,15 @@ import numpy as np
 
 from . import _lexicon as lex
 from ._inflect import SHARED_NOUNS, is_common_word, is_given_name
-from ._text import LINK_WORDS, has_cyrillic, name_hashes, normalize, skeleton, starts_cyrillic
+from ._text import (
+    LINK_WORDS,
+    has_cyrillic,
+    name_hashes,
+    normalize,
+    skeleton,
+    sound_key,
+    starts_cyrillic,
+)
 from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
@@ -347,6 +355,16 @@ def _key_info(g: Gazetteer, a: int, b: int) -> tuple:
 _SKELETAL = re.compile(r"[yj]|ii")
 
 
+def _skeleton_of(key: str) -> str:
+    """The :func:`~map_app._text.skeleton` a key is also tried by: empty when the key has
+    none of its own, or when the two differ in the last letter alone ("Sony", "NIMBY": no
+    transliteration)."""
+    if not _SKELETAL.search(key):
+        return ""
+    sk = skeleton(key)
+    return sk if sk[:-1] != key[:-1] else ""
+
+
 def _weak_info(info: tuple) -> tuple:
     """:func:`_key_info` of a name found only by its skeleton ("Sony" is "Soni"): no
     strength of its own, so only the evidence of war reports places it ("in Hulyaipole",
@@ -498,7 +516,7 @@ class _Region:
         # an unknown span may be a mixed transliteration ("Hulyaipole"): try its skeleton
         # ("Sony", "NIMBY": a word whose last letter alone differs is no transliteration)
         miss = [(k, sk) for k, (key, a, b) in enumerate(zip(keys, lo, hi))
-                if a == b and _SKELETAL.search(key) and (sk := skeleton(key))[:-1] != key[:-1]]
+                if a == b and (sk := _skeleton_of(key))]
         by_skeleton = set()
         if miss:
             lo2, hi2 = g.matches_hashes(name_hashes([sk for _, sk in miss]))
@@ -825,7 +843,9 @@ class _Document:
         nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
         if not noun:
-            return None
+            if not _taken(self.text, s):
+                return None
+            noun = "settlement"  # "shelled Pisky": a settlement of any size
         kinds = self.g.col("kind")[info[0]]
         keep = _SETTLEMENT_KINDS[kinds]
         if not keep.any():
@@ -1166,6 +1186,14 @@ _SETTLEMENT_TAIL = re.compile(
     r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*")
 
 
+def _taken(text: str, s: int) -> bool:
+    """Whether the name at ``s`` is the object of a verb that takes a place
+    (:data:`map_app._lexicon.TAKING_VERBS`: "shelled Pisky", "liberated Robotyne")."""
+    if s < 4 or text[s - 1] != " ":
+        return False
+    return text[text.rfind(" ", max(0, s - 14), s - 1) + 1:s - 1].lower() in lex.TAKING_VERBS
+
+
 def _seat_codes(g: Gazetteer) -> list[int]:
     """The gazetteer's codes of the seats of capitals and admin areas (PPLC, PPLA…PPLA4)."""
     memo = g.memo("toponyms.seats", 1)
@@ -1400,8 +1428,10 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     pass to choose from by context."""
     text, g = doc.text, doc.g
     res = []
+    home: bool | None = None  # whether the document is about a complete country, once asked
     for s, w in unknown:
-        if (s, s + len(w)) in doc.cells:
+        label = (s, s + len(w)) in doc.cells
+        if label:
             strong = True  # a label ("Zajtseve"): a place's slot by itself
         elif s < 2 or text[s - 1] not in " \t":  # (find_toponyms offers words of 5+ letters)
             continue
@@ -1419,6 +1449,8 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
                 or key in lex.GIVEN_NAMES:
             continue
         hit = _slipped(g, key, strong)
+        if label or strong and (home is None and (home := _at_home(doc)) or home):
+            hit = _sounded(g, key, hit)
         if hit is not None:
             res.append(Toponym(w, s, s + len(w), *hit, True))
     if " in " in text or " near " in text or " at " in text or "outside " in text \
@@ -1482,7 +1514,8 @@ def _slipped(g: Gazetteer, key: str, strong: bool) -> tuple[str, np.ndarray, np.
 
 def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | None:
     """:func:`_slipped`'s readings of ``key``, whatever the cue."""
-    lo, hi = g.matches_hashes(name_hashes([key, skeleton(key)]))
+    sk = _skeleton_of(key)
+    lo, hi = g.matches_hashes(name_hashes([key, sk] if sk else [key]))
     if (hi > lo).any():
         return None  # known as written: the other passes decided on it
     n, abc = len(key), _SLIP_LETTERS
@@ -1508,6 +1541,48 @@ def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | No
     # every spelling's settlements: the context picks ("Robotyn, Zaporizhzhia region" is
     # Robotyne, not Rybotyn)
     return key, entries, np.full(entries.size, _VARIANT)
+
+
+_SOUND_MIN = 3  # consonants of a sound key
+
+
+def _at_home(doc: _Document) -> bool:
+    """Whether the document names a place of a country the gazetteer holds completely (by
+    its first reading): where a word that only sounds like a settlement may be one
+    ("Kharkiv region: Pechenegy"; not "hit Mohanna" in Chicago)."""
+    complete = doc.g.complete_countries()
+    country = doc.g.col("country")
+    return any(np.isin(country[t.entries[:1]], complete).any() for t in doc.out)
+
+
+def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | None
+             ) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """``hit`` (:func:`_slipped`'s readings of ``key``) with the settlements that sound like
+    ``key`` (:func:`~map_app._text.sound_key`): a Russian form or a spelling of its own
+    ("Rabotin", "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
+    sound = sound_key(key)
+    extra = _sounds(g).get(sound) if len(sound) >= _SOUND_MIN else None
+    if extra is None:
+        return hit
+    if hit is not None:
+        extra = np.union1d(hit[1], extra)
+    return key, extra, np.full(extra.size, _VARIANT)
+
+
+def _sounds(g: Gazetteer) -> dict[str, np.ndarray]:
+    """The settlements of the countries the gazetteer holds completely by the
+    :func:`~map_app._text.sound_key` of their own names, built on first use (~30,000
+    names)."""
+    memo = g.memo("toponyms.sounds", 1)
+    index = memo.get("index")
+    if index is None:
+        rows = np.flatnonzero(_SETTLEMENT_KINDS[g.col("kind")]
+                              & np.isin(g.col("country"), g.complete_countries()))
+        groups: dict[str, list[int]] = {}
+        for i in rows.tolist():
+            groups.setdefault(sound_key(normalize(g.name_of(i))), []).append(i)
+        index = memo["index"] = {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+    return index
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

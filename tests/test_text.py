@@ -1,6 +1,16 @@
 import itertools
 
-from map_app._text import is_latin, link_windows, name_hash, normalize, translit_uk, uk_variants
+import pytest
+
+from map_app._text import (
+    is_latin,
+    link_windows,
+    name_hash,
+    normalize,
+    sound_key,
+    translit_uk,
+    uk_variants,
+)
 
 
 def test_normalize_ignores_case_diacritics_apostrophes_hyphens():
@@ -96,3 +106,16 @@ def test_ukrainian_spellings_of_russian_names():
     assert uk_spellings("Энгельс") == ["Енгельс"]
     assert uk_spellings("Новороссийск") == ["Новоросійськ"]
     assert uk_spellings("Валуйки") == ["Валуйки"]  # a plural's last и stays
+
+
+@pytest.mark.parametrize("a, b", [
+    ("rabotino", "robotyne"), ("chasov yar", "chasiv yar"), ("orekhovo", "orikhove"),
+    ("nevskoye", "nevske"), ("pechenegy", "pechenihy"), ("kleschievka", "klishchiivka"),
+])
+def test_sound_keys_merge_russian_and_ukrainian_forms(a, b):
+    assert sound_key(a) == sound_key(b)
+
+
+def test_sound_keys_keep_different_names_apart():
+    assert sound_key("pisky") != sound_key("pesochin")
+    assert sound_key("aeiou") == ""

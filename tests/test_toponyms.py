@@ -478,6 +478,27 @@ def test_an_unknown_label_is_read_as_a_slip(gaz):
     assert tops and "Vuhledar" in {gaz.name_of(int(i)) for i in tops[0].entries}
 
 
+@pytest.mark.parametrize("text, found, name", [
+    # a Russian form beyond one slip sounds like the village's own name; the qualifier picks
+    ("Shelling near the village of Zybino, Chuhuiv district.", "Zybino", "Zybyne"),
+    ("Kharkiv region: troops shelled Zybino.", "Zybino", "Zybyne"),
+])
+def test_a_settlement_by_its_sound(gaz, text, found, name):
+    tops = [t for t in find_toponyms(text, gaz) if t.text == found]
+    assert tops and name in {gaz.name_of(int(i)) for i in tops[0].entries}
+
+
+def test_no_sound_alike_settlements_far_from_the_country(gaz):
+    # a person after a war verb in a report naming no Ukrainian place sounds like no village
+    text = "In Chicago a bullet ricocheted off a wall and hit Mohanna in the back."
+    assert "Mohanna" not in _texts(text, gaz)
+
+
+def test_a_taking_verb_places_a_common_word(gaz):
+    # "pisky" is an English word too; after "shelled" it is the village
+    assert _texts("Troops shelled Pisky near Donetsk.", gaz) == ["Pisky", "Donetsk"]
+
+
 def test_a_label_is_only_a_short_text(gaz):
     # in running text a lone sentence-opening common word stays a word
     assert "Pisky" not in _texts("Pisky " + "and more words of a longer text " * 5, gaz)
