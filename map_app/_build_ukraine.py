@@ -32,7 +32,18 @@ import numpy as np
 
 from . import gazetteer as gz
 from ._geo import haversine_km
-from ._text import cyrillic_language, is_latin, normalize, ru_latin, skeleton, uk_latin, uk_variants
+from ._text import (
+    SOUND_MARK,
+    SOUND_MIN,
+    cyrillic_language,
+    is_latin,
+    normalize,
+    ru_latin,
+    skeleton,
+    sound_key,
+    uk_latin,
+    uk_variants,
+)
 
 # What of the full dump becomes an entry: (feature class, code) -> (kind, importance offset).
 # Railway stations, hotels, farms, hills … are left out: they repeat the names of the villages
@@ -497,6 +508,22 @@ class Ukraine:
                 t.name(i, sk, "variant")
         self.stats["skeleton_names"] = len(t.names) - n
 
+    def add_sounds(self) -> None:
+        """The :func:`~map_app._text.sound_key` of every Latin name of a Ukrainian
+        settlement, marked (:data:`~map_app._text.SOUND_MARK`) so that no word of a text
+        finds it: what a spelling too far for the other forms is looked up by ("Chervonaya
+        Dibrova", a Russian form of a name the village bears only as an alternate)."""
+        t = self.t
+        c = t.cols
+        keys = {(key, i) for (key, i) in t.names if c["country"][i] == "UA"
+                and c["fclass"][i] == "P" and key.isascii() and not key.startswith(SOUND_MARK)}
+        n = len(t.names)
+        for key, i in sorted(keys):
+            sound = sound_key(key)
+            if len(sound) >= SOUND_MIN:
+                t.name(i, SOUND_MARK + sound, "variant")
+        self.stats["sound_keys"] = len(t.names) - n
+
     # ------------------------------------------------------------ raions and hromadas
     def _centre(self, members: list[int], area: str) -> int | None:
         """The administrative centre among ``members``: the likeliest settlement whose name,
@@ -665,6 +692,7 @@ def add_ukraine(t, dump: Path, admin_dir: Path, postal: Path | None, oblasts: li
     ua.add_codab(rest)
     ua.add_areas(areas)
     ua.add_skeletons()
+    ua.add_sounds()
     log("Ukraine: " + ", ".join(f"{k} {v}" for k, v in ua.stats.items()))
     names = {f"UA.{ua.code_of[o]}": names for o, names in admin.oblast_names.items()
              if o in ua.code_of}

@@ -140,14 +140,18 @@ def skeleton(key: str) -> str:
 # Sound keys: what the Latin spellings of one Ukrainian or Russian name keep in common, its
 # consonants, with the letters the two languages' transliterations trade merged (Russian g
 # is Ukrainian h, kh is h in some, j is y or i), vowels dropped and doubles single: Rabotino,
-# Robotyn and Robotyne are "rbtn"; Chasov Yar and Chasiv Yar "csvr"; Orekhovo and Orikhove
+# Robotyn and Robotyne are "rbtn"; Chasov Yar and Chasiv Yar "4svr"; Orekhovo and Orikhove
 # "rhv"; Nevskoye and Nevske "nvsk".
 _SOUND_DIGRAPHS = re.compile(r"shch|sch|sh|ch|zh|kh|ts|tz|ph")
-_SOUND_OF = {"shch": "S", "sch": "S", "sh": "S", "ch": "C", "zh": "Z", "kh": "h", "ts": "c",
-             "tz": "c", "ph": "f"}
+_SOUND_OF = {"shch": "2", "sch": "2", "sh": "2", "ch": "4", "zh": "3", "kh": "h", "ts": "c",
+             "tz": "c", "ph": "f"}  # (digits: a key stays as it is through normalize)
 _SOUND_LETTERS = str.maketrans({"g": "h", "w": "v", "x": "h", "q": "k"})
-_SOUND_DROP = re.compile(r"[^bcdfhklmnprstvzCSZ]+")
+_SOUND_DROP = re.compile(r"[^bcdfhklmnprstvz234]+")
 _SOUND_DOUBLE = re.compile(r"(.)\1+")
+
+
+SOUND_MARK = "~"  # opens a sound key in the gazetteer's name index: no word of a text does
+SOUND_MIN = 3  # consonants of a sound key worth indexing
 
 
 def sound_key(key: str) -> str:

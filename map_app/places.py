@@ -26,7 +26,7 @@ from .claims import DistanceClaim, border_country, find_distance_claims, tie_cla
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .language import SAMPLE, detect
 from .record import names_of
-from .toponyms import Toponym, find_toponyms
+from .toponyms import Toponym, find_toponyms, sounding
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -102,6 +102,7 @@ _ACTOR_AFTER = re.compile(
     + r")\b)", re.I)
 _DEMONYM = FLAG["demonym"]
 _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
+_SURE_TOWN_PRIOR = 5.0  # about 10,000: a town's name no wrong qualifier makes another's
 _CITY, _VILLAGE, _DISTRICT = KINDS.index("city"), KINDS.index("village"), KINDS.index("district")
 _PART_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:city\s+of\s+)?")
 _TOWN = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE])  # by kind
@@ -530,7 +531,7 @@ def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[
     if reading is None:
         seat = _seat_region(g, base[i], tops[i + 1], base[i + 1])
         if seat is None:
-            return None
+            return _sound_qualified(g, tops, base, cands, why, i)
         # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
         base[i + 1] = cands[i + 1] = seat[0]
         cands[i] = cands[i].qualified(seat[1])
@@ -541,6 +542,35 @@ def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[
     why[i], why[i + 1] = "qualifier after it", "qualifies the name before it"
     # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
     cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
+    return hit
+
+
+def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
+                     cands: list[_Cands], why: list, i: int) -> np.ndarray | None:
+    """Name ``i`` read as the settlements of the area after it whose names sound like it,
+    when that area holds none of its readings: a Russian form or a spelling of a village
+    known by other names there ("Chervonaya Dibrova, Luhansk region" is the Dibrova of
+    Luhansk oblast, whose other name is Chervona Dibrova; see
+    :func:`map_app.toponyms.sounding`). The readings it holds (None when it holds none)."""
+    q = base[i + 1]
+    if not _AREA[q.kind].any() or base[i].prior.max() >= _SURE_TOWN_PRIOR:
+        return None  # (a town of some size by its name is itself, the qualifier wrong:
+        # "Alchevsk, Donetsk Oblast" is the Luhansk city)
+    t = tops[i]
+    entries = sounding(g, t.key)
+    if not entries.size:
+        return None
+    c = _Cands(g, Toponym(t.text, t.start, t.end, t.key, entries,
+                          np.full(entries.size, FLAG["variant"]), t.locative))
+    reading = _qualifier(c, q)
+    if reading is None:
+        return None
+    qk, hit = reading
+    base[i] = c
+    cands[i] = c.qualified(hit)
+    why[i], why[i + 1] = "sounds like a settlement of the qualifier", \
+        "qualifies the name before it"
+    cands[i + 1] = cands[i + 1].qualified(np.arange(q.entries.size) == qk)
     return hit
 
 

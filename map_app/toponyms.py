@@ -27,6 +27,8 @@ from . import _lexicon as lex
 from ._inflect import SHARED_NOUNS, is_common_word, is_given_name
 from ._text import (
     LINK_WORDS,
+    SOUND_MARK,
+    SOUND_MIN,
     has_cyrillic,
     name_hashes,
     normalize,
@@ -953,6 +955,11 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
     loose = _loose_names(doc, unknown)
+    if any(len(r[_R_WORDS]) > 1 for _, r in regions):
+        runs = _sound_runs(doc, regions)
+        if runs:  # the whole run, not the words of it taken for names ("Malaya" of Malaya Rohan)
+            out = [t for t in out if not any(x.start < t.end and t.start < x.end for x in runs)]
+            loose += runs
     if loose:
         out = sorted(out + loose, key=lambda t: t.start)
     if ", " in text:
@@ -1409,6 +1416,10 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
 # other passes left: a city's name typed in lower case ("in kharkiv", as hurried posts write)
 # or a town's name one slip of the keys away ("in Popsana", "the town of Vulhedar").
 _SLIP_CUES = lex.LOCATIVE | lex.WAR_VERBS | lex.SETTLEMENT_NOUNS
+# After a word: the area it lies in, named with its generic word ("Zybino, Chuhuiv district",
+# "Tokarevka (Kherson region)")
+_QUALIFIED = re.compile(r"[ \t]*[,(][ \t]*(?:[A-Z][\w'’\-]*[ \t]+){1,3}(?:region|oblast|"
+                        r"district|raion|rayon|community|hromada|province)\b", re.I)
 # the words before a name a settlement's noun may reach ("the villages of A, B and C")
 _LIST_WORDS = lex.SETTLEMENT_NOUNS | {"of", "the", "and", "or", "та", "і", "и"}
 # (the first letter as a class, then the word's rest: the engine skips to the letters fast)
@@ -1420,42 +1431,93 @@ _SLIP_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym]:
-    """Names in lower case or one slip from a town, after a word that places them: a
+    """Names in lower case or one slip from a town, in a slot that places them: a
     lower-case word after "in", "near" … that is no common word and names a city by its own
-    name; an ``unknown`` capitalised word (start, text) after a locative, a war verb or a
-    settlement's noun (or in the list after one), read as the settlements one edit away
-    (:func:`_slipped`; after a mere locative only if a city is among them), for the places
-    pass to choose from by context."""
+    name; an ``unknown`` capitalised word (start, text) that is a label, comes before the
+    area it lies in, or after a locative, a war verb or a settlement's noun (or in the list
+    after one), read as the settlements one edit away (:func:`_slipped`; after a mere
+    locative only if a city is among them) and, in a strong slot of a document about a
+    country the gazetteer holds completely, those that sound like it (:func:`_sounded`),
+    for the places pass to choose from by context."""
     text, g = doc.text, doc.g
     res = []
     home: bool | None = None  # whether the document is about a complete country, once asked
     for s, w in unknown:
-        label = (s, s + len(w)) in doc.cells
-        if label:
-            strong = True  # a label ("Zajtseve"): a place's slot by itself
-        elif s < 2 or text[s - 1] not in " \t":  # (find_toponyms offers words of 5+ letters)
+        slot = _slot(doc, s, s + len(w))
+        if slot is None:
             continue
-        elif (prev := text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower()
-              .rstrip(".")) in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
-                and _settlement_noun(text, doc.nouns(), s):
-            strong = True
-        elif prev in _SLIP_CUES:
-            strong = False
-        else:
-            continue  # "over the Siverski Donets": no town's slot (the word before is read
-            # cheaply: most unknown words, people and bodies, have no cue)
+        strong = slot is not False
         key = normalize(w)
         if key in _STOP or not key.isalpha() or len(key) < _SLIP_MIN[strong] \
                 or key in lex.GIVEN_NAMES:
             continue
         hit = _slipped(g, key, strong)
-        if label or strong and (home is None and (home := _at_home(doc)) or home):
+        if slot == _LABEL or strong and (home is None and (home := _at_home(doc)) or home):
             hit = _sounded(g, key, hit)
         if hit is not None:
             res.append(Toponym(w, s, s + len(w), *hit, True))
     if " in " in text or " near " in text or " at " in text or "outside " in text \
             or "In " in text:
         res.extend(_lower_cities(text, g, doc.out))
+    return res
+
+
+_LABEL = "label"  # a slot: the whole text or cell
+_SOUND_LONG = 5  # consonants of a sound no common phrase has by chance
+
+
+def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
+    """How strongly the words at ``s:e`` sit in a place's slot: :data:`_LABEL` (the whole
+    text or cell), True (before the area it lies in, after a war verb or a settlement's
+    noun or in the list after one), False (after a mere locative), None (no slot: "over the
+    Siverski Donets")."""
+    text = doc.text
+    if (s, e) in doc.cells:
+        return _LABEL  # "Zajtseve"
+    if _QUALIFIED.match(text, e):
+        return True  # "Zybino, Chuhuiv district": a settlement of that area
+    if s < 2 or text[s - 1] not in " \t":
+        return None
+    # the word before, read cheaply: most unknown words (people, bodies) have no cue
+    prev = text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower().rstrip(".")
+    if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
+            and _settlement_noun(text, doc.nouns(), s):
+        return True
+    return False if prev in _SLIP_CUES else None
+
+
+def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]:
+    """Runs of two or three capitalised Latin words that no name covers whole, in a strong
+    place's slot (:func:`_slot`) of a label, of a document about a country the gazetteer
+    holds completely, or with a long sound, read as the settlements that sound like them: the
+    Russian forms of Ukrainian names with an adjective ("Chasovoy Yar", "Malaya Rohan",
+    "Cherkasskaya Lozova")."""
+    res: list[Toponym] = []
+    home: bool | None = None
+    for st, r in regions:
+        words = r[_R_WORDS]
+        if not 2 <= len(words) <= 4 or any(i == 0 and j == len(words) for i, j, *_ in r[_R_FOUND]):
+            continue
+        if words[0][_LOWER] in _STOP:
+            words = words[1:]  # "In Cherkasskaya Lozova" opening a sentence
+        if not 2 <= len(words) <= 3:
+            continue
+        s, e = st + words[0][_START], st + words[-1][_END]
+        surface = doc.text[s:e]
+        if not surface.isascii() or not all(w[_CAP] for w in words):
+            continue
+        slot = _slot(doc, s, e)
+        if not slot:
+            continue
+        key = normalize(surface)
+        # a long sound is a name's own; a short one may be a word's by chance ("Big Ben")
+        if slot is not _LABEL and len(sound_key(key)) < _SOUND_LONG \
+                and not (home is None and (home := _at_home(doc)) or home):
+            continue
+        entries = sounding(doc.g, key)
+        if entries.size:
+            res.append(Toponym(surface, s, e, key, entries, np.full(entries.size, _VARIANT),
+                               True))
     return res
 
 
@@ -1543,46 +1605,38 @@ def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | No
     return key, entries, np.full(entries.size, _VARIANT)
 
 
-_SOUND_MIN = 3  # consonants of a sound key
-
-
 def _at_home(doc: _Document) -> bool:
     """Whether the document names a place of a country the gazetteer holds completely (by
     its first reading): where a word that only sounds like a settlement may be one
     ("Kharkiv region: Pechenegy"; not "hit Mohanna" in Chicago)."""
-    complete = doc.g.complete_countries()
-    country = doc.g.col("country")
-    return any(np.isin(country[t.entries[:1]], complete).any() for t in doc.out)
+    g = doc.g
+    complete, country, importance = g.complete_countries(), g.col("country"), g.col("importance")
+    return any(np.isin(country[t.entries[importance[t.entries].argmax()]], complete)
+               for t in doc.out)
+
+
+def sounding(g: Gazetteer, key: str) -> np.ndarray:
+    """The settlements (of the countries the gazetteer holds completely) one of whose Latin
+    names sounds like the normalised ``key`` (:func:`~map_app._text.sound_key`); empty when
+    none does or the key is too short to tell."""
+    sound = sound_key(key)
+    if len(sound) < SOUND_MIN:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = g.matches_hashes(name_hashes([SOUND_MARK + sound]))
+    return np.unique(g.rows(int(lo[0]), int(hi[0]))[0])
 
 
 def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | None
              ) -> tuple[str, np.ndarray, np.ndarray] | None:
     """``hit`` (:func:`_slipped`'s readings of ``key``) with the settlements that sound like
-    ``key`` (:func:`~map_app._text.sound_key`): a Russian form or a spelling of its own
-    ("Rabotin", "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
-    sound = sound_key(key)
-    extra = _sounds(g).get(sound) if len(sound) >= _SOUND_MIN else None
-    if extra is None:
+    ``key`` (:func:`sounding`): a Russian form or a spelling of its own ("Rabotin",
+    "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
+    extra = sounding(g, key)
+    if not extra.size:
         return hit
     if hit is not None:
         extra = np.union1d(hit[1], extra)
     return key, extra, np.full(extra.size, _VARIANT)
-
-
-def _sounds(g: Gazetteer) -> dict[str, np.ndarray]:
-    """The settlements of the countries the gazetteer holds completely by the
-    :func:`~map_app._text.sound_key` of their own names, built on first use (~30,000
-    names)."""
-    memo = g.memo("toponyms.sounds", 1)
-    index = memo.get("index")
-    if index is None:
-        rows = np.flatnonzero(_SETTLEMENT_KINDS[g.col("kind")]
-                              & np.isin(g.col("country"), g.complete_countries()))
-        groups: dict[str, list[int]] = {}
-        for i in rows.tolist():
-            groups.setdefault(sound_key(normalize(g.name_of(i))), []).append(i)
-        index = memo["index"] = {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
-    return index
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

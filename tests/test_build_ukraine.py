@@ -134,6 +134,17 @@ def test_a_letter_after_an_apostrophe_is_not_word_initial(built):
         assert [c.geonameid for c in g.lookup(spelling)] == [713418], spelling
 
 
+def test_settlements_are_found_by_their_sound(built):
+    from map_app._text import SOUND_MARK, sound_key
+    from map_app.toponyms import sounding
+
+    g, _ = built
+    # a Russian form no rule spells: Andriivka's consonants
+    assert SOUND_MARK + sound_key("andreevka") == "~ndrvk"
+    assert {int(g.col("geonameid")[i]) for i in sounding(g, "andreyivka")} >= {713416, 713417}
+    assert sounding(g, "zzzqx").size == 0
+
+
 @pytest.mark.parametrize("name", ["Sumskyi raion", "Sumskyi district", "Sumy raion",
                                   "Sumy district", "Sums'kyi rayon", "Sumsky district"])
 def test_raions_by_the_names_news_uses_at_their_centre(built, name):

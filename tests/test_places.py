@@ -1,6 +1,6 @@
 import pytest
 
-from map_app.places import resolve
+from map_app.places import resolve, resolve_records
 
 
 @pytest.fixture(scope="module")
@@ -364,3 +364,23 @@ def test_an_oblasts_point_is_no_place_to_be_near(gaz):
     r = _pick(gaz, "Russian forces shelled Nove, Kharkiv region.", "Nove")
     same = [a["score"] for a in r["alternatives"] if a["admin1"] == "Kharkiv Oblast"]
     assert same and max(r["score"] - s for s in same) <= 0.31
+
+
+@pytest.mark.parametrize("text, surface, name, admin1", [
+    # a Russian form of a name the village bears only as an alternate, placed by its area
+    ("Shelling of the village of Chervonaya Dibrova, Luhansk region.", "Chervonaya Dibrova",
+     "Dibrova", "Luhansk Oblast"),
+    # an unknown word before its area sounds like the area's village
+    ("Zybino, Chuhuiv district", "Zybino", "Zybyne", "Kharkiv Oblast"),
+])
+def test_a_name_read_as_the_village_of_its_area_that_sounds_like_it(gaz, text, surface, name,
+                                                                    admin1):
+    rec = next(r for r in resolve_records(text, gaz) if r["text"] == surface)
+    assert (rec["name"], rec["admin1"]) == (name, admin1)
+
+
+def test_a_wrong_qualifier_makes_no_town_a_village(gaz):
+    # Alchevsk is a Luhansk city: a report that puts it in Donetsk oblast does not move it
+    rec = next(r for r in resolve_records("Helicopter in Alchevsk, Donetsk Oblast", gaz)
+               if r["text"] == "Alchevsk")
+    assert rec["name"] == "Alchevsk"

@@ -499,6 +499,18 @@ def test_a_taking_verb_places_a_common_word(gaz):
     assert _texts("Troops shelled Pisky near Donetsk.", gaz) == ["Pisky", "Donetsk"]
 
 
+@pytest.mark.parametrize("text, found, name", [
+    # a run of words no name covers, in a place's slot: the settlement that sounds like it
+    ("Damage to houses in the village of Malaya Rohan.", "Malaya Rohan", "Mala Rohan"),
+    ("In Cherkasskaya Lozova, Kharkiv region.", "Cherkasskaya Lozova", "Cherkaska Lozova"),
+    ("Chasovoy Yar", "Chasovoy Yar", "Chasiv Yar"),
+])
+def test_a_run_by_its_sound(gaz, text, found, name):
+    tops = {t.text: t for t in find_toponyms(text, gaz)}
+    assert found in tops and name in {gaz.name_of(int(i)) for i in tops[found].entries}
+    assert not any(t != found and t in found for t in tops)  # nor its words alone
+
+
 def test_a_label_is_only_a_short_text(gaz):
     # in running text a lone sentence-opening common word stays a word
     assert "Pisky" not in _texts("Pisky " + "and more words of a longer text " * 5, gaz)
