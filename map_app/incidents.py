@@ -265,7 +265,8 @@ _LOCATIVE_BEFORE = re.compile(
     r"(?:the\s+)?(?:[\w’'-]+\s+){0,2}$"
     # Ukrainian and Russian: "у", "на", "біля", "по" … right before the name
     r"|(?:^|\s)(?:у|в|во|на|біля|під|поблизу|по|над|около|возле|под|вблизи|к|до)\s+$", re.I)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[”\"’']?|\n|$)")
+# (a dot between digits is a decimal point, not a sentence's end: "1.5 million", "48.5912")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+(?:[.!?]+[”\"’']?|\n|$)")
 
 _NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -813,6 +814,8 @@ def _sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int]:
 def _precision(text: str, p: dict, areas: dict[tuple[int, int], set[str]],
                spans: list[tuple[int, int]]) -> int:
     kind = p["kind"]
+    if kind == "point":
+        return 1  # coordinates the text states
     if kind == "country":
         return 3
     if kind == "region":
@@ -866,6 +869,10 @@ class _Spans:
         return k >= 0 and pos < self.ends[k]
 
 
+_POINT_GAP = re.compile(r"\s*[(\[,:\-–—]?\s*(?:(?:at|around|near|approx\.?|approximately|"
+                        r"coordinates|coords|location)\s*:?\s*)?", re.I)
+
+
 def _scene(text: str, places: list[dict], idx: list[int], s0: int,
            lines: Sequence[tuple[int, int]] | _Spans = ()) -> set[int]:
     """Which places of an event sentence are where the event happened (none in a
@@ -893,10 +900,15 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
         if places[b]["kind"] in ("region", "country") and places[a]["kind"] not in (
                 "region", "country") and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap):
             qualifiers.add(b)
-    loc = [i for i in loc if i not in qualifiers]
+    # a name with the point that places it ("Poima (46.6439, 32.8158)"): the point is where
+    located = {a for a, b in zip(idx, idx[1:]) if places[b]["kind"] == "point"
+               and places[a]["kind"] != "point"
+               and _POINT_GAP.fullmatch(text, places[a]["end"], places[b]["start"])}
+    loc = [i for i in loc if i not in qualifiers and i not in located]
     if not loc:
         return set()
     # the most specific places carry the incident; countries only when nothing else does
-    rank = {"landmark": 0, "village": 0, "city": 0, "region": 1, "other": 2, "country": 3}
+    rank = {"point": 0, "landmark": 0, "village": 0, "city": 0, "region": 1, "other": 2,
+            "country": 3}
     best = min(rank.get(places[i]["kind"], 2) for i in loc)
     return {i for i in loc if rank.get(places[i]["kind"], 2) == best}

@@ -23,6 +23,7 @@ from . import _lexicon as lex
 from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
 from ._text import has_cyrillic, normalize, starts_cyrillic
 from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
+from .coordinates import Coordinates, find_coordinates
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .language import SAMPLE, detect
 from .record import names_of
@@ -37,7 +38,8 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "qualifier after it", "a seat's name read as its region", "qualifies the name before it",
 # "qualified elsewhere in the text", "relative location", "district of the city after it",
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
-# "only candidate"
+# "sounds like a settlement of the qualifier", "coordinates in the text" (a point the text
+# states: kind "point", the areas of the nearest settlement), "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
 _WEAK = np.zeros(len(FLAG), dtype=bool)
@@ -456,8 +458,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
+    points = find_coordinates(text)
     if not tops:
-        return []
+        return _point_rows(g, text, points) if points else []
     cands = _candidates(g, tops)
     base = list(cands)  # as found: the passes qualify ``cands``
     why: list[str | None] = [None] * len(tops)  # the rule that decided each pick, if one did
@@ -468,7 +471,37 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     if claims is None:
         claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
     claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
-    return _rows(g, tops, base, cands, scores, why, teams, claimed, n_alternatives)
+    rows = _rows(g, tops, base, cands, scores, why, teams, claimed, n_alternatives)
+    if points:
+        rows = sorted(rows + _point_rows(g, text, points), key=lambda r: r["start"])
+    return rows
+
+
+_POINT_SCORE = 20.0  # a stated point: surer than any name's reading
+_POINT_AREAS_KM = 25.0  # the nearest settlement this close lends a point its areas
+
+
+def _point_rows(g: Gazetteer, text: str, points: list[Coordinates]) -> list[dict]:
+    """A record for each point the text states (:func:`map_app.coordinates.find_coordinates`):
+    kind ``point``, named by its coordinates, in the country and areas of the nearest
+    settlement within :data:`_POINT_AREAS_KM` (none farther off: a point at sea)."""
+    from .geocoder import OfflineGazetteer  # (geopy: only for the rare text with a point)
+
+    memo = g.memo("places.reverse", 1)
+    reverse = memo.get("geocoder")
+    if reverse is None:
+        reverse = memo["geocoder"] = OfflineGazetteer(g)
+    parts = g.memo("places.parts", 100_000)
+    rows = []
+    for p in points:
+        near = reverse.reverse((p.lat, p.lon), max_distance_km=_POINT_AREAS_KM)
+        areas = _parts(g, parts, near.raw["index"])[0][6:] \
+            if near is not None and not isinstance(near, list) else (None,) * 7
+        rows.append(dict(zip(COLUMNS, (
+            text[p.start:p.end], p.start, p.end, f"{p.lat:.5f}, {p.lon:.5f}", p.lat, p.lon,
+            None, None, "point", *areas, _POINT_SCORE, [], "coordinates in the text",
+            f"point:{p.lat:.6f},{p.lon:.6f}"))))
+    return rows
 
 
 def _candidates(g: Gazetteer, tops: list[Toponym]) -> list[_Cands]:

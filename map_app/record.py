@@ -54,7 +54,8 @@ FIELDS: tuple[Field, ...] = (
     Field("feature_code", "TEXT", "feature_code", "places",
           "GeoNames feature code (PPLA, ADM1 …)"),
     Field("kind", "TEXT", "kind", "places",
-          "country, region, city, town, village, district, other"),
+          "country, region, city, town, village, district, other; point: coordinates the "
+          "text states"),
     Field("country_code", "TEXT", "country_code", "places", "ISO 3166 alpha-2"),
     Field("admin1", "TEXT", "admin1", "places", "first-level admin area (oblast, state)"),
     Field("admin1_code", "TEXT", "admin1_code", "places",

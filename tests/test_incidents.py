@@ -400,3 +400,20 @@ def test_ukrainian_and_russian_posts_carry_the_strike_to_their_casualties(text, 
                                                                          expected):
     recs = {r["text"]: r for r in analyse(text)}
     assert recs[place]["event_type"] == expected
+
+
+def test_a_decimal_point_ends_no_sentence():
+    from map_app.incidents import sentences
+
+    text = "Shelling near Poima (46.643950, 32.815829) killed 1.5 dozen. Then quiet."
+    assert [text[a:b].strip() for a, b in sentences(text)] == [
+        "Shelling near Poima (46.643950, 32.815829) killed 1.5 dozen.", "Then quiet."]
+
+
+def test_a_stated_point_carries_the_incident_of_the_name_it_places(gaz):
+    recs = analyse("Russian shelling near Poima (46.643950, 32.815829) killed two people.",
+                   gazetteer=gaz)
+    roles = {r["text"]: r["role"] for r in recs}
+    assert roles["46.643950, 32.815829"] == "incident" and roles["Poima"] == "mention"
+    point = next(r for r in recs if r["kind"] == "point")
+    assert point["geo_precision"] == 1 and point["killed"] == 2

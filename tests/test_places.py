@@ -384,3 +384,16 @@ def test_a_wrong_qualifier_makes_no_town_a_village(gaz):
     rec = next(r for r in resolve_records("Helicopter in Alchevsk, Donetsk Oblast", gaz)
                if r["text"] == "Alchevsk")
     assert rec["name"] == "Alchevsk"
+
+
+def test_a_stated_point_is_a_place_in_its_areas(gaz):
+    recs = resolve_records("Damage geolocated at 48.5912, 37.8571 on Monday.", gaz)
+    (p,) = [r for r in recs if r["kind"] == "point"]
+    assert (p["lat"], p["lon"], p["rule"]) == (48.5912, 37.8571, "coordinates in the text")
+    assert (p["country_code"], p["admin1"]) == ("UA", "Donetsk Oblast")
+    assert p["text"] == "48.5912, 37.8571" and p["entry"] == "point:48.591200,37.857100"
+
+
+def test_a_point_at_sea_has_no_areas(gaz):
+    (p,) = resolve_records("A ship was hit at 43.5000, 31.5000.", gaz)
+    assert p["kind"] == "point" and p["country_code"] is None and p["admin1"] is None

@@ -1,0 +1,80 @@
+"""Coordinates stated in a text: the points OSINT reports give ("geolocated at 48.5912,
+37.8571", "Poima (46.643950, 32.815829)", "48°35'28"N 37°51'26"E").
+
+A pure pass (text in, spans and points out): :func:`find_coordinates`. The places stage makes
+each a place of its own, kind ``point``, with the areas of the nearest settlement
+(:func:`map_app.places.resolve_records`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Decimal degrees, latitude first as OSINT writes them: at least three decimals each (a
+# statistic such as "12.5, 30.2" is no point), an optional degree sign and hemisphere letter,
+# then a comma, semicolon, slash or blank.
+_DECIMAL = re.compile(
+    r"(?<![\w.])(?P<lat>-?\d{1,2}\.\d{3,})\s*°?\s*(?P<ns>[NS])?\s*[,;/]?\s*"
+    r"(?P<lon>-?\d{1,3}\.\d{3,})\s*°?\s*(?P<ew>[EW])?(?!\w|\.\d)")
+# With both hemisphere letters any decimals will do ("48.5N 37.9E", "48°N, 38°E")
+_LETTERED = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s*°?\s*([NS])[\s,;/]*"
+                       r"(\d{1,3}(?:\.\d+)?)\s*°?\s*([EW])(?!\w)")
+# Degrees, minutes and (optionally) seconds with hemisphere letters, in the quote marks
+# keyboards and web pages use.
+_DMS_PART = (r"(\d{1,3})\s*°\s*(\d{1,2}(?:\.\d+)?)\s*['′’]\s*"
+             r"(?:(\d{1,2}(?:\.\d+)?)\s*(?:[\"″”]|'')\s*)?")
+_DMS = re.compile(_DMS_PART + r"([NS])[\s,;/]*" + _DMS_PART + r"([EW])")
+# what a text must hold to be worth the patterns: a digit, a dot or degree sign, a digit
+_QUICK = re.compile(r"\d[.°]\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Coordinates:
+    """A point stated in a text: the span ``start:end`` that states it and its WGS84
+    latitude and longitude."""
+
+    start: int
+    end: int
+    lat: float
+    lon: float
+
+
+def find_coordinates(text: str) -> list[Coordinates]:
+    """Every point stated in ``text`` in decimal degrees or in degrees, minutes and seconds,
+    in text order; pairs outside the valid ranges are left out.
+
+    Examples
+    --------
+    >>> [(c.lat, c.lon) for c in find_coordinates("Geolocated at 48.5912, 37.8571.")]
+    [(48.5912, 37.8571)]
+    """
+    if not _QUICK.search(text):
+        return []
+    found = []
+    for m in _DECIMAL.finditer(text):
+        lat, lon = float(m["lat"]), float(m["lon"])
+        if m["ns"] == "S":
+            lat = -abs(lat)
+        if m["ew"] == "W":
+            lon = -abs(lon)
+        found.append((m.start(), m.end(), lat, lon))
+    for m in _LETTERED.finditer(text):
+        lat, lon = float(m[1]), float(m[3])
+        found.append((m.start(), m.end(), -lat if m[2] == "S" else lat,
+                      -lon if m[4] == "W" else lon))
+    for m in _DMS.finditer(text):
+        g = m.groups()
+        lat = _degrees(g[0], g[1], g[2]) * (-1 if g[3] == "S" else 1)
+        lon = _degrees(g[4], g[5], g[6]) * (-1 if g[7] == "W" else 1)
+        found.append((m.start(), m.end(), lat, lon))
+    out: list[Coordinates] = []
+    for s, e, lat, lon in sorted(found, key=lambda f: (f[0], -f[1])):
+        if out and s < out[-1].end:
+            continue  # one statement read by two patterns: the longer reading
+        if -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:
+            out.append(Coordinates(s, e, round(lat, 6), round(lon, 6)))
+    return out
+
+
+def _degrees(d: str, m: str, s: str | None) -> float:
+    return float(d) + float(m) / 60.0 + (float(s) / 3600.0 if s else 0.0)
