@@ -40,9 +40,10 @@ def normalize(name: str) -> str:
     str
         The key, e.g. ``normalize("Kyiv’s Podil-district") == "kyivs podil district"``.
     """
-    s = unicodedata.normalize("NFKD", name.casefold())
+    # apostrophes first: NFKD splits an acute accent used as one ("Tavrijs´ke") into a blank
+    # and a combining mark
+    s = unicodedata.normalize("NFKD", _APOS_RE.sub("", name.casefold()))
     s = "".join(c for c in s if not unicodedata.combining(c)).translate(_FOLD)
-    s = _APOS_RE.sub("", s)
     s = _SEP_RE.sub(" ", s)
     return _SPACE_RE.sub(" ", s).strip()
 

@@ -40,7 +40,7 @@ from .gazetteer import FLAG, KINDS, MATCH_TYPES, Gazetteer, load_gazetteer
 
 # A word: letters/digits with inner apostrophes and dots ("U.S.", "Kyiv’s"); a hyphen splits
 # words ("London-based", "Ivano-Frankivsk" is matched as a two-word span).
-_WORD = re.compile(r"[^\W_]\w*(?:['’.&](?=\w)\w*)*\.?", re.UNICODE)
+_WORD = re.compile(r"[^\W_]\w*(?:['’´′.&](?=\w)\w*)*\.?", re.UNICODE)
 _POSSESSIVE = re.compile(r"['’]s?$", re.I)
 _ABBREV = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.")
 # Abbreviations whose full stop belongs to them ("Calif.", "St. Louis").
@@ -398,13 +398,14 @@ def _region_pattern(inner_words: bool = True, after_link: bool = False) -> re.Pa
     up = _upper_class()
     # letters, then inner marks each followed by more letters ("U.S", "O'Brien", "AT&T"), but
     # no possessive: written as a loop of runs (\w*), which the engine walks far faster than
-    # a choice per character. A soft sign's apostrophe is no possessive ("Nevel's'ke"), nor
-    # is a state's "People's" ("Donetsk People's Republic", "Lao People's Democratic …")
-    body = (r"\w*(?:(?<=[Pp]eople)['’]s|(?!['’][sS](?![\w'’]))['’.&](?=\w)\w*)*"
+    # a choice per character. A soft sign's apostrophe (also written ´ or ′) is no possessive
+    # ("Nevel's'ke", "Tavrijs´ke"), nor is a state's "People's" ("Donetsk People's Republic",
+    # "Lao People's Democratic …")
+    body = (r"\w*(?:(?<=[Pp]eople)['’]s|(?!['’][sS](?![\w'’]))['’´′.&](?=\w)\w*)*"
             + rf"(?:\.(?:{abbrev}))?")
     # the capital first, then the look back: the scan can skip to the next capital at once
     first = up + ("" if after_link else r"(?<![\w'’.\-].)") + body
-    tail = r"(?=(?:['’][sS])?\.?(?![\w'’.&]))"
+    tail = r"(?=(?:['’][sS])?\.?(?![\w'’´′.&]))"
     inner, trailing = rf"(?:{alt(_INNER)}){tail}", rf"(?:{alt(_TRAILING)}){tail}"
     join = rf"(?:{_RUN_GAP.pattern})"
     links = rf"(?:{join}{inner})*" if inner_words else ""
@@ -1553,10 +1554,11 @@ def _lower_city(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | 
     if hi[0] == lo[0]:
         return None
     entries, flags = g.rows(int(lo[0]), int(hi[0]))
-    imp = g.col("importance")[entries]
+    # the likeliest of the places so called by their own name ("donetsk" is the city; the
+    # oblast, bigger, is called so only by its capital's name)
+    imp = np.where(flags <= FLAG["ascii"], g.col("importance")[entries], -np.inf)
     best = int(np.argmax(imp))
-    if g.col("kind")[entries[best]] != _CITY_KIND or imp[best] < _LOWER_CITY \
-            or flags[best] > FLAG["ascii"]:
+    if g.col("kind")[entries[best]] != _CITY_KIND or imp[best] < _LOWER_CITY:
         return None
     return key, entries, flags
 

@@ -119,3 +119,7 @@ def test_sound_keys_merge_russian_and_ukrainian_forms(a, b):
 def test_sound_keys_keep_different_names_apart():
     assert sound_key("pisky") != sound_key("pesochin")
     assert sound_key("aeiou") == ""
+
+
+def test_an_acute_accent_for_an_apostrophe_is_dropped_whole():
+    assert normalize("Tavrijs´ke") == normalize("Tavrijs'ke") == "tavrijske"

@@ -443,8 +443,12 @@ def test_city_noun_keeps_the_city_readings(gaz):
     ("Incendiary weapons used in Popsana.", "Popsana", "Popasna"),
     ("Heavy fighting in the town of Vulhedar.", "Vulhedar", "Vuhledar"),
     ("Shelling near the settlement of Berestov, Bakhmut district.", "Berestov", "Berestove"),
-    # a city typed in lower case after "in", "near" …
+    # a city typed in lower case after "in", "near" … (its own name: not the oblast, bigger,
+    # that only bears its capital's name)
     ("Smoke rising in mariupol this morning.", "mariupol", "Mariupol"),
+    ("A palace of culture damaged in donetsk.", "donetsk", "Donetsk"),
+    # an acute accent for the soft sign's apostrophe is inside the word
+    ("Russian forces shelled the town of Tavrijs´ke, Kherson Oblast.", "Tavrijs´ke", "Tavriiske"),
 ])
 def test_slips_and_lower_case_cities(gaz, text, found, name):
     tops = [t for t in find_toponyms(text, gaz) if t.text == found]
