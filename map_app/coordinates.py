@@ -24,8 +24,10 @@ _LETTERED = re.compile(r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s*°?\s*([NS])[\s,;/]*"
 _DMS_PART = (r"(\d{1,3})\s*°\s*(\d{1,2}(?:\.\d+)?)\s*['′’]\s*"
              r"(?:(\d{1,2}(?:\.\d+)?)\s*(?:[\"″”]|'')\s*)?")
 _DMS = re.compile(_DMS_PART + r"([NS])[\s,;/]*" + _DMS_PART + r"([EW])")
-# what a text must hold to be worth the patterns: a digit, a dot or degree sign, a digit
-_QUICK = re.compile(r"\d[.°]\d")
+# What a text must hold to be worth the patterns: a degree sign, or a decimal point before
+# three digits or before a hemisphere letter. Opening on a literal dot, the search skips from
+# dot to dot (a class first, as a digit, is tried at every character).
+_QUICK = re.compile(r"\.\d(?:\d\d|\d?\s*[NS])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ def find_coordinates(text: str) -> list[Coordinates]:
     >>> [(c.lat, c.lon) for c in find_coordinates("Geolocated at 48.5912, 37.8571.")]
     [(48.5912, 37.8571)]
     """
-    if not _QUICK.search(text):
+    if "°" not in text and not _QUICK.search(text):
         return []
     found = []
     for m in _DECIMAL.finditer(text):

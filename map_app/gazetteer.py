@@ -201,9 +201,18 @@ class Gazetteer:
     def complete_countries(self) -> np.ndarray:
         """Codes (in the ``country`` column) of the countries whose every settlement the
         gazetteer holds: those built from a full GeoNames dump (Ukraine)."""
-        codes = self.table("country")
-        return np.array([k for k, c in enumerate(codes) if c in self.meta.get("complete", ())],
-                        dtype=np.int64)
+        return np.flatnonzero(self.complete_mask())
+
+    def complete_mask(self) -> np.ndarray:
+        """By country code (the ``country`` column): whether the gazetteer holds its every
+        settlement (:meth:`complete_countries`), for a look-up by ``mask[codes]``."""
+        memo = self.memo("gazetteer.complete", 1)
+        hit = memo.get("mask")
+        if hit is None:
+            complete = set(self.meta.get("complete", ()))
+            hit = memo["mask"] = np.array([c in complete for c in self.table("country")],
+                                          dtype=bool)
+        return hit
 
     def _string(self, blob: str, i: int) -> str:
         off = self._v[blob.replace("_blob", "_off")]

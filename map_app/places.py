@@ -586,7 +586,9 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     Luhansk oblast, whose other name is Chervona Dibrova; see
     :func:`map_app.toponyms.sounding`). The readings it holds (None when it holds none)."""
     q = base[i + 1]
-    if not _AREA[q.kind].any() or base[i].prior.max() >= _SURE_TOWN_PRIOR:
+    # (sounds are kept for the countries the gazetteer holds completely: their areas only)
+    if not (_AREA[q.kind] & g.complete_mask()[q.country]).any() \
+            or base[i].prior.max() >= _SURE_TOWN_PRIOR:
         return None  # (a town of some size by its name is itself, the qualifier wrong:
         # "Alchevsk, Donetsk Oblast" is the Luhansk city)
     t = tops[i]

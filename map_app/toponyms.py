@@ -846,9 +846,7 @@ class _Document:
         nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
         if not noun:
-            if not _taken(self.text, s):
-                return None
-            noun = "settlement"  # "shelled Pisky": a settlement of any size
+            return None
         kinds = self.g.col("kind")[info[0]]
         keep = _SETTLEMENT_KINDS[kinds]
         if not keep.any():
@@ -956,8 +954,9 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
     loose = _loose_names(doc, unknown)
-    if any(len(r[_R_WORDS]) > 1 for _, r in regions):
-        runs = _sound_runs(doc, regions)
+    multi = [(st, r) for st, r in regions if len(r[_R_WORDS]) > 1]
+    if multi:
+        runs = _sound_runs(doc, multi)
         if runs:  # the whole run, not the words of it taken for names ("Malaya" of Malaya Rohan)
             out = [t for t in out if not any(x.start < t.end and t.start < x.end for x in runs)]
             loose += runs
@@ -1194,14 +1193,6 @@ _SETTLEMENT_TAIL = re.compile(
     r"(?:[ \t]*,[ \t]*(?:(?:and|or)[ \t]+)?|[ \t]+(?:and|or|та|і|и)[ \t]+))*")
 
 
-def _taken(text: str, s: int) -> bool:
-    """Whether the name at ``s`` is the object of a verb that takes a place
-    (:data:`map_app._lexicon.TAKING_VERBS`: "shelled Pisky", "liberated Robotyne")."""
-    if s < 4 or text[s - 1] != " ":
-        return False
-    return text[text.rfind(" ", max(0, s - 14), s - 1) + 1:s - 1].lower() in lex.TAKING_VERBS
-
-
 def _seat_codes(g: Gazetteer) -> list[int]:
     """The gazetteer's codes of the seats of capitals and admin areas (PPLC, PPLA…PPLA4)."""
     memo = g.memo("toponyms.seats", 1)
@@ -1223,20 +1214,29 @@ def _settlement_nouns(text: str) -> list[tuple[int, int, int]]:
         while i >= 0:
             m = _NOUN_WORD.match(low, i)
             j = m.end() if m else i + len(stem)
-            if m and m.group() in lex.SETTLEMENT_NOUNS and low[j:j + 1] in (" ", "\t") \
+            if m and m.group() in _NOUN_WORDS and low[j:j + 1] in (" ", "\t") \
                     and (i == 0 or not (low[i - 1].isalnum() or low[i - 1] in "._")):
-                # where the list after it can reach: the start of its last name
-                tail = _SETTLEMENT_TAIL.match(text, j, j + 160)
-                out.append((i, j, tail.end() if tail else j))
+                # where the list after a noun can reach: the start of its last name; a verb
+                # reaches the word after it only ("shelled Ivanivka, Kherson": Kherson is
+                # the qualifier, not a second object)
+                tail = _SETTLEMENT_TAIL.match(text, j, j + 160) \
+                    if stem not in _VERB_STEMS else None
+                out.append((i, j, tail.end() if tail else j + 1))
             i = low.find(stem, j)
     out.sort()
     return out
 
 
 _NOUN_WORD = re.compile(r"[^\W\d_]+\.?(?:[^\W\d_]\.)?")  # a word, or "n.p." and "n.p"
-# the nouns' distinct beginnings: each word of SETTLEMENT_NOUNS starts with one
+# The nouns, and the verbs whose object is a place and hardly ever a thing or a person
+# (:data:`map_app._lexicon.TAKING_VERBS`: "shelled Pisky", "liberated Robotyne and Urozhaine"):
+# after one a settlement's name is a place however common the word, as after a noun.
+_NOUN_WORDS = lex.SETTLEMENT_NOUNS | lex.TAKING_VERBS
+# their distinct beginnings: each word of _NOUN_WORDS starts with one
+_VERB_STEMS = ("shell", "bomb", "liberat", "recaptur", "retook", "storm", "encircl", "besieg",
+               "occupied")
 _NOUN_STEMS = ("villag", "town", "city", "citie", "settlement", "hamlet", "n.p", "smt", "pgt",
-               "сел", "міст", "посел", "посёл", "дерев", "город")
+               "сел", "міст", "посел", "посёл", "дерев", "город") + _VERB_STEMS
 
 
 def _settlement_noun(text: str, nouns: list[tuple[int, int, int]], s: int) -> str | None:
@@ -1419,7 +1419,7 @@ def _named_otherwise(g: Gazetteer, deferred: list[Toponym], out: list[Toponym]
 _SLIP_CUES = lex.LOCATIVE | lex.WAR_VERBS | lex.SETTLEMENT_NOUNS
 # After a word: the area it lies in, named with its generic word ("Zybino, Chuhuiv district",
 # "Tokarevka (Kherson region)")
-_QUALIFIED = re.compile(r"[ \t]*[,(][ \t]*(?:[A-Z][\w'’\-]*[ \t]+){1,3}(?:region|oblast|"
+_QUALIFIED = re.compile(r"(?:,| ?\()[ \t]*(?:[A-Z][\w'’\-]*[ \t]+){1,3}(?:region|oblast|"
                         r"district|raion|rayon|community|hromada|province)\b", re.I)
 # the words before a name a settlement's noun may reach ("the villages of A, B and C")
 _LIST_WORDS = lex.SETTLEMENT_NOUNS | {"of", "the", "and", "or", "та", "і", "и"}
@@ -1473,9 +1473,11 @@ def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
     noun or in the list after one), False (after a mere locative), None (no slot: "over the
     Siverski Donets")."""
     text = doc.text
-    if (s, e) in doc.cells:
+    if doc.cells and (s, e) in doc.cells:
         return _LABEL  # "Zajtseve"
-    if _QUALIFIED.match(text, e):
+    c = text[e:e + 1]
+    if (c == "," or c == "(" or c == " " and text[e + 1:e + 2] == "(") \
+            and _QUALIFIED.match(text, e):
         return True  # "Zybino, Chuhuiv district": a settlement of that area
     if s < 2 or text[s - 1] not in " \t":
         return None
@@ -1488,16 +1490,16 @@ def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
 
 
 def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]:
-    """Runs of two or three capitalised Latin words that no name covers whole, in a strong
-    place's slot (:func:`_slot`) of a label, of a document about a country the gazetteer
-    holds completely, or with a long sound, read as the settlements that sound like them: the
-    Russian forms of Ukrainian names with an adjective ("Chasovoy Yar", "Malaya Rohan",
-    "Cherkasskaya Lozova")."""
+    """Of ``regions`` (runs of several words), those of two or three capitalised Latin words
+    that no name covers whole, in a strong place's slot (:func:`_slot`) of a label, of a
+    document about a country the gazetteer holds completely, or with a long sound, read as
+    the settlements that sound like them: the Russian forms of Ukrainian names with an
+    adjective ("Chasovoy Yar", "Malaya Rohan", "Cherkasskaya Lozova")."""
     res: list[Toponym] = []
     home: bool | None = None
     for st, r in regions:
         words = r[_R_WORDS]
-        if not 2 <= len(words) <= 4 or any(i == 0 and j == len(words) for i, j, *_ in r[_R_FOUND]):
+        if len(words) > 4 or any(i == 0 and j == len(words) for i, j, *_ in r[_R_FOUND]):
             continue
         if words[0][_LOWER] in _STOP:
             words = words[1:]  # "In Cherkasskaya Lozova" opening a sentence
@@ -1592,13 +1594,13 @@ def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | No
     kinds, countries = g.col("kind"), g.col("country")
     # a near miss is trusted only where the gazetteer holds every village: elsewhere the
     # word may name a village it lacks ("the village of Xinmo" is no Xinzo)
-    complete = g.complete_countries()
+    complete = g.complete_mask()
     found = []
     for a, b in zip(lo.tolist(), hi.tolist()):
         if a < b:
             entries, _ = g.rows(a, b)
             found.append(entries[_SETTLEMENT_KINDS[kinds[entries]]
-                                 & np.isin(countries[entries], complete)])
+                                 & complete[countries[entries]]])
     entries = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     if not entries.size:
         return None
@@ -1612,20 +1614,25 @@ def _at_home(doc: _Document) -> bool:
     its first reading): where a word that only sounds like a settlement may be one
     ("Kharkiv region: Pechenegy"; not "hit Mohanna" in Chicago)."""
     g = doc.g
-    complete, country, importance = g.complete_countries(), g.col("country"), g.col("importance")
-    return any(np.isin(country[t.entries[importance[t.entries].argmax()]], complete)
-               for t in doc.out)
+    complete, country, importance = g.complete_mask(), g.col("country"), g.col("importance")
+    return any(complete[country[t.entries[importance[t.entries].argmax()]]] for t in doc.out)
 
 
 def sounding(g: Gazetteer, key: str) -> np.ndarray:
     """The settlements (of the countries the gazetteer holds completely) one of whose Latin
     names sounds like the normalised ``key`` (:func:`~map_app._text.sound_key`); empty when
     none does or the key is too short to tell."""
-    sound = sound_key(key)
-    if len(sound) < SOUND_MIN:
-        return np.zeros(0, dtype=np.int64)
-    lo, hi = g.matches_hashes(name_hashes([SOUND_MARK + sound]))
-    return np.unique(g.rows(int(lo[0]), int(hi[0]))[0])
+    memo = g.memo("toponyms.sounding", 20_000)
+    hit = memo.get(key)
+    if hit is None:
+        sound = sound_key(key)
+        if len(sound) < SOUND_MIN:
+            hit = np.zeros(0, dtype=np.int64)
+        else:
+            lo, hi = g.matches_hashes(name_hashes([SOUND_MARK + sound]))
+            hit = np.unique(g.rows(int(lo[0]), int(hi[0]))[0])
+        memo[key] = hit
+    return hit
 
 
 def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | None
