@@ -45,6 +45,10 @@ from ._text import (
     uk_variants,
 )
 
+# The areas whose names get skeletons too: raions (today's, and the old ones news still
+# names) and hromadas
+_SKELETON_AREAS = frozenset({"ADM2", "ADM2H", "ADM3"})
+
 # What of the full dump becomes an entry: (feature class, code) -> (kind, importance offset).
 # Railway stations, hotels, farms, hills … are left out: they repeat the names of the villages
 # beside them and would only add namesakes.
@@ -496,11 +500,13 @@ class Ukraine:
 
     def add_skeletons(self) -> None:
         """The :func:`~map_app._text.skeleton` of every Latin name of a Ukrainian settlement,
-        as a variant: the mixed spellings of news ("Hulyaipole" for Huliaipole) find it."""
+        raion or hromada, as a variant: the mixed spellings of news find it ("Hulyaipole" for
+        Huliaipole, "Vasylivsky district" for Vasylivskyi Raion)."""
         t = self.t
         c = t.cols
         keys = [(key, i) for (key, i) in t.names if c["country"][i] == "UA"
-                and c["fclass"][i] == "P" and key.isascii()]
+                and (c["fclass"][i] == "P" or c["fcode"][i] in _SKELETON_AREAS)
+                and key.isascii()]
         n = len(t.names)
         for key, i in keys:
             sk = skeleton(key)

@@ -168,3 +168,8 @@ def test_notability_ranks_namesakes_of_one_size(gaz):
     base = float(gaz.col("importance")[kyiv])
     assert floats[kyiv, 0] == pytest.approx(base + NOTABILITY * min(int(n[kyiv]), NOTABLE_NAMES),
                                             abs=1e-6)
+
+
+def test_a_raion_by_a_mixed_spelling(gaz):
+    # a Ukrainian stem with a Russian ending: found by the skeleton raions have too
+    assert gaz.lookup("Vasylivsky district")[0].name == "Vasylivskyi Raion"
