@@ -1465,6 +1465,7 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
 
 _LABEL = "label"  # a slot: the whole text or cell
 _SOUND_LONG = 5  # consonants of a sound no common phrase has by chance
+_SOUND_VERY_LONG = 8  # and of one that is a name's own in any slot
 
 
 def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
@@ -1492,7 +1493,8 @@ def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
 def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]:
     """Of ``regions`` (runs of several words), those of two or three capitalised Latin words
     that no name covers whole, in a strong place's slot (:func:`_slot`) of a label, of a
-    document about a country the gazetteer holds completely, or with a long sound, read as
+    document about a country the gazetteer holds completely, or with a long sound (any
+    place's slot with a very long one), read as
     the settlements that sound like them: the Russian forms of Ukrainian names with an
     adjective ("Chasovoy Yar", "Malaya Rohan", "Cherkasskaya Lozova")."""
     res: list[Toponym] = []
@@ -1510,12 +1512,15 @@ def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]
         if not surface.isascii() or not all(w[_CAP] for w in words):
             continue
         slot = _slot(doc, s, e)
-        if not slot:
+        if slot is None:
             continue
         key = normalize(surface)
-        # a long sound is a name's own; a short one may be a word's by chance ("Big Ben")
-        if slot is not _LABEL and len(sound_key(key)) < _SOUND_LONG \
-                and not (home is None and (home := _at_home(doc)) or home):
+        # a long sound is a name's own; a short one may be a word's by chance ("Big Ben"); a
+        # very long one is, even after a mere locative ("in the centre of Kamyanka-Dniprovsk")
+        sound = len(sound_key(key))
+        if slot is False and sound < _SOUND_VERY_LONG or slot is not _LABEL \
+                and sound < _SOUND_LONG and not (home is None and (home := _at_home(doc))
+                                                 or home):
             continue
         entries = sounding(doc.g, key)
         if entries.size:
