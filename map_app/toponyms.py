@@ -954,7 +954,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
     loose = _loose_names(doc, unknown)
-    multi = [(st, r) for st, r in regions if len(r[_R_WORDS]) > 1]
+    # the runs of several words, with the word before when the people pass read it
+    multi: list[tuple] = [t for t in todo if len(t[1][_R_WORDS]) > 1]
+    multi += [(st, r, False, None, (), ()) for st, r in regions
+              if not r[_R_FOUND] and len(r[_R_WORDS]) > 1]
     if multi:
         runs = _sound_runs(doc, multi)
         if runs:  # the whole run, not the words of it taken for names ("Malaya" of Malaya Rohan)
@@ -1468,11 +1471,11 @@ _SOUND_LONG = 5  # consonants of a sound no common phrase has by chance
 _SOUND_VERY_LONG = 8  # and of one that is a name's own in any slot
 
 
-def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
+def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str | None:
     """How strongly the words at ``s:e`` sit in a place's slot: :data:`_LABEL` (the whole
     text or cell), True (before the area it lies in, after a war verb or a settlement's
     noun or in the list after one), False (after a mere locative), None (no slot: "over the
-    Siverski Donets")."""
+    Siverski Donets"). ``prev``: the word before, when the caller has read it."""
     text = doc.text
     if doc.cells and (s, e) in doc.cells:
         return _LABEL  # "Zajtseve"
@@ -1480,18 +1483,22 @@ def _slot(doc: _Document, s: int, e: int) -> bool | str | None:
     if (c == "," or c == "(" or c == " " and text[e + 1:e + 2] == "(") \
             and _QUALIFIED.match(text, e):
         return True  # "Zybino, Chuhuiv district": a settlement of that area
-    if s < 2 or text[s - 1] not in " \t":
+    if prev is None:
+        if s < 2 or text[s - 1] not in " \t":
+            return None
+        # the word before, read cheaply: most unknown words (people, bodies) have no cue
+        prev = text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower().rstrip(".")
+    if not prev:
         return None
-    # the word before, read cheaply: most unknown words (people, bodies) have no cue
-    prev = text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower().rstrip(".")
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
             and _settlement_noun(text, doc.nouns(), s):
         return True
     return False if prev in _SLIP_CUES else None
 
 
-def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]:
-    """Of ``regions`` (runs of several words), those of two or three capitalised Latin words
+def _sound_runs(doc: _Document, runs: list[tuple]) -> list[Toponym]:
+    """Of ``runs`` (of several words, as :func:`_people` lists them: with the word before, or
+    None), those of two or three capitalised Latin words
     that no name covers whole, in a strong place's slot (:func:`_slot`) of a label, of a
     document about a country the gazetteer holds completely, or with a long sound (any
     place's slot with a very long one), read as
@@ -1499,11 +1506,12 @@ def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]
     adjective ("Chasovoy Yar", "Malaya Rohan", "Cherkasskaya Lozova")."""
     res: list[Toponym] = []
     home: bool | None = None
-    for st, r in regions:
-        words = r[_R_WORDS]
-        if len(words) > 4 or any(i == 0 and j == len(words) for i, j, *_ in r[_R_FOUND]):
-            continue
+    for st, r, _, prev, _, _ in runs:
+        words, found = r[_R_WORDS], r[_R_FOUND]
+        if len(words) > 4 or found and found[0][0] == 0 and found[0][1] == len(words):
+            continue  # (the longest span comes first: the whole run is a name)
         if words[0][_LOWER] in _STOP:
+            prev = words[0][_LOWER]
             words = words[1:]  # "In Cherkasskaya Lozova" opening a sentence
         if not 2 <= len(words) <= 3:
             continue
@@ -1511,7 +1519,7 @@ def _sound_runs(doc: _Document, regions: list[tuple[int, Any]]) -> list[Toponym]
         surface = doc.text[s:e]
         if not surface.isascii() or not all(w[_CAP] for w in words):
             continue
-        slot = _slot(doc, s, e)
+        slot = _slot(doc, s, e, prev)
         if slot is None:
             continue
         key = normalize(surface)
