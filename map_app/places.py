@@ -523,7 +523,8 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
     reading of X; "X, 30 km north of Y"; "the Kyivskyi district of Y". A qualified name keeps
     its reading at its other mentions (one sense per discourse: "Paris, Missouri, man … of
     Paris"). ``base``, ``cands`` and ``why`` are updated in place."""
-    qualified: dict[str, np.ndarray] = {}  # a name's qualified reading, for its other mentions
+    # a name's qualified reading (its candidates and which of them), for its other mentions
+    qualified: dict[str, tuple[_Cands, np.ndarray]] = {}
     done = set()
     for i in range(len(tops) - 1):
         if tops[i + 1].start - tops[i].end > 60:
@@ -535,12 +536,14 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
             continue
         hit = _qualify(g, tops, base, cands, why, i)
         if hit is not None:
-            qualified.setdefault(tops[i].key, hit)
+            qualified.setdefault(tops[i].key, (base[i], hit))
             done.add(i)
     for i, t in enumerate(tops if qualified else ()):
         known = qualified.get(t.key)
         if known is not None and i not in done:
-            cands[i] = cands[i].qualified(known)
+            if known[1].size != base[i].entries.size:
+                base[i] = known[0]  # read by its sound there (:func:`_sound_qualified`)
+            cands[i] = base[i].qualified(known[1])
             why[i] = "qualified elsewhere in the text"
 
 

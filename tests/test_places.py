@@ -397,3 +397,11 @@ def test_a_stated_point_is_a_place_in_its_areas(gaz):
 def test_a_point_at_sea_has_no_areas(gaz):
     (p,) = resolve_records("A ship was hit at 43.5000, 31.5000.", gaz)
     assert p["kind"] == "point" and p["country_code"] is None and p["admin1"] is None
+
+
+def test_a_name_read_by_its_sound_keeps_that_reading_at_its_other_mentions(gaz):
+    text = ("Shelling of Chervonaya Dibrova, Luhansk region. Later Chervonaya Dibrova was "
+            "shelled again.")
+    recs = [r for r in resolve_records(text, gaz) if r["text"] == "Chervonaya Dibrova"]
+    assert len(recs) == 2 and {r["name"] for r in recs} == {"Dibrova"}
+    assert recs[1]["rule"] == "qualified elsewhere in the text"
