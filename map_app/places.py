@@ -284,8 +284,10 @@ def _seat_region(g: Gazetteer, c: _Cands, t: Toponym, q: _Cands
     if not hit.any():
         return None
     p = c.pick
-    if not hit[p] and c.kind[p] == _CITY and c.prior[p] >= _BIG_CITY_PRIOR:
-        return None
+    if not hit[p] and c.kind[p] == _CITY and c.prior[p] >= _BIG_CITY_PRIOR \
+            and c.flags[p] <= FLAG["ascii"]:
+        return None  # (by its own name: "Oleksandrivsky, Donetsk" is no list of two cities,
+        # though Zaporizhzhia was once Oleksandrivsk)
     if ((1.0 - c.xyz[hit] @ q.xyz[k]) * 0.5 < _H_SEAT).all():
         return None  # only a suburb or a district of the seat fits: the city is meant
     region = _Cands(g, Toponym(t.text, t.start, t.end, t.key, mine[:1],
@@ -586,14 +588,18 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     """Name ``i`` read as the settlements of the area after it whose names sound like it,
     when that area holds none of its readings: a Russian form or a spelling of a village
     known by other names there ("Chervonaya Dibrova, Luhansk region" is the Dibrova of
-    Luhansk oblast, whose other name is Chervona Dibrova; see
-    :func:`map_app.toponyms.sounding`). The readings it holds (None when it holds none)."""
-    q = base[i + 1]
+    Luhansk oblast, whose other name is Chervona Dibrova; "Oleksandrivsky (Donetsk)" an
+    Oleksandrivske of Donetsk oblast, not Zaporizhzhia, once Oleksandrivsk; see
+    :func:`map_app.toponyms.sounding`). The area is a region, or a regional seat's bare name
+    read as its region. The readings it holds (None when it holds none)."""
+    q, x = base[i + 1], base[i]
     # (sounds are kept for the countries the gazetteer holds completely: their areas only)
-    if not (_AREA[q.kind] & g.complete_mask()[q.country]).any() \
-            or base[i].prior.max() >= _SURE_TOWN_PRIOR:
-        return None  # (a town of some size by its name is itself, the qualifier wrong:
-        # "Alchevsk, Donetsk Oblast" is the Luhansk city)
+    if not ((_AREA[q.kind] | q.seat.astype(bool)) & g.complete_mask()[q.country]).any():
+        return None
+    own = x.flags <= FLAG["ascii"]
+    if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+        return None  # a town of some size by its own name is itself, the qualifier wrong
+        # ("Alchevsk, Donetsk Oblast" is the Luhansk city)
     t = tops[i]
     entries = sounding(g, t.key)
     if not entries.size:
@@ -601,14 +607,19 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     c = _Cands(g, Toponym(t.text, t.start, t.end, t.key, entries,
                           np.full(entries.size, FLAG["variant"]), t.locative))
     reading = _qualifier(c, q)
-    if reading is None:
-        return None
-    qk, hit = reading
+    if reading is not None:
+        qk, hit = reading
+        cands[i + 1] = cands[i + 1].qualified(np.arange(q.entries.size) == qk)
+    else:
+        seat = _seat_region(g, c, tops[i + 1], q)
+        if seat is None:
+            return None
+        base[i + 1] = cands[i + 1] = seat[0]
+        hit = seat[1]
     base[i] = c
     cands[i] = c.qualified(hit)
     why[i], why[i + 1] = "sounds like a settlement of the qualifier", \
         "qualifies the name before it"
-    cands[i + 1] = cands[i + 1].qualified(np.arange(q.entries.size) == qk)
     return hit
 
 

@@ -372,6 +372,10 @@ def test_an_oblasts_point_is_no_place_to_be_near(gaz):
      "Dibrova", "Luhansk Oblast"),
     # an unknown word before its area sounds like the area's village
     ("Zybino, Chuhuiv district", "Zybino", "Zybyne", "Kharkiv Oblast"),
+    # a regional seat's bare name is its region here too; the city that once bore a name
+    # like it (Zaporizhzhia, once Oleksandrivsk) is no big city of a list
+    ("A mine exploded in Oleksandrivsky (Donetsk).", "Oleksandrivsky", "Oleksandrivske",
+     "Donetsk Oblast"),
 ])
 def test_a_name_read_as_the_village_of_its_area_that_sounds_like_it(gaz, text, surface, name,
                                                                     admin1):
