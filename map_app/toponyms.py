@@ -1280,10 +1280,12 @@ class _Evidence:
         """The verdict on the weak name at ``s:e`` (:func:`_key_info` ``info``, ``lw`` its
         first word in lower case): True, :data:`_PENDING` (a place if its qualifier holds it)
         or False. A common word ("the Hills area") is placed only by a qualifier."""
-        if info[5] < 0:
-            return False
         text = self.text
         pending = _PENDING if _CHAIN_GAP.match(text, e) else False
+        if info[5] < 0:
+            # known only by other names of small places ("Ivano-Dar'yivka", an old spelling
+            # of Ivano-Darivka): a qualifier that holds one of them places it, nothing else
+            return pending if info[0].size else False
         if _is_common(lw, lex.common_words(), self.seen):
             return pending  # "Pisky, Pokrovsk raion": only a qualifier that holds it places it
         if _PLACE_AFTER.match(text, e) or self._in_line(s):

@@ -409,3 +409,11 @@ def test_a_name_read_by_its_sound_keeps_that_reading_at_its_other_mentions(gaz):
     recs = [r for r in resolve_records(text, gaz) if r["text"] == "Chervonaya Dibrova"]
     assert len(recs) == 2 and {r["name"] for r in recs} == {"Dibrova"}
     assert recs[1]["rule"] == "qualified elsewhere in the text"
+
+
+def test_a_name_known_only_as_a_villages_other_name_is_placed_by_its_qualifier(gaz):
+    # "Ivano-Dar'yivka" is an old spelling GeoNames keeps for Ivano-Darivka: too weak alone,
+    # placed by the region after it (not read as its last word, a Darivka elsewhere)
+    rec = next(r for r in resolve_records("Shelling near Ivano-Dar'yivka, Donetsk region", gaz)
+               if r["text"] == "Ivano-Dar'yivka")
+    assert (rec["name"], rec["admin1"]) == ("Ivano-Darivka", "Donetsk Oblast")
