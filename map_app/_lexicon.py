@@ -115,7 +115,11 @@ attackers aircraft jets jet warplanes planes helicopters tanks tank navy fleet w
 fighters militants occupiers invaders occupation side command commanders commander officials
 authorities government ministry president leader leaders regime bombers bombing bombardment
 offensive counteroffensive advance assault assaults positions position sabotage saboteurs
-mercenaries shahed shaheds guns gunners defence defense defenders personnel""".split())
+mercenaries shahed shaheds guns gunners defence defense defenders personnel soldier serviceman
+fighter snipers sniper crews crew patrols patrol infantry marines paratroopers sappers spetsnaz
+special-forces vehicles vehicle convoy convoys column columns equipment armour armor howitzers
+howitzer mortars mortar munitions munition warship helicopter plane bomber depot depots ammo
+ammunition losses pows prisoners flag flags media bloggers propaganda""".split())
 
 # Verbs of war reports whose object is a place ("shelled Novomykhailivka", "liberated
 # Robotyne"): before a name they are evidence of a place, as "in" and "near" are.

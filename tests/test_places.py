@@ -165,6 +165,10 @@ def _pick(gaz, text, name):
     ("Russian drones hit Pokrovsk overnight.", "Pokrovsk"),
     ("Russian shelling hit Donetsk on Sunday.", "Donetsk"),
     ("Russian and Ukrainian troops fought near Donetsk.", "Donetsk"),
+    # what an actor fields or flies is the actor too
+    ("A Russian convoy was seen moving in Donetsk.", "Donetsk"),
+    ("Russian vehicle movement in Donetsk", "Donetsk"),
+    ("Russian media said a Russian flag was raised over Donetsk.", "Donetsk"),
 ])
 def test_an_actors_nationality_is_no_vote_for_the_places_country(gaz, text, name):
     assert _pick(gaz, text, name)["country_code"] == "UA"
