@@ -284,6 +284,10 @@ def uk_variants(name: str) -> list[str]:
     out = uk_latin(name)
     for ru in _russify(name):
         out.extend(ru_latin(ru))
+    # and with the Russian endings (Покровське → Pokrovskoye, Роботине → Robotino, Мала
+    # Рогань → Malaya Rogan): the forms Russian sources' English reports use
+    for ru in ru_spellings(name):
+        out.extend(ru_latin(ru))
     return _unique(out)
 
 

@@ -1772,7 +1772,8 @@ _THING_AFTER = re.compile(
     # a facility in lower case and the town it is in: "the Ilyich plant in Mariupol", "the
     # Druzhba theatre in Lysychansk" (alone, "the Polohy factory" is a factory in Polohy)
     r"(?:plant|factory|works|park|market|theatre|theater|cinema|hotel|museum|church|"
-    r"monastery|stadium|mall|hall)[ \t]+(?:in|at|of)[ \t]+(?=(?-i:[A-Z])))\b", re.I)
+    r"monastery|stadium|mall|hall)(?:[ \t]+[a-z]+){0,2}?[ \t]+(?:in|at|of)[ \t]+"
+    r"(?=(?-i:[A-Z])))\b", re.I)
 # Before one: "battalion Sparta", "the Wagner" is another rule's
 _THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachment", "company",
                  "ship", "vessel", "cruiser", "frigate", "operation"}

@@ -174,6 +174,12 @@ def test_an_actors_nationality_is_no_vote_for_the_places_country(gaz, text, name
     assert _pick(gaz, text, name)["country_code"] == "UA"
 
 
+def test_a_village_by_its_russian_form_with_russian_endings(gaz):
+    # Мала Рогань has no Russian name in the data: "Malaya Rogan" is guessed from its own
+    r = _pick(gaz, "Fighting near Malaya Rogan.", "Malaya Rogan")
+    assert r["name"] == "Mala Rohan" and r["admin1"] == "Kharkiv Oblast"
+
+
 def test_a_town_today_beats_a_bigger_town_abroad_that_once_bore_its_name(gaz):
     # Pokrovsk is Engels' (Russia) old name, and Donetsk Oblast's Pokrovsk's own
     r = _pick(gaz, "Pokrovsk was quiet.", "Pokrovsk")

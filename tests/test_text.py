@@ -42,6 +42,10 @@ def test_variants_cover_popular_and_russian_spellings():
     assert v[0] == "Andriivka"
     assert "Kharkov" in uk_variants("Харків")
     assert "Kiev" in uk_variants("Київ")
+    # with Russian endings, as Russian sources' English reports write them
+    assert {"Pokrovskoye", "Pokrovskoe"} <= set(uk_variants("Покровське"))
+    assert "Robotino" in uk_variants("Роботине")
+    assert "Malaya Rogan" in uk_variants("Мала Рогань")
 
 
 def test_is_latin():
