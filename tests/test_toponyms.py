@@ -543,6 +543,8 @@ def test_an_old_name_before_a_facility_is_the_facilitys(gaz):
     # a name, a facility in lower case and the town it is in: the name is the facility's
     ("Strike on the Druzhba theatre in Lysychansk.", ["Lysychansk"]),
     ("Bodies near the Ilyich plant in Mariupol.", ["Mariupol"]),
+    ("The Alice hotel burning in Enerhodar.", ["Enerhodar"]),
+    ("An Ilyich plant explosion in Mariupol.", ["Mariupol"]),
     ("A reported Iskander ballistic missile strike on Kyiv.", ["Kyiv"]),
     # alone, a town's facility is in the town
     ("Workers of the Polohy factory walked out.", ["Polohy"]),
