@@ -452,7 +452,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     one sense per discourse (:func:`_qualifier_pass`); coordinated names
     (:func:`_coordination_pass`); first picks, votes and the context bonus
     (:func:`_context_pass`); stated distances to a border (:func:`_claim_pass`); the rows
-    (:func:`_rows`). A new rule goes in the pass whose evidence it reads.
+    (:func:`_rows`), less the small places read on their prior far from all the text's sure
+    ones (:func:`_stray_pass`). A new rule goes in the pass whose evidence it reads.
 
     Parameters are those of :func:`resolve`, and ``claims``: the text's distance claims
     (:func:`map_app.claims.find_distance_claims`) when the caller has found them already.
@@ -474,9 +475,56 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
         claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
     claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
     rows = _rows(g, tops, base, cands, scores, why, teams, claimed, n_alternatives)
+    rows = _stray_pass(rows, tops)
     if points:
         rows = sorted(rows + _point_rows(g, text, points), key=lambda r: r["start"])
     return rows
+
+
+# A name read on its prior alone, as a small place far from all the text's others ("Alice
+# hotel burning in Enerhodar": Alice, Texas; "Council" of a village council: Council, Idaho;
+# a person's name: Jesús, Paraguay) is no place of the text once two places are sure of
+# where it is: the words were something else.
+_STRAY_SCORE = 6.0     # below this, a reading is a small place's (under about 100,000 people)
+_STRAY_KM = 1500.0     # farther than this from every other place of the text
+_SURE_SCORE = 7.0      # a place this sure, or decided by a rule, anchors the text
+_SURE_PLACES = 2       # distinct places that must anchor it
+_ON_PRIOR = frozenset({"prior", "only candidate", "the text's other places"})
+_H_STRAY = math.sin(_STRAY_KM / 2 / EARTH_RADIUS_KM) ** 2
+
+
+def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
+    """The last pass: the rows without the strays (see :data:`_STRAY_SCORE`). A reading is
+    a stray when it is no country, scores under :data:`_STRAY_SCORE` on no rule's
+    evidence, lies in no country the text names, and is more than :data:`_STRAY_KM` from
+    every other located place of the text, which has :data:`_SURE_PLACES` sure ones."""
+    if len(rows) < 3:
+        return rows
+    suspects = [k for k, (r, t) in enumerate(zip(rows, tops)) if r["score"] < _STRAY_SCORE
+                and r["rule"] in _ON_PRIOR and r["kind"] != "country" and not t.locative]
+    if not suspects:
+        return rows
+    located = [k for k, r in enumerate(rows) if r["kind"] != "country" and r["country_code"]]
+    sure = {rows[k]["entry"] for k in located
+            if rows[k]["score"] >= _SURE_SCORE or rows[k]["rule"] not in _ON_PRIOR}
+    if len(sure) < _SURE_PLACES:
+        return rows
+    named = {r["country_code"] for r in rows if r["kind"] == "country"}
+    entry = np.array([rows[k]["entry"] for k in located])
+    xyz = unit_vectors(np.array([rows[k]["lon"] for k in located], dtype=float),
+                       np.array([rows[k]["lat"] for k in located], dtype=float))
+    stray = set()
+    for k in suspects:
+        r = rows[k]
+        if r["country_code"] in named or not r["country_code"] or not (sure - {r["entry"]}):
+            continue
+        others = entry != r["entry"]
+        if not others.any():
+            continue
+        h = (1.0 - xyz[others] @ unit_vectors(r["lon"], r["lat"])) * 0.5
+        if h.min() > _H_STRAY:
+            stray.add(k)
+    return [r for k, r in enumerate(rows) if k not in stray] if stray else rows
 
 
 _POINT_SCORE = 20.0  # a stated point: surer than any name's reading

@@ -427,3 +427,28 @@ def test_a_name_known_only_as_a_villages_other_name_is_placed_by_its_qualifier(g
     rec = next(r for r in resolve_records("Shelling near Ivano-Dar'yivka, Donetsk region", gaz)
                if r["text"] == "Ivano-Dar'yivka")
     assert (rec["name"], rec["admin1"]) == ("Ivano-Darivka", "Donetsk Oblast")
+
+
+# --- strays: a small place read on its prior alone, far from every sure place of the text ----
+def _names(gaz, text):
+    from map_app.places import resolve_records
+
+    return [r["text"] for r in resolve_records(text, gaz)]
+
+
+def test_a_word_read_as_a_small_place_far_from_the_sure_ones_is_dropped(gaz):
+    # "Council" of a village council would be Council, Idaho
+    assert _names(gaz, "Destruction to the Village Council in Shandryholove, Donetsk "
+                       "Oblast") == ["Shandryholove", "Donetsk Oblast"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # after "in"/"at" a far place is where something was: talks abroad
+    ("Russian and Ukrainian officials met in Geneva; fighting went on in Bakhmut, "
+     "Donetsk Oblast.", "Geneva"),
+    ("Ministers met at Ramstein as shelling hit Bakhmut, Donetsk Oblast.", "Ramstein"),
+    # with one sure place only, nothing is dropped
+    ("Alice watched the shelling of Kharkiv.", "Alice"),
+])
+def test_a_far_place_stays_after_a_locative_or_without_two_sure_places(gaz, text, name):
+    assert name in _names(gaz, text)
