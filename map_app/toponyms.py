@@ -77,6 +77,14 @@ _SENTENCE_END = set(".!?:;\"“”\n")
 _COMPASS_WORDS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|"
                   r"central)[ \t]+")
 MAX_WORDS = 6
+# A compass word alone right before another name is its adjective ("Central Kharkiv",
+# "Eastern Donetsk", "Northern Kherson"): not Paraguay's Central or Cameroon's East
+_COMPASS = frozenset(f"{a}{b}{c}" for a, b in (("north", ""), ("south", ""), ("north", "east"),
+                                               ("north", "west"), ("south", "east"),
+                                               ("south", "west"), ("north-", "east"),
+                                               ("north-", "west"), ("south-", "east"),
+                                               ("south-", "west"), ("east", ""), ("west", ""))
+                     for c in ("", "ern")) | {"central"}
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
@@ -1126,6 +1134,9 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
         if j == i + 1 and i and words[i][_LOWER] in _TRAILING and words[i - 1][_CAP] \
                 and words[i][_START] - words[i - 1][_END] == 1:
             continue  # "Frolov Island", "Kupiansk District": the generic word of a name
+        if j == i + 1 and j < len(words) and words[i][_LOWER] in _COMPASS \
+                and words[j][_CAP] and words[j][_START] - words[i][_END] == 1:
+            continue  # "Central Kharkiv": the compass word of the name after it
         prev, sent = (prev0, sent0) if i == 0 else (words[i][_PREV], words[i][_SENT])
         if _decide_span(doc, st, words, i, j, key, info, verdict, prev, sent, person):
             taken[i:j] = [True] * (j - i)

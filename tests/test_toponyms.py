@@ -567,3 +567,15 @@ def test_every_settlement_noun_has_a_stem():
     assert all(any(w.startswith(st) for st in _NOUN_STEMS) for w in lex.SETTLEMENT_NOUNS)
     text = "The cities of A and B, the village of C; citizens of N.P. Roty"
     assert [text[a:b] for a, b, _ in _settlement_nouns(text)] == ["cities", "village", "N.P."]
+
+
+@pytest.mark.parametrize("text, found", [
+    # a compass word right before a name is its adjective, not a place of its own
+    ("Damage to a school in Central Kharkiv.", ["Kharkiv"]),
+    ("Fighting goes on in Eastern Ukraine.", ["Ukraine"]),
+    ("Shelling of North-Eastern Kharkiv.", ["Kharkiv"]),
+    # names that open with one keep it
+    ("Elections in Northern Ireland and the Western Cape.", ["Northern Ireland", "Western Cape"]),
+])
+def test_a_compass_word_before_a_name_is_its_adjective(gaz, text, found):
+    assert _texts(text, gaz) == found
