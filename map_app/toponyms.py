@@ -71,6 +71,7 @@ _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "
 # "Washington University", "Wake Forest University") names the institution, and the campus is
 # often elsewhere (Washington University is in St. Louis, Arizona State in Tempe): the name is
 # no mention of the place.
+_STREET_GAP = 2  # capitalised words allowed between a light name and a street's head
 _ACADEMIC = {"university", "college", "polytechnic"}
 _ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
 _SENTENCE_END = set(".!?:;\"“”\n")
@@ -1128,12 +1129,13 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
     for i, j, key, info, verdict in r[_R_FOUND]:
         if True in taken[i:j]:
             continue
-        if _inside_other_name(words, i, j, info[5] == _CITY_KIND):
+        if _inside_other_name(words, i, j, info[5] == _CITY_KIND,
+                              info[7] < _WEIGHTY and info[5] not in _AREA_KINDS):
             taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
             continue
-        if j == i + 1 and i and words[i][_LOWER] in _TRAILING and words[i - 1][_CAP] \
-                and words[i][_START] - words[i - 1][_END] == 1:
-            continue  # "Frolov Island", "Kupiansk District": the generic word of a name
+        if j == i + 1 and i and (words[i][_LOWER] in _TRAILING or words[i][_LOWER] in _STREET) \
+                and words[i - 1][_CAP] and words[i][_START] - words[i - 1][_END] == 1:
+            continue  # "Frolov Island", "Kupiansk District", "Hertford Road": a name's generic
         if j == i + 1 and j < len(words) and words[i][_LOWER] in _COMPASS \
                 and words[j][_CAP] and words[j][_START] - words[i][_END] == 1:
             continue  # "Central Kharkiv": the compass word of the name after it
@@ -1142,14 +1144,18 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
             taken[i:j] = [True] * (j - i)
 
 
-def _inside_other_name(words: tuple, i: int, j: int, city: bool = False) -> bool:
+def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
+                       light: bool = False) -> bool:
     """Whether the span of words ``i:j`` opens the name of something else: a street named
-    after a place ("Hertford Road") or a university ("Arizona State University"), unless a
-    ``city``'s national or state university ("Kharkiv National University", "Mariupol State
-    University": in the city, as such universities are)."""
-    if j < len(words) and words[j][_CAP] and words[j][_LOWER] in _STREET \
-            and words[j][_START] - words[j - 1][_END] == 1:
-        return True
+    after a place ("Hertford Road"; a ``light`` name, of little importance, also with up to
+    two words between: "Zhon Myronosyts Street") or a university ("Arizona State
+    University"), unless a ``city``'s national or state university ("Kharkiv National
+    University", "Mariupol State University": in the city, as such universities are)."""
+    for k in range(j, min(len(words), j + (_STREET_GAP + 1 if light else 1))):
+        if not words[k][_CAP] or words[k][_START] - words[k - 1][_END] != 1:
+            break
+        if words[k][_LOWER] in _STREET:
+            return True
     if city and j < len(words) and words[j][_LOWER] in ("national", "state"):
         return False
     return _academic(words, j)
@@ -1788,6 +1794,9 @@ _THING_AFTER = re.compile(
 # Before one: "battalion Sparta", "the Wagner" is another rule's
 _THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachment", "company",
                  "ship", "vessel", "cruiser", "frigate", "operation"}
+# Prefixes a capitalised compound opens with ("Pre-trial detention centre")
+_PREFIXES = frozenset("pre post anti non pro counter semi multi inter ultra sub co re de ex mid "
+                      "neo self mini micro mega super over under out".split())
 _WEIGHTY = 5.0  # importance from which a name keeps its place before such a word (~100,000)
 
 
@@ -1799,6 +1808,9 @@ def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bo
     after = text[end:end + 1]
     if (after == "-" or after == " " and length <= 3) and text[end + 1:end + 2].isdigit():
         return True
+    if after == "-" and text[end + 1:end + 2].islower() \
+            and text[end - length:end].lower() in _PREFIXES:
+        return True  # "Pre-trial", "Post-war": a prefix, not Prato or Post
     if info[7] >= _WEIGHTY or info[5] in _AREA_KINDS:
         return False  # a town of some size by its own name: an old name keeps nothing
         # ("Gorky Park" is no Nizhny Novgorod, once Gorky)

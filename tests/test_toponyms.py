@@ -579,3 +579,15 @@ def test_every_settlement_noun_has_a_stem():
 ])
 def test_a_compass_word_before_a_name_is_its_adjective(gaz, text, found):
     assert _texts(text, gaz) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    # a prefix before a hyphen opens a compound, not a name (Pre: Prato's other name)
+    ("A pre-trial centre and the Pre-trial Detention Centre in Kherson burned.", ["Kherson"]),
+    # a small place's name may open a street's with words between; the street's head and
+    # generic word are no places either
+    ("Damage on Zhon Myronosyts Street in Kharkiv.", ["Kharkiv"]),
+    ("Traffic on Hertford Road in London.", ["London"]),
+])
+def test_prefixes_and_streets_are_no_places(gaz, text, found):
+    assert _texts(text, gaz) == found
