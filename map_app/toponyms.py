@@ -1196,6 +1196,10 @@ _PLACE_AFTER = re.compile(r"[ \t]+(?:direction|axis|front|sector|area|outskirts|
                           r"bridgehead|salient|pocket)\b", re.I)
 # Between a name and what qualifies it: "X, Donetsk region", "X (Kharkiv oblast)", "X in the
 # Khotin community", "X of the Luhansk People's Republic"; or the next name of a list.
+# "of" and a name that is no area's ("Port of Odessa", not "Pisky of the Donetsk region")
+_OF_TOWN = re.compile(r"[ \t]+of[ \t]+(?!the\b|(?:[A-Z][\w'’-]*[ \t]+){1,3}(?:[Rr]egion|[Oo]blast|"
+                      r"[Dd]istrict|[Rr]aion|[Rr]ayon|[Cc]ommunity|[Hh]romada|[Pp]rovince|"
+                      r"People))[A-Z]")
 _CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|in|of)[ \t]+"
                         r"(?:the[ \t]+)?(?:" + _COMPASS_WORDS + r")?"
                         # Ukrainian and Russian: "Понятівку Херсонського району", "Тягинка и
@@ -1304,6 +1308,8 @@ class _Evidence:
             # of Ivano-Darivka): a qualifier that holds one of them places it, nothing else
             return pending if info[0].size else False
         if _is_common(lw, lex.common_words(), self.seen):
+            if pending and _OF_TOWN.match(text, e):
+                return False  # "the Port of Odessa": the common thing of a town
             return pending  # "Pisky, Pokrovsk raion": only a qualifier that holds it places it
         if _PLACE_AFTER.match(text, e) or self._in_line(s):
             return True

@@ -591,3 +591,13 @@ def test_a_compass_word_before_a_name_is_its_adjective(gaz, text, found):
 ])
 def test_prefixes_and_streets_are_no_places(gaz, text, found):
     assert _texts(text, gaz) == found
+
+
+@pytest.mark.parametrize("text, found", [
+    # a common word before "of" and a town is the town's thing, not a village of that name
+    ("The Port of Odessa was struck by missiles.", ["Odessa"]),
+    # a common word that is a village's name is still placed by "of" and its region
+    ("Fighting near Pisky of the Donetsk region.", ["Pisky", "Donetsk region"]),
+])
+def test_a_common_word_of_a_town_is_no_place(gaz, text, found):
+    assert _texts(text, gaz) == found
