@@ -37,6 +37,7 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "the text's other places" (the regions and countries it names, its focus, nearness),
 # "qualifier after it", "a seat's name read as its region", "qualifies the name before it",
 # "qualified elsewhere in the text", "relative location", "district of the city after it",
+# "an unknown district of the city after it: the city",
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
 # "sounds like a settlement of the qualifier", "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
@@ -605,8 +606,15 @@ def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: i
         cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
         why[i] = "relative location"
     elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
-        cands[i] = cands[i].qualified(_part_of(base[i], base[i + 1]))
-        why[i] = "district of the city after it"
+        hit = _part_of(base[i], base[i + 1])
+        if hit.any():
+            cands[i] = cands[i].qualified(hit)
+            why[i] = "district of the city after it"
+        elif base[i + 1].kind[base[i + 1].pick] == _CITY:
+            # a district the gazetteer does not know by this name ("the Kalininsky district
+            # of Donetsk", renamed since): in that city, not another city's namesake
+            base[i] = cands[i] = base[i + 1]
+            why[i] = "an unknown district of the city after it: the city"
 
 
 def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[_Cands],

@@ -452,3 +452,14 @@ def test_a_word_read_as_a_small_place_far_from_the_sure_ones_is_dropped(gaz):
 ])
 def test_a_far_place_stays_after_a_locative_or_without_two_sure_places(gaz, text, name):
     assert name in _names(gaz, text)
+
+
+def test_a_district_of_a_city_is_in_that_city(gaz):
+    r = _pick(gaz, "Shelling of the Kyivskyi district of Donetsk.", "Kyivskyi district")
+    assert r["rule"] == "district of the city after it" and r["name"] == "Kyivskyi"
+    # one the gazetteer does not know by that name (Kalininskyi, renamed Kalynivskyi) is
+    # placed at the city, not at the namesake district of Horlivka
+    r = _pick(gaz, "Damage to a school in the Kalininsky district of Donetsk.",
+              "Kalininsky district")
+    assert r["name"] == "Donetsk" and r["kind"] == "city"
+    assert r["rule"] == "an unknown district of the city after it: the city"
