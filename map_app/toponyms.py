@@ -71,6 +71,10 @@ _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "
 # "Washington University", "Wake Forest University") names the institution, and the campus is
 # often elsewhere (Washington University is in St. Louis, Arizona State in Tempe): the name is
 # no mention of the place.
+# After a city's name, words that open the name of a school in that city ("Kharkiv National
+# University", "Kharkiv Polytechnic", "Kramatorsk Technological College")
+_CITY_SCHOOLS = frozenset("national state polytechnic technical technological industrial "
+                          "vocational medical pedagogical agrarian agricultural".split())
 _STREET_GAP = 2  # capitalised words allowed between a light name and a street's head
 _ACADEMIC = {"university", "college", "polytechnic"}
 _ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
@@ -1149,14 +1153,15 @@ def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
     """Whether the span of words ``i:j`` opens the name of something else: a street named
     after a place ("Hertford Road"; a ``light`` name, of little importance, also with up to
     two words between: "Zhon Myronosyts Street") or a university ("Arizona State
-    University"), unless a ``city``'s national or state university ("Kharkiv National
-    University", "Mariupol State University": in the city, as such universities are)."""
+    University"), unless a ``city``'s national, state or specialised school ("Kharkiv
+    National University", "Kramatorsk Technological College": in the city, as such schools
+    are; :data:`_CITY_SCHOOLS`)."""
     for k in range(j, min(len(words), j + (_STREET_GAP + 1 if light else 1))):
         if not words[k][_CAP] or words[k][_START] - words[k - 1][_END] != 1:
             break
         if words[k][_LOWER] in _STREET:
             return True
-    if city and j < len(words) and words[j][_LOWER] in ("national", "state"):
+    if city and j < len(words) and words[j][_LOWER] in _CITY_SCHOOLS:
         return False
     return _academic(words, j)
 

@@ -558,6 +558,10 @@ def test_facilities_and_sentence_openers(gaz, text, found):
 def test_a_citys_national_university_is_in_the_city(gaz):
     assert _texts("Damage to Kharkiv National University.", gaz) == ["Kharkiv"]
     assert _texts("He studied at Arizona State University.", gaz) == []
+    # and its specialised schools
+    assert _texts("Damage to the Kharkiv Polytechnic.", gaz) == ["Kharkiv"]
+    assert _texts("Kramatorsk Technological College was hit.", gaz) == ["Kramatorsk"]
+    assert _texts("Bakhmut Industrial Vocational College damaged.", gaz) == ["Bakhmut"]
 
 
 def test_every_settlement_noun_has_a_stem():
