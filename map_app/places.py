@@ -496,36 +496,38 @@ _H_STRAY = math.sin(_STRAY_KM / 2 / EARTH_RADIUS_KM) ** 2
 
 def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
     """The last pass: the rows without the strays (see :data:`_STRAY_SCORE`). A reading is
-    a stray when it is no country, scores under :data:`_STRAY_SCORE` on no rule's
-    evidence, lies in no country the text names, and is more than :data:`_STRAY_KM` from
-    every other located place of the text, which has :data:`_SURE_PLACES` sure ones."""
+    a stray when it is no country, scores under :data:`_STRAY_SCORE` on no rule's evidence,
+    does not follow a locative, lies in no country the text names, and is more than
+    :data:`_STRAY_KM` from every other located place of the text, which has
+    :data:`_SURE_PLACES` sure ones."""
     if len(rows) < 3:
         return rows
-    suspects = [k for k, (r, t) in enumerate(zip(rows, tops)) if r["score"] < _STRAY_SCORE
-                and r["rule"] in _ON_PRIOR and r["kind"] != "country" and not t.locative]
-    if not suspects:
+    named, sure, suspects, located = set(), set(), [], []
+    for k, (r, t) in enumerate(zip(rows, tops)):
+        if r["kind"] == "country":
+            named.add(r["country_code"])
+        elif r["country_code"]:
+            located.append(k)
+            if r["rule"] not in _ON_PRIOR or r["score"] >= _SURE_SCORE:
+                sure.add(r["entry"])
+            elif r["score"] < _STRAY_SCORE and not t.locative:
+                suspects.append(k)
+    suspects = [k for k in suspects if rows[k]["country_code"] not in named]
+    if not suspects or len(sure) < _SURE_PLACES:
         return rows
-    located = [k for k, r in enumerate(rows) if r["kind"] != "country" and r["country_code"]]
-    sure = {rows[k]["entry"] for k in located
-            if rows[k]["score"] >= _SURE_SCORE or rows[k]["rule"] not in _ON_PRIOR}
-    if len(sure) < _SURE_PLACES:
-        return rows
-    named = {r["country_code"] for r in rows if r["kind"] == "country"}
     entry = np.array([rows[k]["entry"] for k in located])
     xyz = unit_vectors(np.array([rows[k]["lon"] for k in located], dtype=float),
                        np.array([rows[k]["lat"] for k in located], dtype=float))
-    stray = set()
-    for k in suspects:
-        r = rows[k]
-        if r["country_code"] in named or not r["country_code"] or not (sure - {r["entry"]}):
-            continue
-        others = entry != r["entry"]
-        if not others.any():
-            continue
-        h = (1.0 - xyz[others] @ unit_vectors(r["lon"], r["lat"])) * 0.5
-        if h.min() > _H_STRAY:
-            stray.add(k)
-    return [r for k, r in enumerate(rows) if k not in stray] if stray else rows
+    at = {k: n for n, k in enumerate(located)}
+    mine = np.array([at[k] for k in suspects])
+    # each suspect's closeness to every other name's place (its own mentions left out)
+    dots = xyz[mine] @ xyz.T
+    dots[entry[mine][:, None] == entry[None, :]] = -1.0
+    far = (1.0 - dots.max(axis=1)) * 0.5 > _H_STRAY
+    if not far.any():
+        return rows
+    stray = {suspects[n] for n in np.flatnonzero(far).tolist()}
+    return [r for k, r in enumerate(rows) if k not in stray]
 
 
 _POINT_SCORE = 20.0  # a stated point: surer than any name's reading

@@ -1156,11 +1156,14 @@ def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
     University"), unless a ``city``'s national, state or specialised school ("Kharkiv
     National University", "Kramatorsk Technological College": in the city, as such schools
     are; :data:`_CITY_SCHOOLS`)."""
-    for k in range(j, min(len(words), j + (_STREET_GAP + 1 if light else 1))):
-        if not words[k][_CAP] or words[k][_START] - words[k - 1][_END] != 1:
-            break
-        if words[k][_LOWER] in _STREET:
+    if j < len(words) and words[j][_CAP] and words[j][_START] - words[j - 1][_END] == 1:
+        if words[j][_LOWER] in _STREET:
             return True
+        for k in range(j + 1, min(len(words), j + _STREET_GAP + 1) if light else 0):
+            if not words[k][_CAP] or words[k][_START] - words[k - 1][_END] != 1:
+                break
+            if words[k][_LOWER] in _STREET:
+                return True
     if city and j < len(words) and words[j][_LOWER] in _CITY_SCHOOLS:
         return False
     return _academic(words, j)
