@@ -1514,8 +1514,8 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str
         return _LABEL  # "Zajtseve"
     c = text[e:e + 1]
     if (c == "," or c == "(" or c == " " and text[e + 1:e + 2] == "(") \
-            and _QUALIFIED.match(text, e):
-        return True  # "Zybino, Chuhuiv district": a settlement of that area
+            and (_QUALIFIED.match(text, e) or _seat_after(doc, e)):
+        return True  # "Zybino, Chuhuiv district", "Malaya Rohan, Kharkiv": of that area
     if prev is None:
         if s < 2 or text[s - 1] not in " \t":
             return None
@@ -1527,6 +1527,25 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str
             and _settlement_noun(text, doc.nouns(), s):
         return True
     return False if prev in _SLIP_CUES else None
+
+
+def _seat_after(doc: _Document, e: int) -> bool:
+    """Whether a name placed already, right after the comma or bracket at ``e``, is the seat
+    of a region of a country the gazetteer holds completely, by its likeliest reading
+    ("Malaya Rohan, Kharkiv": the seat's bare name stands for its region)."""
+    m = _GAP_TO_NAME.match(doc.text, e)
+    if m is None:
+        return False
+    g = doc.g
+    for t in doc.out:
+        if t.start == m.end():
+            best = t.entries[g.col("importance")[t.entries].argmax()]
+            return bool(g.complete_mask()[g.col("country")[best]]) \
+                and g.col("fcode")[best] in _seat_codes(g)
+    return False
+
+
+_GAP_TO_NAME = re.compile(r"[ \t]*[,(][ \t]*")
 
 
 def _sound_runs(doc: _Document, runs: list[tuple]) -> list[Toponym]:

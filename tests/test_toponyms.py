@@ -605,3 +605,10 @@ def test_prefixes_and_streets_are_no_places(gaz, text, found):
 ])
 def test_a_common_word_of_a_town_is_no_place(gaz, text, found):
     assert _texts(text, gaz) == found
+
+
+def test_a_sound_read_run_before_a_regional_seat(gaz):
+    # a Russian adjective with the Ukrainian noun, qualified by the seat of its oblast
+    out = find_toponyms("Clashes in Malaya Rohan, Kharkiv.", gaz)
+    assert [t.text for t in out] == ["Malaya Rohan", "Kharkiv"]
+    assert {gaz.name_of(int(e)) for e in out[0].entries} == {"Mala Rohan"}
