@@ -1530,8 +1530,8 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str
 
 
 def _seat_after(doc: _Document, e: int) -> bool:
-    """Whether a name placed already, right after the comma or bracket at ``e``, is the seat
-    of a region of a country the gazetteer holds completely, by its likeliest reading
+    """Whether a name placed already, right after the comma or bracket at ``e``, is a region
+    or the seat of one in a country the gazetteer holds completely, by its likeliest reading
     ("Malaya Rohan, Kharkiv": the seat's bare name stands for its region)."""
     m = _GAP_TO_NAME.match(doc.text, e)
     if m is None:
@@ -1540,8 +1540,8 @@ def _seat_after(doc: _Document, e: int) -> bool:
     for t in doc.out:
         if t.start == m.end():
             best = t.entries[g.col("importance")[t.entries].argmax()]
-            return bool(g.complete_mask()[g.col("country")[best]]) \
-                and g.col("fcode")[best] in _seat_codes(g)
+            return bool(g.complete_mask()[g.col("country")[best]]) and (
+                g.col("kind")[best] == _REGION_KIND or g.col("fcode")[best] in _seat_codes(g))
     return False
 
 

@@ -612,3 +612,10 @@ def test_a_sound_read_run_before_a_regional_seat(gaz):
     out = find_toponyms("Clashes in Malaya Rohan, Kharkiv.", gaz)
     assert [t.text for t in out] == ["Malaya Rohan", "Kharkiv"]
     assert {gaz.name_of(int(e)) for e in out[0].entries} == {"Mala Rohan"}
+
+
+def test_a_slip_before_a_regional_seat_read_as_its_region(gaz):
+    # a mixed spelling of Makiivka, labelled with its oblast's seat: Luhansk reads as the
+    # oblast, which holds a Makiivka one letter away
+    out = find_toponyms("Makeivka, Luhansk", gaz)
+    assert [t.text for t in out] == ["Makeivka", "Luhansk"]
