@@ -1480,7 +1480,7 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     res = []
     home: bool | None = None  # whether the document is about a complete country, once asked
     for s, w in unknown:
-        slot = _slot(doc, s, s + len(w))
+        slot = _slot(doc, s, s + len(w), seats=False)
         if slot is None:
             continue
         strong = slot is not False
@@ -1504,17 +1504,20 @@ _SOUND_LONG = 5  # consonants of a sound no common phrase has by chance
 _SOUND_VERY_LONG = 8  # and of one that is a name's own in any slot
 
 
-def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str | None:
+def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool = True
+          ) -> bool | str | None:
     """How strongly the words at ``s:e`` sit in a place's slot: :data:`_LABEL` (the whole
     text or cell), True (before the area it lies in, after a war verb or a settlement's
     noun or in the list after one), False (after a mere locative), None (no slot: "over the
-    Siverski Donets"). ``prev``: the word before, when the caller has read it."""
+    Siverski Donets"). ``prev``: the word before, when the caller has read it; ``seats``:
+    whether a regional seat's bare name after the words is their area (for a run of words
+    that sounds like a settlement; a single word one letter from many needs the region)."""
     text = doc.text
     if doc.cells and (s, e) in doc.cells:
         return _LABEL  # "Zajtseve"
     c = text[e:e + 1]
     if (c == "," or c == "(" or c == " " and text[e + 1:e + 2] == "(") \
-            and (_QUALIFIED.match(text, e) or _seat_after(doc, e)):
+            and (_QUALIFIED.match(text, e) or _area_after(doc, e, seats)):
         return True  # "Zybino, Chuhuiv district", "Malaya Rohan, Kharkiv": of that area
     if prev is None:
         if s < 2 or text[s - 1] not in " \t":
@@ -1529,10 +1532,11 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None) -> bool | str
     return False if prev in _SLIP_CUES else None
 
 
-def _seat_after(doc: _Document, e: int) -> bool:
+def _area_after(doc: _Document, e: int, seats: bool) -> bool:
     """Whether a name placed already, right after the comma or bracket at ``e``, is a region
-    or the seat of one in a country the gazetteer holds completely, by its likeliest reading
-    ("Malaya Rohan, Kharkiv": the seat's bare name stands for its region)."""
+    (or, with ``seats``, the seat of one) in a country the gazetteer holds completely, by its
+    likeliest reading ("Makeivka, Luhansk": the oblast; "Malaya Rohan, Kharkiv": the seat's
+    bare name stands for its region)."""
     m = _GAP_TO_NAME.match(doc.text, e)
     if m is None:
         return False
@@ -1541,7 +1545,8 @@ def _seat_after(doc: _Document, e: int) -> bool:
         if t.start == m.end():
             best = t.entries[g.col("importance")[t.entries].argmax()]
             return bool(g.complete_mask()[g.col("country")[best]]) and (
-                g.col("kind")[best] == _REGION_KIND or g.col("fcode")[best] in _seat_codes(g))
+                g.col("kind")[best] == _REGION_KIND
+                or seats and g.table("fcode")[g.col("fcode")[best]] in ("PPLA", "PPLC"))
     return False
 
 
@@ -1706,6 +1711,8 @@ def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | N
     ``key`` (:func:`sounding`): a Russian form or a spelling of its own ("Rabotin",
     "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
     extra = sounding(g, key)
+    # towns and villages, as a slip's: a city's district is named with its generic word
+    extra = extra[_SETTLEMENT_KINDS[g.col("kind")[extra]]]
     if not extra.size:
         return hit
     if hit is not None:
