@@ -1482,6 +1482,9 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     for s, w in unknown:
         slot = _slot(doc, s, s + len(w), seats=False)
         if slot is None:
+            axis = _axis(g, w, text, s + len(w))
+            if axis is not None:
+                res.append(Toponym(w, s, s + len(w), *axis, True))
             continue
         strong = slot is not False
         key = normalize(w)
@@ -1497,6 +1500,33 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
             or "In " in text:
         res.extend(_lower_cities(text, g, doc.out))
     return res
+
+
+# The endings of a town's adjective and the shapes its name may have without them: "the
+# Vugledarsky direction" (Vuhledar), "the Chervonopopovsky area" (Chervonopopivka), "the
+# Kupyan direction" (Kupiansk), "Orekhovsky" (Orikhiv)
+_ADJECTIVE_ENDS = ("skyi", "skiy", "skii", "skoy", "sky", "ski", "sk")
+_STEM_SHAPES = ("", "ka", "sk", "e")
+
+
+def _axis(g: Gazetteer, word: str, text: str, end: int
+          ) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """An unknown word before "direction", "axis", "area" … read as the adjective of a town
+    of a country the gazetteer holds completely: the towns and villages whose sound is the
+    word's without the adjective's ending, or with one of :data:`_STEM_SHAPES`."""
+    if not _PLACE_AFTER.match(text, end):
+        return None
+    key = normalize(word)
+    if not key.isalpha() or key in _STOP:
+        return None
+    stem = next((key[:-len(a)] for a in _ADJECTIVE_ENDS
+                 if key.endswith(a) and len(key) - len(a) >= 4), key)
+    found = [sounding(g, stem + shape) for shape in _STEM_SHAPES]
+    entries = np.unique(np.concatenate(found))
+    entries = entries[_SETTLEMENT_KINDS[g.col("kind")[entries]]]
+    if not entries.size:
+        return None
+    return key, entries, np.full(entries.size, _VARIANT)
 
 
 _LABEL = "label"  # a slot: the whole text or cell

@@ -619,3 +619,14 @@ def test_a_slip_before_a_regional_seat_read_as_its_region(gaz):
     # oblast, which holds a Makiivka one letter away
     out = find_toponyms("Makeivka, Luhansk", gaz)
     assert [t.text for t in out] == ["Makeivka", "Luhansk"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # a town's adjective (or its stem) before "direction", "area" … names the town's axis
+    ("Fighting on the Vugledarsky direction.", "Vuhledar"),
+    ("Shelling in the Chervonopopovsky area.", "Chervonopopivka"),
+    ("Attacks on the Kupyan direction.", "Kupyansk"),
+])
+def test_a_towns_adjective_before_direction_is_the_town(gaz, text, name):
+    out = find_toponyms(text, gaz)
+    assert len(out) == 1 and name in {gaz.name_of(int(e)) for e in out[0].entries}
