@@ -1978,8 +1978,11 @@ def _verdict(surface: str, lw: str, single: bool, key: str, info: tuple) -> bool
         return True
     if lw in _STOP and not (surface.isupper() and len(surface) > 3) or _CONTRACTION.search(lw):
         return False
-    if best_kind == _COUNTRY or (best_kind == _OTHER and best >= 7):
+    if best_kind == _COUNTRY and (info[7] >= best or lw not in lex.common_words()) \
+            or best_kind == _OTHER and best >= 7:
         return True
+    # (a common word that is a country's name only in another language, "Island" for
+    # Iceland, is decided where it stands, as any common word is)
     return None
 
 

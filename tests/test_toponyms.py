@@ -630,3 +630,9 @@ def test_a_slip_before_a_regional_seat_read_as_its_region(gaz):
 def test_a_towns_adjective_before_direction_is_the_town(gaz, text, name):
     out = find_toponyms(text, gaz)
     assert len(out) == 1 and name in {gaz.name_of(int(e)) for e in out[0].entries}
+
+
+def test_a_common_word_that_is_a_country_only_in_another_language(gaz):
+    # "Island" is Iceland's name in Icelandic and German; "Turkey" is the country's own
+    assert _texts("Island near Kherson was shelled.", gaz) == ["Kherson"]
+    assert _texts("Turkey said it would help.", gaz) == ["Turkey"]
