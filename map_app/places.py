@@ -37,7 +37,7 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "the text's other places" (the regions and countries it names, its focus, nearness),
 # "qualifier after it", "a seat's name read as its region", "qualifies the name before it",
 # "qualified elsewhere in the text", "relative location", "district of the city after it",
-# "an unknown district of the city after it: the city",
+# "an unknown district of the city after it: the city", "a river's or a sea's words around it",
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
 # "sounds like a settlement of the qualifier", "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
@@ -76,6 +76,7 @@ W_ALT_OWN = 0.25       # taken from a town whose alternate name is another town'
 W_FOCUS1 = 1.5         # times the share of the other places in the candidate's admin1 region
 W_COORD = 2.0          # a state's name joined by "and"/"or" to a state: a state too
 W_TOGETHER = 2.0       # times closeness to the other ambiguous names' contenders
+W_WATER = 10.0         # "the Dnepr delta": the water reading of a name
 W_LANGUAGE = 1.0       # a Ukrainian or Russian text: a candidate where its language is spoken
 _CONTENDER = 3.0       # a candidate this close to its name's best prior is a contender
 _TOGETHER_MAX = 600    # contenders in a document beyond which the pass is skipped
@@ -470,6 +471,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     why: list[str | None] = [None] * len(tops)  # the rule that decided each pick, if one did
     _qualifier_pass(g, text, tops, base, cands, why)
     _coordination_pass(g, text, tops, base, cands, why)
+    _water_pass(g, text, tops, base, cands, why)
     teams = _team_keys(text, tops)
     scores = _context_pass(g, text, tops, cands, teams)
     if claims is None:
@@ -693,6 +695,35 @@ def _coordination_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[
             if same is not None:
                 cands[k] = cands[k].qualified(same * (W_COORD / W_QUALIFIER))
                 why[k] = "names joined by and/or share their type"
+
+
+# Words that make a name a river's or a sea's: "the Dnepr delta", "across the Dnipro", "the left
+# bank of the Dnipro" ("over" is not one: drones are shot down over Dnipro, the city)
+_WATER_AFTER = re.compile(r"['’]?s?[ \t]+(?:delta|estuary|mouth|banks?|floodplain|"
+                          r"riverbanks?|waters|coast|shore)\b", re.I)
+_WATER_BEFORE = re.compile(r"\b(?:across|along|crossing|crossed|cross|mouth of|banks? of|"
+                           r"shore of|coast of)[ \t]+(?:the[ \t]+)?$", re.I)
+
+
+def _water_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],
+                cands: list[_Cands], why: list) -> None:
+    """A name with a river's or a sea's words around it (:data:`_WATER_AFTER`,
+    :data:`_WATER_BEFORE`) is the water when one of its readings is: "the Dnepr delta" is
+    the Dnieper, not the city of Dnipro, which also answers to that name."""
+    water = None
+    for i, t in enumerate(tops):
+        if why[i] is not None or base[i].entries.size < 2:
+            continue
+        if not (_WATER_AFTER.match(text, t.end)
+                or _WATER_BEFORE.search(text, max(0, t.start - 20), t.start)):
+            continue
+        if water is None:
+            water = g.table("fclass").index("H") if "H" in g.table("fclass") else -1
+        hit = g.col("fclass")[base[i].entries] == water
+        if hit.any() and not hit.all():
+            # the words decide: a city's prior may lead its river's by more than a qualifier
+            cands[i] = cands[i].qualified(hit * (W_WATER / W_QUALIFIER))
+            why[i] = "a river's or a sea's words around it"
 
 
 class _Tally:

@@ -463,3 +463,18 @@ def test_a_district_of_a_city_is_in_that_city(gaz):
               "Kalininsky district")
     assert r["name"] == "Donetsk" and r["kind"] == "city"
     assert r["rule"] == "an unknown district of the city after it: the city"
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # a river's words around a name that is also a city's make it the river
+    ("An island in the Dnepr delta was shelled.", "Dnepr", "other"),
+    ("Russian troops on the left bank of the Dnipro.", "Dnipro", "other"),
+    ("Boats crossing the Dnipro near Kherson.", "Dnipro", "other"),
+    # drones are shot down over the city
+    ("Drones were shot down over Dnipro.", "Dnipro", "city"),
+])
+def test_a_rivers_words_make_a_name_the_river(gaz, text, name, kind):
+    r = _pick(gaz, text, name)
+    assert r["kind"] == kind
+    if kind == "other":
+        assert r["rule"] == "a river's or a sea's words around it"
