@@ -75,6 +75,7 @@ _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "
 # University", "Kharkiv Polytechnic", "Kramatorsk Technological College")
 _CITY_SCHOOLS = frozenset("national state polytechnic technical technological industrial "
                           "vocational medical pedagogical agrarian agricultural".split())
+_WATERS = {"river", "lake", "reservoir", "canal", "creek", "stream"}
 _STREET_GAP = 2  # capitalised words allowed between a light name and a street's head
 _ACADEMIC = {"university", "college", "polytechnic"}
 _ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
@@ -1152,7 +1153,8 @@ def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
                        light: bool = False) -> bool:
     """Whether the span of words ``i:j`` opens the name of something else: a street named
     after a place ("Hertford Road"; a ``light`` name, of little importance, also with up to
-    two words between: "Zhon Myronosyts Street") or a university ("Arizona State
+    two words between: "Zhon Myronosyts Street", and a river's: "the Siverskiy Donets
+    River") or a university ("Arizona State
     University"), unless a ``city``'s national, state or specialised school ("Kharkiv
     National University", "Kramatorsk Technological College": in the city, as such schools
     are; :data:`_CITY_SCHOOLS`)."""
@@ -1162,8 +1164,8 @@ def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
         for k in range(j + 1, min(len(words), j + _STREET_GAP + 1) if light else 0):
             if not words[k][_CAP] or words[k][_START] - words[k - 1][_END] != 1:
                 break
-            if words[k][_LOWER] in _STREET:
-                return True
+            if words[k][_LOWER] in _STREET or words[k][_LOWER] in _WATERS:
+                return True  # "Zhon Myronosyts Street", "the Siverskiy Donets River"
     if city and j < len(words) and words[j][_LOWER] in _CITY_SCHOOLS:
         return False
     return _academic(words, j)

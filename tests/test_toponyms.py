@@ -592,6 +592,8 @@ def test_a_compass_word_before_a_name_is_its_adjective(gaz, text, found):
     # generic word are no places either
     ("Damage on Zhon Myronosyts Street in Kharkiv.", ["Kharkiv"]),
     ("Traffic on Hertford Road in London.", ["London"]),
+    # a small place's name may open a river's too (Siverskiy, a town near St Petersburg)
+    ("In Izium on the left bank of the Siverskiy Donets River.", ["Izium"]),
 ])
 def test_prefixes_and_streets_are_no_places(gaz, text, found):
     assert _texts(text, gaz) == found
