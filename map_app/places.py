@@ -64,6 +64,12 @@ _RELATIVE_GAP = re.compile(
     r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>km|kilometres|kilometers|miles|mi)\s+)?"
     r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?", re.I)
 
+# "X near Y", "X, outside Y": X is one of its namesakes close to Y
+_NEAR_GAP = re.compile(r",?\s+(?:near|outside|close\s+to|not\s+far\s+from|next\s+to|"
+                       r"(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
+                       r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?", re.I)
+_NEAR_KM = 30.0  # how close "near" is: the bonus falls by e every this many km
+
 # Context weights (added to the log-scale prior).
 W_QUALIFIER = 4.0      # "X, <region/country containing X>"
 W_REGION = 2.0         # the document names the candidate's admin1 region
@@ -586,7 +592,9 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
             continue
         gap = text[tops[i].end:tops[i + 1].start]
         if not (_QUALIFIER_GAP.match(gap) or starts_cyrillic(tops[i + 1].text)
-                and _QUALIFIER_GAP_CY.match(gap)):
+                and _QUALIFIER_GAP_CY.match(gap)) or _NEAR_GAP.fullmatch(gap) \
+                and _qualifier(base[i], base[i + 1]) is None:
+            # ("X near Y": Y holds X, or X is a namesake close to the town Y)
             _relative(gap, base, cands, why, i)
             continue
         hit = _qualify(g, tops, base, cands, why, i)
@@ -604,11 +612,20 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
 
 def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: int) -> None:
     """Name ``i`` placed by the name after it across ``gap``: "Izium, some 120 km south-east
-    of Kharkiv", "the Kyivskyi district of Donetsk" (the city's own district)."""
+    of Kharkiv", "Novooleksandrivka, outside Popasna" (a namesake near it), "the Kyivskyi
+    district of Donetsk" (the city's own district)."""
     rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
     if rel and base[i].entries.size > 1:
         cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
         why[i] = "relative location"
+    elif base[i].entries.size > 1 and _NEAR_GAP.fullmatch(gap):
+        y = base[i + 1]
+        inside = _inside(base[i], y, y.pick)
+        near = inside * 1.0 if inside is not None else np.exp(
+            -haversine_term_km((1.0 - base[i].xyz @ y.xyz[y.pick]) * 0.5) / _NEAR_KM)
+        if near.max() > 0.1:  # (near nothing of it: "near the Russian border" says nothing)
+            cands[i] = cands[i].qualified(near)
+            why[i] = "relative location"
     elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
         hit = _part_of(base[i], base[i + 1])
         if hit.any():
@@ -712,8 +729,8 @@ def _water_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands]
     the Dnieper, not the city of Dnipro, which also answers to that name."""
     water = None
     for i, t in enumerate(tops):
-        if why[i] is not None or base[i].entries.size < 2:
-            continue
+        if why[i] not in (None, "relative location") or base[i].entries.size < 2:
+            continue  # (a qualifier decides; "the Dnipro near Kherson" is still the river)
         if not (_WATER_AFTER.match(text, t.end)
                 or _WATER_BEFORE.search(text, max(0, t.start - 20), t.start)):
             continue

@@ -478,3 +478,18 @@ def test_a_rivers_words_make_a_name_the_river(gaz, text, name, kind):
     assert r["kind"] == kind
     if kind == "other":
         assert r["rule"] == "a river's or a sea's words around it"
+
+
+@pytest.mark.parametrize("text, name, near, km", [
+    # "X near Y", "X, outside Y": the namesake of X close to the town Y, which stays a town
+    ("Fighting in Andriivka near Bakhmut.", "Andriivka", "Bakhmut", 30),
+    ("Shelling of Andriivka near Sumy.", "Andriivka", "Sumy", 40),
+    ("A Russian convoy near Novooleksandrivka, outside Popasna.", "Novooleksandrivka",
+     "Popasna", 30),
+])
+def test_a_name_near_a_town_is_its_namesake_close_to_it(gaz, text, name, near, km):
+    from map_app._geo import haversine_km
+
+    r, y = _pick(gaz, text, name), _pick(gaz, text, near)
+    assert r["rule"] == "relative location" and y["kind"] == "city"
+    assert float(haversine_km(r["lat"], r["lon"], y["lat"], y["lon"])) < km
