@@ -62,10 +62,12 @@ _QUALIFIER_GAP_CY = re.compile(r"^(?:[ \t]+|[ \t]+(?:на|у|в|во)[ \t]+)$")
 _RELATIVE_GAP = re.compile(
     r",?\s+(?:(?:about|some|around|roughly|nearly|just|only|approximately)\s+)?"
     r"(?:(?P<num>\d+(?:[.,]\d+)?)\s*-?\s*(?P<unit>km|kilometres|kilometers|miles|mi)\s+)?"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+(?:the\s+)?", re.I)
+    # a direction, or a stated distance "from" ("Andriivka, 10 km from Bakhmut")
+    r"(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+of|(?(num)(?:away\s+)?from|(?!)))"
+    r"\s+(?:the\s+)?", re.I)
 
 # "X near Y", "X, outside Y": X is one of its namesakes close to Y
-_NEAR_GAP = re.compile(r",?\s+(?:near|outside|close\s+to|not\s+far\s+from|next\s+to|"
+_NEAR_GAP = re.compile(r"\s*\(\s*|,?\s+(?:near|outside|close\s+to|not\s+far\s+from|next\s+to|"
                        r"(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
                        r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?", re.I)
 _NEAR_KM = 30.0  # how close "near" is: the bonus falls by e every this many km
@@ -591,16 +593,19 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
         if tops[i + 1].start - tops[i].end > 60:
             continue
         gap = text[tops[i].end:tops[i + 1].start]
+        # "X near Y": Y holds X, or X is a namesake close to the town Y (not Y's region)
+        near = "(" not in gap and _NEAR_GAP.fullmatch(gap) is not None
         if not (_QUALIFIER_GAP.match(gap) or starts_cyrillic(tops[i + 1].text)
-                and _QUALIFIER_GAP_CY.match(gap)) or _NEAR_GAP.fullmatch(gap) \
-                and _qualifier(base[i], base[i + 1]) is None:
-            # ("X near Y": Y holds X, or X is a namesake close to the town Y)
+                and _QUALIFIER_GAP_CY.match(gap)) \
+                or near and _qualifier(base[i], base[i + 1]) is None:
             _relative(gap, base, cands, why, i)
             continue
         hit = _qualify(g, tops, base, cands, why, i)
         if hit is not None:
             qualified.setdefault(tops[i].key, (base[i], hit))
             done.add(i)
+        elif "(" in gap:
+            _relative(gap, base, cands, why, i)  # "Nove (Izium)": the Nove near Izium
     for i, t in enumerate(tops if qualified else ()):
         known = qualified.get(t.key)
         if known is not None and i not in done:
@@ -614,7 +619,7 @@ def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: i
     """Name ``i`` placed by the name after it across ``gap``: "Izium, some 120 km south-east
     of Kharkiv", "Novooleksandrivka, outside Popasna" (a namesake near it), "the Kyivskyi
     district of Donetsk" (the city's own district)."""
-    rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap else None
+    rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap or "from" in gap else None
     if rel and base[i].entries.size > 1:
         cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
         why[i] = "relative location"

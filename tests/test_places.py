@@ -486,6 +486,8 @@ def test_a_rivers_words_make_a_name_the_river(gaz, text, name, kind):
     ("Shelling of Andriivka near Sumy.", "Andriivka", "Sumy", 40),
     ("A Russian convoy near Novooleksandrivka, outside Popasna.", "Novooleksandrivka",
      "Popasna", 30),
+    # a distance "from" a town, with no direction
+    ("Shelling of Andriivka, 10 km from Bakhmut.", "Andriivka", "Bakhmut", 20),
 ])
 def test_a_name_near_a_town_is_its_namesake_close_to_it(gaz, text, name, near, km):
     from map_app._geo import haversine_km
