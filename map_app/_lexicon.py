@@ -121,6 +121,10 @@ special-forces vehicles vehicle convoy convoys column columns equipment armour a
 howitzer mortars mortar munitions munition warship helicopter plane bomber depot depots ammo
 ammunition losses pows prisoners flag flags media bloggers propaganda""".split())
 
+# Who holds an area, said between a name and its area ("Kamianka in occupied Zaporizhzhia
+# region", "Novomykhailivka, occupied Donetsk region"): the area still qualifies the name
+HELD_WORDS = ("occupied", "held", "controlled", "liberated", "frontline", "front-line")
+
 # Verbs of war reports whose object is a place ("shelled Novomykhailivka", "liberated
 # Robotyne"): before a name they are evidence of a place, as "in" and "near" are.
 WAR_VERBS = set("""shelled shelling struck hit hitting attacked attacking targeted targeting bombed

@@ -51,7 +51,9 @@ _AREA = np.isin(np.arange(len(KINDS)), [_COUNTRY, _REGION])  # by kind: a countr
 # change which region holds the place
 _COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central"
             r"|mid|upper|lower)[\s-]+")
-_QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?(?:" + _COMPASS + r")?|\s+\(|"
+_HELD = r"(?:(?:" + "|".join(lex.HELD_WORDS) + r")\s+)?"  # "… in occupied Zaporizhzhia region"
+_QUALIFIER_GAP = re.compile(r"^(?:,\s*" + _HELD + r"|\s+in\s+(?:the\s+)?" + _HELD
+                            + r"(?:" + _COMPASS + r")?|\s+\(|"
                             r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
 # Ukrainian and Russian qualify a place by a region's name in the genitive right after it
 # ("Андріївка Сумського району", "Эсмань Шосткинского района") or after a preposition ("Андріївка

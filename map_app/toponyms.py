@@ -1210,8 +1210,10 @@ _PLACE_AFTER = re.compile(r"[ \t]+(?:direction|axis|front|sector|area|outskirts|
 _OF_TOWN = re.compile(r"[ \t]+of[ \t]+(?!the\b|(?:[A-Z][\w'’-]*[ \t]+){1,3}(?:[Rr]egion|[Oo]blast|"
                       r"[Dd]istrict|[Rr]aion|[Rr]ayon|[Cc]ommunity|[Hh]romada|[Pp]rovince|"
                       r"People))[A-Z]")
-_CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?|[ \t]+(?:and|or|in|of)[ \t]+"
-                        r"(?:the[ \t]+)?(?:" + _COMPASS_WORDS + r")?"
+_HELD = r"(?:(?:" + "|".join(lex.HELD_WORDS) + r")[ \t]+)?"  # "…, occupied Donetsk region"
+_CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?" + _HELD
+                        + r"|[ \t]+(?:and|or|in|of)[ \t]+(?:the[ \t]+)?" + _HELD
+                        + r"(?:" + _COMPASS_WORDS + r")?"
                         # Ukrainian and Russian: "Понятівку Херсонського району", "Тягинка и
                         # Львово", "Калинівки на Вінниччині" (only before a Cyrillic name)
                         r"|[ \t]*,?[ \t]*(?:(?:та|і|й|и|або|или|на|у|в|во)[ \t]+)?"

@@ -495,3 +495,12 @@ def test_a_name_near_a_town_is_its_namesake_close_to_it(gaz, text, name, near, k
     r, y = _pick(gaz, text, name), _pick(gaz, text, near)
     assert r["rule"] == "relative location" and y["kind"] == "city"
     assert float(haversine_km(r["lat"], r["lon"], y["lat"], y["lon"])) < km
+
+
+@pytest.mark.parametrize("text", [
+    "Russian forces shelled Novomykhailivka, occupied Donetsk region.",
+    "Shelling of Novomykhailivka in the occupied Donetsk region.",
+])
+def test_who_holds_the_area_does_not_break_its_qualifier(gaz, text):
+    r = _pick(gaz, text, "Novomykhailivka")
+    assert r["admin1"] == "Donetsk Oblast" and r["rule"] == "qualifier after it"
