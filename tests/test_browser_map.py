@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import idle, map_frame, needs_chromium, offline_page, serving, start_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from synthetic import make_wire_reports
 
 pytestmark = needs_chromium
@@ -298,8 +299,18 @@ def test_measure_draws_lines_to_the_border(browser, wire, tmp_path):
 
 def test_heatmap_draws_density(browser, wire, tmp_path):
     ctx, page, frame, _ = open_map(browser, wire)
-    frame.locator(".leaflet-control-layers").hover()
-    frame.get_by_text("Heatmap (incident density)").click()
+    # the layer control opens on hover; on a slow machine a late redraw may close it between
+    # the hover and the click, so it is held open and the click tried again
+    for attempt in range(4):
+        frame.locator(".leaflet-control-layers").hover()
+        frame.evaluate("document.querySelector('.leaflet-control-layers')"
+                       ".classList.add('leaflet-control-layers-expanded')")
+        try:
+            frame.get_by_text("Heatmap (incident density)").click(timeout=8000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
     frame.locator("canvas.map-app-heat").wait_for(timeout=10000)
     painted = frame.evaluate("""(() => { var c = document.querySelector('canvas.map-app-heat');
       var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;
