@@ -341,19 +341,27 @@ def _inside(c: _Cands, q: _Cands, k: int) -> np.ndarray | None:
     return None
 
 
-def _near(c: _Cands, y: _Cands, rel: re.Match) -> np.ndarray:
-    """How well each candidate of ``c`` fits "<c>, [N km] north of <y>" (0–1): inside ``y``
-    when ``y`` is a country or region, else close to it (at the stated distance, if any)."""
+def _near(c: _Cands, y: _Cands, km: float | None = None, scale: float = 150.0
+          ) -> np.ndarray:
+    """How well each candidate of ``c`` fits "<c>, [N km] north of <y>" or "<c> near <y>"
+    (0–1): inside ``y`` when ``y`` is a country or region, else close to it: at the stated
+    distance ``km``, if any, else falling by e every ``scale`` km."""
     k = y.pick
     inside = _inside(c, y, k)
     if inside is not None:
         return inside * 1.0
     d = haversine_term_km((1.0 - c.xyz @ y.xyz[k]) * 0.5)
-    if rel.group("num"):
-        km = float(rel.group("num").replace(",", ".")) * (
-            1.609344 if rel.group("unit").lower().startswith("mi") else 1.0)
+    if km is not None:
         return np.exp(-np.abs(d - km) / (10.0 + 0.3 * km))
-    return np.exp(-d / 150.0)
+    return np.exp(-d / scale)
+
+
+def _stated_km(rel: re.Match) -> float | None:
+    """The distance a :data:`_RELATIVE_GAP` states, in km (None when it states none)."""
+    if not rel.group("num"):
+        return None
+    return float(rel.group("num").replace(",", ".")) * (
+        1.609344 if rel.group("unit").lower().startswith("mi") else 1.0)
 
 
 def _part_of(c: _Cands, y: _Cands) -> np.ndarray:
@@ -623,13 +631,10 @@ def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: i
     district of Donetsk" (the city's own district)."""
     rel = _RELATIVE_GAP.fullmatch(gap) if "of" in gap or "from" in gap else None
     if rel and base[i].entries.size > 1:
-        cands[i] = cands[i].qualified(_near(base[i], base[i + 1], rel))
+        cands[i] = cands[i].qualified(_near(base[i], base[i + 1], _stated_km(rel)))
         why[i] = "relative location"
     elif base[i].entries.size > 1 and _NEAR_GAP.fullmatch(gap):
-        y = base[i + 1]
-        inside = _inside(base[i], y, y.pick)
-        near = inside * 1.0 if inside is not None else np.exp(
-            -haversine_term_km((1.0 - base[i].xyz @ y.xyz[y.pick]) * 0.5) / _NEAR_KM)
+        near = _near(base[i], base[i + 1], scale=_NEAR_KM)
         if near.max() > 0.1:  # (near nothing of it: "near the Russian border" says nothing)
             cands[i] = cands[i].qualified(near)
             why[i] = "relative location"

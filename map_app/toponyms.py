@@ -67,30 +67,31 @@ _CYRILLIC_PREPOSITIONS = {"у", "в", "на", "з", "із", "зі", "до", "п�
 # the street is no mention of the town it is named after.
 _STREET = {"street", "st", "road", "rd", "avenue", "ave", "boulevard", "blvd", "drive", "dr",
            "lane", "ln", "way", "highway", "hwy", "terrace", "crescent", "parkway", "pkwy"}
+# After a small place's name, capitalised words before a street's head or a river's, a
+# lake's … generic word ("Zhon Myronosyts Street", "the Siverskiy Donets River")
+_STREET_GAP = 2
+_WATERS = {"river", "lake", "reservoir", "canal", "creek", "stream"}
 # Head nouns of a university's name. A place name opening one ("Arizona State University",
 # "Washington University", "Wake Forest University") names the institution, and the campus is
 # often elsewhere (Washington University is in St. Louis, Arizona State in Tempe): the name is
 # no mention of the place.
+_ACADEMIC = {"university", "college", "polytechnic"}
+_ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
 # After a city's name, words that open the name of a school in that city ("Kharkiv National
 # University", "Kharkiv Polytechnic", "Kramatorsk Technological College")
 _CITY_SCHOOLS = frozenset("national state polytechnic technical technological industrial "
                           "vocational medical pedagogical agrarian agricultural".split())
-_WATERS = {"river", "lake", "reservoir", "canal", "creek", "stream"}
-_STREET_GAP = 2  # capitalised words allowed between a light name and a street's head
-_ACADEMIC = {"university", "college", "polytechnic"}
-_ACADEMIC_GAP = 2  # capitalised words allowed between the place and the head ("State")
 _SENTENCE_END = set(".!?:;\"“”\n")
 _COMPASS_WORDS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|"
                   r"central)[ \t]+")
 MAX_WORDS = 6
 # A compass word alone right before another name is its adjective ("Central Kharkiv",
 # "Eastern Donetsk", "Northern Kherson"): not Paraguay's Central or Cameroon's East
-_COMPASS = frozenset(f"{a}{b}{c}" for a, b in (("north", ""), ("south", ""), ("north", "east"),
-                                               ("north", "west"), ("south", "east"),
-                                               ("south", "west"), ("north-", "east"),
-                                               ("north-", "west"), ("south-", "east"),
-                                               ("south-", "west"), ("east", ""), ("west", ""))
-                     for c in ("", "ern")) | {"central"}
+_COMPASS = frozenset(
+    [point + end for point in ("north", "south", "east", "west", "northeast", "northwest",
+                               "southeast", "southwest", "north-east", "north-west",
+                               "south-east", "south-west") for end in ("", "ern")]
+    + ["central"])
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _OTHER = KINDS.index("other")
@@ -1153,11 +1154,11 @@ def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
                        light: bool = False) -> bool:
     """Whether the span of words ``i:j`` opens the name of something else: a street named
     after a place ("Hertford Road"; a ``light`` name, of little importance, also with up to
-    two words between: "Zhon Myronosyts Street", and a river's: "the Siverskiy Donets
-    River") or a university ("Arizona State
-    University"), unless a ``city``'s national, state or specialised school ("Kharkiv
-    National University", "Kramatorsk Technological College": in the city, as such schools
-    are; :data:`_CITY_SCHOOLS`)."""
+    :data:`_STREET_GAP` words between, and a river's: "Zhon Myronosyts Street", "the
+    Siverskiy Donets River") or a university ("Arizona State University"), unless a
+    ``city``'s national, state or specialised school ("Kharkiv National University",
+    "Kramatorsk Technological College": in the city, as such schools are;
+    :data:`_CITY_SCHOOLS`)."""
     if j < len(words) and words[j][_CAP] and words[j][_START] - words[j - 1][_END] == 1:
         if words[j][_LOWER] in _STREET:
             return True
@@ -1525,9 +1526,8 @@ def _axis(g: Gazetteer, word: str, text: str, end: int
         return None
     stem = next((key[:-len(a)] for a in _ADJECTIVE_ENDS
                  if key.endswith(a) and len(key) - len(a) >= 4), key)
-    found = [sounding(g, stem + shape) for shape in _STEM_SHAPES]
-    entries = np.unique(np.concatenate(found))
-    entries = entries[_SETTLEMENT_KINDS[g.col("kind")[entries]]]
+    entries = _towns(g, np.unique(np.concatenate([sounding(g, stem + shape)
+                                                  for shape in _STEM_SHAPES])))
     if not entries.size:
         return None
     return key, entries, np.full(entries.size, _VARIANT)
@@ -1574,14 +1574,16 @@ def _area_after(doc: _Document, e: int, seats: bool) -> bool:
     m = _GAP_TO_NAME.match(doc.text, e)
     if m is None:
         return False
-    g = doc.g
-    for t in doc.out:
-        if t.start == m.end():
-            best = t.entries[g.col("importance")[t.entries].argmax()]
-            return bool(g.complete_mask()[g.col("country")[best]]) and (
-                g.col("kind")[best] == _REGION_KIND
-                or seats and g.table("fcode")[g.col("fcode")[best]] in ("PPLA", "PPLC"))
-    return False
+    # (the names kept so far are in text order when the loose passes ask)
+    out = doc.out
+    k = bisect.bisect_left(out, m.end(), key=lambda t: t.start)
+    if k == len(out) or out[k].start != m.end():
+        return False
+    g, t = doc.g, out[k]
+    best = t.entries[g.col("importance")[t.entries].argmax()]
+    return bool(g.complete_mask()[g.col("country")[best]]) and (
+        g.col("kind")[best] == _REGION_KIND
+        or seats and g.table("fcode")[g.col("fcode")[best]] in ("PPLA", "PPLC"))
 
 
 _GAP_TO_NAME = re.compile(r"[ \t]*[,(][ \t]*")
@@ -1739,14 +1741,18 @@ def sounding(g: Gazetteer, key: str) -> np.ndarray:
     return hit
 
 
+def _towns(g: Gazetteer, entries: np.ndarray) -> np.ndarray:
+    """The towns and villages of ``entries``: what a slip or a sound of a single word may
+    read as (a city's district is named with its generic word)."""
+    return entries[_SETTLEMENT_KINDS[g.col("kind")[entries]]]
+
+
 def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | None
              ) -> tuple[str, np.ndarray, np.ndarray] | None:
     """``hit`` (:func:`_slipped`'s readings of ``key``) with the settlements that sound like
     ``key`` (:func:`sounding`): a Russian form or a spelling of its own ("Rabotin",
     "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
-    extra = sounding(g, key)
-    # towns and villages, as a slip's: a city's district is named with its generic word
-    extra = extra[_SETTLEMENT_KINDS[g.col("kind")[extra]]]
+    extra = _towns(g, sounding(g, key))
     if not extra.size:
         return hit
     if hit is not None:
