@@ -52,7 +52,9 @@ _AREA = np.isin(np.arange(len(KINDS)), [_COUNTRY, _REGION])  # by kind: a countr
 _COMPASS = (r"(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|(?:east|west)(?:ern)?|central"
             r"|mid|upper|lower)[\s-]+")
 _HELD = r"(?:(?:" + "|".join(lex.HELD_WORDS) + r")\s+)?"  # "… in occupied Zaporizhzhia region"
-_QUALIFIER_GAP = re.compile(r"^(?:,\s*" + _HELD + r"|\s+in\s+(?:the\s+)?" + _HELD
+# (a short aside in brackets may come before the comma: "X (Y rada), Z raion")
+_QUALIFIER_GAP = re.compile(r"^(?:(?:\s*\([^()\n]{1,30}\))?,\s*" + _HELD
+                            + r"|\s+in\s+(?:the\s+)?" + _HELD
                             + r"(?:" + _COMPASS + r")?|\s+\(|"
                             r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
 # Ukrainian and Russian qualify a place by a region's name in the genitive right after it

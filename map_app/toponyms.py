@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -1212,7 +1212,10 @@ _OF_TOWN = re.compile(r"[ \t]+of[ \t]+(?!the\b|(?:[A-Z][\w'’-]*[ \t]+){1,3}(?:
                       r"[Dd]istrict|[Rr]aion|[Rr]ayon|[Cc]ommunity|[Hh]romada|[Pp]rovince|"
                       r"People))[A-Z]")
 _HELD = r"(?:(?:" + "|".join(lex.HELD_WORDS) + r")[ \t]+)?"  # "…, occupied Donetsk region"
-_CHAIN_GAP = re.compile(r"[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?" + _HELD
+# (a short aside in brackets may come between: "Novobakhmutivka (Soloviove rada), Pokrovsk
+# raion")
+_CHAIN_GAP = re.compile(r"(?:[ \t]*\([^()\n]{1,30}\))?[ \t]*(?:,|\(|;|/)[ \t]*(?:and[ \t]+)?"
+                        + _HELD
                         + r"|[ \t]+(?:and|or|in|of)[ \t]+(?:the[ \t]+)?" + _HELD
                         + r"(?:" + _COMPASS_WORDS + r")?"
                         # Ukrainian and Russian: "Понятівку Херсонського району", "Тягинка и
@@ -1350,7 +1353,7 @@ class _Evidence:
                 m = _CHAIN_GAP.match(text, end)
                 if m is None or m.end() != q.start:
                     break
-                if not q_pending and _holds(self.g, q, p):
+                if not q_pending and (_holds(self.g, q, p) or _holds_sound(self.g, q, p)):
                     ok.append(p)
                     break
                 end = q.end
@@ -1377,6 +1380,16 @@ def _holds(g: Gazetteer, q: Toponym, p: Toponym) -> bool:
         if hit.any():
             return True
     return False
+
+
+def _holds_sound(g: Gazetteer, q: Toponym, p: Toponym) -> bool:
+    """Whether an area reading of ``q`` holds a settlement that sounds like ``p``: a
+    spelling of a village known there by another name ("Ternov, Kharkiv district" is
+    Ternova there, not Ternuv of Lviv oblast; the places pass reads it so)."""
+    if len(sound_key(p.key)) < _SOUND_RUN:
+        return False  # "Store in Maryinka, Donetsk Oblast" is no Stari of Donetsk oblast
+    entries = sounding(g, p.key)
+    return bool(entries.size) and _holds(g, q, replace(p, entries=entries))
 
 
 _LINE = re.compile(r"[^\n]+")
@@ -1536,6 +1549,7 @@ def _axis(g: Gazetteer, word: str, text: str, end: int
 _LABEL = "label"  # a slot: the whole text or cell
 _SOUND_LONG = 5  # consonants of a sound no common phrase has by chance
 _SOUND_VERY_LONG = 8  # and of one that is a name's own in any slot
+_SOUND_RUN = 4  # of a run of words after a locative in a document about the country
 
 
 def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool = True
@@ -1619,9 +1633,11 @@ def _sound_runs(doc: _Document, runs: list[tuple]) -> list[Toponym]:
         # a long sound is a name's own; a short one may be a word's by chance ("Big Ben"); a
         # very long one is, even after a mere locative ("in the centre of Kamyanka-Dniprovsk")
         sound = len(sound_key(key))
-        if slot is False and sound < _SOUND_VERY_LONG or slot is not _LABEL \
-                and sound < _SOUND_LONG and not (home is None and (home := _at_home(doc))
-                                                 or home):
+        # (at home, a run after a mere locative needs a sound of some length: "in Chasovoy
+        # Yar", not "of Orion-E UAV")
+        if slot is not _LABEL and sound < (_SOUND_VERY_LONG if slot is False else _SOUND_LONG) \
+                and not ((home is None and (home := _at_home(doc)) or home)
+                         and (slot is True or sound >= _SOUND_RUN)):
             continue
         entries = sounding(doc.g, key)
         if entries.size:
@@ -1877,6 +1893,7 @@ _THING_BEFORE = {"battalion", "regiment", "brigade", "group", "unit", "detachmen
 # Prefixes a capitalised compound opens with ("Pre-trial detention centre")
 _PREFIXES = frozenset("pre post anti non pro counter semi multi inter ultra sub co re de ex mid "
                       "neo self mini micro mega super over under out".split())
+_ABBR_MIN = (6.0, 5.5)  # importance of a country or region an abbreviation names: 2; 3-4 letters
 _WEIGHTY = 5.0  # importance from which a name keeps its place before such a word (~100,000)
 
 
@@ -1894,7 +1911,9 @@ def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bo
     if info[7] >= _WEIGHTY or info[5] in _AREA_KINDS:
         return False  # a town of some size by its own name: an old name keeps nothing
         # ("Gorky Park" is no Nizhny Novgorod, once Gorky)
-    return prev in _THING_BEFORE or _THING_AFTER.match(text, end) is not None
+    # (a name in brackets after the unit is where it stands: "the 3rd Brigade (Bakhmut)")
+    return prev in _THING_BEFORE and text[end - length - 1:end - length] != "(" \
+        or _THING_AFTER.match(text, end) is not None
 
 
 def _academic(words: tuple, j: int) -> bool:
@@ -1979,9 +1998,11 @@ def _verdict(surface: str, lw: str, single: bool, key: str, info: tuple) -> bool
         return False
     _, _, _, abbr, best, best_kind, _, _ = info
     upper = surface.isupper() and surface.replace(".", "").isalpha()
-    if single and upper and len(surface.replace(".", "")) <= 4:
-        # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only
-        return abbr >= 6.0
+    n = len(surface.replace(".", ""))
+    if single and upper and n <= 4:
+        # "US", "UK", "EU", "UAE": codes and abbreviations of countries and regions only; two
+        # letters are often a word's ("IN", "BY"), three or four rarely ("LPR")
+        return abbr >= _ABBR_MIN[n > 2]
     if best_kind < 0:
         return False
     if not single:

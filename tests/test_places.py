@@ -386,6 +386,11 @@ def test_an_oblasts_point_is_no_place_to_be_near(gaz):
     # like it (Zaporizhzhia, once Oleksandrivsk) is no big city of a list
     ("A mine exploded in Oleksandrivsky (Donetsk).", "Oleksandrivsky", "Oleksandrivske",
      "Donetsk Oblast"),
+    # a name known only abroad, before an area holding its sound-alike
+    ("Shelling of Ternov, Kharkiv district, Kharkiv region", "Ternov", "Ternova",
+     "Kharkiv Oblast"),
+    # an abbreviation of a region qualifies as the region does
+    ("Shelling of Makeevka of the LPR.", "Makeevka", "Makiyivka", "Luhansk Oblast"),
 ])
 def test_a_name_read_as_the_village_of_its_area_that_sounds_like_it(gaz, text, surface, name,
                                                                     admin1):

@@ -511,6 +511,8 @@ def test_a_taking_verb_places_a_common_word(gaz):
     # a very long sound is a name's own even after a mere locative
     ("Russian forces in the centre of Kamyanka-Dniprovsk.", "Kamyanka-Dniprovsk",
      "Kamyanka-Dniprovska"),
+    # in a document about the country, a shorter one after a locative too
+    ("Kharkiv region - fighting in Chasovoy Yar.", "Chasovoy Yar", "Chasiv Yar"),
 ])
 def test_a_run_by_its_sound(gaz, text, found, name):
     tops = {t.text: t for t in find_toponyms(text, gaz)}
@@ -638,3 +640,31 @@ def test_a_common_word_that_is_a_country_only_in_another_language(gaz):
     # "Island" is Iceland's name in Icelandic and German; "Turkey" is the country's own
     assert _texts("Island near Kherson was shelled.", gaz) == ["Kherson"]
     assert _texts("Turkey said it would help.", gaz) == ["Turkey"]
+
+
+def test_a_short_run_after_a_locative_is_no_sound_abroad(gaz):
+    # no place of the country named: a run after "in" must sound long to be a village
+    assert "Chasovoy Yar" not in _texts("The fighting in Chasovoy Yar went on.", gaz)
+    # nor a model's name after "of" in a document about the country
+    assert _texts("A video of Orion-E UAV striking a target in Mariupol.", gaz) == ["Mariupol"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # three letters name a region of lesser weight too; two need more
+    ("Makiivka, LPR", ["Makiivka", "LPR"]),
+    ("Shelling in the LPR.", ["LPR"]),
+    # a unit's town in brackets after it is a place, not part of the unit's name
+    ("The 3rd Separate Assault Brigade (Bakhmut).", ["Bakhmut"]),
+    ("Soldiers of the Bakhmut brigade.", []),
+    # a short aside in brackets between a village and its area keeps the area its qualifier
+    ("Novobakhmutivka (Soloviove rada), Pokrovsk raion", ["Novobakhmutivka", "Pokrovsk raion"]),
+])
+def test_abbreviations_units_and_asides(gaz, text, found):
+    assert _texts(text, gaz) == found
+
+
+def test_a_known_name_abroad_before_an_area_holding_its_sound(gaz):
+    # "Ternov" is known only as Ternuv of Lviv oblast: before "Kharkiv district", which holds
+    # Ternova, it is a place; not "Store" (a common word of three consonants) before a town
+    assert _texts("Ternov, Kharkiv district, Kharkiv region", gaz)[0] == "Ternov"
+    assert "Store" not in _texts("Damage to a Store in Maryinka, Donetsk Oblast", gaz)
