@@ -287,12 +287,24 @@ class EventOutcome:
         return self.first_incident >= 0 and bool(self.km[self.first_incident] <= km)
 
 
-def event_place(records: list[dict]) -> int:
+# After a town's name, the word that makes it an operational direction ("the Zaporizhzhia
+# direction", "Kupiansk axis", "Orikhiv sector"): a stretch of front named for the town
+_AXIS = re.compile(r"['’]?s?[ \t]*\)?[ \t]*(?:direction|axis|sector|front)\b", re.I)
+
+
+def event_place(records: list[dict], text: str = "") -> int:
     """Index of the place where map_app puts a one-event text: its first incident place; in a
     text that reports no event as such ("near the village of X, Y district") its first
     settlement, district or landmark, else its first place that is no country, else its first
-    place (-1 when there is none)."""
-    for want in (lambda r: r.get("role") == "incident", lambda r: r["kind"] in _SPECIFIC,
+    place (-1 when there is none). A town named as a direction ("Zaporizhzhia direction:
+    Robotyne area") is the event's place only where no other place of its kind is named."""
+    def axis(r: dict) -> bool:
+        return bool(text) and _AXIS.match(text, r["end"]) is not None
+
+    for want in (lambda r: r.get("role") == "incident" and not axis(r),
+                 lambda r: r.get("role") == "incident",
+                 lambda r: r["kind"] in _SPECIFIC and not axis(r),
+                 lambda r: r["kind"] in _SPECIFIC,
                  lambda r: r["kind"] != "country", lambda r: True):
         k = next((k for k, r in enumerate(records) if want(r)), -1)
         if k >= 0:
@@ -318,7 +330,7 @@ def event_outcomes(events: list[Event]) -> list[EventOutcome]:
             km = geod.inv(lon, lat, np.full(lon.size, ev.lon), np.full(lon.size, ev.lat))[2] / 1e3
         else:
             km = np.zeros(0)
-        first = event_place(recs)
+        first = event_place(recs, ev.text)
         out.append(EventOutcome(ev, recs, np.asarray(km, dtype=float), first))
     return out
 

@@ -39,7 +39,8 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "qualified elsewhere in the text", "relative location", "district of the city after it",
 # "an unknown district of the city after it: the city", "a river's or a sea's words around it",
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
-# "sounds like a settlement of the qualifier", "coordinates in the text" (a point the text
+# "sounds like a settlement of the qualifier", "near the area after it, which does not hold
+# it", "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
@@ -75,6 +76,7 @@ _NEAR_GAP = re.compile(r"\s*\(\s*|,?\s+(?:near|outside|close\s+to|not\s+far\s+fr
                        r"(?:on\s+)?the\s+outskirts\s+of|in\s+the\s+vicinity\s+of)\s+"
                        r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?", re.I)
 _NEAR_KM = 30.0  # how close "near" is: the bonus falls by e every this many km
+_NEXT_TO_AREA_KM = 100.0  # and how close to an area named wrongly (an oblast is ~200 km wide)
 
 # Context weights (added to the log-scale prior).
 W_QUALIFIER = 4.0      # "X, <region/country containing X>"
@@ -660,7 +662,10 @@ def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[
     if reading is None:
         seat = _seat_region(g, base[i], tops[i + 1], base[i + 1])
         if seat is None:
-            return _sound_qualified(g, tops, base, cands, why, i)
+            hit = _sound_qualified(g, tops, base, cands, why, i)
+            if hit is None:
+                _next_to_area(g, base, cands, why, i)
+            return hit
         # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
         base[i + 1] = cands[i + 1] = seat[0]
         cands[i] = cands[i].qualified(seat[1])
@@ -712,6 +717,28 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     why[i], why[i + 1] = "sounds like a settlement of the qualifier", \
         "qualifies the name before it"
     return hit
+
+
+def _next_to_area(g: Gazetteer, base: list[_Cands], cands: list[_Cands], why: list, i: int
+                  ) -> None:
+    """Name ``i`` placed near the area after it that holds none of its readings, nor any
+    sound-alike: a report puts a village in the neighbouring oblast ("Terny, Luhansk" is
+    the Terny of Donetsk oblast by the Luhansk border, not Kryvyi Rih's district of that
+    name). Only in a country the gazetteer holds completely (the area lists every village
+    it holds), and not for a town of some size, which is itself wherever a text puts it."""
+    x, q = base[i], base[i + 1]
+    k = q.pick
+    if x.entries.size < 2 or not (_AREA[q.kind[k]] or q.seat[k]) \
+            or q.kind[k] == _COUNTRY or not g.complete_mask()[q.country[k]]:
+        return
+    own = (x.flags <= FLAG["ascii"]) & _TOWN[x.kind]  # (a city's district is no town)
+    if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+        return
+    d = haversine_term_km((1.0 - x.xyz @ q.xyz[k]) * 0.5)
+    near = np.exp(-d / _NEXT_TO_AREA_KM) * _TOWNISH[x.kind]
+    if near.max() > 0.1:
+        cands[i] = cands[i].qualified(near)
+        why[i] = "near the area after it, which does not hold it"
 
 
 def _coordination_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],

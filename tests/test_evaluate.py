@@ -85,6 +85,18 @@ def test_event_place_prefers_the_most_specific_place_without_an_incident():
     assert event_place([region, town]) == 1
 
 
+def test_event_place_is_no_direction_where_a_village_is_named():
+    from map_app.evaluate import event_place
+
+    text = "Lyman direction: the area of Terny"
+    axis = {"kind": "city", "role": "mention", "end": 5}
+    village = {"kind": "village", "role": "mention", "end": len(text)}
+    assert event_place([axis, village], text) == 1
+    # a direction alone is still the place; so is a town named otherwise
+    assert event_place([axis], text) == 0
+    assert event_place([axis, village], "Lyman, then the area of Terny") == 0
+
+
 def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
     # sub-event type (ACLED's words), fatalities, admin areas (spellings of either
     # convention) and precision, each over the events that have the field

@@ -398,6 +398,15 @@ def test_a_name_read_as_the_village_of_its_area_that_sounds_like_it(gaz, text, s
     assert (rec["name"], rec["admin1"]) == (name, admin1)
 
 
+def test_a_village_put_in_the_wrong_area_is_its_namesake_next_to_it(gaz):
+    # no Terny lies in Luhansk oblast: the one by its border (Donetsk oblast), not Kryvyi
+    # Rih's district of that name
+    rec = next(r for r in resolve_records("Shelling of Terny, Luhansk region.", gaz)
+               if r["text"] == "Terny")
+    assert (rec["name"], rec["admin1"]) == ("Terny", "Donetsk Oblast")
+    assert rec["rule"] == "near the area after it, which does not hold it"
+
+
 def test_a_wrong_qualifier_makes_no_town_a_village(gaz):
     # Alchevsk is a Luhansk city: a report that puts it in Donetsk oblast does not move it
     rec = next(r for r in resolve_records("Helicopter in Alchevsk, Donetsk Oblast", gaz)
