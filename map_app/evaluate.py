@@ -288,28 +288,37 @@ class EventOutcome:
 
 
 # After a town's name, the word that makes it an operational direction ("the Zaporizhzhia
-# direction", "Kupiansk axis", "Orikhiv sector"): a stretch of front named for the town
-_AXIS = re.compile(r"['’]?s?[ \t]*\)?[ \t]*(?:direction|axis|sector|front)\b", re.I)
+# direction", "Kupiansk axis", "Orikhiv sector", "Zaporizhzhia and Melitopol directions",
+# "Mykolaiv-Kryvyi Rih direction"): a stretch of front named for the town
+_AXIS = re.compile(r"(?:(?:[ \t]+and[ \t]+|-)[A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*)?)?['’]?s?"
+                   r"[ \t]*\)?[ \t]*(?:directions?|axis|axes|sectors?|fronts?)\b", re.I)
+# How specific an area is, by its feature code: a hromada, a raion, an oblast
+_AREA_LEVEL = {"ADM3": 3, "ADM2": 2, "ADM2H": 2, "ADM1": 1}
 
 
 def event_place(records: list[dict], text: str = "") -> int:
     """Index of the place where map_app puts a one-event text: its first incident place; in a
     text that reports no event as such ("near the village of X, Y district") its first
-    settlement, district or landmark, else its first place that is no country, else its first
-    place (-1 when there is none). A town named as a direction ("Zaporizhzhia direction:
-    Robotyne area") is the event's place only where no other place of its kind is named."""
+    settlement, district or landmark, else its most specific area (a hromada before its raion
+    before its oblast: "Dnipropetrovsk Oblast, Kryvyi Rih District, Apostolivska urban
+    community"), else its first place (-1 when there is none). A town named as a direction
+    ("Zaporizhzhia direction: Robotyne area") is the event's place only where no other place
+    of its kind is named."""
     def axis(r: dict) -> bool:
         return bool(text) and _AXIS.match(text, r["end"]) is not None
 
     for want in (lambda r: r.get("role") == "incident" and not axis(r),
                  lambda r: r.get("role") == "incident",
                  lambda r: r["kind"] in _SPECIFIC and not axis(r),
-                 lambda r: r["kind"] in _SPECIFIC,
-                 lambda r: r["kind"] != "country", lambda r: True):
+                 lambda r: r["kind"] in _SPECIFIC):
         k = next((k for k, r in enumerate(records) if want(r)), -1)
         if k >= 0:
             return k
-    return -1
+    areas = [k for k, r in enumerate(records) if r["kind"] != "country"]
+    if areas:
+        return max(areas, key=lambda k: (_AREA_LEVEL.get(records[k].get("feature_code") or "", 0),
+                                         -k))
+    return 0 if records else -1
 
 
 def event_outcomes(events: list[Event]) -> list[EventOutcome]:

@@ -95,6 +95,20 @@ def test_event_place_is_no_direction_where_a_village_is_named():
     # a direction alone is still the place; so is a town named otherwise
     assert event_place([axis], text) == 0
     assert event_place([axis, village], "Lyman, then the area of Terny") == 0
+    # directions named together, or as a road between two towns
+    two = "Lyman and Siversk directions: the area of Terny"
+    assert event_place([axis, {**village, "end": len(two)}], two) == 1
+
+
+def test_event_place_without_a_settlement_is_the_most_specific_area():
+    from map_app.evaluate import event_place
+
+    oblast = {"kind": "region", "role": "mention", "feature_code": "ADM1"}
+    raion = {"kind": "region", "role": "mention", "feature_code": "ADM2"}
+    hromada = {"kind": "region", "role": "mention", "feature_code": "ADM3"}
+    assert event_place([oblast, raion, hromada]) == 2
+    assert event_place([oblast, raion]) == 1
+    assert event_place([{"kind": "country"}, oblast, oblast]) == 1
 
 
 def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
