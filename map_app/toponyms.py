@@ -94,6 +94,7 @@ _COMPASS = frozenset(
     + ["central"])
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
+_DISTRICT_KIND = KINDS.index("district")
 _OTHER = KINDS.index("other")
 _AREA_KINDS = (_COUNTRY, _REGION_KIND)
 # flag -> trusted enough to name a place alone
@@ -978,6 +979,12 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         if runs:  # the whole run, not the words of it taken for names ("Malaya" of Malaya Rohan)
             out = [t for t in out if not any(x.start < t.end and t.start < x.end for x in runs)]
             loose += runs
+    if "istrict" in text or "aion" in text or "ayon" in text:
+        districts = _district_names(doc, out + loose)
+        if districts:  # the whole "Swativ district", not the town in it read alone
+            out = [t for t in out if not any(x.start < t.end and t.start < x.end
+                                             for x in districts)]
+            loose += districts
     if loose:
         out = sorted(out + loose, key=lambda t: t.start)
     if ", " in text:
@@ -1544,6 +1551,95 @@ def _axis(g: Gazetteer, word: str, text: str, end: int
     if not entries.size:
         return None
     return key, entries, np.full(entries.size, _VARIANT)
+
+
+# A capitalised word and the generic word of a raion or a city's district after it
+_DISTRICT_AFTER = re.compile(r"\b([A-Z][\w'’-]{2,})[ \t]+(?i:district|raion|rayon)\b")
+
+
+def _district_names(doc: _Document, found: list[Toponym]) -> list[Toponym]:
+    """"<Word> district" that no name covers, where the word is a spelling of a town of a
+    country the gazetteer holds completely or of its adjective ("Swativ district" is
+    Svatove's raion, "Sieverodonetsk District" Sievierodonetsk's, "Synelnyk district"
+    Synelnykove's): read as the areas named "<town> district" (a raion, or a city's
+    district), for the places pass to choose from by context."""
+    text, g = doc.text, doc.g
+    memo = g.memo("toponyms.district", 20_000)
+    common = lex.common_words()
+    res = []
+    for m in _DISTRICT_AFTER.finditer(text):
+        s, e = m.span()
+        if any(t.start <= s and e <= t.end for t in found):
+            continue  # a known name ("Pokrovsk district")
+        key = normalize(m.group(1))
+        if key in common or key in _STOP or not key.isalpha():
+            continue
+        entries = memo.get(key)
+        if entries is None:
+            entries = memo[key] = _districts_of(g, key)
+        town = next((t for t in found if t.start == s and t.end == m.end(1)), None)
+        if town is not None and entries.size:
+            # a known town's name: its own raion ("Orihiv district"), not another that
+            # sounds alike ("the Toretsk district" is no Troitske raion of Luhansk oblast)
+            admin2 = g.ranking_columns()[1][:, 3]
+            entries = entries[np.isin(admin2[entries], admin2[town.entries])]
+        if entries.size:
+            res.append(Toponym(text[s:e], s, e, normalize(text[s:e]), entries,
+                               np.full(entries.size, _VARIANT), True))
+    return res
+
+
+def _districts_of(g: Gazetteer, key: str) -> np.ndarray:
+    """The raions and city districts of the countries the gazetteer holds completely whose
+    name's stem opens with the letter and sounds like a stem of ``key`` (:func:`_area_stems`)."""
+    index = g.memo("toponyms.district_sounds", 1)
+    if not index:
+        index[0] = _district_sounds(g)
+    by_sound: dict[str, list[int]] = index[0]
+    hits = {i for stem in _area_stems(key) for i in by_sound.get(stem[0] + sound_key(stem), ())}
+    return np.array(sorted(hits), dtype=np.int64)
+
+
+def _district_sounds(g: Gazetteer) -> dict[str, list[int]]:
+    """First letter and sound of each stem of every raion's (old or new) and city district's
+    own name -> the entries, for the countries the gazetteer holds completely."""
+    _, ints = g.ranking_columns()
+    fcodes = g.table("fcode")
+    kind, level = ints[:, 2], ints[:, 5]
+    complete = g.complete_mask()[g.col("country")]
+    fcode = g.col("fcode")
+    areas = np.flatnonzero(complete & ((kind == _REGION_KIND) & (level == 2)
+                                       | (kind == _DISTRICT_KIND)))
+    out: dict[str, list[int]] = {}
+    for i in areas.tolist():
+        if kind[i] == _DISTRICT_KIND and fcodes[fcode[i]] != "ADM4":
+            continue  # a quarter named as a place ("Zaliska"), not as a district
+        words = normalize(g.name_of(i)).split()
+        if len(words) < 2 or words[-1] not in _AREA_GENERIC:
+            continue
+        for stem in _area_stems(" ".join(words[:-1])):
+            # (and by the first letter: "Orihiv" is Orikhiv's, not Rakhiv's)
+            out.setdefault(stem[0] + sound_key(stem), []).append(i)
+    return out
+
+
+# The generic last word of a raion's or a city district's name
+_AREA_GENERIC = frozenset({"raion", "rayon", "district"})
+# Endings of an area's adjective, and of the possessive a town's name may end in
+_AREA_ADJECTIVE = ("skyi", "skyy", "skiy", "skii", "sky", "ski", "ske", "ska", "sk")
+_OF_TOWN_ENDS = ("iv", "ov", "ev", "yn", "in")
+
+
+def _area_stems(key: str) -> set[str]:
+    """The stems an area's name is matched by: without its adjective's ending, and without a
+    possessive or a final vowel too ("Svativskyi" and "Swativ": svativ, svat; "Synelnykivskyi"
+    and "Synelnyk": synelnyk) — each of at least four letters and three consonants."""
+    stems = {key}
+    for ends in (_AREA_ADJECTIVE, _OF_TOWN_ENDS, tuple("aeiouy")):
+        key = next((key[:-len(a)] for a in ends if key.endswith(a) and len(key) - len(a) >= 4),
+                   key)
+        stems.add(key)
+    return {x for x in stems if " " not in x and len(sound_key(x)) >= SOUND_MIN}
 
 
 _LABEL = "label"  # a slot: the whole text or cell

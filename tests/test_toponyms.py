@@ -668,3 +668,24 @@ def test_a_known_name_abroad_before_an_area_holding_its_sound(gaz):
     # Ternova, it is a place; not "Store" (a common word of three consonants) before a town
     assert _texts("Ternov, Kharkiv district, Kharkiv region", gaz)[0] == "Ternov"
     assert "Store" not in _texts("Damage to a Store in Maryinka, Donetsk Oblast", gaz)
+
+
+@pytest.mark.parametrize("text, found, name", [
+    # a spelling of a raion's town, or of its adjective, before "district": the raion
+    ("Ploschanka of the Swativ district of the Luhansk region", "Swativ district",
+     "Svativskyi Raion"),
+    ("Shelling in the Synelnyk district of the Dnipropetrovsk region.", "Synelnyk district",
+     "Synelnykivskyi Raion"),
+    ("Sieverodonetsk District\tLysychanska urban community\tBilohorivka",
+     "Sieverodonetsk District", "Sievierodonetskyi Raion"),
+])
+def test_a_raion_named_by_a_spelling_of_its_town(gaz, text, found, name):
+    tops = {t.text: t for t in find_toponyms(text, gaz)}
+    assert found in tops and name in {gaz.name_of(int(i)) for i in tops[found].entries}
+
+
+def test_a_known_towns_district_is_only_its_own_raion(gaz):
+    # Toretsk's name sounds like Troitske's raion (Luhansk oblast), which does not hold it
+    assert "Toretsk" in _texts("Donetsk region, in the Toretsk district", gaz)
+    # an adjective that is a common word stays a word
+    assert _texts("Damage in the industrial district of Kharkiv", gaz) == ["Kharkiv"]
