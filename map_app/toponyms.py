@@ -1142,6 +1142,15 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
     for i, j, key, info, verdict in r[_R_FOUND]:
         if True in taken[i:j]:
             continue
+        if j < len(words) and _town_facility(doc, st + words[j - 1][_END], info):
+            # "Hulyaipole House of Culture", "Kramatorsk College of Technology": in the town
+            # (and "Hulyaipole House" is no person's name)
+            person.difference_update(range(i, j + 1))
+            prev, sent = (prev0, sent0) if i == 0 else (words[i][_PREV], words[i][_SENT])
+            if doc.place(True, key, info, words[i], sent, True, st + words[i][_START],
+                         st + words[j - 1][_END], j == i + 1):
+                taken[i:j + 1] = [True] * (j + 1 - i)
+            continue
         if _inside_other_name(words, i, j, info[5] == _CITY_KIND,
                               info[7] < _WEIGHTY and info[5] not in _AREA_KINDS):
             taken[i:j] = [True] * (j - i)  # nor "Mont" of "Mont-Royal Avenue"
@@ -1155,6 +1164,31 @@ def _decide_run(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
         prev, sent = (prev0, sent0) if i == 0 else (words[i][_PREV], words[i][_SENT])
         if _decide_span(doc, st, words, i, j, key, info, verdict, prev, sent, person):
             taken[i:j] = [True] * (j - i)
+
+
+# After a town's name, a facility of the town named for it ("Hulyaipole House of Culture",
+# "Komyshuvakha School of …", "Mariupol Drama Theatre", "Kharkiv University")
+_TOWN_FACILITY = re.compile(
+    r"[ \t](?:(?:Regional|City|District|Central|Drama|Art|Music|Sports?|Secondary|Special|"
+    r"Children's|Children’s|Medical|Pedagogical|Polytechnic|Technical|Technological|"
+    r"Vocational|Agrarian|National|State)[ \t]+){0,2}"
+    r"(?:(?:House|Palace)[ \t]+of[ \t]+Culture|School|Lyceum|Gymnasium|College|University|"
+    r"Hospital|Clinic|Substation|Church|Cathedral|Monastery|Theatre|Theater|Library|Museum|"
+    r"Market|Bus[ \t]+Station|Railway[ \t]+Station)\b")
+
+
+def _town_facility(doc: _Document, end: int, info: tuple) -> bool:
+    """Whether the name ending at ``end`` (:func:`_key_info` ``info``) opens the name of a
+    facility of the town (:data:`_TOWN_FACILITY`), the name's likeliest reading being a town
+    of a country the gazetteer holds completely: where a school, a hospital or a house of
+    culture bears its town's name. Elsewhere such a name may be an institution's far from
+    the town ("Washington University" is in St. Louis)."""
+    if not _TOWN_FACILITY.match(doc.text, end):
+        return False
+    g, entries = doc.g, info[0]
+    best = entries[g.col("importance")[entries].argmax()]
+    return bool(_SETTLEMENT_KINDS[g.col("kind")[best]]
+                and g.complete_mask()[g.col("country")[best]])
 
 
 def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,

@@ -689,3 +689,16 @@ def test_a_known_towns_district_is_only_its_own_raion(gaz):
     assert "Toretsk" in _texts("Donetsk region, in the Toretsk district", gaz)
     # an adjective that is a common word stays a word
     assert _texts("Damage in the industrial district of Kharkiv", gaz) == ["Kharkiv"]
+
+
+@pytest.mark.parametrize("text, found", [
+    # a facility named for its town, where the gazetteer holds every village: in the town
+    ("Damage to Hulyaipole House of Culture", ["Hulyaipole"]),
+    ("Damage to Kramatorsk College of Technology and Design", ["Kramatorsk"]),
+    ("Shelling near the Kharkiv University", ["Kharkiv"]),
+    ("The Mariupol Drama Theatre was destroyed.", ["Mariupol"]),
+    # elsewhere the institution may be far from the town it is named for
+    ("Students of Washington University in St. Louis", ["St. Louis"]),
+])
+def test_a_facility_named_for_its_town(gaz, text, found):
+    assert _texts(text, gaz) == found
