@@ -40,7 +40,8 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "an unknown district of the city after it: the city", "a river's or a sea's words around it",
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
 # "sounds like a settlement of the qualifier", "near the area after it, which does not hold
-# it", "coordinates in the text" (a point the text
+# it", "in the area named before it", "sounds like a settlement of the area named before it",
+# "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
@@ -492,6 +493,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     base = list(cands)  # as found: the passes qualify ``cands``
     why: list[str | None] = [None] * len(tops)  # the rule that decided each pick, if one did
     _qualifier_pass(g, text, tops, base, cands, why)
+    if ":" in text or "—" in text or " - " in text or "–" in text:
+        _heading_pass(g, text, tops, base, cands, why)
     _coordination_pass(g, text, tops, base, cands, why)
     _water_pass(g, text, tops, base, cands, why)
     teams = _team_keys(text, tops)
@@ -717,6 +720,50 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     why[i], why[i + 1] = "sounds like a settlement of the qualifier", \
         "qualifies the name before it"
     return hit
+
+
+# After an area named as a heading: "Donetsk region: …", "Kharkiv oblast — in …"
+_HEADING_GAP = re.compile(r"[ \t]*(?::|—|–|[ \t]-)[ \t]")
+
+
+def _heading_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],
+                  cands: list[_Cands], why: list) -> None:
+    """Pass 1b: the names after an area named as a heading, on its line, lie in it
+    ("Donetsk region: 4 in Liman and 2 in Terny", "Donetsk region — in Udachny": Udachne,
+    by its sound, not Udachny of Yakutia), up to the next area named. Names a qualifier
+    decided keep its reading."""
+    for h, t in enumerate(tops[:-1]):
+        k = base[h].pick
+        if not (_AREA[base[h].kind[k]] and base[h].kind[k] != _COUNTRY
+                and g.complete_mask()[base[h].country[k]]) \
+                or _HEADING_GAP.match(text, t.end) is None:
+            continue
+        for j in range(h + 1, len(tops)):
+            x = base[j]
+            if "\n" in text[tops[j - 1].end:tops[j].start] or _AREA[x.kind[x.pick]]:
+                break
+            if why[j] is not None:
+                continue
+            reading = _qualifier(x, base[h])
+            if reading is not None:
+                cands[j] = cands[j].qualified(reading[1])
+                why[j] = "in the area named before it"
+                continue
+            # a town of some size in the heading's country is itself, a namesake abroad no
+            # reading of a name under a heading of this country
+            own = (x.flags <= FLAG["ascii"]) & (x.country == base[h].country[k])
+            if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+                continue
+            entries = sounding(g, tops[j].key)
+            if entries.size:
+                c = _Cands(g, Toponym(tops[j].text, tops[j].start, tops[j].end, tops[j].key,
+                                      entries, np.full(entries.size, FLAG["variant"]),
+                                      tops[j].locative))
+                reading = _qualifier(c, base[h])
+                if reading is not None:
+                    base[j] = c
+                    cands[j] = c.qualified(reading[1])
+                    why[j] = "sounds like a settlement of the area named before it"
 
 
 def _next_to_area(g: Gazetteer, base: list[_Cands], cands: list[_Cands], why: list, i: int

@@ -518,3 +518,19 @@ def test_a_name_near_a_town_is_its_namesake_close_to_it(gaz, text, name, near, k
 def test_who_holds_the_area_does_not_break_its_qualifier(gaz, text):
     r = _pick(gaz, text, "Novomykhailivka")
     assert r["admin1"] == "Donetsk Oblast" and r["rule"] == "qualifier after it"
+
+
+@pytest.mark.parametrize("text, surface, name, admin1", [
+    # an oblast named as a heading holds the names after it on its line
+    ("Donetsk region: 4 in Liman and 2 in Terny", "Terny", "Terny", "Donetsk Oblast"),
+    # by their sound too, before a namesake of a town far abroad (Udachny, Yakutia)
+    ("Donetsk region — in Udachny", "Udachny", "Udachne", "Donetsk Oblast"),
+])
+def test_names_under_an_area_named_as_a_heading(gaz, text, surface, name, admin1):
+    rec = next(r for r in resolve_records(text, gaz) if r["text"] == surface)
+    assert (rec["name"], rec["admin1"]) == (name, admin1)
+
+
+def test_a_heading_holds_only_its_own_line(gaz):
+    recs = resolve_records("Donetsk region:\nTerny", gaz)
+    assert next(r for r in recs if r["text"] == "Terny")["rule"] != "in the area named before it"
