@@ -1177,14 +1177,20 @@ _TOWN_FACILITY = re.compile(
     r"Market|Bus[ \t]+Station|Railway[ \t]+Station)\b")
 
 
+# The rest of a facility's name, then the town it is in
+_ELSEWHERE = re.compile(r"(?:[ \t]+(?:of|and|&|[A-Z][\w'’-]*)){0,4}[ \t]+(?:in|at)[ \t]+"
+                        r"(?:the[ \t]+)?(?:city[ \t]+of[ \t]+)?[A-Z]")
+
+
 def _town_facility(doc: _Document, end: int, info: tuple) -> bool:
     """Whether the name ending at ``end`` (:func:`_key_info` ``info``) opens the name of a
-    facility of the town (:data:`_TOWN_FACILITY`), the name's likeliest reading being a town
-    of a country the gazetteer holds completely: where a school, a hospital or a house of
-    culture bears its town's name. Elsewhere such a name may be an institution's far from
-    the town ("Washington University" is in St. Louis)."""
-    if not _TOWN_FACILITY.match(doc.text, end):
-        return False
+    facility of the town (:data:`_TOWN_FACILITY`) that the text places nowhere else, the
+    name's likeliest reading being a town of a country the gazetteer holds completely: where
+    a school, a hospital or a house of culture bears its town's name. Elsewhere such a name
+    may be an institution's far from the town ("Washington University" is in St. Louis)."""
+    m = _TOWN_FACILITY.match(doc.text, end)
+    if m is None or _ELSEWHERE.match(doc.text, m.end()):
+        return False  # "Sumy market in Kharkiv": named for a town, in another
     g, entries = doc.g, info[0]
     best = entries[g.col("importance")[entries].argmax()]
     return bool(_SETTLEMENT_KINDS[g.col("kind")[best]]

@@ -697,8 +697,10 @@ def test_a_known_towns_district_is_only_its_own_raion(gaz):
     ("Damage to Kramatorsk College of Technology and Design", ["Kramatorsk"]),
     ("Shelling near the Kharkiv University", ["Kharkiv"]),
     ("The Mariupol Drama Theatre was destroyed.", ["Mariupol"]),
-    # elsewhere the institution may be far from the town it is named for
+    # elsewhere the institution may be far from the town it is named for; so may one the
+    # text places in another town
     ("Students of Washington University in St. Louis", ["St. Louis"]),
+    ("Staff of the Hulyaipole House of Culture in Zaporizhzhia", ["Zaporizhzhia"]),
 ])
 def test_a_facility_named_for_its_town(gaz, text, found):
     assert _texts(text, gaz) == found
