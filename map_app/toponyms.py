@@ -969,6 +969,7 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     if doc.ev.pending:
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
+    unknown += _area_adjectives(text, regions, out)
     loose = _loose_names(doc, unknown)
     # the runs of several words, with the word before when the people pass read it
     multi: list[tuple] = [t for t in todo if len(t[1][_R_WORDS]) > 1]
@@ -992,6 +993,26 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     if out and has_cyrillic(text):
         out = _shared_noun_names(text, g, out)
     return out
+
+
+def _area_adjectives(text: str, regions: list[tuple[int, Any]], out: list[Toponym]
+                     ) -> list[tuple[int, str]]:
+    """(start, text) of the lone words known only as areas, left out, before "direction",
+    "axis" …: a town's adjective that an old raion's name shares ("the Lymansky direction"
+    is Lyman's, not the raion of Odesa oblast), for :func:`_axis` to read."""
+    res = []
+    placed: set[int] | None = None
+    for st, r in regions:
+        found = r[_R_FOUND]
+        if not found or len(r[_R_WORDS]) != 1 or found[0][3][5] not in _AREA_KINDS:
+            continue
+        w = r[_R_WORDS][0]
+        if _PLACE_AFTER.match(text, st + w[_END]):
+            if placed is None:
+                placed = {t.start for t in out}
+            if st + w[_START] not in placed:
+                res.append((st + w[_START], w[_TEXT]))
+    return res
 
 
 def _runs(g: Gazetteer, text: str) -> tuple[list[tuple[int, Any]], set[str]]:
