@@ -33,3 +33,14 @@ def unit_vectors(lon, lat) -> np.ndarray:
 def haversine_km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km between points given in degrees (broadcast)."""
     return haversine_rad(*map(np.radians, (lat1, lon1, lat2, lon2)))
+
+
+def destination(lat, lon, bearing, km):
+    """The point ``km`` from (``lat``, ``lon``) on the initial ``bearing`` (degrees clockwise
+    from north), on the sphere: ``(lat, lon)`` in degrees (broadcast)."""
+    phi, lam, theta = np.radians(lat), np.radians(lon), np.radians(bearing)
+    d = np.asarray(km, dtype=float) / EARTH_RADIUS_KM
+    phi2 = np.arcsin(np.sin(phi) * np.cos(d) + np.cos(phi) * np.sin(d) * np.cos(theta))
+    lam2 = lam + np.arctan2(np.sin(theta) * np.sin(d) * np.cos(phi),
+                            np.cos(d) - np.sin(phi) * np.sin(phi2))
+    return np.degrees(phi2), (np.degrees(lam2) + 540.0) % 360.0 - 180.0

@@ -1,9 +1,11 @@
 """Coordinates stated in a text: the points OSINT reports give ("geolocated at 48.5912,
-37.8571", "Poima (46.643950, 32.815829)", "48°35'28"N 37°51'26"E").
+37.8571", "Poima (46.643950, 32.815829)", "48°35'28"N 37°51'26"E"), and positions stated by
+their distance and bearing from a place ("firing positions 17km NE of Chernihiv").
 
-A pure pass (text in, spans and points out): :func:`find_coordinates`. The places stage makes
-each a place of its own, kind ``point``, with the areas of the nearest settlement
-(:func:`map_app.places.resolve_records`).
+Pure passes (text in, spans and numbers out): :func:`find_coordinates`, :func:`find_offsets`.
+The places stage makes each a place of its own, kind ``point``, with the areas of the nearest
+settlement (:func:`map_app.places.resolve_records`); an offset once the place it is measured
+from is resolved.
 """
 from __future__ import annotations
 
@@ -80,3 +82,61 @@ def find_coordinates(text: str) -> list[Coordinates]:
 
 def _degrees(d: str, m: str, s: str | None) -> float:
     return float(d) + float(m) / 60.0 + (float(s) / 3600.0 if s else 0.0)
+
+
+# The rule of the point a stated offset gives (a record's ``rule``): its geo-precision is 2
+# (near a place), and the place it is measured from is no scene of the event
+OFFSET_RULE = "a stated distance and bearing from the place after it"
+
+
+@dataclass(frozen=True, slots=True)
+class Offset:
+    """A position stated by its distance and bearing from a place named right after it
+    ("17km NE of Chernihiv"): the span ``start:end`` that states it, up to "of", the
+    distance in km, the bearing in degrees clockwise from north, and where the place's name
+    must start (``ref``)."""
+
+    start: int
+    end: int
+    km: float
+    bearing: float
+    ref: int
+
+
+_BEARINGS = {"n": 0.0, "nne": 22.5, "ne": 45.0, "ene": 67.5, "e": 90.0, "ese": 112.5,
+             "se": 135.0, "sse": 157.5, "s": 180.0, "ssw": 202.5, "sw": 225.0, "wsw": 247.5,
+             "w": 270.0, "wnw": 292.5, "nw": 315.0, "nnw": 337.5, "north": 0.0,
+             "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0,
+             "southwest": 225.0, "west": 270.0, "northwest": 315.0}
+_MILE_KM = 1.609344
+# "17km NE of", "10 kilometres south-east of", "5 miles north of the town of": a compass
+# point in letters only in capitals ("E" of a sentence is no east)
+_OFFSET = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,4}(?:[.,]\d+)?)\s*-?\s*(?P<unit>km|kilomet(?:er|re)s?|miles?)"
+    r"\s+(?:to\s+the\s+)?(?P<dir>(?:north|south)[- ]?(?:east|west)|north|south|east|west|"
+    r"(?-i:NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|NW|SE|SW|N|S|E|W))(?:ern|wards?)?\s+"
+    r"(?:of|from)\b", re.I)
+_OFFSET_QUICK = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile)", re.I)
+_REF_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?")
+
+
+def find_offsets(text: str) -> list[Offset]:
+    """Every position stated by a distance and a compass bearing from a place ("17km NE of",
+    "10 kilometres south-east of the town of"), in text order; the place itself is for
+    the caller to find at each offset's ``ref``.
+
+    Examples
+    --------
+    >>> [(o.km, o.bearing) for o in find_offsets("Positions 17km NE of Chernihiv.")]
+    [(17.0, 45.0)]
+    """
+    if not _OFFSET_QUICK.search(text):
+        return []
+    out = []
+    for m in _OFFSET.finditer(text):
+        km = float(m["num"].replace(",", ".")) * (
+            _MILE_KM if m["unit"].lower().startswith("mile") else 1.0)
+        bearing = _BEARINGS[re.sub(r"[- ]", "", m["dir"].lower())]
+        gap = _REF_GAP.match(text, m.end())
+        out.append(Offset(m.start(), m.end(), km, bearing, gap.end() if gap else m.end()))
+    return out

@@ -204,7 +204,7 @@ def format_table(scores: list[Score], title: str = "") -> str:
 
 
 # ---------------------------------------------------------------- conflict events with points
-_SPECIFIC = ("village", "city", "district", "landmark")
+_SPECIFIC = ("point", "village", "city", "district", "landmark")
 # An event is placed when a place extracted from its text lies this close to the gold point.
 EVENT_KM = (10.0, 25.0)
 
@@ -299,11 +299,11 @@ _AREA_LEVEL = {"ADM3": 3, "ADM2": 2, "ADM2H": 2, "ADM1": 1}
 def event_place(records: list[dict], text: str = "") -> int:
     """Index of the place where map_app puts a one-event text: its first incident place; in a
     text that reports no event as such ("near the village of X, Y district") its first
-    settlement, district or landmark, else its most specific area (a hromada before its raion
-    before its oblast: "Dnipropetrovsk Oblast, Kryvyi Rih District, Apostolivska urban
-    community"), else its first place (-1 when there is none). A town named as a direction
-    ("Zaporizhzhia direction: Robotyne area") is the event's place only where no other place
-    of its kind is named."""
+    stated point, settlement, district or landmark, else its most specific area (a hromada
+    before its raion before its oblast: "Dnipropetrovsk Oblast, Kryvyi Rih District,
+    Apostolivska urban community"), else its first place (-1 when there is none). A town
+    named as a direction ("Zaporizhzhia direction: Robotyne area") is the event's place only
+    where no other place of its kind is named."""
     def axis(r: dict) -> bool:
         return bool(text) and _AXIS.match(text, r["end"]) is not None
 

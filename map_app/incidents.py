@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from ._text import MAX_SENTENCE, has_cyrillic, windows
+from .coordinates import OFFSET_RULE
 
 EVENT_CATEGORY = {
     "shelling_missile_attack": "Explosions/Remote violence",
@@ -815,7 +816,8 @@ def _precision(text: str, p: dict, areas: dict[tuple[int, int], set[str]],
                spans: list[tuple[int, int]]) -> int:
     kind = p["kind"]
     if kind == "point":
-        return 1  # coordinates the text states
+        # coordinates the text states; near a place, a position stated by distance and bearing
+        return 2 if p.get("rule") == OFFSET_RULE else 1
     if kind == "country":
         return 3
     if kind == "region":
@@ -904,6 +906,8 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
     located = {a for a, b in zip(idx, idx[1:]) if places[b]["kind"] == "point"
                and places[a]["kind"] != "point"
                and _POINT_GAP.fullmatch(text, places[a]["end"], places[b]["start"])}
+    # a place a stated offset is measured from ("17km NE of Chernihiv"): the point is where
+    located.update(b for a, b in zip(idx, idx[1:]) if places[a].get("rule") == OFFSET_RULE)
     loc = [i for i in loc if i not in qualifiers and i not in located]
     if not loc:
         return set()

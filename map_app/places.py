@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _lexicon as lex
-from ._geo import EARTH_RADIUS_KM, haversine_term_km, unit_vectors
+from ._geo import EARTH_RADIUS_KM, destination, haversine_term_km, unit_vectors
 from ._text import has_cyrillic, normalize, starts_cyrillic
 from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
-from .coordinates import Coordinates, find_coordinates
+from .coordinates import OFFSET_RULE, Coordinates, Offset, find_coordinates, find_offsets
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .language import SAMPLE, detect
 from .record import names_of
@@ -41,6 +41,7 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "names joined by and/or share their type", "stated distance to a border", "a team's home",
 # "sounds like a settlement of the qualifier", "near the area after it, which does not hold
 # it", "in the area named before it", "sounds like a settlement of the area named before it",
+# "a stated distance and bearing from the place after it" (a point: "17km NE of Chernihiv"),
 # "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
@@ -506,6 +507,9 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     rows = _stray_pass(rows, tops)
     if points:
         rows = sorted(rows + _point_rows(g, text, points), key=lambda r: r["start"])
+    offsets = find_offsets(text)
+    if offsets:
+        rows = _offset_rows(g, text, rows, offsets)
     return rows
 
 
@@ -559,6 +563,40 @@ def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
 
 _POINT_SCORE = 20.0  # a stated point: surer than any name's reading
 _POINT_AREAS_KM = 25.0  # the nearest settlement this close lends a point its areas
+
+
+# The kinds of place a stated offset is measured from: a settlement, a landmark, a point (not
+# a region's or a country's representative point)
+_OFFSET_FROM = frozenset({"city", "village", "district", "landmark", "point"})
+
+
+def _offset_rows(g: Gazetteer, text: str, rows: list[dict], offsets: list[Offset]
+                 ) -> list[dict]:
+    """``rows`` with a point for each position the text states by distance and bearing
+    from a place it names right after ("firing positions 17km NE of Chernihiv": kind
+    ``point``, at that offset from the place's pick, rule :data:`OFFSET_RULE`, the
+    place's score). Not where the offset places a name before it ("Izium, 120 km south-east
+    of Kharkiv": the name is the place, :func:`_relative`)."""
+    at = {r["start"]: k for k, r in enumerate(rows)}
+    new = []
+    for o in offsets:
+        k = at.get(o.ref)
+        if k is None or rows[k]["kind"] not in _OFFSET_FROM:
+            continue
+        if k and _RELATIVE_GAP.fullmatch(text, rows[k - 1]["end"], o.ref):
+            continue
+        y = rows[k]
+        lat, lon = destination(y["lat"], y["lon"], o.bearing, o.km)
+        lat, lon = round(float(lat), 6), round(float(lon), 6)
+        (row,) = _point_rows(g, text, [Coordinates(o.start, o.end, lat, lon)])
+        row.update(name=f"{o.km:g} km {_COMPASS_POINTS[int(o.bearing // 22.5)]} of {y['name']}",
+                   score=y["score"], rule=OFFSET_RULE)
+        new.append(row)
+    return sorted(rows + new, key=lambda r: r["start"]) if new else rows
+
+
+_COMPASS_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW",
+                   "W", "WNW", "NW", "NNW")
 
 
 def _point_rows(g: Gazetteer, text: str, points: list[Coordinates]) -> list[dict]:

@@ -1,6 +1,6 @@
 import pytest
 
-from map_app.coordinates import find_coordinates
+from map_app.coordinates import find_coordinates, find_offsets
 
 
 @pytest.mark.parametrize("text, lat, lon", [
@@ -33,3 +33,25 @@ def test_points_in_text_order():
     text = "From 50.4501, 30.5234 to 49.9935, 36.2304."
     assert [(c.lat, c.lon) for c in find_coordinates(text)] == [(50.4501, 30.5234),
                                                                (49.9935, 36.2304)]
+
+
+@pytest.mark.parametrize("text, km, bearing, said", [
+    ("Firing positions 17km NE of Chernihiv.", 17.0, 45.0, "17km NE of"),
+    ("A depot 10 kilometres south-east of the town of Bakhmut", 10.0, 135.0,
+     "10 kilometres south-east of"),
+    ("Columns 5 miles north of Izium", 5 * 1.609344, 0.0, "5 miles north of"),
+    ("A crater 2.5 km WSW of Lyman", 2.5, 247.5, "2.5 km WSW of"),
+])
+def test_a_position_stated_by_distance_and_bearing(text, km, bearing, said):
+    (o,) = find_offsets(text)
+    assert (o.km, o.bearing, text[o.start:o.end]) == (pytest.approx(km), bearing, said)
+    assert text[o.ref:].split()[0].strip(".") in {"Chernihiv", "Bakhmut", "Izium", "Lyman"}
+
+
+@pytest.mark.parametrize("text", [
+    "some 30 km from the Russian border",  # a distance to a border, not a bearing
+    "E of Kyiv", "5 e of Kyiv",             # no distance; a lower-case letter is no bearing
+    "the 2022 north of Kharkiv",
+])
+def test_no_offset(text):
+    assert find_offsets(text) == []

@@ -108,6 +108,9 @@ def test_event_place_without_a_settlement_is_the_most_specific_area():
     hromada = {"kind": "region", "role": "mention", "feature_code": "ADM3"}
     assert event_place([oblast, raion, hromada]) == 2
     assert event_place([oblast, raion]) == 1
+    # a stated point is as specific as a settlement
+    point = {"kind": "point", "role": "mention"}
+    assert event_place([oblast, point, {"kind": "city", "role": "mention"}]) == 1
     assert event_place([{"kind": "country"}, oblast, oblast]) == 1
 
 

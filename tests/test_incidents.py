@@ -417,3 +417,12 @@ def test_a_stated_point_carries_the_incident_of_the_name_it_places(gaz):
     assert roles["46.643950, 32.815829"] == "incident" and roles["Poima"] == "mention"
     point = next(r for r in recs if r["kind"] == "point")
     assert point["geo_precision"] == 1 and point["killed"] == 2
+
+
+def test_a_stated_offset_carries_the_incident_of_the_place_it_is_measured_from(gaz):
+    recs = analyse("Russian artillery shelled positions 17km NE of Chernihiv on Monday.",
+                   gazetteer=gaz)
+    roles = {r["text"]: r["role"] for r in recs}
+    assert roles["17km NE of"] == "incident" and roles["Chernihiv"] == "mention"
+    point = next(r for r in recs if r["kind"] == "point")
+    assert point["geo_precision"] == 2  # near a place, as ACLED codes it

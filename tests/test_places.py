@@ -534,3 +534,25 @@ def test_names_under_an_area_named_as_a_heading(gaz, text, surface, name, admin1
 def test_a_heading_holds_only_its_own_line(gaz):
     recs = resolve_records("Donetsk region:\nTerny", gaz)
     assert next(r for r in recs if r["text"] == "Terny")["rule"] != "in the area named before it"
+
+
+def test_a_position_stated_from_a_place_is_a_point_of_its_own(gaz):
+    recs = resolve_records("Russian firing positions 17km NE of Chernihiv.", gaz)
+    (p,) = [r for r in recs if r["kind"] == "point"]
+    town = next(r for r in recs if r["text"] == "Chernihiv")
+    assert p["text"] == "17km NE of" and p["name"] == "17 km NE of Chernihiv"
+    assert p["rule"] == "a stated distance and bearing from the place after it"
+    # 17 km from the town's point, north-east of it, in its oblast
+    from map_app._geo import haversine_km
+    assert haversine_km(p["lat"], p["lon"], town["lat"], town["lon"]) == pytest.approx(17, 0.01)
+    assert p["lat"] > town["lat"] and p["lon"] > town["lon"]
+    assert p["admin1"] == "Chernihiv Oblast" and p["score"] == town["score"]
+
+
+def test_an_offset_that_places_a_name_before_it_is_no_point(gaz):
+    # "Izium, 120 km south-east of Kharkiv": Izium is the place the offset states
+    recs = resolve_records("Izium, some 120 km south-east of Kharkiv, was shelled.", gaz)
+    assert not [r for r in recs if r["kind"] == "point"]
+    # nor is a region's or a country's point anything to measure from
+    assert not [r for r in resolve_records("A blast 30 km north of Ukraine.", gaz)
+                if r["kind"] == "point"]
