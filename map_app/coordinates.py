@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ._text import has_cyrillic
+
 # Decimal degrees, latitude first as OSINT writes them: at least three decimals each (a
 # statistic such as "12.5, 30.2" is no point), an optional degree sign and hemisphere letter,
 # then a comma, semicolon, slash or blank.
@@ -116,7 +118,14 @@ _OFFSET = re.compile(
     r"\s+(?:to\s+the\s+)?(?P<dir>(?:north|south)[- ]?(?:east|west)|north|south|east|west|"
     r"(?-i:NNE|ENE|ESE|SSE|SSW|WSW|WNW|NNW|NE|NW|SE|SW|N|S|E|W))(?:ern|wards?)?\s+"
     r"(?:of|from)\b", re.I)
-_OFFSET_QUICK = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile)", re.I)
+# Ukrainian and Russian: "за 17 км на північний схід від Чернігова", "в 10 км к юго-западу
+# от Бахмута"
+_OFFSET_CY = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,4}(?:[.,]\d+)?)\s*-?\s*(?P<unit>км|кілометр\w*|километр\w*)\.?"
+    r"\s+(?:(?:на|к)\s+)?(?P<dir>(?:(?:північн|південн|север|юг|южн)\w*[-\s]?)?"
+    r"(?:схід|сход|східн|захід|заход|західн|восто|запад)\w*|(?:північ|південь|півн|півд|север|"
+    r"юг|южн)\w*)\s+(?:від|од|от)\s", re.I)
+_OFFSET_QUICK = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile|км|кілом|килом)", re.I)
 _REF_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?")
 
 
@@ -139,4 +148,22 @@ def find_offsets(text: str) -> list[Offset]:
         bearing = _BEARINGS[re.sub(r"[- ]", "", m["dir"].lower())]
         gap = _REF_GAP.match(text, m.end())
         out.append(Offset(m.start(), m.end(), km, bearing, gap.end() if gap else m.end()))
+    if has_cyrillic(text):
+        for m in _OFFSET_CY.finditer(text):
+            end = m.end() - 1  # (the pattern ends on the blank before the place)
+            out.append(Offset(m.start(), end, float(m["num"].replace(",", ".")),
+                              _cyrillic_bearing(m["dir"].lower()), m.end()))
+        out.sort(key=lambda o: o.start)
     return out
+
+
+def _cyrillic_bearing(word: str) -> float:
+    """The bearing a Ukrainian or Russian compass phrase names ("північний схід", "юго-запад")."""
+    ns = 0.0 if re.search("півн|север", word) else 180.0 if re.search("півд|юг|юж", word) \
+        else None
+    ew = 90.0 if re.search("схід|сход|східн|восто", word) else 270.0 \
+        if re.search("захід|заход|західн|запад", word) else None
+    if ns is None or ew is None:
+        return ns if ns is not None else ew if ew is not None else 0.0
+    return {(0.0, 90.0): 45.0, (180.0, 90.0): 135.0, (180.0, 270.0): 225.0,
+            (0.0, 270.0): 315.0}[ns, ew]

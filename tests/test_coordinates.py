@@ -41,11 +41,17 @@ def test_points_in_text_order():
      "10 kilometres south-east of"),
     ("Columns 5 miles north of Izium", 5 * 1.609344, 0.0, "5 miles north of"),
     ("A crater 2.5 km WSW of Lyman", 2.5, 247.5, "2.5 km WSW of"),
+    # Ukrainian and Russian
+    ("Позиції за 17 км на північний схід від Чернігова", 17.0, 45.0,
+     "17 км на північний схід від"),
+    ("Позиции в 10 км к юго-западу от Бахмута", 10.0, 225.0, "10 км к юго-западу от"),
+    ("у 5 км на південь від Ізюму", 5.0, 180.0, "5 км на південь від"),
 ])
 def test_a_position_stated_by_distance_and_bearing(text, km, bearing, said):
     (o,) = find_offsets(text)
     assert (o.km, o.bearing, text[o.start:o.end]) == (pytest.approx(km), bearing, said)
-    assert text[o.ref:].split()[0].strip(".") in {"Chernihiv", "Bakhmut", "Izium", "Lyman"}
+    assert text[o.ref:].split()[0].strip(".") in {"Chernihiv", "Bakhmut", "Izium", "Lyman",
+                                                  "Чернігова", "Бахмута", "Ізюму"}
 
 
 @pytest.mark.parametrize("text", [
