@@ -125,7 +125,11 @@ _OFFSET_CY = re.compile(
     r"\s+(?:(?:на|к)\s+)?(?P<dir>(?:(?:північн|південн|север|юг|южн)\w*[-\s]?)?"
     r"(?:схід|сход|східн|захід|заход|західн|восто|запад)\w*|(?:північ|південь|півн|півд|север|"
     r"юг|южн)\w*)\s+(?:від|од|от)\s", re.I)
-_OFFSET_QUICK = re.compile(r"\d\s*-?\s*(?:km|kilomet|mile|км|кілом|килом)", re.I)
+# What a text must hold to be worth the patterns: a unit, then a compass word (a text that
+# gives distances mostly gives them without one); tried only where a unit starts
+_UNIT_DIRECTION = re.compile(r"(?:km|kilomet\w*|miles?)\s+(?:to\s+the\s+)?(?:north|south|"
+                             r"east|west|(?-i:[NSEW]))", re.I)
+_UNIT_WORDS = ("km", "kilomet", "mile")
 _REF_GAP = re.compile(r"\s+(?:the\s+)?(?:(?:city|town|village|settlement)\s+of\s+)?")
 
 
@@ -139,7 +143,9 @@ def find_offsets(text: str) -> list[Offset]:
     >>> [(o.km, o.bearing) for o in find_offsets("Positions 17km NE of Chernihiv.")]
     [(17.0, 45.0)]
     """
-    if not _OFFSET_QUICK.search(text):
+    cyrillic = has_cyrillic(text)
+    if not (cyrillic and ("км" in text or "кілом" in text or "килом" in text)
+            or _bears(text)):
         return []
     out = []
     for m in _OFFSET.finditer(text):
@@ -148,13 +154,25 @@ def find_offsets(text: str) -> list[Offset]:
         bearing = _BEARINGS[re.sub(r"[- ]", "", m["dir"].lower())]
         gap = _REF_GAP.match(text, m.end())
         out.append(Offset(m.start(), m.end(), km, bearing, gap.end() if gap else m.end()))
-    if has_cyrillic(text):
+    if cyrillic:
         for m in _OFFSET_CY.finditer(text):
             end = m.end() - 1  # (the pattern ends on the blank before the place)
             out.append(Offset(m.start(), end, float(m["num"].replace(",", ".")),
                               _cyrillic_bearing(m["dir"].lower()), m.end()))
         out.sort(key=lambda o: o.start)
     return out
+
+
+def _bears(text: str) -> bool:
+    """Whether a unit of distance in ``text`` is followed by a compass word."""
+    lower = text.lower()
+    for unit in _UNIT_WORDS:
+        i = lower.find(unit)
+        while i >= 0:
+            if _UNIT_DIRECTION.match(text, i):
+                return True
+            i = lower.find(unit, i + 1)
+    return False
 
 
 def _cyrillic_bearing(word: str) -> float:

@@ -1000,19 +1000,33 @@ def _area_adjectives(text: str, regions: list[tuple[int, Any]], out: list[Topony
     """(start, text) of the lone words known only as areas, left out, before "direction",
     "axis" …: a town's adjective that an old raion's name shares ("the Lymansky direction"
     is Lyman's, not the raion of Odesa oblast), for :func:`_axis` to read."""
+    starts = set()
+    for word in _PLACE_WORDS:
+        i = text.find(word)
+        while i > 0:
+            # a capitalised word before, one blank apart ("Lymansky direction")
+            if text[i - 1] == " ":
+                j = text.rfind(" ", 0, i - 1) + 1
+                if text[j].isupper() and not text[i + len(word):i + len(word) + 1].isalpha():
+                    starts.add(j)
+            i = text.find(word, i + 1)
+    if not starts:
+        return []
+    placed = {t.start for t in out}
+    keys = [st for st, _ in regions]
     res = []
-    placed: set[int] | None = None
-    for st, r in regions:
-        found = r[_R_FOUND]
-        if not found or len(r[_R_WORDS]) != 1 or found[0][3][5] not in _AREA_KINDS:
-            continue
-        w = r[_R_WORDS][0]
-        if _PLACE_AFTER.match(text, st + w[_END]):
-            if placed is None:
-                placed = {t.start for t in out}
-            if st + w[_START] not in placed:
-                res.append((st + w[_START], w[_TEXT]))
+    for s in sorted(starts - placed):
+        k = bisect.bisect_left(keys, s)
+        if k < len(keys) and keys[k] == s:
+            r = regions[k][1]
+            found = r[_R_FOUND]
+            if found and len(r[_R_WORDS]) == 1 and found[0][3][5] in _AREA_KINDS:
+                res.append((s, r[_R_WORDS][0][_TEXT]))
     return res
+
+
+_PLACE_WORDS = ("direction", "axis", "front", "sector", "area", "outskirts", "vicinity",
+                "bridgehead", "salient", "pocket")  # of _PLACE_AFTER, in lower case
 
 
 def _runs(g: Gazetteer, text: str) -> tuple[list[tuple[int, Any]], set[str]]:
