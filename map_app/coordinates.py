@@ -166,6 +166,8 @@ def find_offsets(text: str) -> list[Offset]:
 def _bears(text: str) -> bool:
     """Whether a unit of distance in ``text`` is followed by a compass word."""
     lower = text.lower()
+    if len(lower) != len(text):
+        return True  # lower-casing moved the offsets: let the patterns decide
     for unit in _UNIT_WORDS:
         i = lower.find(unit)
         while i >= 0:

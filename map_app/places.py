@@ -475,11 +475,14 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
     The passes, each a function: candidates per name (:func:`_candidates`); qualifiers and
-    one sense per discourse (:func:`_qualifier_pass`); coordinated names
-    (:func:`_coordination_pass`); first picks, votes and the context bonus
-    (:func:`_context_pass`); stated distances to a border (:func:`_claim_pass`); the rows
-    (:func:`_rows`), less the small places read on their prior far from all the text's sure
-    ones (:func:`_stray_pass`). A new rule goes in the pass whose evidence it reads.
+    one sense per discourse (:func:`_qualifier_pass`); areas named as headings
+    (:func:`_heading_pass`); coordinated names (:func:`_coordination_pass`); rivers and seas
+    (:func:`_water_pass`); first picks, votes and the context bonus (:func:`_context_pass`);
+    stated distances to a border (:func:`_claim_pass`); the rows (:func:`_rows`), less the
+    small places read on their prior far from all the text's sure ones
+    (:func:`_stray_pass`); then the points the text states, by coordinates
+    (:func:`_point_rows`) or by distance and bearing from a place (:func:`_offset_rows`). A
+    new rule goes in the pass whose evidence it reads.
 
     Parameters are those of :func:`resolve`, and ``claims``: the text's distance claims
     (:func:`map_app.claims.find_distance_claims`) when the caller has found them already.
@@ -568,6 +571,8 @@ _POINT_AREAS_KM = 25.0  # the nearest settlement this close lends a point its ar
 # The kinds of place a stated offset is measured from: a settlement, a landmark, a point (not
 # a region's or a country's representative point)
 _OFFSET_FROM = frozenset({"city", "village", "district", "landmark", "point"})
+_COMPASS_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW",
+                   "W", "WNW", "NW", "NNW")  # the sixteen, clockwise from north
 
 
 def _offset_rows(g: Gazetteer, text: str, rows: list[dict], offsets: list[Offset]
@@ -593,10 +598,6 @@ def _offset_rows(g: Gazetteer, text: str, rows: list[dict], offsets: list[Offset
                    score=y["score"], rule=OFFSET_RULE)
         new.append(row)
     return sorted(rows + new, key=lambda r: r["start"]) if new else rows
-
-
-_COMPASS_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW",
-                   "W", "WNW", "NW", "NNW")
 
 
 def _point_rows(g: Gazetteer, text: str, points: list[Coordinates]) -> list[dict]:
@@ -720,6 +721,24 @@ def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[
     return hit
 
 
+def _sure_town(x: _Cands, where: np.ndarray | bool = True) -> bool:
+    """Whether a town of some size (:data:`_SURE_TOWN_PRIOR`) is called by ``x``'s name as
+    its own, among the candidates ``where`` allows: then no qualifier makes the name another
+    place's ("Alchevsk, Donetsk Oblast" is the Luhansk city)."""
+    own = (x.flags <= FLAG["ascii"]) & where
+    return bool(own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR)
+
+
+def _by_sound(g: Gazetteer, t: Toponym) -> _Cands | None:
+    """Name ``t`` read as the settlements that sound like it (:func:`sounding`; None when
+    none does)."""
+    entries = sounding(g, t.key)
+    if not entries.size:
+        return None
+    return _Cands(g, Toponym(t.text, t.start, t.end, t.key, entries,
+                             np.full(entries.size, FLAG["variant"]), t.locative))
+
+
 def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
                      cands: list[_Cands], why: list, i: int) -> np.ndarray | None:
     """Name ``i`` read as the settlements of the area after it whose names sound like it,
@@ -733,16 +752,11 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
     # (sounds are kept for the countries the gazetteer holds completely: their areas only)
     if not ((_AREA[q.kind] | q.seat.astype(bool)) & g.complete_mask()[q.country]).any():
         return None
-    own = x.flags <= FLAG["ascii"]
-    if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+    if _sure_town(x):
         return None  # a town of some size by its own name is itself, the qualifier wrong
-        # ("Alchevsk, Donetsk Oblast" is the Luhansk city)
-    t = tops[i]
-    entries = sounding(g, t.key)
-    if not entries.size:
+    c = _by_sound(g, tops[i])
+    if c is None:
         return None
-    c = _Cands(g, Toponym(t.text, t.start, t.end, t.key, entries,
-                          np.full(entries.size, FLAG["variant"]), t.locative))
     reading = _qualifier(c, q)
     if reading is not None:
         qk, hit = reading
@@ -789,19 +803,14 @@ def _heading_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cand
                 continue
             # a town of some size in the heading's country is itself, a namesake abroad no
             # reading of a name under a heading of this country
-            own = (x.flags <= FLAG["ascii"]) & (x.country == base[h].country[k])
-            if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+            if _sure_town(x, x.country == base[h].country[k]):
                 continue
-            entries = sounding(g, tops[j].key)
-            if entries.size:
-                c = _Cands(g, Toponym(tops[j].text, tops[j].start, tops[j].end, tops[j].key,
-                                      entries, np.full(entries.size, FLAG["variant"]),
-                                      tops[j].locative))
-                reading = _qualifier(c, base[h])
-                if reading is not None:
-                    base[j] = c
-                    cands[j] = c.qualified(reading[1])
-                    why[j] = "sounds like a settlement of the area named before it"
+            c = _by_sound(g, tops[j])
+            reading = None if c is None else _qualifier(c, base[h])
+            if c is not None and reading is not None:
+                base[j] = c
+                cands[j] = c.qualified(reading[1])
+                why[j] = "sounds like a settlement of the area named before it"
 
 
 def _next_to_area(g: Gazetteer, base: list[_Cands], cands: list[_Cands], why: list, i: int
@@ -816,8 +825,7 @@ def _next_to_area(g: Gazetteer, base: list[_Cands], cands: list[_Cands], why: li
     if x.entries.size < 2 or not (_AREA[q.kind[k]] or q.seat[k]) \
             or q.kind[k] == _COUNTRY or not g.complete_mask()[q.country[k]]:
         return
-    own = (x.flags <= FLAG["ascii"]) & _TOWN[x.kind]  # (a city's district is no town)
-    if own.any() and x.prior[own].max() >= _SURE_TOWN_PRIOR:
+    if _sure_town(x, _TOWN[x.kind]):  # (a city's district is no town)
         return
     d = haversine_term_km((1.0 - x.xyz @ q.xyz[k]) * 0.5)
     near = np.exp(-d / _NEXT_TO_AREA_KM) * _TOWNISH[x.kind]

@@ -1001,11 +1001,11 @@ def _area_adjectives(text: str, regions: list[tuple[int, Any]], out: list[Topony
     "axis" …: a town's adjective that an old raion's name shares ("the Lymansky direction"
     is Lyman's, not the raion of Odesa oblast), for :func:`_axis` to read."""
     starts = set()
-    for word in _PLACE_WORDS:
+    for word in _PLACE_WORDS:  # (:data:`_PLACE_AFTER`'s words, as lower case writes them)
         i = text.find(word)
-        while i > 0:
+        while i >= 0:
             # a capitalised word before, one blank apart ("Lymansky direction")
-            if text[i - 1] == " ":
+            if i and text[i - 1] == " ":
                 j = text.rfind(" ", 0, i - 1) + 1
                 if text[j].isupper() and not text[i + len(word):i + len(word) + 1].isalpha():
                     starts.add(j)
@@ -1023,10 +1023,6 @@ def _area_adjectives(text: str, regions: list[tuple[int, Any]], out: list[Topony
             if found and len(r[_R_WORDS]) == 1 and found[0][3][5] in _AREA_KINDS:
                 res.append((s, r[_R_WORDS][0][_TEXT]))
     return res
-
-
-_PLACE_WORDS = ("direction", "axis", "front", "sector", "area", "outskirts", "vicinity",
-                "bridgehead", "salient", "pocket")  # of _PLACE_AFTER, in lower case
 
 
 def _runs(g: Gazetteer, text: str) -> tuple[list[tuple[int, Any]], set[str]]:
@@ -1285,8 +1281,9 @@ def _decide_span(doc: _Document, st: int, words: tuple, i: int, j: int, key: str
 # verbs of war reports ("shelled Novomykhailivka", "liberated Robotyne").
 _PLACE_BEFORE = lex.LOCATIVE | lex.WAR_VERBS
 # After a name: "the Avdiivka direction", "the Bakhmut axis", "Krasnohorivka area".
-_PLACE_AFTER = re.compile(r"[ \t]+(?:direction|axis|front|sector|area|outskirts|vicinity|"
-                          r"bridgehead|salient|pocket)\b", re.I)
+_PLACE_WORDS = ("direction", "axis", "front", "sector", "area", "outskirts", "vicinity",
+                "bridgehead", "salient", "pocket")
+_PLACE_AFTER = re.compile(r"[ \t]+(?:" + "|".join(_PLACE_WORDS) + r")\b", re.I)
 # Between a name and what qualifies it: "X, Donetsk region", "X (Kharkiv oblast)", "X in the
 # Khotin community", "X of the Luhansk People's Republic"; or the next name of a list.
 # "of" and a name that is no area's ("Port of Odessa", not "Pisky of the Donetsk region")
