@@ -42,6 +42,7 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "sounds like a settlement of the qualifier", "near the area after it, which does not hold
 # it", "in the area named before it", "sounds like a settlement of the area named before it",
 # "a stated distance and bearing from the place after it" (a point: "17km NE of Chernihiv"),
+# "the town's airport" ("Kherson airport"),
 # "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
@@ -508,6 +509,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
     rows = _rows(g, tops, base, cands, scores, why, teams, claimed, n_alternatives)
     rows = _stray_pass(rows, tops)
+    if "irport" in text or "ir base" in text or "irbase" in text or "irfield" in text:
+        _airport_pass(g, text, rows)
     if points:
         rows = sorted(rows + _point_rows(g, text, points), key=lambda r: r["start"])
     offsets = find_offsets(text)
@@ -566,6 +569,43 @@ def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
 
 _POINT_SCORE = 20.0  # a stated point: surer than any name's reading
 _POINT_AREAS_KM = 25.0  # the nearest settlement this close lends a point its areas
+
+
+# After a town's name, its airport ("Kherson airport", "the Mariupol Airport"; a name the
+# gazetteer has whole, "Kherson International Airport", is matched as such first)
+_AIRPORT_AFTER = re.compile(r"[ \t]+(?:(?:international|military)[ \t]+)?(?:airport|air[ \t]?base|"
+                            r"airfield)\b", re.I)
+_AIRPORT_KM = 30.0  # how far from its town an airport named for it may lie (Boryspil: 29 km)
+_AIRPORT_CODES = ("AIRP", "AIRB", "AIRF")
+# The fields a record takes from its entry, in the order :func:`_parts` gives them
+_ENTRY_FIELDS = ("name", "lat", "lon", "geonameid", "feature_code", "kind", "country_code",
+                 "admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code")
+
+
+def _airport_pass(g: Gazetteer, text: str, rows: list[dict]) -> None:
+    """A town named before "airport", "air base" or "airfield" is read as its airport: the
+    one nearest the town's pick within :data:`_AIRPORT_KM` ("smoke over Kherson airport" is
+    Kherson International Airport, 9 km from the city's centre). ``rows`` change in place;
+    a town with no airport that near stays the town."""
+    airports = g.memo("places.airports", 1)
+    if not airports:
+        fcodes = [k for k, v in enumerate(g.table("fcode")) if v in _AIRPORT_CODES]
+        entries = np.flatnonzero(np.isin(g.col("fcode"), fcodes))
+        airports[0] = (entries, unit_vectors(g.col("lon")[entries], g.col("lat")[entries]))
+    entries, xyz = airports[0]
+    if not entries.size:
+        return
+    parts = g.memo("places.parts", 100_000)
+    for r in rows:
+        if r["kind"] not in ("city", "village") or not _AIRPORT_AFTER.match(text, r["end"]):
+            continue
+        dots = xyz @ unit_vectors(np.array([r["lon"]]), np.array([r["lat"]]))[0]
+        k = int(dots.argmax())
+        if haversine_term_km((1.0 - dots[k]) * 0.5) > _AIRPORT_KM:
+            continue
+        f, entry = _parts(g, parts, int(entries[k]))
+        r.update(zip(_ENTRY_FIELDS, f))
+        r.update(entry=entry, rule="the town's airport")
 
 
 # The kinds of place a stated offset is measured from: a settlement, a landmark, a point (not

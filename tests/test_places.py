@@ -556,3 +556,21 @@ def test_an_offset_that_places_a_name_before_it_is_no_point(gaz):
     # nor is a region's or a country's point anything to measure from
     assert not [r for r in resolve_records("A blast 30 km north of Ukraine.", gaz)
                 if r["kind"] == "point"]
+
+
+@pytest.mark.parametrize("text, airport", [
+    ("Smoke and fire coming out of Kherson airport.", "Kherson International Airport"),
+    ("Fire at Vinnytsia Airport", "Havryshivka International Airport"),
+])
+def test_a_towns_airport(gaz, text, airport):
+    # the town named before "airport" is read as its airport, the nearest within 30 km
+    rec = next(r for r in resolve_records(text, gaz) if r["kind"] != "country")
+    assert (rec["name"], rec["kind"], rec["rule"]) == (airport, "landmark", "the town's airport")
+
+
+def test_a_town_with_no_airport_near_stays_the_town(gaz):
+    rec = resolve_records("Fire at the Kupiansk airfield.", gaz)[0]
+    assert (rec["name"], rec["kind"]) == ("Kupyansk", "city")
+    # Pokrovsk has one: its old name's airfield, 7 km west
+    rec = resolve_records("Fire at the Pokrovsk airfield.", gaz)[0]
+    assert rec["kind"] == "landmark" and rec["rule"] == "the town's airport"
