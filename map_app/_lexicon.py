@@ -121,6 +121,13 @@ special-forces vehicles vehicle convoy convoys column columns equipment armour a
 howitzer mortars mortar munitions munition warship helicopter plane bomber depot depots ammo
 ammunition losses pows prisoners flag flags media bloggers propaganda""".split())
 
+# The names of weapon systems that the gazetteer also has as places abroad (Bayraktar is
+# another name of Karayazı, Turkey; Buk and Krasnopol are Polish towns, Zala a Hungarian
+# county): in a report of a war in a country the gazetteer holds completely they name the
+# weapon ("a Bayraktar near Lozova", "a Buk launcher").
+WEAPON_NAMES = set("""bayraktar buk krasnopol zala pantsir iskander tochka kinzhal kalibr
+uragan smerch msta""".split())
+
 # Who holds an area, said between a name and its area ("Kamianka in occupied Zaporizhzhia
 # region", "Novomykhailivka, occupied Donetsk region"): the area still qualifies the name
 HELD_WORDS = ("occupied", "held", "controlled", "liberated", "frontline", "front-line")

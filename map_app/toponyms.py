@@ -992,6 +992,8 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         out = _comma_names(text, g, out)
     if out and has_cyrillic(text):
         out = _shared_noun_names(text, g, out)
+    if any(t.key in lex.WEAPON_NAMES for t in out) and _at_home(doc):
+        out = [t for t in out if t.key not in lex.WEAPON_NAMES]  # "a Bayraktar near Lozova"
     return out
 
 

@@ -707,3 +707,13 @@ def test_a_known_towns_district_is_only_its_own_raion(gaz):
 ])
 def test_a_facility_named_for_its_town(gaz, text, found):
     assert _texts(text, gaz) == found
+
+
+def test_a_weapons_name_is_no_place_in_a_war_report(gaz):
+    # Bayraktar is also a name of Karayazı (Turkey), Pantsir of a Russian town, Buk a Polish
+    # town: in a report naming a place of a country the gazetteer holds completely, weapons
+    assert _texts("Russian forces intercepted a Bayraktar near Lozova.", gaz) == ["Russian",
+                                                                                   "Lozova"]
+    assert _texts("Ukrainian forces hit a Pantsir near Lozova.", gaz) == ["Ukrainian", "Lozova"]
+    # elsewhere the town
+    assert _texts("Buk is a town in Poland.", gaz) == ["Buk", "Poland"]
