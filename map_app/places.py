@@ -611,6 +611,7 @@ def _airport_pass(g: Gazetteer, text: str, rows: list[dict]) -> None:
 # The kinds of place a stated offset is measured from: a settlement, a landmark, a point (not
 # a region's or a country's representative point)
 _OFFSET_FROM = frozenset({"city", "village", "district", "landmark", "point"})
+_OFFSET_MAX_KM = 300.0  # farther, "1,000 km north of Kyiv" describes; it places nothing
 _COMPASS_POINTS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW",
                    "W", "WNW", "NW", "NNW")  # the sixteen, clockwise from north
 
@@ -626,7 +627,7 @@ def _offset_rows(g: Gazetteer, text: str, rows: list[dict], offsets: list[Offset
     new = []
     for o in offsets:
         k = at.get(o.ref)
-        if k is None or rows[k]["kind"] not in _OFFSET_FROM:
+        if k is None or rows[k]["kind"] not in _OFFSET_FROM or o.km > _OFFSET_MAX_KM:
             continue
         if k and _RELATIVE_GAP.fullmatch(text, rows[k - 1]["end"], o.ref):
             continue

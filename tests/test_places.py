@@ -553,6 +553,9 @@ def test_an_offset_that_places_a_name_before_it_is_no_point(gaz):
     # "Izium, 120 km south-east of Kharkiv": Izium is the place the offset states
     recs = resolve_records("Izium, some 120 km south-east of Kharkiv, was shelled.", gaz)
     assert not [r for r in recs if r["kind"] == "point"]
+    # nor does a distance too great to place anything ("1,000 km north of Kyiv")
+    assert not [r for r in resolve_records("Some 1000 km north of Kyiv.", gaz)
+                if r["kind"] == "point"]
     # nor is a region's or a country's point anything to measure from
     assert not [r for r in resolve_records("A blast 30 km north of Ukraine.", gaz)
                 if r["kind"] == "point"]
