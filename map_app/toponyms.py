@@ -970,7 +970,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
         out.extend(doc.ev.qualified(out))
     out.sort(key=lambda t: t.start)
     unknown += _area_adjectives(text, regions, out)
-    loose = _loose_names(doc, unknown)
+    tails = _lower_tails(doc, unknown) if unknown else []
+    if tails:  # the word is the name's first, not a slip of a name of its own
+        unknown = [u for u in unknown if not any(t.start == u[0] for t in tails)]
+    loose = _loose_names(doc, unknown) + tails
     # the runs of several words, with the word before when the people pass read it
     multi: list[tuple] = [t for t in todo if len(t[1][_R_WORDS]) > 1]
     multi += [(st, r, False, None, (), ()) for st, r in regions
@@ -995,6 +998,35 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     if any(t.key in lex.WEAPON_NAMES for t in out) and _at_home(doc):
         out = [t for t in out if t.key not in lex.WEAPON_NAMES]  # "a Bayraktar near Lozova"
     return out
+
+
+# A name's next word written in lower case ("Chasiv yar", "Kryvyi rih")
+_LOWER_TAIL = re.compile(r"[ \t-]([a-z][a-z'’]+)\b")
+
+
+def _lower_tails(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym]:
+    """An unknown capitalised word and the lower-case word after it that together name a
+    town or village of a country the gazetteer holds completely, by its own name or a
+    spelling of it ("Destroyed school in Chasiv yar": Chasiv Yar)."""
+    text, g = doc.text, doc.g
+    spans, keys = [], []
+    for s, w in unknown:
+        m = _LOWER_TAIL.match(text, s + len(w))
+        if m is not None and m.group(1) not in _STOP:
+            spans.append((s, m.end()))
+            keys.append(normalize(text[s:m.end()]))
+    if not keys:
+        return []
+    lo, hi = g.matches_hashes(name_hashes(keys))
+    res = []
+    for (s, e), key, a, b in zip(spans, keys, lo.tolist(), hi.tolist()):
+        if a < b:
+            entries, flags = g.rows(a, b)
+            keep = _SETTLEMENT_KINDS[g.col("kind")[entries]] \
+                & g.complete_mask()[g.col("country")[entries]]
+            if keep.any():
+                res.append(Toponym(text[s:e], s, e, key, entries[keep], flags[keep], True))
+    return res
 
 
 def _area_adjectives(text: str, regions: list[tuple[int, Any]], out: list[Toponym]

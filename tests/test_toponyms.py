@@ -717,3 +717,12 @@ def test_a_weapons_name_is_no_place_in_a_war_report(gaz):
     assert _texts("Ukrainian forces hit a Pantsir near Lozova.", gaz) == ["Ukrainian", "Lozova"]
     # elsewhere the town
     assert _texts("Buk is a town in Poland.", gaz) == ["Buk", "Poland"]
+
+
+def test_a_name_whose_next_word_is_in_lower_case(gaz):
+    # "Chasiv" alone names nothing; with its next word in lower case it is Chasiv Yar
+    tops = find_toponyms("Destroyed art school and library in Chasiv yar", gaz)
+    assert [t.text for t in tops] == ["Chasiv yar"]
+    assert "Chasiv Yar" in {gaz.name_of(int(e)) for e in tops[0].entries}
+    # a word that opens no name with the next stays unread
+    assert _texts("Chasiv is here", gaz) == []
