@@ -529,6 +529,8 @@ _SURE_SCORE = 7.0      # a place this sure, or decided by a rule, anchors the te
 _SURE_PLACES = 2       # distinct places that must anchor it
 _ON_PRIOR = frozenset({"prior", "only candidate", "the text's other places"})
 _H_STRAY = math.sin(_STRAY_KM / 2 / EARTH_RADIUS_KM) ** 2
+_STRAY_KM_ONE = 3000.0  # with one sure place only: another continent's
+_H_STRAY_ONE = math.sin(_STRAY_KM_ONE / 2 / EARTH_RADIUS_KM) ** 2
 
 
 def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
@@ -536,7 +538,8 @@ def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
     a stray when it is no country, scores under :data:`_STRAY_SCORE` on no rule's evidence,
     does not follow a locative, lies in no country the text names, and is more than
     :data:`_STRAY_KM` from every other located place of the text, which has
-    :data:`_SURE_PLACES` sure ones."""
+    :data:`_SURE_PLACES` sure ones; with one sure place only, more than
+    :data:`_STRAY_KM_ONE` (another continent's)."""
     if len(rows) < 3:
         return rows
     named, sure, suspects, located = set(), set(), [], []
@@ -550,8 +553,9 @@ def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
             elif r["score"] < _STRAY_SCORE and not t.locative:
                 suspects.append(k)
     suspects = [k for k in suspects if rows[k]["country_code"] not in named]
-    if not suspects or len(sure) < _SURE_PLACES:
+    if not suspects or not sure:
         return rows
+    h_stray = _H_STRAY if len(sure) >= _SURE_PLACES else _H_STRAY_ONE
     entry = np.array([rows[k]["entry"] for k in located])
     xyz = unit_vectors(np.array([rows[k]["lon"] for k in located], dtype=float),
                        np.array([rows[k]["lat"] for k in located], dtype=float))
@@ -560,7 +564,7 @@ def _stray_pass(rows: list[dict], tops: list[Toponym]) -> list[dict]:
     # each suspect's closeness to every other name's place (its own mentions left out)
     dots = xyz[mine] @ xyz.T
     dots[entry[mine][:, None] == entry[None, :]] = -1.0
-    far = (1.0 - dots.max(axis=1)) * 0.5 > _H_STRAY
+    far = (1.0 - dots.max(axis=1)) * 0.5 > h_stray
     if not far.any():
         return rows
     stray = {suspects[n] for n in np.flatnonzero(far).tolist()}

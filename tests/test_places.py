@@ -461,11 +461,19 @@ def test_a_word_read_as_a_small_place_far_from_the_sure_ones_is_dropped(gaz):
     ("Russian and Ukrainian officials met in Geneva; fighting went on in Bakhmut, "
      "Donetsk Oblast.", "Geneva"),
     ("Ministers met at Ramstein as shelling hit Bakhmut, Donetsk Oblast.", "Ramstein"),
-    # with one sure place only, nothing is dropped
+    # a text of two places is too short to judge
     ("Alice watched the shelling of Kharkiv.", "Alice"),
+    # with one sure place, only a place on another continent is dropped (Marta, Italy, stays)
+    ("Marta and Alice watched the shelling of Kharkiv.", "Marta"),
 ])
 def test_a_far_place_stays_after_a_locative_or_without_two_sure_places(gaz, text, name):
     assert name in _names(gaz, text)
+
+
+def test_with_one_sure_place_a_small_place_on_another_continent_is_dropped(gaz):
+    # Alice, Texas is over 3,000 km from Kharkiv, the text's one sure place
+    assert _names(gaz, "Marta and Alice watched the shelling of Kharkiv.") == ["Marta",
+                                                                               "Kharkiv"]
 
 
 def test_a_district_of_a_city_is_in_that_city(gaz):
