@@ -95,6 +95,7 @@ _COMPASS = frozenset(
 
 _COUNTRY, _REGION_KIND = KINDS.index("country"), KINDS.index("region")
 _DISTRICT_KIND = KINDS.index("district")
+_LANDMARK_KIND = KINDS.index("landmark")
 _OTHER = KINDS.index("other")
 _AREA_KINDS = (_COUNTRY, _REGION_KIND)
 # flag -> trusted enough to name a place alone
@@ -1184,6 +1185,8 @@ def _decide_word(doc: _Document, st: int, r: tuple, sent0: bool, prev0: str,
         return  # "in English.", "speaks French": the language
     if _named_thing(text, e, prev0, info, len(w[_TEXT])):
         return  # "Su-27", "Gagarin Stadium", "Wagner group": no place
+    if _institution(doc, e, info):
+        return  # "the Kremlin said": the government, not the building
     if sent0 and not verdict and _dateline(text, e, w[_TEXT], key, info):
         verdict, is_person = True, False  # "BERLIN —", "KYIV, Ukraine"
     if not is_person:
@@ -1299,6 +1302,8 @@ def _decide_span(doc: _Document, st: int, words: tuple, i: int, j: int, key: str
         return False  # "in English.", "speaks French": the language
     if _named_thing(text, e, prev, info, e - s):
         return False  # "Su-27", "Gagarin Stadium", "Wagner group": no place
+    if _institution(doc, e, info):
+        return False  # "the White House said", "White House aides": the government
     if i == 0 and j == len(words) and sent and not verdict \
             and _dateline(text, e, text[s:e], key, info):
         verdict, is_person = True, False  # "BOSTON (AP)", "LOS ANGELES —"
@@ -2116,6 +2121,25 @@ def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bo
     # (a name in brackets after the unit is where it stands: "the 3rd Brigade (Bakhmut)")
     return prev in _THING_BEFORE and text[end - length - 1:end - length] != "(" \
         or _THING_AFTER.match(text, end) is not None
+
+
+# After the name of a seat of government, what makes it the government: its people, or a
+# verb of speech ("White House aides", "the Kremlin said", "the Pentagon has denied")
+_INSTITUTION_AFTER = re.compile(
+    r"['’]?s?[ \t]+(?:(?:has|had|have|also|again|on \w+)[ \t]+)?(?:aides?|staff(?:ers)?|"
+    r"officials?|press|spokes(?:man|woman|person|people)|correspondents?|chiefs?|counsel|"
+    r"lawyers?|advis[eo]rs?|budget|said|says|say|declined|denied|announced|confirmed|"
+    r"condemned|stated|warned|rejected|insisted|responded|refused|welcomed|dismissed|"
+    r"accused|claimed|urged|called|added|told|noted|argued|acknowledged)\b")
+
+
+def _institution(doc: _Document, end: int, info: tuple) -> bool:
+    """Whether the name ending at ``end`` (:func:`_key_info` ``info``), one of whose readings
+    is a landmark, names the government that sits there: its people or its speech follow
+    (:data:`_INSTITUTION_AFTER`)."""
+    if not _INSTITUTION_AFTER.match(doc.text, end):
+        return False
+    return bool((doc.g.col("kind")[info[0]] == _LANDMARK_KIND).any())
 
 
 def _academic(words: tuple, j: int) -> bool:

@@ -726,3 +726,16 @@ def test_a_name_whose_next_word_is_in_lower_case(gaz):
     assert "Chasiv Yar" in {gaz.name_of(int(e)) for e in tops[0].entries}
     # a word that opens no name with the next stays unread
     assert _texts("Chasiv is here", gaz) == []
+
+
+@pytest.mark.parametrize("text, found", [
+    # a seat of government followed by its people or its speech is the government
+    ("The White House said on Monday that talks would go on in Geneva.", ["Geneva"]),
+    ("White House aides met in Washington.", ["Washington"]),
+    ("The Pentagon has denied the report.", []),
+    # where something happens it is the building
+    ("Protesters gathered outside the White House in Washington.",
+     ["White House", "Washington"]),
+])
+def test_a_seat_of_government_that_speaks_is_the_government(gaz, text, found):
+    assert _texts(text, gaz) == found
