@@ -111,6 +111,13 @@ _BEARINGS = {"n": 0.0, "nne": 22.5, "ne": 45.0, "ene": 67.5, "e": 90.0, "ese": 1
              "northeast": 45.0, "east": 90.0, "southeast": 135.0, "south": 180.0,
              "southwest": 225.0, "west": 270.0, "northwest": 315.0}
 _MILE_KM = 1.609344
+
+
+def km_of(number: str, unit: str) -> float:
+    """A stated distance in km: ``number`` as written ("17", "2,5") in ``unit`` ("km",
+    "kilometres", "miles", "mi")."""
+    return float(number.replace(",", ".")) * (_MILE_KM if unit.lower().startswith("mi") else 1.0)
+
 # "17km NE of", "10 kilometres south-east of", "5 miles north of the town of": a compass
 # point in letters only in capitals ("E" of a sentence is no east)
 _OFFSET = re.compile(
@@ -149,15 +156,14 @@ def find_offsets(text: str) -> list[Offset]:
         return []
     out = []
     for m in _OFFSET.finditer(text):
-        km = float(m["num"].replace(",", ".")) * (
-            _MILE_KM if m["unit"].lower().startswith("mile") else 1.0)
+        km = km_of(m["num"], m["unit"])
         bearing = _BEARINGS[re.sub(r"[- ]", "", m["dir"].lower())]
         gap = _REF_GAP.match(text, m.end())
         out.append(Offset(m.start(), m.end(), km, bearing, gap.end() if gap else m.end()))
     if cyrillic:
         for m in _OFFSET_CY.finditer(text):
             end = m.end() - 1  # (the pattern ends on the blank before the place)
-            out.append(Offset(m.start(), end, float(m["num"].replace(",", ".")),
+            out.append(Offset(m.start(), end, km_of(m["num"], m["unit"]),
                               _cyrillic_bearing(m["dir"].lower()), m.end()))
         out.sort(key=lambda o: o.start)
     return out

@@ -23,7 +23,14 @@ from . import _lexicon as lex
 from ._geo import EARTH_RADIUS_KM, destination, haversine_term_km, unit_vectors
 from ._text import has_cyrillic, normalize, starts_cyrillic
 from .claims import DistanceClaim, border_country, find_distance_claims, tie_claims
-from .coordinates import OFFSET_RULE, Coordinates, Offset, find_coordinates, find_offsets
+from .coordinates import (
+    OFFSET_RULE,
+    Coordinates,
+    Offset,
+    find_coordinates,
+    find_offsets,
+    km_of,
+)
 from .gazetteer import FLAG, KINDS, MATCH_BONUS, Gazetteer, load_gazetteer
 from .language import SAMPLE, detect
 from .record import names_of
@@ -367,8 +374,7 @@ def _stated_km(rel: re.Match) -> float | None:
     """The distance a :data:`_RELATIVE_GAP` states, in km (None when it states none)."""
     if not rel.group("num"):
         return None
-    return float(rel.group("num").replace(",", ".")) * (
-        1.609344 if rel.group("unit").lower().startswith("mi") else 1.0)
+    return km_of(rel.group("num"), rel.group("unit"))
 
 
 def _part_of(c: _Cands, y: _Cands) -> np.ndarray:
@@ -581,9 +587,9 @@ _AIRPORT_AFTER = re.compile(r"[ \t]+(?:(?:international|military)[ \t]+)?(?:airp
                             r"airfield)\b", re.I)
 _AIRPORT_KM = 30.0  # how far from its town an airport named for it may lie (Boryspil: 29 km)
 _AIRPORT_CODES = ("AIRP", "AIRB", "AIRF")
-# The fields a record takes from its entry, in the order :func:`_parts` gives them
-_ENTRY_FIELDS = ("name", "lat", "lon", "geonameid", "feature_code", "kind", "country_code",
-                 "admin1", "admin1_code", "admin2", "admin2_code", "admin3", "admin3_code")
+# The fields a record takes from its entry (name … admin3_code), in the order :func:`_parts`
+# gives them: the record's own, from its one definition
+_ENTRY_FIELDS = COLUMNS[COLUMNS.index("name"):COLUMNS.index("score")]
 
 
 def _airport_pass(g: Gazetteer, text: str, rows: list[dict]) -> None:

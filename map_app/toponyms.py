@@ -1023,8 +1023,7 @@ def _lower_tails(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     for (s, e), key, a, b in zip(spans, keys, lo.tolist(), hi.tolist()):
         if a < b:
             entries, flags = g.rows(a, b)
-            keep = _SETTLEMENT_KINDS[g.col("kind")[entries]] \
-                & g.complete_mask()[g.col("country")[entries]]
+            keep = _home_towns(g, entries)
             if keep.any():
                 res.append(Toponym(text[s:e], s, e, key, entries[keep], flags[keep], True))
     return res
@@ -1260,9 +1259,7 @@ def _town_facility(doc: _Document, end: int, info: tuple) -> bool:
     if m is None or _ELSEWHERE.match(doc.text, m.end()):
         return False  # "Sumy market in Kharkiv": named for a town, in another
     g, entries = doc.g, info[0]
-    best = entries[g.col("importance")[entries].argmax()]
-    return bool(_SETTLEMENT_KINDS[g.col("kind")[best]]
-                and g.complete_mask()[g.col("country")[best]])
+    return bool(_home_towns(g, entries[g.col("importance")[entries].argmax()]))
 
 
 def _inside_other_name(words: tuple, i: int, j: int, city: bool = False,
@@ -1920,16 +1917,13 @@ def _one_edit(g: Gazetteer, key: str) -> tuple[str, np.ndarray, np.ndarray] | No
     variants |= {key[:i] + c + key[i:] for i in range(n + 1) for c in abc}
     variants.discard(key)
     lo, hi = g.matches_hashes(name_hashes(sorted(variants)))
-    kinds, countries = g.col("kind"), g.col("country")
     # a near miss is trusted only where the gazetteer holds every village: elsewhere the
     # word may name a village it lacks ("the village of Xinmo" is no Xinzo)
-    complete = g.complete_mask()
     found = []
     for a, b in zip(lo.tolist(), hi.tolist()):
         if a < b:
             entries, _ = g.rows(a, b)
-            found.append(entries[_SETTLEMENT_KINDS[kinds[entries]]
-                                 & complete[countries[entries]]])
+            found.append(entries[_home_towns(g, entries)])
     entries = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     if not entries.size:
         return None
@@ -1962,6 +1956,13 @@ def sounding(g: Gazetteer, key: str) -> np.ndarray:
             hit = np.unique(g.rows(int(lo[0]), int(hi[0]))[0])
         memo[key] = hit
     return hit
+
+
+def _home_towns(g: Gazetteer, entries: np.ndarray) -> np.ndarray:
+    """Which of ``entries`` are towns and villages of a country the gazetteer holds
+    completely (a boolean mask)."""
+    return _SETTLEMENT_KINDS[g.col("kind")[entries]] \
+        & g.complete_mask()[g.col("country")[entries]]
 
 
 def _towns(g: Gazetteer, entries: np.ndarray) -> np.ndarray:
