@@ -91,6 +91,15 @@ _OFF_POLYGON_DEG = 0.03  # about 3 km: a point just off a polygon (a coast, a bo
 # (Markove/Markovo, Hryhorivka/Grigorovka, Novoselivka/Novoselovka): vowels and j dropped, h
 # read as g, doubled letters once. Within one hromada two settlements rarely share them.
 _VOWELS = re.compile(r"[aeiouyj\s'’-]+")
+# A big city's point lies halfway between its historic core and the middle of its parts.
+# GeoNames puts it at the core, which in a long or lopsided city (Mariupol along its coast)
+# lies kilometres from most of its streets, where a report that names only the city may have
+# happened anywhere; the core keeps half the weight, as the most named part. Its parts are
+# the district entries (PPLX, ADM4) within _CITY_PARTS_KM of the core, at least
+# _CITY_PARTS_MIN of them.
+_CITY_CORE_POP = 100_000
+_CITY_PARTS_KM = 10.0
+_CITY_PARTS_MIN = 3
 
 
 def _consonants(name: str) -> str:
@@ -256,6 +265,23 @@ class Ukraine:
                 continue
             self._add_row(p, o, r, h)
         self._old_raions(old)
+        self._centre_cities()
+
+    def _centre_cities(self) -> None:
+        """Move each big city halfway to the mean point of its parts (see
+        :data:`_CITY_PARTS_KM`); its oblast, raion and hromada stay those of GeoNames' point."""
+        c = self.t.cols
+        lat, lon = np.array(c["lat"]), np.array(c["lon"])
+        kind, pop = np.array(c["kind"]), np.array(c["population"])
+        ua = np.array(c["country"]) == "UA"
+        parts = np.flatnonzero(ua & (kind == gz.KINDS.index("district")))
+        big = np.flatnonzero(ua & (kind == gz.KINDS.index("city")) & (pop >= _CITY_CORE_POP))
+        for i in big:
+            near = parts[haversine_km(lat[i], lon[i], lat[parts], lon[parts]) <= _CITY_PARTS_KM]
+            if near.size >= _CITY_PARTS_MIN:
+                c["lat"][i] = float(lat[i] + lat[near].mean()) / 2
+                c["lon"][i] = float(lon[i] + lon[near].mean()) / 2
+                self.stats["cities_centred"] += 1
 
     def _admin_of(self, geonames_a1: str, o: str, r: str, h: str) -> tuple[str, str, str]:
         # Kyiv and Sevastopol are cities with an oblast's status, which the polygons lack

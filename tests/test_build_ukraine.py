@@ -79,6 +79,11 @@ def built(tmp_path_factory):
         z.writestr("UA.txt", "".join([
             _row(692194, "Sumy", ["Суми", "Сумы", "Sumi"], 50.9174, 34.7991, "P", "PPLA",
                  pop=256474),
+            # Sumy's parts: three within 10 km (their middle 50.89, 34.83), one 30 km off
+            _row(690001, "Zarichnyi", ["Зарічний"], 50.89, 34.83, "P", "PPLX"),
+            _row(690002, "Kovpakivskyi", ["Ковпаківський"], 50.88, 34.82, "P", "PPLX"),
+            _row(690003, "Tokari", ["Токарі"], 50.90, 34.84, "P", "PPLX"),
+            _row(690004, "Vilshana", ["Вільшана"], 50.65, 34.70, "P", "PPLX"),
             _row(7668510, "Sumy Airport", ["Суми", "UKHS"], 50.8583, 34.7625, "S", "AIRP"),
             _row(704000, "Khotin", ["Хотінь", "Хотень"], 51.08, 34.93, "P", "PPLA3", pop=3000),
             _row(713416, "Andriivka", ["Andreyevka", "Андріївка"], 51.1264, 34.8252, "P", "PPL"),
@@ -113,6 +118,19 @@ def test_every_entry_has_its_oblast_raion_and_hromada(built):
     assert (sumy.admin3, sumy.admin3_code) == ("Sumska", "UA5908017")
     assert {(c.admin2, c.admin3) for c in g.lookup("Andriivka") if c.kind == "village"} == {
         ("Sumskyi", "Khotinska"), ("Romenskyi", "Andriivska")}
+
+
+# halfway between GeoNames' point for Sumy (50.9174, 34.7991) and the middle of its parts
+SUMY_CENTRED = (50.9037, 34.81455)
+
+
+def test_a_big_city_lies_halfway_to_the_middle_of_its_parts(built):
+    g, _ = built
+    sumy = g.lookup("Sumy")[0]
+    assert (sumy.lat, sumy.lon) == pytest.approx(SUMY_CENTRED)
+    assert (sumy.admin2_code, sumy.admin3_code) == ("UA5908", "UA5908017")
+    # a district keeps its own point; a small town (Khotin) has no parts to move it
+    assert (g.lookup("Zarichnyi")[0].lat, g.lookup("Khotin")[0].lat) == (50.89, 51.08)
 
 
 def test_a_landmark_never_outranks_the_town_it_is_named_after(built):
@@ -151,7 +169,7 @@ def test_raions_by_the_names_news_uses_at_their_centre(built, name):
     g, _ = built
     r = g.lookup(name)[0]
     assert r.feature_code == "ADM2" and r.admin2_code == "UA5908", name
-    assert (r.lat, r.lon) == (50.9174, 34.7991)  # the raion's centre, Sumy
+    assert (r.lat, r.lon) == pytest.approx(SUMY_CENTRED)  # the raion's centre, Sumy
 
 
 @pytest.mark.parametrize("name", ["Khotinska community", "Khotinska settlement community",

@@ -294,7 +294,7 @@ def _run(argv, capsys):
 def test_cli_place(capsys):
     code, out, err = _run(["Sumy"], capsys)
     assert code == 0 and not err
-    assert out.startswith("Sumy (UA): 27.7 km to the RU-UA border (de jure); nearest point ")
+    assert out.startswith("Sumy (UA): 29.1 km to the RU-UA border (de jure); nearest point ")
     assert out.strip().endswith(" E")
 
 

@@ -15,7 +15,7 @@ from geopy.location import Location
 
 from map_app.geocoder import CachedGeocoder, OfflineGazetteer, get_geocoder
 
-SUMY_OFFLINE = (50.91741, 34.79906)  # GeoNames, Ukraine dump of 2026-07
+SUMY_OFFLINE = (50.90168, 34.81215)  # GeoNames, Ukraine dump of 2026-07, centred on its parts
 # What the fake Nominatim answers: deliberately not the gazetteer's point, so a test can tell
 # a network answer from the offline fall-back.
 SUMY_REMOTE = {"place_id": 1, "osm_type": "relation", "osm_id": 1, "lat": "50.9077",
@@ -33,8 +33,8 @@ def offline(gaz):
 def test_offline_geocode_sumy(offline):
     loc = offline.geocode("Sumy")
     assert isinstance(loc, Location)
-    assert loc.latitude == pytest.approx(50.92, abs=0.01)
-    assert loc.longitude == pytest.approx(34.80, abs=0.01)
+    assert loc.latitude == pytest.approx(50.90, abs=0.01)
+    assert loc.longitude == pytest.approx(34.81, abs=0.01)
     assert loc.raw["geonameid"] == 692194
     assert loc.address == "Sumy, Sumy Oblast, UA"
 
@@ -60,10 +60,12 @@ def test_offline_address_round_trips_and_qualifiers_narrow(offline):
 
 
 def test_offline_reverse_nearest_populated_place(offline):
-    loc = offline.reverse((50.92, 34.80))
+    loc = offline.reverse(SUMY_OFFLINE)
     assert loc.raw["geonameid"] == 692194
     assert loc.raw["feature_class"] == "P" and loc.raw["distance_km"] < 1
     near = offline.reverse("50.92, 34.80", exactly_one=False, limit=5)
+    # at GeoNames' core of Sumy the nearest populated place is one of its districts
+    assert {n.raw["name"] for n in near} >= {"Sumy", "Kovpakivskyi"}
     assert [n.raw["distance_km"] for n in near] == sorted(n.raw["distance_km"] for n in near)
     assert offline.reverse((0.0, -30.0), max_distance_km=50) is None  # mid-Atlantic
 

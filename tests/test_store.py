@@ -24,7 +24,7 @@ def test_store_opens_as_geopackage(store):
     assert gdf.crs.to_epsg() == 4326
     assert {"Sumy", "Odesa"} <= set(gdf["place"])
     sumy = gdf[(gdf.place == "Sumy") & (gdf.role == "incident")].iloc[0]
-    assert abs(sumy.geometry.x - 34.80) < 0.01 and abs(sumy.geometry.y - 50.92) < 0.01
+    assert abs(sumy.geometry.x - 34.81) < 0.01 and abs(sumy.geometry.y - 50.90) < 0.01
     assert sumy.killed == 4 and sumy.claim_verdict == "consistent"
     import pyogrio
 
