@@ -173,7 +173,7 @@ hamlets township townships n.p n.p. smt pgt село села селі сели�
 
 # Words before a name that make it a place ("in Sumy", "near Kharkiv").
 LOCATIVE = set("""in at near from to into towards toward outside inside across around via through
-throughout of within between along off onto over beyond""".split()) | CYRILLIC_LOCATIVE
+throughout of within between along off onto over above beyond""".split()) | CYRILLIC_LOCATIVE
 
 # Lower-case nouns that may end a Ukrainian or Russian name, in every case the news uses them
 # ("у Харківській області", "в Сумском районе", "на Кримському мосту", "Чорного моря").

@@ -1598,6 +1598,8 @@ _LOWER_AFTER = re.compile(r"[IiNnAaOo](?<![\w.].)(?:(?<=[Ii])n|(?<=[Nn])ear|(?<=
 _LOWER_CITY = 4.5   # a lower-case word is a city of about 30,000 people or more
 _SLIP_MIN = (7, 5)  # letters of a slipped word: after a locative; after a war verb or noun
 _SLIP_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LOCATION_LINE = 160  # characters: a text no longer that names no place is a location line
+_LINE_CUES = frozenset("in near at outside around towards toward over above".split())
 
 
 def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym]:
@@ -1607,11 +1609,12 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
     area it lies in, or after a locative, a war verb or a settlement's noun (or in the list
     after one), read as the settlements one edit away (:func:`_slipped`; after a mere
     locative only if a city is among them) and, in a strong slot of a document about a
-    country the gazetteer holds completely, those that sound like it (:func:`_sounded`),
-    for the places pass to choose from by context."""
+    country the gazetteer holds completely or of a location line, those that sound like it
+    (:func:`_sounded`), for the places pass to choose from by context."""
     text, g = doc.text, doc.g
     res = []
     home: bool | None = None  # whether the document is about a complete country, once asked
+    line = not doc.out and len(text) <= _LOCATION_LINE
     for s, w in unknown:
         slot = _slot(doc, s, s + len(w), seats=False)
         if slot is None:
@@ -1619,13 +1622,16 @@ def _loose_names(doc: _Document, unknown: list[tuple[int, str]]) -> list[Toponym
             if axis is not None:
                 res.append(Toponym(w, s, s + len(w), *axis, True))
             continue
-        strong = slot is not False
+        # in a location line ("near Robotyn": a short text naming no other place) a locative
+        # of place is a strong slot, nothing else being the place it reports
+        strong = slot is not False or line and _word_before(text, s) in _LINE_CUES
         key = normalize(w)
         if key in _STOP or not key.isalpha() or len(key) < _SLIP_MIN[strong] \
                 or key in lex.GIVEN_NAMES:
             continue
         hit = _slipped(g, key, strong)
-        if slot == _LABEL or strong and (home is None and (home := _at_home(doc)) or home):
+        if slot == _LABEL or strong and (
+                line or home is None and (home := _at_home(doc)) or home):
             hit = _sounded(g, key, hit)
         if hit is not None:
             res.append(Toponym(w, s, s + len(w), *hit, True))
@@ -1772,16 +1778,21 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
             and (_QUALIFIED.match(text, e) or _area_after(doc, e, seats)):
         return True  # "Zybino, Chuhuiv district", "Malaya Rohan, Kharkiv": of that area
     if prev is None:
-        if s < 2 or text[s - 1] not in " \t":
-            return None
-        # the word before, read cheaply: most unknown words (people, bodies) have no cue
-        prev = text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower().rstrip(".")
+        prev = _word_before(text, s)
     if not prev:
         return None
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
             and _settlement_noun(text, doc.nouns(), s):
         return True
     return False if prev in _SLIP_CUES else None
+
+
+def _word_before(text: str, s: int) -> str | None:
+    """The word before the one at ``s``, lower case, read cheaply (most unknown words,
+    people's and bodies', have no cue before them); None after no blank."""
+    if s < 2 or text[s - 1] not in " \t":
+        return None
+    return text[text.rfind(" ", max(0, s - 24), s - 1) + 1:s - 1].lower().rstrip(".")
 
 
 def _area_after(doc: _Document, e: int, seats: bool) -> bool:

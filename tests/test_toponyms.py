@@ -477,6 +477,29 @@ def test_a_label_is_a_place(gaz, text, found):
     assert _texts(text, gaz) == found
 
 
+@pytest.mark.parametrize("text, found, name", [
+    # a location line (a short text naming no other place): after a mere locative a village
+    # one slip away or sounding alike is read, as after a war verb
+    ("Damage near Novolugansk.", "Novolugansk", "Novoluhanske"),
+    ("Fighting in Veletensky", "Veletensky", "Veletenske"),
+    # "above" places what it names, as "over" does
+    ("A drone was seen above Dovhenke", "Dovhenke", "Dovhenke"),
+])
+def test_a_location_line_reads_its_one_word(gaz, text, found, name):
+    tops = [t for t in find_toponyms(text, gaz) if t.text == found]
+    assert tops and name in {gaz.name_of(int(i)) for i in tops[0].entries}, text
+
+
+@pytest.mark.parametrize("text", [
+    # a long text is no location line; "of" is no locative of place
+    "Several more schools are now requesting training of this type in Ministry of Education "
+    "approved courses, and the board will meet to discuss all of their requests next week.",
+    "Training of Ministry staff",
+])
+def test_no_location_line_reading(gaz, text):
+    assert _texts(text, gaz) == []
+
+
 def test_an_unknown_label_is_read_as_a_slip(gaz):
     tops = find_toponyms("Vuhledarr", gaz)  # (one letter too many)
     assert tops and "Vuhledar" in {gaz.name_of(int(i)) for i in tops[0].entries}
