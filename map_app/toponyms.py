@@ -855,19 +855,25 @@ class _Document:
             self._nouns = _settlement_nouns(self.text)
         return self._nouns
 
-    def _settlement(self, s: int, info: tuple) -> np.ndarray | None:
-        """Which readings of the name at ``s`` (:func:`_key_info` ``info``) a settlement's
-        noun before it (:func:`_settlement_noun`) leaves: its settlements, its cities after
-        "city" ("the city of Liman" is Lyman, not the village Liman); None without the noun
-        or when no reading is a settlement."""
+    def _settlement(self, s: int, e: int, info: tuple) -> np.ndarray | None:
+        """Which readings of the name at ``s:e`` (:func:`_key_info` ``info``) a settlement's
+        noun before it (:func:`_settlement_noun`) or right after it (:data:`_NOUN_AFTER`)
+        leaves: its settlements, its cities after "city" ("the city of Liman" is Lyman, not
+        the village Liman); None without the noun or when no reading is a settlement."""
         nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
+        if not noun and _NOUN_AFTER.match(self.text, e):
+            noun = "village"  # "the Volonterovka settlement"
         if not noun:
             return None
         kinds = self.g.col("kind")[info[0]]
         keep = _SETTLEMENT_KINDS[kinds]
         if not keep.any():
-            return None
+            # a city's part that was a village of its own ("the Volonterovka settlement" of
+            # Mariupol): the news still calls it one
+            keep = kinds == _DISTRICT_KIND
+            if not keep.any():
+                return None
         if noun in _CITY_NOUNS:
             # a city, or a seat of its area too small to be counted one (Zolochiv, a hromada's
             # seat of 8,000 people, is "the city of Zolochiv" in Ukraine's own usage)
@@ -887,7 +893,7 @@ class _Document:
         # (a name placed on its own strength keeps its readings: "the city of Kyiv")
         if verdict is not True and (s, e) in self.cells:
             verdict = True  # a label: the whole text or cell is this name ("Pisky")
-        keep = self._settlement(s, info) if verdict is not True else None
+        keep = self._settlement(s, e, info) if verdict is not True else None
         if keep is not None:
             # "the village of Pisky", "the city of Liman": a place however common the word,
             # and one of its settlements
@@ -1762,14 +1768,20 @@ _SOUND_VERY_LONG = 8  # and of one that is a name's own in any slot
 _SOUND_RUN = 4  # of a run of words after a locative in a document about the country
 
 
+# A settlement's noun after a name (the word order of translated reports): "the Robotyn
+# village of the Pologiv district"
+_NOUN_AFTER = re.compile(r" (?:village|settlement)\b")
+
+
 def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool = True
           ) -> bool | str | None:
     """How strongly the words at ``s:e`` sit in a place's slot: :data:`_LABEL` (the whole
-    text or cell), True (before the area it lies in, after a war verb or a settlement's
-    noun or in the list after one), False (after a mere locative), None (no slot: "over the
-    Siverski Donets"). ``prev``: the word before, when the caller has read it; ``seats``:
-    whether a regional seat's bare name after the words is their area (for a run of words
-    that sounds like a settlement; a single word one letter from many needs the region)."""
+    text or cell), True (before the area it lies in or a settlement's noun, after a war
+    verb or a settlement's noun or in the list after one), False (after a mere locative),
+    None (no slot: "over the Siverski Donets"). ``prev``: the word before, when the caller
+    has read it; ``seats``: whether a regional seat's bare name after the words is their
+    area (for a run of words that sounds like a settlement; a single word one letter from
+    many needs the region)."""
     text = doc.text
     if doc.cells and (s, e) in doc.cells:
         return _LABEL  # "Zajtseve"
@@ -1777,6 +1789,8 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
     if (c == "," or c == "(" or c == " " and text[e + 1:e + 2] == "(") \
             and (_QUALIFIED.match(text, e) or _area_after(doc, e, seats)):
         return True  # "Zybino, Chuhuiv district", "Malaya Rohan, Kharkiv": of that area
+    if c == " " and _NOUN_AFTER.match(text, e):
+        return True  # "the Robotyn village", "in the area of Urozhane settlement"
     if prev is None:
         prev = _word_before(text, s)
     if not prev:

@@ -484,8 +484,13 @@ def test_a_label_is_a_place(gaz, text, found):
     ("Fighting in Veletensky", "Veletensky", "Veletenske"),
     # "above" places what it names, as "over" does
     ("A drone was seen above Dovhenke", "Dovhenke", "Dovhenke"),
+    # a settlement's noun after the name, as translated reports put it: a slip is read, and
+    # a city's part that was a village is one
+    ("Artillery fire near the Robotyn village of the Polohy district", "Robotyn", "Robotyne"),
+    ("Fighting in the area of the Netailove settlement", "Netailove", "Netailove"),
+    ("Drones struck the Volonterovka settlement", "Volonterovka", "Volonterivka"),
 ])
-def test_a_location_line_reads_its_one_word(gaz, text, found, name):
+def test_a_location_line_or_a_noun_after_places_the_word(gaz, text, found, name):
     tops = [t for t in find_toponyms(text, gaz) if t.text == found]
     assert tops and name in {gaz.name_of(int(i)) for i in tops[0].entries}, text
 
@@ -498,6 +503,7 @@ def test_a_location_line_reads_its_one_word(gaz, text, found, name):
 ])
 def test_no_location_line_reading(gaz, text):
     assert _texts(text, gaz) == []
+
 
 
 def test_an_unknown_label_is_read_as_a_slip(gaz):
