@@ -862,7 +862,7 @@ class _Document:
         the village Liman); None without the noun or when no reading is a settlement."""
         nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
-        if not noun and _NOUN_AFTER.match(self.text, e):
+        if not noun and self.text[e:e + 2] in (" v", " s") and _NOUN_AFTER.match(self.text, e):
             noun = "village"  # "the Volonterovka settlement"
         if not noun:
             return None
