@@ -1420,6 +1420,26 @@ _CITY_NOUNS = {"city", "cities", "місто", "міста", "місті", "го
 _PENDING = "pending"  # a verdict: a place if what follows holds it
 
 
+# A war noun and "on" or "against" before a name: the name is its target ("a drone strike on
+# Dovhenke", "the attack against Pisky")
+_STRIKE_ON = re.compile(r"\b(?:strikes?|attacks?|raids?|assaults?|shelling|bombardment|"
+                        r"offensive|counteroffensive|advance)[ \t]+(?:on|against|upon)[ \t]+$",
+                        re.I)
+
+
+# (unless a facility's name goes on: "a strike on Prydniprovska thermal power plant")
+_FACILITY_AFTER = re.compile(r"(?:[ \t]+[a-z]+){0,3}[ \t]+(?:plant|station|factory|works|"
+                             r"depot|base|airfield|port|bridge|dam)\b")
+
+
+def _strike_on(text: str, s: int, e: int) -> bool:
+    """Whether the name at ``s:e`` follows a war noun and "on" (:data:`_STRIKE_ON`) and no
+    facility's name goes on after it."""
+    return text[s - 3:s] in ("on ", "st ") \
+        and _STRIKE_ON.search(text, max(0, s - 40), s) is not None \
+        and _FACILITY_AFTER.match(text, e) is None
+
+
 class _Evidence:
     """What places a name too weak to stand alone (a village of no recorded population): a
     word of place after it ("the Avdiivka direction"), a line that only lists places (a
@@ -1448,7 +1468,7 @@ class _Evidence:
             if pending and _OF_TOWN.match(text, e):
                 return False  # "the Port of Odessa": the common thing of a town
             return pending  # "Pisky, Pokrovsk raion": only a qualifier that holds it places it
-        if _PLACE_AFTER.match(text, e) or self._in_line(s):
+        if _PLACE_AFTER.match(text, e) or self._in_line(s) or _strike_on(text, s, e):
             return True
         return pending
 
@@ -1796,7 +1816,7 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
     if not prev:
         return None
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
-            and _settlement_noun(text, doc.nouns(), s):
+            and _settlement_noun(text, doc.nouns(), s) or _strike_on(text, s, e):
         return True
     return False if prev in _SLIP_CUES else None
 
