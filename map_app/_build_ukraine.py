@@ -79,6 +79,7 @@ _RAION_WORD = re.compile(r"\s+(raion|rayon|rajon|district|район|р-н)$", r
 _RAION_WORDS = ("raion", "rayon", "district")
 _RAION_STEM = re.compile(r"(.{3,}?)s['’]?k(?:yi|yy|iy|ij|y|i)$", re.I)
 _HROMADA_TYPES = {"міська": "urban", "сільська": "rural", "селищна": "settlement"}
+_HROMADA_TYPE_ALSO = {"urban": "city", "rural": "village"}
 _COMMUNITY_WORDS = ("community", "hromada", "territorial community")
 # "Terytorialna Hromada", "Mis'ka Rada": the generic tail of GeoNames' names of hromadas.
 _HROMADA_TAIL = re.compile(r"\s+(terytorialna|terytorial'na|teritorial'na|teritorialna|"
@@ -646,8 +647,9 @@ class Ukraine:
 
     def _hromada_names(self, i: int, row: dict, gn_rows, centres: list[str]) -> None:
         """A hromada's names: the COD-AB adjective ("Lymanska") alone and with "community",
-        "hromada", its type ("urban community"); its stem ("Kurakhiv community") and its
-        centre's name ("Kurakhove community"); Russian forms; GeoNames' names for it."""
+        "hromada", its type ("urban community"); its stem ("Kurakhiv community", "Kurakhivsk
+        community") and its centre's name ("Kurakhove community"); Russian forms; GeoNames'
+        names for it."""
         t = self.t
         en = row["name_en"]
         bases = [en, *ru_latin(row["name_ru"])[:2], *uk_latin(row["name_uk"])[1:]]
@@ -661,13 +663,17 @@ class Ukraine:
                     bases.append(b)
         stems = []
         for b in bases:
-            m = re.match(r"(.+?)(?:s['’]?ka|s['’]?kaya|skaja|ska|ka)$", b, re.I)
+            m = re.match(r"(.+?)(s['’]?ka|s['’]?kaya|skaja|ska|ka)$", b, re.I)
             if m and len(m.group(1)) >= 3:
                 stems.append(m.group(1))
+                if "k" in m.group(2).lower()[:3] and m.group(2)[:1].lower() == "s":
+                    # the adjective without its ending, as translations leave it ("the
+                    # Darivsk village community", "Pavlovsk community")
+                    stems.append(m.group(1) + "sk")
         words = list(_COMMUNITY_WORDS)
-        if row["type"]:
-            words += [f"{row['type']} community", f"{row['type']} hromada",
-                      f"{row['type']} territorial community"]
+        # the type in either translation: сільська is rural or village, міська urban or city
+        for kind in filter(None, (row["type"], _HROMADA_TYPE_ALSO.get(row["type"]))):
+            words += [f"{kind} community", f"{kind} hromada", f"{kind} territorial community"]
         for b in dict.fromkeys(bases):
             t.name(i, b, "alternate")
         for b in dict.fromkeys([*bases, *stems, *centres]):
