@@ -57,7 +57,7 @@ _TRAILING = {"region", "oblast", "province", "state", "governorate", "prefecture
              "district", "island", "islands", "river", "sea", "bridge", "strait",
              "peninsula", "mountains", "valley", "bay", "gulf", "lake", "canal", "raion",
              "rayon", "community", "hromada", "municipality", "urban", "rural", "settlement",
-             "territorial", "reservoir", "spit"} | lex.CYRILLIC_TRAILING
+             "village", "territorial", "reservoir", "spit"} | lex.CYRILLIC_TRAILING
 # Ukrainian and Russian prepositions that open a sentence before a place ("У Сумах", "В
 # Харьковской области", "Біля Покровська").
 _CYRILLIC_PREPOSITIONS = {"у", "в", "на", "з", "із", "зі", "до", "під", "біля", "по", "від",
@@ -961,8 +961,10 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym
     doc = _Document(g, text)
     regions, place_words = _runs(g, text)
     # lone capitalised Latin words the gazetteer does not know: perhaps a town mistyped
+    # (and such a word before a settlement's noun: "the Robotyn village of …")
     unknown = [(st + w[_START], w[_TEXT]) for st, r in regions
-               if not r[_R_FOUND] and len(r[_R_WORDS]) == 1
+               if not r[_R_FOUND] and (len(r[_R_WORDS]) == 1 or len(r[_R_WORDS]) == 2
+                                       and r[_R_WORDS][1][_LOWER] in _NOUNS_AFTER)
                and len((w := r[_R_WORDS][0])[_TEXT]) >= _SLIP_MIN[1] and w[_TEXT].isascii()]
     todo = _surname_runs(doc, *_people(doc, regions, place_words))
     for run in todo:
@@ -1789,8 +1791,10 @@ _SOUND_RUN = 4  # of a run of words after a locative in a document about the cou
 
 
 # A settlement's noun after a name (the word order of translated reports): "the Robotyn
-# village of the Pologiv district"
-_NOUN_AFTER = re.compile(r" (?:village|settlement)\b")
+# village of the Pologiv district"; not before "of" and a name, whose noun it is ("the Pologiv
+# settlement of Mala Tokmachka": Polohy raion's)
+_NOUN_AFTER = re.compile(r" (?:village|settlement)\b(?![ \t]+of[ \t]+[A-Z])")
+_NOUNS_AFTER = frozenset({"village", "settlement"})
 
 
 def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool = True

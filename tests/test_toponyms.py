@@ -489,12 +489,22 @@ def test_a_label_is_a_place(gaz, text, found):
     ("Artillery fire near the Robotyn village of the Polohy district", "Robotyn", "Robotyne"),
     ("Fighting in the area of the Netailove settlement", "Netailove", "Netailove"),
     ("Drones struck the Volonterovka settlement", "Volonterovka", "Volonterivka"),
+    ("Fighting in the area of Urozhane settlement", "Urozhane", "Urozhaine"),
+    # "village" may end a name: a hromada's type ("сільська")
+    ("Shelling of Ivanivka of the Darivsk village community", "Darivsk village community",
+     "Darivska Rural Hromada"),
     # a war noun and "on": its target
     ("Footage of a missile strike on Dovhen'ke", "Dovhen'ke", "Dovhenke"),
 ])
 def test_a_location_line_or_a_noun_after_places_the_word(gaz, text, found, name):
     tops = [t for t in find_toponyms(text, gaz) if t.text == found]
     assert tops and name in {gaz.name_of(int(i)) for i in tops[0].entries}, text
+
+
+def test_a_settlement_noun_before_of_and_a_name_is_that_names(gaz):
+    # "the Pologiv settlement of Mala Tokmachka": Pologiv is the raion's adjective
+    text = "Shelling near the Pologiv settlement of Mala Tokmachka, Zaporizhzhia region"
+    assert "Pologiv" not in _texts(text, gaz)
 
 
 def test_a_strike_on_a_facility_is_no_strike_on_a_village(gaz):
