@@ -862,7 +862,8 @@ class _Document:
         the village Liman); None without the noun or when no reading is a settlement."""
         nouns = self.nouns()
         noun = _settlement_noun(self.text, nouns, s) if nouns else None
-        if not noun and self.text[e:e + 2] in (" v", " s") and _NOUN_AFTER.match(self.text, e):
+        if not noun and self.text[e:e + 2] in _NOUN_AFTER_OPENS \
+                and _NOUN_AFTER.match(self.text, e):
             noun = "village"  # "the Volonterovka settlement"
         if not noun:
             return None
@@ -1423,7 +1424,7 @@ _PENDING = "pending"  # a verdict: a place if what follows holds it
 
 
 # A war noun and "on" or "against" before a name: the name is its target ("a drone strike on
-# Dovhenke", "the attack against Pisky")
+# Dovhenke", "the attack against Novomykhailivka")
 _STRIKE_ON = re.compile(r"\b(?:strikes?|attacks?|raids?|assaults?|shelling|bombardment|"
                         r"offensive|counteroffensive|advance)[ \t]+(?:on|against|upon)[ \t]+$",
                         re.I)
@@ -1793,8 +1794,9 @@ _SOUND_RUN = 4  # of a run of words after a locative in a document about the cou
 # A settlement's noun after a name (the word order of translated reports): "the Robotyn
 # village of the Pologiv district"; not before "of" and a name, whose noun it is ("the Pologiv
 # settlement of Mala Tokmachka": Polohy raion's)
-_NOUN_AFTER = re.compile(r" (?:village|settlement)\b(?![ \t]+of[ \t]+[A-Z])")
 _NOUNS_AFTER = frozenset({"village", "settlement"})
+_NOUN_AFTER = re.compile(r" (?:" + "|".join(sorted(_NOUNS_AFTER)) + r")\b(?![ \t]+of[ \t]+[A-Z])")
+_NOUN_AFTER_OPENS = frozenset(" " + w[0] for w in _NOUNS_AFTER)  # a quick check before it
 
 
 def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool = True
