@@ -292,6 +292,9 @@ class EventOutcome:
 # "Mykolaiv-Kryvyi Rih direction"): a stretch of front named for the town
 _AXIS = re.compile(r"(?:(?:[ \t]+and[ \t]+|-)[A-Z][\w'’-]*(?:[ \t][A-Z][\w'’-]*)?)?['’]?s?"
                    r"[ \t]*\)?[ \t]*(?:directions?|axis|axes|sectors?|fronts?)\b", re.I)
+# Before a name the event lies to one side of ("south of Bakhmut, at Odradivka")
+_SIDE_OF = re.compile(r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?[ \t]+of[ \t]+"
+                      r"(?:the[ \t]+)?$", re.I)
 # How specific an area is, by its feature code: a hromada, a raion, an oblast
 _AREA_LEVEL = {"ADM3": 3, "ADM2": 2, "ADM2H": 2, "ADM1": 1}
 
@@ -307,10 +310,16 @@ def event_place(records: list[dict], text: str = "") -> int:
     def axis(r: dict) -> bool:
         return bool(text) and _AXIS.match(text, r["end"]) is not None
 
-    for want in (lambda r: r.get("role") == "incident" and not axis(r),
-                 lambda r: r.get("role") == "incident",
+    def incident(r: dict) -> bool:
+        # (not a country, nor a place the event lies to one side of: "south of Bakhmut")
+        return r.get("role") == "incident" and r["kind"] != "country" and not (
+            text and _SIDE_OF.search(text, max(0, r["start"] - 24), r["start"]))
+
+    for want in (lambda r: incident(r) and not axis(r),
+                 incident,
                  lambda r: r["kind"] in _SPECIFIC and not axis(r),
-                 lambda r: r["kind"] in _SPECIFIC):
+                 lambda r: r["kind"] in _SPECIFIC,
+                 lambda r: r.get("role") == "incident"):
         k = next((k for k, r in enumerate(records) if want(r)), -1)
         if k >= 0:
             return k

@@ -133,6 +133,9 @@ _BIG_CITY_PRIOR = 6.0  # about 100,000 people, matched by its name
 _SURE_TOWN_PRIOR = 5.0  # about 10,000: a town's name no wrong qualifier makes another's
 _CITY, _VILLAGE, _DISTRICT = KINDS.index("city"), KINDS.index("village"), KINDS.index("district")
 _PART_OF = re.compile(r"\s+of\s+(?:the\s+)?(?:city\s+of\s+)?")
+# the same with the part's noun outside the name ("Vostochny district of Mariupol")
+_DISTRICT_OF = re.compile(r"\s+(?:district|microdistrict|neighbou?rhood|quarter)\s+of\s+"
+                          r"(?:the\s+)?(?:city\s+of\s+)?")
 _TOWN = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE])  # by kind
 _TOWNISH = np.isin(np.arange(len(KINDS)), [_CITY, _VILLAGE, _DISTRICT])  # by kind
 
@@ -735,14 +738,16 @@ def _relative(gap: str, base: list[_Cands], cands: list[_Cands], why: list, i: i
         if near.max() > 0.1:  # (near nothing of it: "near the Russian border" says nothing)
             cands[i] = cands[i].qualified(near)
             why[i] = "relative location"
-    elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any():
+    elif _PART_OF.fullmatch(gap) and (base[i].kind == _DISTRICT).any() \
+            or _DISTRICT_OF.fullmatch(gap):
         hit = _part_of(base[i], base[i + 1])
         if hit.any():
             cands[i] = cands[i].qualified(hit)
             why[i] = "district of the city after it"
         elif base[i + 1].kind[base[i + 1].pick] == _CITY:
             # a district the gazetteer does not know by this name ("the Kalininsky district
-            # of Donetsk", renamed since): in that city, not another city's namesake
+            # of Donetsk", renamed since; "Vostochny district of Mariupol", a village's name
+            # elsewhere): in that city, not another city's namesake
             base[i] = cands[i] = base[i + 1]
             why[i] = "an unknown district of the city after it: the city"
 
@@ -900,11 +905,13 @@ def _coordination_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[
 
 
 # Words that make a name a river's or a sea's: "the Dnepr delta", "across the Dnipro", "the left
-# bank of the Dnipro" ("over" is not one: drones are shot down over Dnipro, the city)
+# bank of the Dnipro", "the bridge over the Dnipro" ("over" alone is not one: drones are shot
+# down over Dnipro, the city)
 _WATER_AFTER = re.compile(r"['’]?s?[ \t]+(?:delta|estuary|mouth|banks?|floodplain|"
                           r"riverbanks?|waters|coast|shore)\b", re.I)
 _WATER_BEFORE = re.compile(r"\b(?:across|along|crossing|crossed|cross|mouth of|banks? of|"
-                           r"shore of|coast of)[ \t]+(?:the[ \t]+)?$", re.I)
+                           r"shore of|coast of|bridges? over|dam on)[ \t]+(?:the[ \t]+)?$",
+                           re.I)
 
 
 def _water_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],

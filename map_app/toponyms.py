@@ -2156,6 +2156,19 @@ _ABBR_MIN = (6.0, 5.5)  # importance of a country or region an abbreviation name
 _WEIGHTY = 5.0  # importance from which a name keeps its place before such a word (~100,000)
 
 
+# A facility named after a place, then the town it stands in: "the Dnipro Hydroelectric Power
+# Plant in Zaporizhzhia", "Sumy market in Kharkiv" (the name is the facility's, whatever the
+# town's size)
+_FACILITY_NAMED = re.compile(r"(?:[ \t]+[A-Z][\w'’-]*){0,3}[ \t]+(?:[Pp]lant|[Ss]tation|"
+                             r"[Ff]actory|[Mm]arket|[Hh]ospital|[Tt]heatre|[Tt]heater|"
+                             r"[Cc]ent(?:er|re)|[Ss]chool|[Mm]useum|[Cc]hurch|[Cc]athedral|"
+                             r"[Ss]tadium)\b")
+# A unit named for its town, whatever the town's size ("the Mykolaiv artillery", "a Kharkiv
+# brigade"): the unit, not the town
+_UNIT_AFTER = re.compile(r"[ \t]+(?:artillery|brigade|battalion|regiment|detachment)\b", re.I)
+_FACILITY_IN = re.compile(r"[ \t]+(?:in|at)[ \t]+(?:the[ \t]+)?(?:city[ \t]+of[ \t]+)?[A-Z]")
+
+
 def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bool:
     """Whether the name ending at ``end`` (after the word ``prev``; :func:`_key_info`
     ``info``; ``length`` characters) names a thing: a model with its number ("Su-27",
@@ -2167,6 +2180,11 @@ def _named_thing(text: str, end: int, prev: str, info: tuple, length: int) -> bo
     if after == "-" and text[end + 1:end + 2].islower() \
             and text[end - length:end].lower() in _PREFIXES:
         return True  # "Pre-trial", "Post-war": a prefix, not Prato or Post
+    m = _FACILITY_NAMED.match(text, end)
+    if m is not None and _FACILITY_IN.match(text, m.end()):
+        return True  # "the Dnipro Hydroelectric Power Plant in Zaporizhzhia": named, not in it
+    if info[5] not in _AREA_KINDS and _UNIT_AFTER.match(text, end):
+        return True  # "Nikolaev artillery destroyed …": a unit's home, not where it fought
     if info[7] >= _WEIGHTY or info[5] in _AREA_KINDS:
         return False  # a town of some size by its own name: an old name keeps nothing
         # ("Gorky Park" is no Nizhny Novgorod, once Gorky)

@@ -68,6 +68,21 @@ def test_event_place_prefers_incidents_then_non_countries():
     assert event_place([ru, town]) == 1
     assert event_place([ru]) == 0
     assert event_place([]) == -1
+    # a country as the incident's place, where the text names a town: the town
+    ru_hit = {"kind": "country", "role": "incident"}
+    assert event_place([town, ru_hit]) == 0
+    assert event_place([ru_hit]) == 0
+
+
+def test_event_place_is_no_place_the_event_lies_to_one_side_of():
+    from map_app.evaluate import event_place
+
+    text = "Shelling south of Bakhmut, at the eastern side of Odradivka"
+    bakhmut = {"kind": "city", "role": "incident", "start": 18, "end": 25}
+    village = {"kind": "village", "role": "incident", "start": text.index("Odradivka"),
+               "end": len(text)}
+    assert event_place([bakhmut, village], text) == 1
+    assert event_place([bakhmut], text) == 0
 
 
 def test_events_csv_errors_are_one_line(tmp_path, capsys):

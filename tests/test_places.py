@@ -485,6 +485,9 @@ def test_a_district_of_a_city_is_in_that_city(gaz):
               "Kalininsky district")
     assert r["name"] == "Donetsk" and r["kind"] == "city"
     assert r["rule"] == "an unknown district of the city after it: the city"
+    # with its noun outside the name: a village's name elsewhere is still that city's district
+    r = _pick(gaz, "Damaged buildings in Vostochny district of Mariupol.", "Vostochny")
+    assert r["name"] == "Mariupol" and r["kind"] == "city"
 
 
 @pytest.mark.parametrize("text, name, kind", [
@@ -492,6 +495,7 @@ def test_a_district_of_a_city_is_in_that_city(gaz):
     ("An island in the Dnepr delta was shelled.", "Dnepr", "other"),
     ("Russian troops on the left bank of the Dnipro.", "Dnipro", "other"),
     ("Boats crossing the Dnipro near Kherson.", "Dnipro", "other"),
+    ("Damage to the bridge over Dnipro at Nova Kakhovka.", "Dnipro", "other"),
     # drones are shot down over the city
     ("Drones were shot down over Dnipro.", "Dnipro", "city"),
 ])

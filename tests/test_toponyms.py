@@ -596,6 +596,12 @@ def test_an_old_name_before_a_facility_is_the_facilitys(gaz):
     ("A reported Iskander ballistic missile strike on Kyiv.", ["Kyiv"]),
     # alone, a town's facility is in the town
     ("Workers of the Polohy factory walked out.", ["Polohy"]),
+    # a facility named after a place, then the town it stands in, whatever the place's size
+    ("A strike on the Dnipro Hydroelectric Power Plant in Zaporizhzhia", ["Zaporizhzhia"]),
+    ("Damage to Sumy market in Kharkiv", ["Kharkiv"]),
+    ("Chechens at DK Lenina Community Center in Popasnaya", ["Popasnaya"]),
+    # a unit named for its town, however big the town
+    ("The Mykolaiv artillery destroyed several vehicles in Shandryholove.", ["Shandryholove"]),
     # a past tense opening a sentence is no given name
     ("Shelled Lysychansk overnight.", ["Lysychansk"]),
 ])
