@@ -908,7 +908,8 @@ def _coordination_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[
 # bank of the Dnipro", "the bridge over the Dnipro" ("over" alone is not one: drones are shot
 # down over Dnipro, the city)
 _WATER_AFTER = re.compile(r"['’]?s?[ \t]+(?:delta|estuary|mouth|banks?|floodplain|"
-                          r"riverbanks?|waters|coast|shore)\b", re.I)
+                          r"riverbanks?|waters|coast|shore|river|reservoir|lake|canal)\b",
+                          re.I)
 _WATER_BEFORE = re.compile(r"\b(?:across|along|crossing|crossed|cross|mouth of|banks? of|"
                            r"shore of|coast of|bridges? over|dam on)[ \t]+(?:the[ \t]+)?$",
                            re.I)
