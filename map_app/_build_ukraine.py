@@ -67,8 +67,10 @@ _FEATURES = {
     ("H", "STM"): ("other", 0.0), ("H", "RSV"): ("other", 0.0),
 }
 # Natural features rank below any settlement unless named with their generic word ("the
-# Oskil river"): their bare names are mostly villages' names too.
-_NATURAL_IMPORTANCE = {"ISL": 2.0, "SPIT": 2.0, "PEN": 2.5, "STM": 1.5, "RSV": 1.5}
+# Oskil river"): their bare names are mostly villages' names too. Far enough below that a
+# village of unrecorded population, ranked as one of about 100 people, stays ahead by more than
+# a closeness bonus can make up ("in Komyshuvakha" is the village, not the river beside it).
+_NATURAL_IMPORTANCE = {"ISL": 1.0, "SPIT": 1.0, "PEN": 1.5, "STM": 0.5, "RSV": 0.5}
 _LANDMARK_IMPORTANCE = 3.0
 _GENERIC = {"ISL": ("island",), "SPIT": ("spit",), "PEN": ("peninsula",),
             "STM": ("river",), "RSV": ("reservoir",)}

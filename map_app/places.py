@@ -911,8 +911,10 @@ _WATER_AFTER = re.compile(r"['’]?s?[ \t]+(?:delta|estuary|mouth|banks?|floodpl
                           r"riverbanks?|waters|coast|shore|river|reservoir|lake|canal)\b",
                           re.I)
 _WATER_BEFORE = re.compile(r"\b(?:across|along|crossing|crossed|cross|mouth of|banks? of|"
-                           r"shore of|coast of|bridges? over|dam on)[ \t]+(?:the[ \t]+)?$",
-                           re.I)
+                           r"shore of|coast of|bridges? over|dam on|"
+                           # and in Ukrainian and Russian: along, bank, mouth
+                           r"уздовж|вздовж|вдоль|бере[гз]\w*|гирл\w*|усть\w*)[ \t]+"
+                           r"(?:the[ \t]+)?$", re.I)
 
 
 def _water_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],

@@ -498,6 +498,11 @@ def test_a_district_of_a_city_is_in_that_city(gaz):
     ("Damage to the bridge over Dnipro at Nova Kakhovka.", "Dnipro", "other"),
     # a river's generic word after a name the gazetteer lacks with it (Lugano answers too)
     ("A destroyed bridge on the Lugan River.", "Lugan", "other"),
+    # Ukrainian and Russian: the bank of the Dnipro
+    ("Антонівку обстріляли з лівого берега Дніпра.", "Дніпра", "other"),
+    ("Посёлки на левом берегу Днепра.", "Днепра", "other"),
+    # a river named alone is below any village of its name ("in Komyshuvakha": the village)
+    ("Destroyed equipment in Komyshuvakha in the Luhansk Oblast.", "Komyshuvakha", "village"),
     # drones are shot down over the city
     ("Drones were shot down over Dnipro.", "Dnipro", "city"),
 ])
