@@ -507,7 +507,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     base = list(cands)  # as found: the passes qualify ``cands``
     why: list[str | None] = [None] * len(tops)  # the rule that decided each pick, if one did
     _qualifier_pass(g, text, tops, base, cands, why)
-    if ":" in text or "—" in text or " - " in text or "–" in text:
+    if ":" in text or "—" in text or " - " in text or "–" in text or "\t" in text:
         _heading_pass(g, text, tops, base, cands, why)
     _coordination_pass(g, text, tops, base, cands, why)
     _water_pass(g, text, tops, base, cands, why)
@@ -831,14 +831,16 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
 
 
 # After an area named as a heading: "Donetsk region: …", "Kharkiv oblast — in …"
-_HEADING_GAP = re.compile(r"[ \t]*(?::|—|–|[ \t]-)[ \t]")
+# (or a tab: the next cell of a dataset's row, "Donetsk Oblast⇥Kramatorsk District⇥…")
+_HEADING_GAP = re.compile(r"[ \t]*(?::|—|–|[ \t]-)[ \t]|\t")
 
 
 def _heading_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cands],
                   cands: list[_Cands], why: list) -> None:
     """Pass 1b: the names after an area named as a heading, on its line, lie in it
     ("Donetsk region: 4 in Liman and 2 in Terny", "Donetsk region — in Udachny": Udachne,
-    by its sound, not Udachny of Yakutia), up to the next area named. Names a qualifier
+    by its sound, not Udachny of Yakutia; a row's cells after the area's), up to the next
+    area named. Names a qualifier
     decided keep its reading."""
     for h, t in enumerate(tops[:-1]):
         k = base[h].pick

@@ -544,10 +544,16 @@ def test_who_holds_the_area_does_not_break_its_qualifier(gaz, text):
     ("Donetsk region: 4 in Liman and 2 in Terny", "Terny", "Terny", "Donetsk Oblast"),
     # by their sound too, before a namesake of a town far abroad (Udachny, Yakutia)
     ("Donetsk region — in Udachny", "Udachny", "Udachne", "Donetsk Oblast"),
+    # a dataset's row: each cell lies in the area cell before it (Kramatorsk raion's
+    # Oleksandrivka hromada holds one of Donetsk Oblast's Mykhailivkas)
+    ("Donetsk Oblast\tKramatorsk District\tOleksandrivska settlement community\tMykhajlivka",
+     "Mykhajlivka", "Mykhailivka", "Donetsk Oblast"),
 ])
 def test_names_under_an_area_named_as_a_heading(gaz, text, surface, name, admin1):
     rec = next(r for r in resolve_records(text, gaz) if r["text"] == surface)
     assert (rec["name"], rec["admin1"]) == (name, admin1)
+    assert rec["rule"] in ("in the area named before it", "qualifier after it",
+                           "sounds like a settlement of the area named before it")
 
 
 def test_a_heading_holds_only_its_own_line(gaz):
