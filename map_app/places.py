@@ -678,14 +678,16 @@ def _point_rows(g: Gazetteer, text: str, points: list[Coordinates]) -> list[dict
 
 
 def _candidates(g: Gazetteer, tops: list[Toponym]) -> list[_Cands]:
-    """Each toponym's candidates: a name has the same wherever it occurs, so they are cached
-    across documents."""
+    """Each toponym's candidates: a name with the same readings has the same wherever it
+    occurs, so they are cached across documents (by the name and its readings: "the city of
+    Liman" keeps only Liman's cities, "the village of Rubizhne" only its villages)."""
     memo = g.memo("places.candidates", 50_000)
     cands: list[_Cands] = []
     for t in tops:
-        c = memo.get(t.key)
+        key = (t.key, t.entries.tobytes())
+        c = memo.get(key)
         if c is None:
-            c = memo[t.key] = _Cands(g, t)
+            c = memo[key] = _Cands(g, t)
         cands.append(c)
     return cands
 

@@ -602,3 +602,14 @@ def test_a_town_with_no_airport_near_stays_the_town(gaz):
     # Pokrovsk has one: its old name's airfield, 7 km west
     rec = resolve_records("Fire at the Pokrovsk airfield.", gaz)[0]
     assert rec["kind"] == "landmark" and rec["rule"] == "the town's airport"
+
+
+def test_a_names_readings_do_not_leak_into_the_next_document():
+    # "the city of Liman" keeps only Liman's cities; the next document's bare "Liman" has all
+    # its readings again (the candidates are cached by name and readings, not name alone)
+    from map_app.gazetteer import Gazetteer
+
+    fresh, used = Gazetteer(), Gazetteer()
+    alone = [r["name"] for r in resolve_records("Liman", fresh)]
+    assert [r["name"] for r in resolve_records("the city of Liman", used)] == ["Lyman"]
+    assert [r["name"] for r in resolve_records("Liman", used)] == alone
