@@ -68,6 +68,10 @@ _QUALIFIER_GAP = re.compile(r"^(?:(?:\s*\([^()\n]{1,30}\))?,\s*" + _HELD
                             + r"|\s+in\s+(?:the\s+)?" + _HELD
                             + r"(?:" + _COMPASS + r")?|\s+\(|"
                             r"\s+near\s+(?:the\s+)?|\s+of\s+the\s+)$", re.I)
+# "X of Y region" (no article): "of" qualifies where an oblast follows with its generic word,
+# not a city ("the Kalininsky district of Donetsk" is a part of the city)
+_OF_GAP = re.compile(r"\s+of\s+")
+_AREA_NAMED = re.compile(r"(?:region|oblast|province|republic)$", re.I)
 # Ukrainian and Russian qualify a place by a region's name in the genitive right after it
 # ("Андріївка Сумського району", "Эсмань Шосткинского района") or after a preposition ("Андріївка
 # на Сумщині", "Нью-Йорк в Донбассе"): gaps that hold only before a Cyrillic name. Not
@@ -708,7 +712,8 @@ def _qualifier_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Ca
         # "X near Y": Y holds X, or X is a namesake close to the town Y (not Y's region)
         near = "(" not in gap and _NEAR_GAP.fullmatch(gap) is not None
         if not (_QUALIFIER_GAP.match(gap) or starts_cyrillic(tops[i + 1].text)
-                and _QUALIFIER_GAP_CY.match(gap)) \
+                and _QUALIFIER_GAP_CY.match(gap)
+                or _OF_GAP.fullmatch(gap) and _AREA_NAMED.search(tops[i + 1].text)) \
                 or near and _qualifier(base[i], base[i + 1]) is None:
             _relative(gap, base, cands, why, i)
             continue

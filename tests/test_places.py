@@ -476,6 +476,11 @@ def test_with_one_sure_place_a_small_place_on_another_continent_is_dropped(gaz):
                                                                                "Kharkiv"]
 
 
+def test_a_raion_of_an_oblast_is_that_oblasts(gaz):
+    r = _pick(gaz, "Shelling in the Lyman district of Donetsk region.", "Lyman district")
+    assert r["admin1"] == "Donetsk Oblast" and r["rule"] == "qualifier after it"
+
+
 def test_a_district_of_a_city_is_in_that_city(gaz):
     r = _pick(gaz, "Shelling of the Kyivskyi district of Donetsk.", "Kyivskyi district")
     assert r["rule"] == "district of the city after it" and r["name"] == "Kyivskyi"
@@ -533,6 +538,8 @@ def test_a_name_near_a_town_is_its_namesake_close_to_it(gaz, text, name, near, k
 @pytest.mark.parametrize("text", [
     "Russian forces shelled Novomykhailivka, occupied Donetsk region.",
     "Shelling of Novomykhailivka in the occupied Donetsk region.",
+    # "of" and an oblast with its generic word, no article
+    "Shelling of Novomykhailivka of Donetsk region.",
 ])
 def test_who_holds_the_area_does_not_break_its_qualifier(gaz, text):
     r = _pick(gaz, text, "Novomykhailivka")
