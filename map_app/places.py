@@ -684,7 +684,7 @@ def _point_rows(g: Gazetteer, text: str, points: list[Coordinates]) -> list[dict
 def _candidates(g: Gazetteer, tops: list[Toponym]) -> list[_Cands]:
     """Each toponym's candidates: a name with the same readings has the same wherever it
     occurs, so they are cached across documents (by the name and its readings: "the city of
-    Liman" keeps only Liman's cities, "the village of Rubizhne" only its villages)."""
+    Liman" keeps only Liman's cities, a slip only the settlements one edit away)."""
     memo = g.memo("places.candidates", 50_000)
     cands: list[_Cands] = []
     for t in tops:
@@ -847,8 +847,7 @@ def _heading_pass(g: Gazetteer, text: str, tops: list[Toponym], base: list[_Cand
     """Pass 1b: the names after an area named as a heading, on its line, lie in it
     ("Donetsk region: 4 in Liman and 2 in Terny", "Donetsk region — in Udachny": Udachne,
     by its sound, not Udachny of Yakutia; a row's cells after the area's), up to the next
-    area named. Names a qualifier
-    decided keep its reading."""
+    area named. Names a qualifier decided keep its reading."""
     for h, t in enumerate(tops[:-1]):
         k = base[h].pick
         if not (_AREA[base[h].kind[k]] and base[h].kind[k] != _COUNTRY
