@@ -1824,7 +1824,34 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
             and _settlement_noun(text, doc.nouns(), s) or _strike_on(text, s, e):
         return True
+    if (prev[-1:] == "," or prev in ("and", "or")) and _in_town_list(doc, s, e):
+        return True  # "near Grekivka, Nevsky, Novosadovo": one of a list of towns
     return False if prev in _SLIP_CUES else None
+
+
+_LIST_BEFORE = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+$")
+_LIST_AFTER = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+")
+
+
+def _in_town_list(doc: _Document, s: int, e: int) -> bool:
+    """Whether the words at ``s:e`` stand in a list next to a town or village of a country
+    the gazetteer holds completely, by its likeliest reading, placed already: right before
+    them after a comma or "and", or right after them."""
+    text, out, g = doc.text, doc.out, doc.g
+    m = _LIST_BEFORE.search(text, max(0, s - 6), s)
+    ends = [m.start()] if m else []
+    m = _LIST_AFTER.match(text, e)
+    if m:
+        ends.append(-m.end())  # (a name starting there)
+    starts = [t.start for t in out]
+    for x in ends:
+        k = bisect.bisect_left(starts, -x) if x < 0 else bisect.bisect_left(starts, x) - 1
+        if 0 <= k < len(out) and (out[k].start == -x if x < 0 else out[k].end == x):
+            t = out[k]
+            best = t.entries[g.col("importance")[t.entries].argmax()]
+            if _home_towns(g, np.array([best])).any():
+                return True
+    return False
 
 
 def _word_before(text: str, s: int) -> str | None:

@@ -495,6 +495,9 @@ def test_a_label_is_a_place(gaz, text, found):
      "Darivska Rural Hromada"),
     # a war noun and "on": its target
     ("Footage of a missile strike on Dovhen'ke", "Dovhen'ke", "Dovhenke"),
+    # one of a list whose neighbour is a town of the country: by its sound too (the Russian
+    # masculine form of Nevske)
+    ("Fighting near Hrekivka, Nevsky and Kreminna.", "Nevsky", "Nevskoye"),
 ])
 def test_a_location_line_or_a_noun_after_places_the_word(gaz, text, found, name):
     tops = [t for t in find_toponyms(text, gaz) if t.text == found]
