@@ -1327,7 +1327,7 @@ def _decide_span(doc: _Document, st: int, words: tuple, i: int, j: int, key: str
 _PLACE_BEFORE = lex.LOCATIVE | lex.WAR_VERBS
 # After a name: "the Avdiivka direction", "the Bakhmut axis", "Krasnohorivka area".
 _PLACE_WORDS = ("direction", "axis", "front", "sector", "area", "outskirts", "vicinity",
-                "bridgehead", "salient", "pocket")
+                "bridgehead", "salient", "pocket", "forest", "forestry")
 _PLACE_AFTER = re.compile(r"[ \t]+(?:" + "|".join(_PLACE_WORDS) + r")\b", re.I)
 # Between a name and what qualifies it: "X, Donetsk region", "X (Kharkiv oblast)", "X in the
 # Khotin community", "X of the Luhansk People's Republic"; or the next name of a list.

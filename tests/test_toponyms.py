@@ -688,6 +688,8 @@ def test_a_slip_before_a_regional_seat_read_as_its_region(gaz):
     # also when the adjective is known only as an old raion's name elsewhere ("Lymanskyi"
     # raion of Odesa oblast; the Donetsk one was "Krasnolymanskyi")
     ("Krasnolymansky direction: areas of the Torsky salient.", "Lyman"),
+    # a forest named for the village beside it
+    ("Fighting in the Serebryansky forest.", "Serebrianka"),
 ])
 def test_a_towns_adjective_before_direction_is_the_town(gaz, text, name):
     out = find_toponyms(text, gaz)
