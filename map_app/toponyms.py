@@ -1419,6 +1419,7 @@ def _settlement_noun(text: str, nouns: list[tuple[int, int, int]], s: int) -> st
 
 _SETTLEMENT_KINDS = np.array([KINDS[k] in ("city", "village") for k in range(len(KINDS))])
 _CITY_KIND = KINDS.index("city")
+_VILLAGE_KIND = KINDS.index("village")
 _CITY_NOUNS = {"city", "cities", "місто", "міста", "місті", "город", "города", "городе"}
 _PENDING = "pending"  # a verdict: a place if what follows holds it
 
@@ -1824,20 +1825,27 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
             and _settlement_noun(text, doc.nouns(), s) or _strike_on(text, s, e):
         return True
-    if (prev[-1:] == "," or prev in ("and", "or")) and _in_town_list(doc, s, e):
-        return True  # "near Grekivka, Nevsky, Novosadovo": one of a list of towns
+    if _in_town_list(doc, s, e):
+        return True  # "near Grekivka, Nevsky, Novosadovo": one of a list of villages
     return False if prev in _SLIP_CUES else None
 
 
 _LIST_BEFORE = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+$")
 _LIST_AFTER = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+")
+# what may follow an item of a list of places: the next item, the list's end, a word of place
+# (not a verb: "In Kyiv, Zelensky said" names a person)
+_LIST_ITEM_END = re.compile(r"[ \t]*(?:[,;.:)\]\n]|$|(?:and|or|in|of|areas?|directions?|"
+                            r"forests?|forestry)\b)")
 
 
 def _in_town_list(doc: _Document, s: int, e: int) -> bool:
-    """Whether the words at ``s:e`` stand in a list next to a town or village of a country
-    the gazetteer holds completely, by its likeliest reading, placed already: right before
-    them after a comma or "and", or right after them."""
+    """Whether the words at ``s:e`` stand in a list of villages: next to a name placed
+    already (right before them after a comma or "and", or right after them) that may be a
+    village of a country the gazetteer holds completely and names nothing of weight, and
+    followed by what may follow a list's item (:data:`_LIST_ITEM_END`)."""
     text, out, g = doc.text, doc.out, doc.g
+    if not _LIST_ITEM_END.match(text, e):
+        return False
     m = _LIST_BEFORE.search(text, max(0, s - 6), s)
     ends = [m.start()] if m else []
     m = _LIST_AFTER.match(text, e)
@@ -1848,8 +1856,11 @@ def _in_town_list(doc: _Document, s: int, e: int) -> bool:
         k = bisect.bisect_left(starts, -x) if x < 0 else bisect.bisect_left(starts, x) - 1
         if 0 <= k < len(out) and (out[k].start == -x if x < 0 else out[k].end == x):
             t = out[k]
-            best = t.entries[g.col("importance")[t.entries].argmax()]
-            if _home_towns(g, np.array([best])).any():
+            # a village's name: no reading of weight (not "In Kyiv, Zelensky said"), a village
+            # of a complete country among them
+            if g.col("importance")[t.entries].max() < _WEIGHTY and (
+                    (g.col("kind")[t.entries] == _VILLAGE_KIND)
+                    & g.complete_mask()[g.col("country")[t.entries]]).any():
                 return True
     return False
 
