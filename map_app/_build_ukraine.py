@@ -668,7 +668,7 @@ class Ukraine:
             m = re.match(r"(.+?)(s['’]?ka|s['’]?kaya|skaja|ska|ka)$", b, re.I)
             if m and len(m.group(1)) >= 3:
                 stems.append(m.group(1))
-                if "k" in m.group(2).lower()[:3] and m.group(2)[:1].lower() == "s":
+                if m.group(2)[:1].lower() == "s":  # (not "ka": "Darivka" is no adjective)
                     # the adjective without its ending, as translations leave it ("the
                     # Darivsk village community", "Pavlovsk community")
                     stems.append(m.group(1) + "sk")

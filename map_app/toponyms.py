@@ -1846,23 +1846,23 @@ def _in_town_list(doc: _Document, s: int, e: int) -> bool:
     text, out, g = doc.text, doc.out, doc.g
     if not _LIST_ITEM_END.match(text, e):
         return False
+    # (the names kept so far are in text order when the loose passes ask)
+    near = []
     m = _LIST_BEFORE.search(text, max(0, s - 6), s)
-    ends = [m.start()] if m else []
+    if m:  # the name ending at the comma or "and" before
+        k = bisect.bisect_left(out, m.start(), key=lambda t: t.start) - 1
+        if k >= 0 and out[k].end == m.start():
+            near.append(out[k])
     m = _LIST_AFTER.match(text, e)
-    if m:
-        ends.append(-m.end())  # (a name starting there)
-    starts = [t.start for t in out]
-    for x in ends:
-        k = bisect.bisect_left(starts, -x) if x < 0 else bisect.bisect_left(starts, x) - 1
-        if 0 <= k < len(out) and (out[k].start == -x if x < 0 else out[k].end == x):
-            t = out[k]
-            # a village's name: no reading of weight (not "In Kyiv, Zelensky said"), a village
-            # of a complete country among them
-            if g.col("importance")[t.entries].max() < _WEIGHTY and (
-                    (g.col("kind")[t.entries] == _VILLAGE_KIND)
-                    & g.complete_mask()[g.col("country")[t.entries]]).any():
-                return True
-    return False
+    if m:  # the name starting after the comma or "and"
+        k = bisect.bisect_left(out, m.end(), key=lambda t: t.start)
+        if k < len(out) and out[k].start == m.end():
+            near.append(out[k])
+    # a village's name: no reading of weight (not "In Kyiv, Zelensky said"), a village of a
+    # complete country among them
+    return any(g.col("importance")[t.entries].max() < _WEIGHTY
+               and (_home_towns(g, t.entries) & (g.col("kind")[t.entries] == _VILLAGE_KIND)).any()
+               for t in near)
 
 
 def _word_before(text: str, s: int) -> str | None:
