@@ -61,14 +61,25 @@ def cmd_lookup(a) -> int:
 
 
 def cmd_parse(a) -> int:
-    from .articles import ArticleError, expand_paths, read_article
-    from .pipeline import document_record
+    from .articles import Article, ArticleError, expand_paths, read_article
+    from .pipeline import document_record, read_together
 
     view = "de_facto" if a.de_facto else "de_jure"
     control = _read_control(a.control) if a.control else None
     references = tuple(_read_reference(r) for r in a.reference)
     failed: list[str] = []
     files = expand_paths(a.paths)
+
+    def read(art: Article, collection=None) -> dict:
+        return document_record(art, view=view, control=control, references=references,
+                               collection=collection)
+
+    def write(p, rec: dict) -> None:
+        if not rec["places"]:
+            print(f"map-app: {p}: no places found", file=sys.stderr)
+        write_json_line(rec, sys.stdout)
+
+    kept: list[tuple] = []  # with --collection: every file is read before any is written
     for p in files:
         try:
             art = read_article(p)
@@ -78,10 +89,14 @@ def cmd_parse(a) -> int:
             continue
         for w in art.warnings:
             print(f"map-app: warning: {w}", file=sys.stderr)
-        rec = document_record(art, view=view, control=control, references=references)
-        if not rec["places"]:
-            print(f"map-app: {p}: no places found", file=sys.stderr)
-        write_json_line(rec, sys.stdout)
+        if a.collection:
+            kept.append((p, art))
+        else:
+            write(p, read(art))
+    if kept:
+        docs = read_together([art for _, art in kept], read, lambda d: d["places"])
+        for (p, _), rec in zip(kept, docs):
+            write(p, rec)
     return _batch_end(failed, len(files))
 
 
@@ -304,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     pa.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
                     help=_REFERENCE_HELP)
+    pa.add_argument("--collection", action="store_true",
+                    help="read the files as one collection (one table's notes, one war's "
+                         "reports): where a file leaves two namesakes level, the town nearest "
+                         "the others' sure places wins; output once all are read")
     pa.set_defaults(func=cmd_parse)
 
     ig = sub.add_parser("ingest", help="geoparse articles into a GeoPackage store")

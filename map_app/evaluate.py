@@ -172,15 +172,18 @@ def score(name: str, predictions: list[list[Span]], gold: list[list[Span]]) -> S
 
 
 def our_predictions(texts: list[str]) -> list[list[Span]]:
-    """Run our geoparser over ``texts``."""
-    from .places import resolve
+    """Run our geoparser over ``texts``, read as one collection
+    (:func:`map_app.pipeline.read_together`), as :func:`event_outcomes` reads a source's
+    events."""
+    from .gazetteer import load_gazetteer
+    from .pipeline import read_together
+    from .places import resolve_records
 
-    out = []
-    for text in texts:
-        gdf = resolve(text)
-        out.append([Span(r.text, int(r.start), int(r.end), float(r.lat), float(r.lon))
-                    for r in gdf.itertuples()])
-    return out
+    g = load_gazetteer()
+    found = read_together(texts, lambda t, c: resolve_records(t, g, collection=c),
+                          lambda recs: recs)
+    return [[Span(r["text"], int(r["start"]), int(r["end"]), float(r["lat"]), float(r["lon"]))
+             for r in recs] for recs in found]
 
 
 def evaluate(folder: Path, peers: bool = False) -> list[Score]:
@@ -331,17 +334,27 @@ def event_place(records: list[dict], text: str = "") -> int:
 
 
 def event_outcomes(events: list[Event]) -> list[EventOutcome]:
-    """Run the whole analysis (places and incidents) on each event's text."""
+    """Run the whole analysis (places and incidents) on each event's text, the events of
+    one source read as one collection (:func:`map_app.pipeline.analyse_collection`): a
+    table's notes are read together, as its coder reads them."""
     from pyproj import Geod
 
     from .gazetteer import load_gazetteer
-    from .pipeline import analyse
+    from .pipeline import analyse_collection
 
     g = load_gazetteer()
     geod = Geod(ellps="WGS84")
+    by_source: dict[str, list[int]] = {}
+    for k, ev in enumerate(events):
+        by_source.setdefault(ev.source, []).append(k)
+    analysed: list[list[dict]] = [[] for _ in events]
+    for ks in by_source.values():
+        texts = [events[k].text for k in ks]
+        dates = [_event_date(events[k].date) for k in ks]
+        for k, recs in zip(ks, analyse_collection(texts, dates, g)):
+            analysed[k] = recs
     out = []
-    for ev in events:
-        recs = analyse(ev.text, _event_date(ev.date), g)
+    for ev, recs in zip(events, analysed):
         if recs:
             lon = np.array([r["lon"] for r in recs], dtype=float)
             lat = np.array([r["lat"] for r in recs], dtype=float)

@@ -4,8 +4,9 @@ Pure functions (text in, records out); the CLI, the store and the app all call t
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,9 +23,12 @@ from .claims import (
 from .control import ControlLayer, check_front_claim
 from .gazetteer import Gazetteer, load_gazetteer
 from .incidents import add_precision, classify, sentences
-from .places import resolve_records
+from .places import Collection, resolve_records
 from .record import NAMES
 from .references import Reference
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 _AREA_KINDS = ("region", "country")
 
@@ -264,7 +268,8 @@ def _end_of_last(text: str, sep: str, lo: int, hi: int) -> int:
 
 def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | None = None,
             view: str = "de_jure", progress: Callable[[float], None] | None = None,
-            control: ControlLayer | None = None, references: tuple = ()) -> list[dict]:
+            control: ControlLayer | None = None, references: tuple = (),
+            collection: Collection | None = None) -> list[dict]:
     """Every place of ``text``, resolved, measured, with its claim and incident fields.
 
     Parameters
@@ -287,6 +292,8 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     references : tuple of Reference
         The user's reference layers (:func:`map_app.references.read_reference`): each
         place's distance to each.
+    collection : places.Collection, optional
+        The sure places of the texts read with this one (:func:`analyse_collection`).
 
     Returns
     -------
@@ -310,7 +317,7 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     for a, b in spans:
         part = text if b - a == n else text[a:b]
         claims = find_distance_claims(part)  # found once, for ranking and for verdicts
-        recs = resolve_records(part, g, claims=claims)
+        recs = resolve_records(part, g, claims=claims, collection=collection)
         add_distances(recs)
         add_claims(part, recs, g, view, claims)
         sents = sentences(part)  # found once for both incident passes
@@ -330,6 +337,69 @@ def analyse(text: str, published: date | None = None, gazetteer: Gazetteer | Non
     return records
 
 
+def analyse_collection(texts: Sequence[str], published: Sequence[date | None] | None = None,
+                       gazetteer: Gazetteer | None = None, view: str = "de_jure"
+                       ) -> list[list[dict]]:
+    """Every place of each text of a collection (a table of event notes, a folder of one
+    war's reports), each text read in the light of the others' sure places.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    published : sequence of datetime.date or None, optional
+        Each text's date (default: the date it states).
+    gazetteer : Gazetteer, optional
+    view : str
+        As for :func:`analyse`.
+
+    Returns
+    -------
+    list of list of dict
+        One list of records per text, as :func:`analyse` returns them (see
+        :func:`read_together` for how the collection is read).
+    """
+    g = gazetteer or load_gazetteer()
+    dates = list(published) if published is not None else [None] * len(texts)
+    return read_together(range(len(texts)), lambda k, c: analyse(
+        texts[k], dates[k], g, view, collection=c), lambda recs: recs)
+
+
+def read_together(items: Iterable[_T], read: Callable[[_T, Collection | None], _R],
+                  places: Callable[[_R], list[dict]]) -> list[_R]:
+    """Read each item on its own, then again with the collection of all the items' sure
+    places where its own reading left two namesakes level.
+
+    The towns picked by a clear margin make the collection
+    (:class:`map_app.places.Collection`); each item whose records hold a level pick
+    (:meth:`~map_app.places.Collection.level`) is read again with it, the collection
+    breaking the tie (rule "the collection's places"). An item's result never depends on
+    its position among the others.
+
+    Parameters
+    ----------
+    items : iterable
+        What ``read`` reads: texts, articles, indices.
+    read : callable
+        ``read(item, collection)``: the item's result, ``collection`` None on the first
+        reading.
+    places : callable
+        The place records of a result.
+
+    Returns
+    -------
+    list
+        One result per item, in order.
+    """
+    items = list(items)
+    out = [read(x, None) for x in items]
+    collection = Collection.from_records(places(r) for r in out)
+    if len(collection):
+        for k, x in enumerate(items):
+            if Collection.level(places(out[k])):
+                out[k] = read(x, collection)
+    return out
+
+
 def _share(records: list[dict], texts: dict[str, str], alternatives: dict[tuple, list]
            ) -> None:
     """Make the records of a long text share equal values: one string per name as written
@@ -346,13 +416,15 @@ def _share(records: list[dict], texts: dict[str, str], alternatives: dict[tuple,
 
 def document_record(article: Article, gazetteer: Gazetteer | None = None,
                     view: str = "de_jure", progress: Callable[[float], None] | None = None,
-                    control: ControlLayer | None = None, references: tuple = ()) -> dict:
+                    control: ControlLayer | None = None, references: tuple = (),
+                    collection: Collection | None = None) -> dict:
     """The JSON object of one document in ``map-app parse`` output (``progress``,
-    ``control`` and ``references``: as for :func:`analyse`)."""
+    ``control``, ``references`` and ``collection``: as for :func:`analyse`)."""
     # an Article built by hand may carry any string: checked here as on reading
     published = parse_date(article.date, article.source)[0] if article.date \
         else article_date(article.text)
-    places = analyse(article.text, published, gazetteer, view, progress, control, references)
+    places = analyse(article.text, published, gazetteer, view, progress, control, references,
+                     collection)
     for i, r in enumerate(places):
         # in place: each analysis dict is freed as its output dict is made (20 MB of text
         # has 400,000 places: two copies of them would double the peak)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -484,8 +484,8 @@ def resolve(text: str, gazetteer: Gazetteer | None = None, n_alternatives: int =
 
 
 def resolve_records(text: str, gazetteer: Gazetteer | None = None,
-                    n_alternatives: int = 3, claims: list[DistanceClaim] | None = None
-                    ) -> list[dict]:
+                    n_alternatives: int = 3, claims: list[DistanceClaim] | None = None,
+                    collection: Collection | None = None) -> list[dict]:
     """:func:`resolve` as plain dicts (the fast path: no DataFrame).
 
     The passes, each a function: candidates per name (:func:`_candidates`); qualifiers and
@@ -498,9 +498,11 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     (:func:`_point_rows`) or by distance and bearing from a place (:func:`_offset_rows`). A
     new rule goes in the pass whose evidence it reads.
 
-    Parameters are those of :func:`resolve`, and ``claims``: the text's distance claims
-    (:func:`map_app.claims.find_distance_claims`) when the caller has found them already.
-    Returns one dict per toponym with the keys of :data:`COLUMNS`, in text order.
+    Parameters are those of :func:`resolve`; ``claims``: the text's distance claims
+    (:func:`map_app.claims.find_distance_claims`) when the caller has found them already;
+    ``collection``: the sure places of the texts read with this one, which break the ties
+    the text leaves between namesakes (:func:`_collection_pass`). Returns one dict per
+    toponym with the keys of :data:`COLUMNS`, in text order.
     """
     g = gazetteer or load_gazetteer()
     tops = find_toponyms(text, g)
@@ -517,6 +519,8 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     _water_pass(g, text, tops, base, cands, why)
     teams = _team_keys(text, tops)
     scores = _context_pass(g, text, tops, cands, teams)
+    if collection is not None:
+        _collection_pass(cands, scores, why, collection)
     if claims is None:
         claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
     claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
@@ -530,6 +534,90 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     if offsets:
         rows = _offset_rows(g, text, rows, offsets)
     return rows
+
+
+# A collection of short texts about one war (a table of event notes, a day's reports from one
+# front) names the same few areas over and over, while one note ("Russian forces shelled
+# Nove, Kharkiv region") may leave two villages of one name in one oblast level. The
+# collection's sure places break such a tie, as a coder reading the whole table would.
+COLLECTION_TIE = 0.1    # readings within this score of the best are level
+COLLECTION_KM = 10.0    # a sure place d km from a reading adds exp(-d / this) to its weight
+COLLECTION_LEAD = 0.1   # another reading must lead the best by this (one place 23 km off)
+COLLECTION_SURE = 1.0   # a town picked by this margin over its runner-up is sure
+_COLLECTION_RULE = "the collection's places"
+
+
+class Collection:
+    """The sure places of a collection of texts: the towns their analyses picked by a
+    margin of at least :data:`COLLECTION_SURE` over any runner-up.
+
+    Parameters
+    ----------
+    lat, lon : array_like
+        The sure places' points, in degrees.
+    """
+
+    def __init__(self, lat: Sequence[float] | np.ndarray, lon: Sequence[float] | np.ndarray):
+        self.xyz = unit_vectors(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+
+    def __len__(self) -> int:
+        return len(self.xyz)
+
+    @classmethod
+    def from_records(cls, records: Iterable[list[dict]]) -> Collection:
+        """The collection of texts analysed into ``records`` (one list of place records,
+        as :func:`resolve_records` makes them, per text)."""
+        lat, lon = [], []
+        for recs in records:
+            for r in recs:
+                alts = r.get("alternatives")
+                if r.get("kind") in _TOWN_KINDS and (
+                        not alts or r["score"] - alts[0]["score"] >= COLLECTION_SURE):
+                    lat.append(r["lat"])
+                    lon.append(r["lon"])
+        return cls(lat, lon)
+
+    def weight(self, xyz: np.ndarray) -> np.ndarray:
+        """How much of the collection lies near each point (unit vectors, shape
+        ``(n, 3)``): the sum over its sure places of exp(-km / :data:`COLLECTION_KM`)."""
+        if not len(self):
+            return np.zeros(len(xyz))
+        km = haversine_term_km((1.0 - xyz @ self.xyz.T) * 0.5)
+        return np.exp(-km / COLLECTION_KM).sum(axis=1)
+
+    @staticmethod
+    def level(records: list[dict]) -> bool:
+        """Whether a text's records hold a town whose runner-up is within
+        :data:`COLLECTION_TIE` of it: the texts the collection may read otherwise."""
+        return any(r.get("kind") in _TOWN_KINDS and r.get("alternatives")
+                   and r["score"] - r["alternatives"][0]["score"] <= COLLECTION_TIE
+                   for r in records)
+
+
+_TOWN_KINDS = frozenset({KINDS[_CITY], KINDS[_VILLAGE]})
+
+
+def _collection_pass(cands: list[_Cands], scores: list, why: list,
+                     collection: Collection) -> None:
+    """Between towns the text leaves level (within :data:`COLLECTION_TIE` of the best, the
+    best a town), pick the one nearest the collection's sure places
+    (:meth:`Collection.weight`); the best keeps its pick unless another leads it by
+    :data:`COLLECTION_LEAD`."""
+    for i, (c, s) in enumerate(zip(cands, scores)):
+        if c.entries.size < 2:
+            continue
+        top = int(s.argmax())
+        level = np.flatnonzero((s >= s[top] - COLLECTION_TIE) & _TOWN[c.kind])
+        if level.size < 2 or not _TOWN[c.kind[top]]:
+            continue
+        w = collection.weight(c.xyz[level])
+        k = int(w.argmax())
+        if w[k] - w[level == top].max() <= COLLECTION_LEAD:
+            continue
+        best = int(level[k])
+        scores[i] = s = s.copy()
+        s[best] = s[top] + 0.001
+        why[i] = _COLLECTION_RULE
 
 
 # A name read on its prior alone, as a small place far from all the text's others ("Alice

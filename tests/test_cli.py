@@ -32,6 +32,22 @@ def test_parse_contract(tmp_path):
     assert p["geonameid"] == 692194 and p["kind"] == "city"
 
 
+def test_parse_a_collection(tmp_path, capsys):
+    (tmp_path / "1.txt").write_text("Russian forces shelled Nove, Kharkiv region.",
+                                    encoding="utf-8")
+    (tmp_path / "2.txt").write_text("Russian forces shelled Lozova.", encoding="utf-8")
+
+    def nove(*flags):
+        assert main(["parse", str(tmp_path), *flags]) == 0
+        docs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [d["source"].rsplit("/", 1)[1] for d in docs] == ["1.txt", "2.txt"]
+        return next(p for p in docs[0]["places"] if p["text"] == "Nove")
+
+    assert nove()["admin2"] != "Lozivskyi"
+    r = nove("--collection")
+    assert r["admin2"] == "Lozivskyi" and r["rule"] == "the collection's places"
+
+
 def test_missing_file_is_one_line(capsys):
     assert main(["parse", "/nonexistent/file.txt"]) == 1
     err = capsys.readouterr().err

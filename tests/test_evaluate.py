@@ -58,6 +58,20 @@ def test_events_csv_scored_per_source_and_precision(tmp_path, capsys):
     assert "## c [Y]" in out and "'Lviv' -> Lviv" in out and "(no places)" in out
 
 
+def test_each_sources_events_are_read_as_one_collection(tmp_path, capsys):
+    # X's other note places the table at Lozova; Y's note is alone
+    csv = tmp_path / "events.csv"
+    csv.write_text(
+        "id,source,text,lat,lon\n"
+        "a,X,\"Russian forces shelled Nove, Kharkiv region.\",48.9174,36.2166\n"
+        "b,X,Russian forces shelled Lozova.,48.8907,36.3141\n"
+        "c,Y,\"Russian forces shelled Nove, Kharkiv region.\",48.9174,36.2166\n",
+        encoding="utf-8")
+    assert main(["evaluate", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "| X | 2 | 1.000 |" in out and "| Y | 1 | 0.000 |" in out
+
+
 def test_event_place_prefers_incidents_then_non_countries():
     from map_app.evaluate import event_place
 

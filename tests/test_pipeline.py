@@ -5,7 +5,7 @@ import pytest
 from synthetic import make_articles, make_report
 
 from map_app import pipeline
-from map_app.pipeline import analyse, chunks
+from map_app.pipeline import analyse, analyse_collection, chunks
 
 
 def test_a_short_text_is_one_chunk():
@@ -118,3 +118,26 @@ def test_the_issues_russian_example(gaz):
     assert out["Сумам"]["event_date"] == "2026-11-25"
     region = out["Харьковской области"]
     assert region["entry"] == "adm1:UA.07" and region["killed"] == 3
+
+
+_NOTES = ["On 12 June 2022, Russian forces shelled Nove, Kharkiv region.",
+          "Russian forces shelled Lozova.", "Russian drones hit Lozova overnight."]
+
+
+def _nove(recs):
+    return next(r for r in recs if r["text"] == "Nove")
+
+
+def test_a_collection_is_read_together_whatever_its_order(gaz):
+    alone = _nove(analyse(_NOTES[0], gazetteer=gaz))
+    assert alone["admin2"] != "Lozivskyi"  # the note alone leaves two Noves level
+    together = analyse_collection(_NOTES, gazetteer=gaz)
+    nove = _nove(together[0])
+    assert nove["admin2"] == "Lozivskyi" and nove["rule"] == "the collection's places"
+    # measured from its new point, as every record is
+    assert nove["distance_to_border_km"] != alone["distance_to_border_km"]
+    assert nove["role"] == "incident"
+    again = analyse_collection(_NOTES[::-1], gazetteer=gaz)
+    assert again[::-1] == together
+    assert together[1] == analyse(_NOTES[1], gazetteer=gaz)  # nothing level: read once
+    assert analyse_collection(_NOTES[:1], gazetteer=gaz) == [analyse(_NOTES[0], gazetteer=gaz)]

@@ -1,6 +1,8 @@
+import numpy as np
 import pytest
 
-from map_app.places import resolve, resolve_records
+from map_app._geo import unit_vectors
+from map_app.places import COLLECTION_TIE, Collection, resolve, resolve_records
 
 
 @pytest.fixture(scope="module")
@@ -620,3 +622,50 @@ def test_a_names_readings_do_not_leak_into_the_next_document():
     alone = [r["name"] for r in resolve_records("Liman", fresh)]
     assert [r["name"] for r in resolve_records("the city of Liman", used)] == ["Lyman"]
     assert [r["name"] for r in resolve_records("Liman", used)] == alone
+
+
+# --- a collection of texts (places.Collection) --------------------------------------------
+_NOVE = "On 12 June 2022, Russian forces shelled Nove, Kharkiv region."
+
+
+def _nove(rows):
+    return next(r for r in rows if r["text"] == "Nove")
+
+
+def test_a_collection_breaks_a_tie_the_text_leaves_between_namesakes(gaz):
+    alone = _nove(resolve_records(_NOVE, gaz))
+    # Kharkiv oblast has more than one Nove, and the note tells them no further apart
+    assert alone["alternatives"][0]["score"] >= alone["score"] - COLLECTION_TIE
+    lozova = Collection([48.89], [36.31])  # a table whose sure places are at Lozova
+    r = _nove(resolve_records(_NOVE, gaz, collection=lozova))
+    assert r["admin2"] == "Lozivskyi" and r["rule"] == "the collection's places"
+    assert abs(r["lat"] - 48.917) < 0.01 and abs(r["lon"] - 36.217) < 0.01
+    assert r["alternatives"] and r["alternatives"][0]["score"] <= r["score"]
+    # a collection far from every Nove leaves the text's own pick
+    far = _nove(resolve_records(_NOVE, gaz, collection=Collection([46.0], [30.0])))
+    assert (far["lat"], far["lon"], far["rule"]) == (alone["lat"], alone["lon"], alone["rule"])
+
+
+def test_a_collection_never_moves_a_clear_pick(gaz):
+    text = "Russian forces shelled Lozova."
+    alone = next(r for r in resolve_records(text, gaz) if r["text"] == "Lozova")
+    other = alone["alternatives"][0]
+    assert alone["score"] - other["score"] > COLLECTION_TIE
+    crowd = Collection([other["lat"]] * 20, [other["lon"]] * 20)
+    r = next(r for r in resolve_records(text, gaz, collection=crowd) if r["text"] == "Lozova")
+    assert (r["lat"], r["lon"], r["rule"]) == (alone["lat"], alone["lon"], alone["rule"])
+
+
+def test_a_collection_is_its_texts_sure_towns():
+    town = {"kind": "village", "lat": 48.0, "lon": 37.0, "score": 9.0}
+    rows = [[{**town, "alternatives": []},                                   # sure: alone
+             {**town, "lat": 49.0, "alternatives": [{"score": 7.9}]},        # sure: by 1.1
+             {**town, "lat": 50.0, "alternatives": [{"score": 8.5}]}],       # unsure
+            [{**town, "kind": "region", "lat": 51.0, "alternatives": []}]]   # no town
+    c = Collection.from_records(rows)
+    assert len(c) == 2
+    w = c.weight(unit_vectors(np.array([37.0, 37.0, 30.0]), np.array([48.0, 49.0, 48.0])))
+    assert w[0] == pytest.approx(w[1]) and w[0] > 1.0 and w[2] < 1e-6
+    assert Collection.level([{**town, "alternatives": [{"score": 8.95}]}])
+    assert not Collection.level(rows[0][:2]) and not Collection.level([])
+    assert len(Collection([], [])) == 0
