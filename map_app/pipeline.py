@@ -395,7 +395,7 @@ def read_together(items: Iterable[_T], read: Callable[[_T, Collection | None], _
     collection = Collection.from_records(places(r) for r in out)
     if len(collection):
         for k, x in enumerate(items):
-            if Collection.level(places(out[k])):
+            if collection.level(places(out[k])):
                 out[k] = read(x, collection)
     return out
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -544,7 +545,15 @@ COLLECTION_TIE = 0.1    # readings within this score of the best are level
 COLLECTION_KM = 10.0    # a sure place d km from a reading adds exp(-d / this) to its weight
 COLLECTION_LEAD = 0.1   # another reading must lead the best by this (one place 23 km off)
 COLLECTION_SURE = 1.0   # a town picked by this margin over its runner-up is sure
+# A collection whose sure places lie this much in one country is about that country (a war's
+# tables: 99-100 %; a year of world news: under 40 %). There a name that no rule decided,
+# ranked by its size and fame alone, is level with its namesakes within COLLECTION_TIE_BARE:
+# a village's size says little about which of its namesakes a war report means.
+COLLECTION_FOCUS = 0.8
+COLLECTION_TIE_BARE = 1.0
 _COLLECTION_RULE = "the collection's places"
+_TOWN_KINDS = frozenset({"city", "village"})
+_BARE_RULES = frozenset({"prior", "the text's other places"})  # no rule decided the pick
 
 
 class Collection:
@@ -555,10 +564,19 @@ class Collection:
     ----------
     lat, lon : array_like
         The sure places' points, in degrees.
+    countries : sequence of str, optional
+        Their countries (ISO codes): the collection is about the one that holds
+        :data:`COLLECTION_FOCUS` of them, if any (its ``focus``).
     """
 
-    def __init__(self, lat: Sequence[float] | np.ndarray, lon: Sequence[float] | np.ndarray):
+    def __init__(self, lat: Sequence[float] | np.ndarray, lon: Sequence[float] | np.ndarray,
+                 countries: Sequence[str | None] = ()):
         self.xyz = unit_vectors(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        self.focus: str | None = None
+        if countries:
+            code, n = Counter(countries).most_common(1)[0]
+            if code and n >= COLLECTION_FOCUS * len(countries):
+                self.focus = code
 
     def __len__(self) -> int:
         return len(self.xyz)
@@ -567,15 +585,12 @@ class Collection:
     def from_records(cls, records: Iterable[list[dict]]) -> Collection:
         """The collection of texts analysed into ``records`` (one list of place records,
         as :func:`resolve_records` makes them, per text)."""
-        lat, lon = [], []
-        for recs in records:
-            for r in recs:
-                alts = r.get("alternatives")
+        sure = [r for recs in records for r in recs
                 if r.get("kind") in _TOWN_KINDS and (
-                        not alts or r["score"] - alts[0]["score"] >= COLLECTION_SURE):
-                    lat.append(r["lat"])
-                    lon.append(r["lon"])
-        return cls(lat, lon)
+                    not r.get("alternatives")
+                    or r["score"] - r["alternatives"][0]["score"] >= COLLECTION_SURE)]
+        return cls([r["lat"] for r in sure], [r["lon"] for r in sure],
+                   [r.get("country_code") for r in sure])
 
     def weight(self, xyz: np.ndarray) -> np.ndarray:
         """How much of the collection lies near each point (unit vectors, shape
@@ -585,29 +600,31 @@ class Collection:
         km = haversine_term_km((1.0 - xyz @ self.xyz.T) * 0.5)
         return np.exp(-km / COLLECTION_KM).sum(axis=1)
 
-    @staticmethod
-    def level(records: list[dict]) -> bool:
-        """Whether a text's records hold a town whose runner-up is within
-        :data:`COLLECTION_TIE` of it: the texts the collection may read otherwise."""
+    def tie(self, bare: bool) -> float:
+        """How close to the best a reading is level: :data:`COLLECTION_TIE`, or for a name
+        that no rule decided (``bare``) in a collection about one country,
+        :data:`COLLECTION_TIE_BARE`."""
+        return COLLECTION_TIE_BARE if bare and self.focus else COLLECTION_TIE
+
+    def level(self, records: list[dict]) -> bool:
+        """Whether a text's records hold a town whose runner-up is level with it
+        (:meth:`tie`): the texts the collection may read otherwise."""
         return any(r.get("kind") in _TOWN_KINDS and r.get("alternatives")
-                   and r["score"] - r["alternatives"][0]["score"] <= COLLECTION_TIE
+                   and r["score"] - r["alternatives"][0]["score"]
+                   <= self.tie(r.get("rule") in _BARE_RULES)
                    for r in records)
-
-
-_TOWN_KINDS = frozenset({KINDS[_CITY], KINDS[_VILLAGE]})
 
 
 def _collection_pass(cands: list[_Cands], scores: list, why: list,
                      collection: Collection) -> None:
-    """Between towns the text leaves level (within :data:`COLLECTION_TIE` of the best, the
-    best a town), pick the one nearest the collection's sure places
-    (:meth:`Collection.weight`); the best keeps its pick unless another leads it by
-    :data:`COLLECTION_LEAD`."""
+    """Between towns the text leaves level (:meth:`Collection.tie` of the best, the best a
+    town), pick the one nearest the collection's sure places (:meth:`Collection.weight`);
+    the best keeps its pick unless another leads it by :data:`COLLECTION_LEAD`."""
     for i, (c, s) in enumerate(zip(cands, scores)):
         if c.entries.size < 2:
             continue
         top = int(s.argmax())
-        level = np.flatnonzero((s >= s[top] - COLLECTION_TIE) & _TOWN[c.kind])
+        level = np.flatnonzero((s >= s[top] - collection.tie(why[i] is None)) & _TOWN[c.kind])
         if level.size < 2 or not _TOWN[c.kind[top]]:
             continue
         w = collection.weight(c.xyz[level])

@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 
 from map_app._geo import unit_vectors
-from map_app.places import COLLECTION_TIE, Collection, resolve, resolve_records
+from map_app.places import (
+    COLLECTION_TIE,
+    COLLECTION_TIE_BARE,
+    Collection,
+    resolve,
+    resolve_records,
+)
 
 
 @pytest.fixture(scope="module")
@@ -663,9 +669,31 @@ def test_a_collection_is_its_texts_sure_towns():
              {**town, "lat": 50.0, "alternatives": [{"score": 8.5}]}],       # unsure
             [{**town, "kind": "region", "lat": 51.0, "alternatives": []}]]   # no town
     c = Collection.from_records(rows)
-    assert len(c) == 2
+    assert len(c) == 2 and c.focus is None  # no country given
     w = c.weight(unit_vectors(np.array([37.0, 37.0, 30.0]), np.array([48.0, 49.0, 48.0])))
     assert w[0] == pytest.approx(w[1]) and w[0] > 1.0 and w[2] < 1e-6
-    assert Collection.level([{**town, "alternatives": [{"score": 8.95}]}])
-    assert not Collection.level(rows[0][:2]) and not Collection.level([])
-    assert len(Collection([], [])) == 0
+    assert c.level([{**town, "alternatives": [{"score": 8.95}]}])
+    assert not c.level(rows[0][:2]) and not c.level([])
+    assert len(Collection([], [])) == 0 and Collection([], []).focus is None
+    ua = [{**town, "country_code": "UA", "alternatives": []}] * 4
+    assert Collection.from_records([ua + [{**ua[0], "country_code": "RU"}]]).focus == "UA"
+    assert Collection.from_records([ua + [{**ua[0], "country_code": "RU"}] * 2]).focus is None
+
+
+def test_a_collection_about_one_country_weighs_a_bare_names_namesakes(gaz):
+    # a name no rule decides is ranked by size and fame: Novomykhailivka's namesakes are
+    # within a point of each other, and a war's table says which one it means
+    text = "Heavy shelling of Novomykhailivka."
+    alone = resolve_records(text, gaz)[0]
+    assert alone["rule"] == "prior"
+    other = alone["alternatives"][0]
+    assert COLLECTION_TIE < alone["score"] - other["score"] <= COLLECTION_TIE_BARE
+    at = ([other["lat"]] * 5, [other["lon"]] * 5)
+    r = resolve_records(text, gaz, collection=Collection(*at, ["UA"] * 5))[0]
+    assert (r["lat"], r["lon"], r["rule"]) == (other["lat"], other["lon"],
+                                               "the collection's places")
+    # a collection of world news (no country holds four in five of its sure places) does not
+    world = Collection(*at, ["UA", "UA", "US", "GB", "CA"])
+    assert world.focus is None
+    r = resolve_records(text, gaz, collection=world)[0]
+    assert (r["lat"], r["lon"], r["rule"]) == (alone["lat"], alone["lon"], "prior")
