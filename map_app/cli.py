@@ -129,6 +129,9 @@ def cmd_ingest(a) -> int:
     def on_warning(p, message):
         print(f"map-app: warning: {message}", file=sys.stderr)
 
+    if a.collection and (a.workers or a.scheduler):
+        raise CliError("--collection reads the articles together in this process: "
+                       "drop --workers/--scheduler", EXIT_USAGE)
     if a.control:
         _read_control(a.control)  # a bad layer is said once, before any article
     for r in a.reference:
@@ -136,7 +139,7 @@ def cmd_ingest(a) -> int:
     stats = ingest(a.paths, a.store, view="de_facto" if a.de_facto else "de_jure",
                    on_error=on_error, on_warning=on_warning, workers=a.workers,
                    scheduler=a.scheduler, keep_versions=a.keep_versions, control=a.control,
-                   references=tuple(a.reference))
+                   references=tuple(a.reference), collection=a.collection)
     replaced = (f" ({stats['replaced']} replacing an older version)"
                 if stats["replaced"] else "")
     print(f"{stats['stored']} article(s) stored{replaced}, {stats['unchanged']} already in "
@@ -337,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     ig.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
                     help=_REFERENCE_HELP)
+    ig.add_argument("--collection", action="store_true",
+                    help="read the new files as one collection (as parse --collection); "
+                         "in this process, not with --workers")
     ig.add_argument("--keep-versions", action="store_true",
                     help="keep the stored text of a file that has changed since (default: "
                          "the new text replaces it)")

@@ -17,7 +17,7 @@ from ._paths import default_store
 from .articles import Article, ArticleError, expand_paths, read_article
 from .control import load_control
 from .pipeline import correct as corrected
-from .pipeline import document_record
+from .pipeline import document_record, read_together
 from .references import load_reference
 from .store import (
     connect,
@@ -77,7 +77,8 @@ def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: b
 def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
            on_error=None, on_warning=None, workers: int = 0, scheduler: str | None = None,
            partition_size: int = 8, keep_versions: bool = False,
-           control: str | None = None, references: tuple[str, ...] = ()) -> dict:
+           control: str | None = None, references: tuple[str, ...] = (),
+           collection: bool = False) -> dict:
     """Geoparse and store every article in ``paths`` (files or folders).
 
     Parameters
@@ -102,6 +103,10 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         Articles per Dask task.
     keep_versions : bool
         Keep an older text of a source when a new one is stored (default: replace it).
+    collection : bool
+        Read the new articles as one collection (:func:`map_app.pipeline.read_together`):
+        where one leaves two namesakes level, the others' sure places choose. They are
+        read in this process, all before any is stored; not with ``workers``.
 
     Returns
     -------
@@ -110,6 +115,8 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
         an older text of their source.
     """
+    if collection and (workers or scheduler):
+        raise ValueError("a collection is read in this process: not with workers")
     control = str(Path(control).resolve()) if control else None  # for workers
     references = tuple(_absolute(r) for r in references)
     store = Path(store or default_store())
@@ -124,6 +131,9 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
                                              scheduler, partition_size, store, keep_versions,
                                              control, references):
                     run.keep(results)  # a partition: one transaction
+        elif collection:
+            new = [(f, art) for f in files if (art := run.read_new(f)) is not None]
+            run.keep(_analyse_collection(new, view, control, references))
         else:
             for f in files:
                 art = run.read_new(f)
@@ -131,6 +141,19 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
                     run.keep([analyse_file(f, view, art, control=control,
                                            references=references)])
     return run.stats
+
+
+def _analyse_collection(new: list[tuple[str, Article]], view: str, control: str | None,
+                        references: tuple[str, ...]) -> list[tuple[str, dict, None]]:
+    """Analyse and prepare articles read together (``(path, article)`` each), as
+    :func:`analyse_file` does one."""
+    layer = load_control(control) if control else None
+    refs = tuple(load_reference(r) for r in references)
+    docs = read_together([art for _, art in new], lambda art, c: document_record(
+        art, view=view, control=layer, references=refs, collection=c),
+        lambda doc: doc["places"])
+    return [(path, prepare(art, doc["date"], doc["places"]), None)
+            for (path, art), doc in zip(new, docs)]
 
 
 class _Run:

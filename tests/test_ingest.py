@@ -124,3 +124,26 @@ def test_new_text_of_a_source_replaces_the_old(tmp_path, capsys):
     f.write_text("Shelling hit Kharkiv, killing 6 people.")
     assert main(["ingest", "--store", str(p), "--keep-versions", str(f)]) == 0
     assert sorted(read_places(p)["killed"]) == [5, 6]
+
+
+def test_ingest_a_collection(tmp_path, capsys):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "1.txt").write_text("Russian forces shelled Nove, Kharkiv region.", encoding="utf-8")
+    (notes / "2.txt").write_text("Russian forces shelled Lozova.", encoding="utf-8")
+
+    def nove(store, *flags):
+        assert main(["ingest", str(notes), "--store", str(store), *flags]) == 0
+        df = read_places(store)
+        return df[df.text == "Nove"].iloc[0]
+
+    assert nove(tmp_path / "one.gpkg").admin2 != "Lozivskyi"
+    r = nove(tmp_path / "together.gpkg", "--collection")
+    assert r.admin2 == "Lozivskyi" and r.rule == "the collection's places"
+    assert abs(r.geometry.y - 48.917) < 0.01  # the stored point is the pick's
+    capsys.readouterr()
+    # read together in this process, so not on workers: one line, no traceback
+    assert main(["ingest", str(notes), "--store", str(tmp_path / "x.gpkg"), "--collection",
+                 "--workers", "2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--collection" in err and "Traceback" not in err
