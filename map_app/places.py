@@ -521,7 +521,7 @@ def resolve_records(text: str, gazetteer: Gazetteer | None = None,
     teams = _team_keys(text, tops)
     scores = _context_pass(g, text, tops, cands, teams)
     if collection is not None:
-        _collection_pass(cands, scores, why, collection)
+        _collection_pass(g, text, tops, cands, scores, why, collection)
     if claims is None:
         claims = find_distance_claims(text)  # its own scan for "border" is the quick way out
     claimed = _claim_pass(g, text, tops, cands, scores, why, claims) if claims else set()
@@ -552,6 +552,10 @@ COLLECTION_SURE = 1.0   # a town picked by this margin over its runner-up is sur
 COLLECTION_FOCUS = 0.8
 COLLECTION_TIE_BARE = 1.0
 _COLLECTION_RULE = "the collection's places"
+_COUNTRY_RULE = "the collection's country"
+# as the text's naming the country would lift them (W_COUNTRY), with all its places there
+# (W_FOCUS times a share of 1)
+W_COLLECTION_COUNTRY = W_COUNTRY + W_FOCUS
 _TOWN_KINDS = frozenset({"city", "village"})
 _BARE_RULES = frozenset({"prior", "the text's other places"})  # no rule decided the pick
 
@@ -608,22 +612,39 @@ class Collection:
 
     def level(self, records: list[dict]) -> bool:
         """Whether a text's records hold a town whose runner-up is level with it
-        (:meth:`tie`): the texts the collection may read otherwise."""
+        (:meth:`tie`), or a town outside the collection's country with a runner-up within
+        :data:`W_COLLECTION_COUNTRY`: the texts the collection may read otherwise."""
         return any(r.get("kind") in _TOWN_KINDS and r.get("alternatives")
                    and r["score"] - r["alternatives"][0]["score"]
-                   <= self.tie(r.get("rule") in _BARE_RULES)
+                   <= (W_COLLECTION_COUNTRY if self.focus
+                       and r.get("country_code") != self.focus
+                       else self.tie(r.get("rule") in _BARE_RULES))
                    for r in records)
 
 
-def _collection_pass(cands: list[_Cands], scores: list, why: list,
-                     collection: Collection) -> None:
-    """Between towns the text leaves level (:meth:`Collection.tie` of the best, the best a
-    town), pick the one nearest the collection's sure places (:meth:`Collection.weight`);
-    the best keeps its pick unless another leads it by :data:`COLLECTION_LEAD`."""
+def _collection_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],
+                     scores: list, why: list, collection: Collection) -> None:
+    """A text that names no country, in a collection about one, reads as if it named
+    that one: its towns there gain :data:`W_COLLECTION_COUNTRY` (rule "the collection's
+    country" where that changes a pick: "Seversk" in a table about Ukraine is Siversk, not
+    the bigger Russian town). Then, between towns the text leaves level
+    (:meth:`Collection.tie` of the best, the best a town), pick the one nearest the
+    collection's sure places (:meth:`Collection.weight`); the best keeps its pick unless
+    another leads it by :data:`COLLECTION_LEAD`."""
+    table = g.table("country")
+    focus = table.index(collection.focus) if collection.focus in table else -1
+    if focus >= 0 and _names_country(text, tops, cands):
+        focus = -1
     for i, (c, s) in enumerate(zip(cands, scores)):
         if c.entries.size < 2:
             continue
         top = int(s.argmax())
+        if focus >= 0 and c.country[top] != focus:
+            lifted = s + W_COLLECTION_COUNTRY * ((c.country == focus) & _TOWN[c.kind])
+            if int(lifted.argmax()) != top:
+                scores[i] = s = lifted
+                top = int(s.argmax())
+                why[i] = _COUNTRY_RULE
         level = np.flatnonzero((s >= s[top] - collection.tie(why[i] is None)) & _TOWN[c.kind])
         if level.size < 2 or not _TOWN[c.kind[top]]:
             continue
@@ -1108,6 +1129,14 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
                 mine[c.pick_admin1] = mine.get(c.pick_admin1, 0.0) + w
     t_.votes = np.array(vote_list)
     return t_
+
+
+def _names_country(text: str, tops: list[Toponym], cands: list[_Cands]) -> bool:
+    """Whether a text's first picks name a country, other than as an actor ("Russian
+    drones hit Pokrovsk", as :func:`_tally` reads it)."""
+    return any(c.pick_kind == _COUNTRY and not (
+        c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end))
+        for t, c in zip(tops, cands))
 
 
 def _context_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],

@@ -697,3 +697,21 @@ def test_a_collection_about_one_country_weighs_a_bare_names_namesakes(gaz):
     assert world.focus is None
     r = resolve_records(text, gaz, collection=world)[0]
     assert (r["lat"], r["lon"], r["rule"]) == (alone["lat"], alone["lon"], "prior")
+
+
+def test_a_collection_about_one_country_is_the_country_of_a_text_that_names_none(gaz):
+    ukraine = Collection([48.86], [38.1], ["UA"])
+
+    def seversk(text, collection=ukraine):
+        return next(r for r in resolve_records(text, gaz, collection=collection)
+                    if r["text"] == "Seversk")
+
+    assert seversk("Seversk", None)["country_code"] == "RU"  # the bigger town, alone
+    r = seversk("Russian forces shelled Seversk.")  # an actor names no country
+    assert (r["name"], r["country_code"], r["rule"]) == ("Siversk", "UA",
+                                                         "the collection's country")
+    assert ukraine.level([{**r, "country_code": "RU", "rule": "prior"}])
+    # a text that says where it is keeps it; a collection about no one country adds nothing
+    assert seversk("Seversk in Russia")["country_code"] == "RU"
+    assert seversk("Seversk, Tomsk region")["country_code"] == "RU"
+    assert seversk("Seversk", Collection([48.86], [38.1], ["UA", "RU"]))["country_code"] == "RU"
