@@ -32,7 +32,7 @@ def _ingest_startup(paths: tuple[str, ...], path: str) -> dict:
     return ingest.ingest(list(paths), path)
 
 
-def _add_articles(arts, path: Path) -> tuple[int, int]:
+def _add_articles(arts, path: Path, together: bool = False) -> tuple[int, int]:
     bar = st.sidebar.progress(0.0, text="Geoparsing…")
 
     def done(share: float) -> None:
@@ -41,7 +41,7 @@ def _add_articles(arts, path: Path) -> tuple[int, int]:
         bar.progress(share, text=f"{min(len(arts), int(share * len(arts)) + 1)}/{len(arts)} "
                                  "articles")
 
-    stats = ingest.ingest_articles(arts, path, progress=done)
+    stats = ingest.ingest_articles(arts, path, progress=done, collection=together)
     return stats["stored"], stats["unchanged"]
 
 
@@ -106,11 +106,15 @@ def add_panel(path: Path) -> None:
     ups = sb.file_uploader("Upload .txt or .html", type=["txt", "html", "htm"],
                            accept_multiple_files=True)
     pasted = sb.text_area("…or paste text", height=100)
+    together = sb.checkbox("Read them as one collection",
+                           help="one table's notes, one war's reports: where a text leaves two "
+                                "namesakes level, the place nearest the others' sure places "
+                                "wins (as map-app ingest --collection)")
     if sb.button("Add to map", type="primary"):
         arts, errors = _read_uploads(ups, pasted)
         msgs = [("error", e) for e in errors]
         if arts:
-            added, same = _add_articles(arts, path)
+            added, same = _add_articles(arts, path, together)
             msgs.append(("success", f"{added} article(s) added"
                          + (f", {same} already there" if same else "")))
         st.session_state["flash"] = msgs

@@ -144,14 +144,26 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
 
 
 def _analyse_collection(new: list[tuple[str, Article]], view: str, control: str | None,
-                        references: tuple[str, ...]) -> list[tuple[str, dict, None]]:
+                        references: tuple[str, ...],
+                        progress: Callable[[float], None] | None = None
+                        ) -> list[tuple[str, dict, None]]:
     """Analyse and prepare articles read together (``(path, article)`` each), as
-    :func:`analyse_file` does one."""
+    :func:`analyse_file` does one; ``progress`` is called after each reading with the share
+    of the first readings done (the second readings, of the few texts a collection may read
+    otherwise, come after it reaches 1)."""
     layer = load_control(control) if control else None
     refs = tuple(load_reference(r) for r in references)
-    docs = read_together([art for _, art in new], lambda art, c: document_record(
-        art, view=view, control=layer, references=refs, collection=c),
-        lambda doc: doc["places"])
+    done = [0]
+
+    def read(art: Article, collection) -> dict:
+        doc = document_record(art, view=view, control=layer, references=refs,
+                              collection=collection)
+        done[0] += 1
+        if progress is not None:
+            progress(min(1.0, done[0] / len(new)))
+        return doc
+
+    docs = read_together([art for _, art in new], read, lambda doc: doc["places"])
     return [(path, prepare(art, doc["date"], doc["places"]), None)
             for (path, art), doc in zip(new, docs)]
 
@@ -219,7 +231,8 @@ class _Run:
 def ingest_articles(articles: Iterable[Article], store: str | Path | None = None,
                     view: str = "de_jure", keep_versions: bool = False,
                     control: str | None = None,
-                    progress: Callable[[float], None] | None = None) -> dict:
+                    progress: Callable[[float], None] | None = None,
+                    collection: bool = False) -> dict:
     """Analyse and store articles already read (uploads, pastes), one transaction each.
 
     Parameters
@@ -234,6 +247,9 @@ def ingest_articles(articles: Iterable[Article], store: str | Path | None = None
         Called with the share of the work done (0–1) after each chunk of each article: an
         exception it raises (Streamlit's, when the browser session has ended) stops the
         ingest, and the article under way is not stored.
+    collection : bool
+        Read the new articles as one collection (as :func:`ingest`), stored in one
+        transaction once all are read.
 
     Returns
     -------
@@ -243,6 +259,13 @@ def ingest_articles(articles: Iterable[Article], store: str | Path | None = None
     arts = list(articles)
     with closing(connect(store or default_store())) as con:
         run = _Run(con, keep_versions)
+        if collection:
+            new = [(art.source, art) for art in arts if run.is_new(art)]
+            if new:
+                run.keep(_analyse_collection(new, view, control, (), progress))
+            elif progress is not None:
+                progress(1.0)
+            return run.stats
         for k, art in enumerate(arts):
             def done(share: float, k: int = k) -> None:
                 if progress is not None:

@@ -220,3 +220,34 @@ def test_the_occupied_area_follows_the_chosen_day(browser, tmp_path):
     finally:
         p.terminate()
         p.wait(10)
+
+
+def test_uploads_read_as_one_collection(browser, tmp_path):
+    # two notes uploaded together, "Read them as one collection" ticked: Lozova's note says
+    # which of Kharkiv Oblast's Noves the other means
+    served = {"a.txt": "date 2025-06-04\nShelling hit Sumy overnight.\n"}
+    notes = [tmp_path / "nove.txt", tmp_path / "lozova.txt"]
+    notes[0].write_text("Russian forces shelled Nove, Kharkiv region.", encoding="utf-8")
+    notes[1].write_text("Russian forces shelled Lozova.", encoding="utf-8")
+    with serving(tmp_path, served) as (_, base):
+        blocked: list[str] = []
+        ctx, page = offline_page(browser, blocked)
+        page.goto(base)
+        map_frame(page)
+        uploads = page.get_by_role("region", name="Upload .txt or .html")
+        uploads.locator("input[type=file]").set_input_files(notes)
+        page.get_by_text("lozova.txt").first.wait_for(timeout=30000)
+        page.get_by_text("Read them as one collection").click()
+        page.wait_for_timeout(500)
+        shot = Path(os.environ.get("MAP_APP_SCREENSHOT_COLLECTION", tmp_path / "collection.png"))
+        page.screenshot(path=str(shot.with_name(shot.stem + "-ticked.png")))
+        page.get_by_role("button", name="Add to map").click()
+        page.get_by_text("2 article(s) added").wait_for(timeout=60000)
+        map_frame(page)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(shot))
+        with sqlite3.connect(tmp_path / "store.gpkg") as con:
+            rows = con.execute("SELECT admin2, rule FROM places WHERE text = 'Nove'").fetchall()
+        assert rows == [("Lozivskyi", "the collection's places")]
+        assert blocked == [], blocked
+        ctx.close()

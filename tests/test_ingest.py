@@ -8,7 +8,7 @@ import time
 from contextlib import closing
 
 from map_app.cli import main
-from map_app.ingest import ingest
+from map_app.ingest import ingest, ingest_articles
 from map_app.store import read_places
 
 
@@ -147,3 +147,22 @@ def test_ingest_a_collection(tmp_path, capsys):
                  "--workers", "2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--collection" in err and "Traceback" not in err
+
+
+def test_ingest_articles_as_one_collection(tmp_path):
+    from map_app.articles import article_from_text
+
+    arts = [article_from_text("Russian forces shelled Nove, Kharkiv region.", "upload:1.txt"),
+            article_from_text("Russian forces shelled Lozova.", "upload:2.txt")]
+    shares: list[float] = []
+    stats = ingest_articles(arts, tmp_path / "s.gpkg", progress=shares.append,
+                            collection=True)
+    assert stats["stored"] == 2 and shares[-1] == 1.0 and shares == sorted(shares)
+    df = read_places(tmp_path / "s.gpkg")
+    r = df[df.text == "Nove"].iloc[0]
+    assert r.admin2 == "Lozivskyi" and r.rule == "the collection's places"
+    # again: nothing new, nothing read
+    shares.clear()
+    stats = ingest_articles(arts, tmp_path / "s.gpkg", progress=shares.append,
+                            collection=True)
+    assert stats["stored"] == 0 and stats["unchanged"] == 2 and shares == [1.0]
