@@ -27,11 +27,14 @@ def app_dir() -> Path:
 
 def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | None = None,
           store: str | None = None, allow_hosts: Sequence[str] = (),
-          control: str | None = None, references: Sequence[str] = ()) -> int:
+          control: str | None = None, references: Sequence[str] = (),
+          collection: bool = False) -> int:
     """Run ``streamlit run`` on the app until interrupted; returns its exit code.
 
     Only loopback, `address` and `allow_hosts` are served, as ``Host`` and as ``Origin``
     (:mod:`map_app._guard`); a bad name in `address` or `allow_hosts` raises ValueError.
+    With `collection`, the startup articles are read as one collection
+    (:func:`map_app.ingest.ingest`) and the sidebar reads what it adds the same way.
     """
     extra = [normalise_host(h) for h in allow_hosts]
     hosts = served_hosts(address, extra)
@@ -45,6 +48,8 @@ def serve(port: int = 8501, address: str = "127.0.0.1", articles: list[str] | No
         env["MAP_APP_STORE"] = str(Path(store).resolve())
     if control:  # the user's control layer, read by the app (map_app.control)
         env["MAP_APP_CONTROL"] = str(Path(control).resolve())
+    if collection:  # the startup articles read together (map_app.ingest)
+        env["MAP_APP_COLLECTION"] = "1"
     if references:  # NAME=FILE specs, one per line (paths may hold any other separator)
         env["MAP_APP_REFERENCES"] = "\n".join(
             f"{n}={Path(f).resolve()}" for n, _, f in (r.partition("=") for r in references))

@@ -28,8 +28,13 @@ EVENT_TYPES = list(plot.EVENT_COLOURS)
 
 
 @st.cache_resource(show_spinner="Geoparsing the articles…")
-def _ingest_startup(paths: tuple[str, ...], path: str) -> dict:
-    return ingest.ingest(list(paths), path)
+def _ingest_startup(paths: tuple[str, ...], path: str, collection: bool = False) -> dict:
+    return ingest.ingest(list(paths), path, collection=collection)
+
+
+def _collection() -> bool:
+    """Whether ``map-app serve --collection`` started the app."""
+    return os.environ.get("MAP_APP_COLLECTION") == "1"
 
 
 def _add_articles(arts, path: Path, together: bool = False) -> tuple[int, int]:
@@ -106,7 +111,7 @@ def add_panel(path: Path) -> None:
     ups = sb.file_uploader("Upload .txt or .html", type=["txt", "html", "htm"],
                            accept_multiple_files=True)
     pasted = sb.text_area("…or paste text", height=100)
-    together = sb.checkbox("Read them as one collection",
+    together = sb.checkbox("Read them as one collection", value=_collection(),
                            help="one table's notes, one war's reports: where a text leaves two "
                                 "namesakes level, the place nearest the others' sure places "
                                 "wins (as map-app ingest --collection)")
@@ -404,7 +409,7 @@ def main() -> None:
     paths = tuple(p for p in os.environ.get("MAP_APP_ARTICLES", "").split(os.pathsep) if p)
     said = []
     if paths:
-        stats = _ingest_startup(paths, str(path))
+        stats = _ingest_startup(paths, str(path), _collection())
         said = [f"skipped {msg}" for _, msg in stats["failed"]] + stats.get("warnings", [])
     df = store.read_places(path) if path.exists() else pd.DataFrame(
         columns=[record.READ_RENAMES.get(n, n) for n, _ in store.PLACE_COLUMNS] + ["geometry"])

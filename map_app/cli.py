@@ -256,7 +256,7 @@ def cmd_serve(a) -> int:
         _read_reference(r)
     return serve(port=a.port, address=a.address, articles=a.articles or [str(default_seeds())],
                  store=a.store, allow_hosts=a.allow_host, control=a.control,
-                 references=a.reference)
+                 references=a.reference, collection=a.collection)
 
 
 def _read_reference(spec: str):
@@ -385,6 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--control", metavar="PATH", help=_CONTROL_HELP)
     s.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
                    help=_REFERENCE_HELP)
+    s.add_argument("--collection", action="store_true",
+                   help="read the articles as one collection (as ingest --collection), and "
+                        "what the sidebar adds too")
     s.add_argument("--allow-host", action="append", default=[], metavar="HOST",
                    help="also serve this host name (repeatable); only loopback, --address "
                         "and these are accepted as Host and Origin")

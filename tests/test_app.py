@@ -129,17 +129,23 @@ def test_messages_escape_markdown():
         "\\!\\[x\\]\\(http\\:\\/\\/e\\.org\\/i\\.png\\) \\:red\\[a\\]"
 
 
-def test_served_folder_with_bad_dates_shows_its_map(tmp_path, monkeypatch):
-    # `map-app serve DIR` with an impossible and an implausible date: a map and two
-    # warnings, not a blank page
+def _served(tmp_path, monkeypatch, articles: dict[str, str]):
+    """The app run as `map-app serve DIR` serves a folder holding ``articles``."""
     arts = tmp_path / "arts"
     arts.mkdir()
-    (arts / "a.txt").write_text("date 2025-02-30\nShelling hit Kherson.")
-    (arts / "b.txt").write_text("date 0001-01-01\nDrones hit Odesa yesterday.")
+    for name, text in articles.items():
+        (arts / name).write_text(text)
     monkeypatch.setenv("MAP_APP_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("MAP_APP_STORE", str(tmp_path / "store.gpkg"))
     monkeypatch.setenv("MAP_APP_ARTICLES", str(arts))
-    at = AppTest.from_file(str(app_dir() / "map_app_main.py"), default_timeout=120).run()
+    return AppTest.from_file(str(app_dir() / "map_app_main.py"), default_timeout=120).run()
+
+
+def test_served_folder_with_bad_dates_shows_its_map(tmp_path, monkeypatch):
+    # `map-app serve DIR` with an impossible and an implausible date: a map and two
+    # warnings, not a blank page
+    at = _served(tmp_path, monkeypatch, {"a.txt": "date 2025-02-30\nShelling hit Kherson.",
+                                         "b.txt": "date 0001-01-01\nDrones hit Odesa yesterday."})
     assert not at.exception
     assert {"Kherson", "Odesa"} <= set(at.dataframe[0].value["place"])
     said = " ".join(w.value for w in at.sidebar.warning)
@@ -210,3 +216,17 @@ def test_a_paste_is_named_by_its_first_words_and_time():
         "pasted 2026-11-30 12:05:09: Drones struck Odesa overnight, officials said…"
     assert paste_name("   ", at).endswith(": text…")
     assert paste_name("a", at) != paste_name("a", datetime(2026, 11, 30, 12, 5, 10))
+
+
+def test_serve_collection_reads_the_startup_articles_together(tmp_path, monkeypatch):
+    from map_app.store import read_places
+
+    monkeypatch.setenv("MAP_APP_COLLECTION", "1")  # map-app serve --collection
+    at = _served(tmp_path, monkeypatch, {"a.txt": "Russian forces shelled Nove, Kharkiv region.",
+                                         "b.txt": "Russian forces shelled Lozova."})
+    assert not at.exception
+    df = read_places(tmp_path / "store.gpkg")
+    nove = df[df.text == "Nove"].iloc[0]
+    assert nove.admin2 == "Lozivskyi" and nove.rule == "the collection's places"
+    box = next(c for c in at.sidebar.checkbox if c.label == "Read them as one collection")
+    assert box.value  # what the sidebar adds is read the same way

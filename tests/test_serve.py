@@ -252,3 +252,24 @@ def test_team_host_is_served_directly_and_behind_a_proxy(team_server):
     assert _ws_handshake(team_server, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}")[0] == 101
     assert _ws_handshake(team_server, "evil.example", "https://evil.example")[0] == 403
     assert _request(team_server, "/", {"Host": "evil.example"})[0] == 403
+
+
+def test_serve_collection_tells_the_app(monkeypatch, tmp_path):
+    from map_app import _serve
+    from map_app.cli import main
+
+    seen = {}
+
+    def execve(path, cmd, env):  # the server it would become
+        seen.update(env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(_serve.os, "execve", execve)
+    monkeypatch.delenv("MAP_APP_COLLECTION", raising=False)
+    with pytest.raises(SystemExit):
+        main(["serve", str(tmp_path), "--collection"])
+    assert seen["MAP_APP_COLLECTION"] == "1"
+    seen.clear()
+    with pytest.raises(SystemExit):
+        main(["serve", str(tmp_path)])
+    assert "MAP_APP_COLLECTION" not in seen
