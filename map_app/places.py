@@ -556,8 +556,7 @@ _COUNTRY_RULE = "the collection's country"
 # as the text's naming the country would lift them (W_COUNTRY), with all its places there
 # (W_FOCUS times a share of 1)
 W_COLLECTION_COUNTRY = W_COUNTRY + W_FOCUS
-_TOWN_KINDS = frozenset({"city", "village"})
-_BARE_RULES = frozenset({"prior", "the text's other places"})  # no rule decided the pick
+_TOWN_KINDS = frozenset({KINDS[_CITY], KINDS[_VILLAGE]})  # :data:`_TOWN`, as records name them
 
 
 class Collection:
@@ -618,7 +617,7 @@ class Collection:
                    and r["score"] - r["alternatives"][0]["score"]
                    <= (W_COLLECTION_COUNTRY if self.focus
                        and r.get("country_code") != self.focus
-                       else self.tie(r.get("rule") in _BARE_RULES))
+                       else self.tie(r.get("rule") in _ON_PRIOR))
                    for r in records)
 
 
@@ -1105,7 +1104,7 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
         if c.entries.size >= 2 and id(c.entries) not in t_.sets:
             t_.sets[id(c.entries)] = c
             t_.set_key[id(c.entries)] = t.key
-        if c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end):
+        if _an_actor(text, t, c):
             continue  # "Russian drones hit Pokrovsk": who acted, not where: no vote
         pick_kind = c.pick_kind
         if pick_kind == _COUNTRY:
@@ -1131,12 +1130,17 @@ def _tally(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands]) ->
     return t_
 
 
+def _an_actor(text: str, t: Toponym, c: _Cands) -> bool:
+    """Whether a name first picked as a demonym names who acted, not where ("Russian drones
+    hit Pokrovsk")."""
+    return c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end) is not None
+
+
 def _names_country(text: str, tops: list[Toponym], cands: list[_Cands]) -> bool:
-    """Whether a text's first picks name a country, other than as an actor ("Russian
-    drones hit Pokrovsk", as :func:`_tally` reads it)."""
-    return any(c.pick_kind == _COUNTRY and not (
-        c.flags[c.pick] == _DEMONYM and _ACTOR_AFTER.match(text, t.end))
-        for t, c in zip(tops, cands))
+    """Whether a text's first picks name a country, other than as an actor
+    (:func:`_an_actor`)."""
+    return any(c.pick_kind == _COUNTRY and not _an_actor(text, t, c)
+               for t, c in zip(tops, cands))
 
 
 def _context_pass(g: Gazetteer, text: str, tops: list[Toponym], cands: list[_Cands],
