@@ -129,9 +129,6 @@ def cmd_ingest(a) -> int:
     def on_warning(p, message):
         print(f"map-app: warning: {message}", file=sys.stderr)
 
-    if a.collection and (a.workers or a.scheduler):
-        raise CliError("--collection reads the articles together in this process: "
-                       "drop --workers/--scheduler", EXIT_USAGE)
     if a.control:
         _read_control(a.control)  # a bad layer is said once, before any article
     for r in a.reference:
@@ -341,8 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     ig.add_argument("--reference", action="append", default=[], metavar="NAME=FILE",
                     help=_REFERENCE_HELP)
     ig.add_argument("--collection", action="store_true",
-                    help="read the new files as one collection (as parse --collection); "
-                         "in this process, not with --workers")
+                    help="read the new files as one collection (as parse --collection), "
+                         "all before any is stored; with --workers each is read alone on "
+                         "the workers, then the few the others settle read again there")
     ig.add_argument("--keep-versions", action="store_true",
                     help="keep the stored text of a file that has changed since (default: "
                          "the new text replaces it)")

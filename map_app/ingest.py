@@ -10,14 +10,15 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterable
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from ._paths import default_store
 from .articles import Article, ArticleError, expand_paths, read_article
 from .control import load_control
 from .pipeline import correct as corrected
-from .pipeline import document_record, read_together
+from .pipeline import document_record, read_collection, read_together
+from .places import Collection
 from .references import load_reference
 from .store import (
     connect,
@@ -38,25 +39,41 @@ def analyse_file(path: str, view: str, art: Article | None = None,
     """Read (unless ``art`` is given), analyse and prepare one file (runs in a worker):
     ``(path, rows, error)``, the rows as :func:`map_app.store.prepare` makes them
     (``progress``: as for :func:`map_app.pipeline.analyse`)."""
+    return _read_file(path, view, art, progress, control, references)[:3]
+
+
+def _read_file(path: str, view: str, art: Article | None = None,
+               progress: Callable[[float], None] | None = None, control: str | None = None,
+               references: tuple[str, ...] = (), collection: Collection | None = None
+               ) -> tuple[str, dict | None, str | None, list[dict]]:
+    """:func:`analyse_file`'s ``(path, rows, error)`` and the place records, read in the
+    light of ``collection`` if one is given."""
     if art is None:
         try:
             art = read_article(Path(path))
         except ArticleError as exc:
-            return path, None, str(exc)
+            return path, None, str(exc), []
     layer = load_control(control) if control else None
     refs = tuple(load_reference(r) for r in references)
-    rec = document_record(art, view=view, progress=progress, control=layer, references=refs)
-    return path, prepare(art, rec["date"], rec["places"]), None
+    rec = document_record(art, view=view, progress=progress, control=layer, references=refs,
+                          collection=collection)
+    return path, prepare(art, rec["date"], rec["places"]), None, rec["places"]
 
 
 def _analyse_batch(paths: list[str], view: str, control: str | None = None,
-                   references: tuple[str, ...] = ()) -> str:
+                   references: tuple[str, ...] = (), collection: Collection | None = None,
+                   evidence: bool = False) -> str:
     """A partition's prepared rows as one JSON string: far cheaper for Dask to move than
-    pickled records, and the writer has only to insert them."""
-    return json.dumps([analyse_file(p, view, control=control, references=references)
-                       for p in paths],
-                      ensure_ascii=False,
-                      default=plain)
+    pickled records, and the writer has only to insert them. With ``evidence``, each
+    file's ``(path, rows, error)`` carries what a collection reads of its records
+    (:meth:`map_app.places.Collection.evidence`) as a fourth item."""
+    out = []
+    for p in paths:
+        path, rows, error, places = _read_file(p, view, control=control,
+                                               references=references, collection=collection)
+        out.append((path, rows, error, Collection.evidence(places)) if evidence
+                   else (path, rows, error))
+    return json.dumps(out, ensure_ascii=False, default=plain)
 
 
 def _analyse_and_store(paths: list[str], view: str, store: str, keep_versions: bool = False,
@@ -104,9 +121,11 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
     keep_versions : bool
         Keep an older text of a source when a new one is stored (default: replace it).
     collection : bool
-        Read the new articles as one collection (:func:`map_app.pipeline.read_together`):
-        where one leaves two namesakes level, the others' sure places choose. They are
-        read in this process, all before any is stored; not with ``workers``.
+        Read the new articles as one collection (:func:`map_app.pipeline.read_collection`):
+        where one leaves two namesakes level, the others' sure places choose. All are read
+        before any is stored, by this process (on workers too: with ``workers`` or
+        ``scheduler``, each is read alone on them, the collection made here, and the few
+        texts it may read otherwise read again on them).
 
     Returns
     -------
@@ -115,8 +134,6 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
         "warnings": [message, …]}``; ``replaced`` counts the stored articles that replaced
         an older text of their source.
     """
-    if collection and (workers or scheduler):
-        raise ValueError("a collection is read in this process: not with workers")
     control = str(Path(control).resolve()) if control else None  # for workers
     references = tuple(_absolute(r) for r in references)
     store = Path(store or default_store())
@@ -127,10 +144,15 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
             new = run.new_files(files)
             first = next(new, None)
             if first is not None:  # no cluster for a folder that is all stored already
-                for results in _dask_results(itertools.chain([first], new), view, workers,
-                                             scheduler, partition_size, store, keep_versions,
-                                             control, references):
-                    run.keep(results)  # a partition: one transaction
+                with _client(workers, scheduler) as client:
+                    if collection:
+                        run.keep(_dask_collection(client, [first, *new], view,
+                                                  partition_size, control, references))
+                    else:
+                        for results in _dask_results(
+                                client, itertools.chain([first], new), view, partition_size,
+                                store, keep_versions, control, references):
+                            run.keep(results)  # a partition: one transaction
         elif collection:
             new = [(f, art) for f in files if (art := run.read_new(f)) is not None]
             run.keep(_analyse_collection(new, view, control, references))
@@ -146,26 +168,40 @@ def ingest(paths, store: str | Path | None = None, view: str = "de_jure",
 def _analyse_collection(new: list[tuple[str, Article]], view: str, control: str | None,
                         references: tuple[str, ...],
                         progress: Callable[[float], None] | None = None
-                        ) -> list[tuple[str, dict, None]]:
+                        ) -> list[tuple[str, dict | None, str | None]]:
     """Analyse and prepare articles read together (``(path, article)`` each), as
     :func:`analyse_file` does one; ``progress`` is called after each reading with the share
     of the first readings done (the second readings, of the few texts a collection may read
     otherwise, come after it reaches 1)."""
-    layer = load_control(control) if control else None
-    refs = tuple(load_reference(r) for r in references)
     done = [0]
 
-    def read(art: Article, collection) -> dict:
-        doc = document_record(art, view=view, control=layer, references=refs,
-                              collection=collection)
+    def read(item: tuple[str, Article], collection: Collection | None) -> tuple:
+        path, art = item
+        res = _read_file(path, view, art, control=control, references=references,
+                         collection=collection)
         done[0] += 1
         if progress is not None:
             progress(min(1.0, done[0] / len(new)))
-        return doc
+        return res
 
-    docs = read_together([art for _, art in new], read, lambda doc: doc["places"])
-    return [(path, prepare(art, doc["date"], doc["places"]), None)
-            for (path, art), doc in zip(new, docs)]
+    return [r[:3] for r in read_together(new, read, lambda r: r[3])]
+
+
+def _dask_collection(client, files: list[str], view: str, partition_size: int,
+                     control: str | None, references: tuple[str, ...]
+                     ) -> list[tuple[str, dict | None, str | None]]:
+    """:func:`_analyse_collection` of files on Dask: the workers read each file alone and
+    send back its rows and what a collection reads of its records; the collection is made
+    here and sent to them once to read the few files it may read otherwise again."""
+    def read_many(paths: list[str], collection: Collection | None) -> list[tuple]:
+        got: dict[str, tuple] = {}
+        for results in _dask_results(client, paths, view, partition_size, control=control,
+                                     references=references, collection=collection,
+                                     evidence=True):
+            got.update((r[0], r) for r in results)
+        return [got[p] for p in paths]
+
+    return [tuple(r[:3]) for r in read_collection(files, read_many, lambda r: r[3])]
 
 
 class _Run:
@@ -301,15 +337,12 @@ def _local_workers(client) -> bool:
     return bool(workers) and all(urlparse(a).hostname in here for a in workers)
 
 
-def _dask_results(files, view: str, workers: int, scheduler: str | None,
-                  partition_size: int, store: Path | None = None, keep_versions: bool = False,
-                  control: str | None = None, references: tuple[str, ...] = ()):
-    """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
-    of ``(path, rows, error)``) as it finishes. Workers on this machine write their
-    partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
-    already there); remote workers send the rows back to this process."""
+@contextmanager
+def _client(workers: int, scheduler: str | None):
+    """A Dask client: of the scheduler at ``scheduler``, else of a ``LocalCluster`` of
+    ``workers`` single-threaded processes, closed on leaving."""
     import dask
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, LocalCluster
 
     dask.config.set(WORKER_CONFIG)
     cluster = None
@@ -320,33 +353,52 @@ def _dask_results(files, view: str, workers: int, scheduler: str | None,
                                processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        # submit each partition as soon as it is full: the workers start while this process
-        # is still checking which files are new
-        write_there = store is not None and _local_workers(client)
-
-        def submit(part):
-            if write_there:
-                return client.submit(_analyse_and_store, part, view=view,
-                                     store=str(store.resolve()), keep_versions=keep_versions,
-                                     control=control, references=references, pure=False)
-            return client.submit(_analyse_batch, part, view=view, control=control,
-                                 references=references, pure=False)
-
-        futures, part = [], []
-        for f in files:
-            part.append(f)
-            if len(part) == partition_size:
-                futures.append(submit(part))
-                part = []
-        if part:
-            futures.append(submit(part))
-        for fut in as_completed(futures):
-            result = fut.result()
-            yield result if write_there else json.loads(result)
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_results(client, files, view: str, partition_size: int, store: Path | None = None,
+                  keep_versions: bool = False, control: str | None = None,
+                  references: tuple[str, ...] = (), collection: Collection | None = None,
+                  evidence: bool = False):
+    """Analyse partitions of ``files`` on Dask and yield each partition's results (a list
+    of ``(path, rows, error)``) as it finishes. Workers on this machine write their
+    partitions to ``store`` themselves (then ``rows`` is True or False: stored now or
+    already there); remote workers send the rows back to this process. With ``evidence``
+    (a collection's readings, the second in the light of ``collection``), nothing is
+    written: each result carries what a collection reads of its records
+    (:func:`_analyse_batch`)."""
+    from dask.distributed import as_completed
+
+    # submit each partition as soon as it is full: the workers start while this process
+    # is still checking which files are new
+    write_there = store is not None and not evidence and _local_workers(client)
+    # the collection is sent to each worker once, not with every partition
+    coll = client.scatter(collection, broadcast=True) if collection is not None else None
+
+    def submit(part):
+        if write_there:
+            return client.submit(_analyse_and_store, part, view=view,
+                                 store=str(store.resolve()), keep_versions=keep_versions,
+                                 control=control, references=references, pure=False)
+        return client.submit(_analyse_batch, part, view=view, control=control,
+                             references=references, collection=coll,
+                             evidence=evidence, pure=False)
+
+    futures, part = [], []
+    for f in files:
+        part.append(f)
+        if len(part) == partition_size:
+            futures.append(submit(part))
+            part = []
+    if part:
+        futures.append(submit(part))
+    for fut in as_completed(futures):
+        result = fut.result()
+        yield result if write_there else json.loads(result)
 
 
 def correct(store: str | Path, article_id: str, start: int, entry: str,

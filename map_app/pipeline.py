@@ -367,13 +367,8 @@ def analyse_collection(texts: Sequence[str], published: Sequence[date | None] | 
 def read_together(items: Iterable[_T], read: Callable[[_T, Collection | None], _R],
                   places: Callable[[_R], list[dict]]) -> list[_R]:
     """Read each item on its own, then again with the collection of all the items' sure
-    places where its own reading left two namesakes level.
-
-    The towns picked by a clear margin make the collection
-    (:class:`map_app.places.Collection`); each item whose records hold a level pick
-    (:meth:`~map_app.places.Collection.level`) is read again with it, the collection
-    breaking the tie (rule "the collection's places"). An item's result never depends on
-    its position among the others.
+    places where its own reading left two namesakes level (:func:`read_collection`, one
+    item at a time).
 
     Parameters
     ----------
@@ -390,13 +385,43 @@ def read_together(items: Iterable[_T], read: Callable[[_T, Collection | None], _
     list
         One result per item, in order.
     """
+    return read_collection(items, lambda xs, c: [read(x, c) for x in xs], places)
+
+
+def read_collection(items: Iterable[_T],
+                    read_many: Callable[[list[_T], Collection | None], list[_R]],
+                    places: Callable[[_R], list[dict]]) -> list[_R]:
+    """Read items as one collection, with a reader of many at once (workers).
+
+    The items are read on their own first; the towns picked by a clear margin make the
+    collection (:class:`map_app.places.Collection`); each item whose records hold a level
+    pick (:meth:`~map_app.places.Collection.level`) is read again with it, the collection
+    breaking the tie (rule "the collection's places"). An item's result never depends on
+    its position among the others.
+
+    Parameters
+    ----------
+    items : iterable
+    read_many : callable
+        ``read_many(items, collection)``: the results of a list of items, in order,
+        ``collection`` None on the first reading.
+    places : callable
+        The place records of a result (only the fields
+        :meth:`~map_app.places.Collection.evidence` keeps are read).
+
+    Returns
+    -------
+    list
+        One result per item, in order.
+    """
     items = list(items)
-    out = [read(x, None) for x in items]
+    out = read_many(items, None)
     collection = Collection.from_records(places(r) for r in out)
     if len(collection):
-        for k, x in enumerate(items):
-            if collection.level(places(out[k])):
-                out[k] = read(x, collection)
+        again = [k for k, r in enumerate(out) if collection.level(places(r))]
+        if again:
+            for k, r in zip(again, read_many([items[k] for k in again], collection)):
+                out[k] = r
     return out
 
 

@@ -595,6 +595,18 @@ class Collection:
         return cls([r["lat"] for r in sure], [r["lon"] for r in sure],
                    [r.get("country_code") for r in sure])
 
+    @staticmethod
+    def evidence(records: list[dict]) -> list[dict]:
+        """The part of a text's records that :meth:`from_records` and :meth:`level` read
+        (kind, point, country, score, rule, the runner-up's score): what a worker sends
+        back of a first reading."""
+        return [{"kind": r.get("kind"), "lat": r.get("lat"), "lon": r.get("lon"),
+                 "country_code": r.get("country_code"), "score": r.get("score"),
+                 "rule": r.get("rule"),
+                 "alternatives": [{"score": a["score"]} for a in r["alternatives"][:1]]
+                 if r.get("alternatives") else []}
+                for r in records]
+
     def weight(self, xyz: np.ndarray) -> np.ndarray:
         """How much of the collection lies near each point (unit vectors, shape
         ``(n, 3)``): the sum over its sure places of exp(-km / :data:`COLLECTION_KM`)."""

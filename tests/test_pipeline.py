@@ -5,7 +5,8 @@ import pytest
 from synthetic import make_articles, make_report
 
 from map_app import pipeline
-from map_app.pipeline import analyse, analyse_collection, chunks
+from map_app.pipeline import analyse, analyse_collection, chunks, read_collection
+from map_app.places import Collection
 
 
 def test_a_short_text_is_one_chunk():
@@ -141,3 +142,18 @@ def test_a_collection_is_read_together_whatever_its_order(gaz):
     assert again[::-1] == together
     assert together[1] == analyse(_NOTES[1], gazetteer=gaz)  # nothing level: read once
     assert analyse_collection(_NOTES[:1], gazetteer=gaz) == [analyse(_NOTES[0], gazetteer=gaz)]
+
+
+def test_a_collection_read_many_at_a_time(gaz):
+    # as workers read it: all texts alone, then only the level ones again, with the
+    # collection, and the same results as one at a time
+    calls = []
+
+    def read_many(texts, collection):
+        calls.append((list(texts), collection))
+        return [analyse(t, gazetteer=gaz, collection=collection) for t in texts]
+
+    out = read_collection(_NOTES, read_many, lambda recs: Collection.evidence(recs))
+    assert out == analyse_collection(_NOTES, gazetteer=gaz)
+    assert [c[0] for c in calls] == [_NOTES, [_NOTES[0]]]
+    assert calls[0][1] is None and len(calls[1][1]) > 0
