@@ -23,7 +23,7 @@ KINDS = ("country", "region", "city", "village", "landmark", "other", "district"
 
 # How a name matched its place. The order is also the trust order used by ranking.
 MATCH_TYPES = ("name", "ascii", "alternate", "other-script", "code", "variant", "shadowed",
-               "demonym", "phrase")
+               "demonym", "phrase", "sound")
 FLAG = {m: i for i, m in enumerate(MATCH_TYPES)}
 # The importance ranking gives a village of unrecorded population: one of about 100 people.
 UNKNOWN_VILLAGE = 2.0
@@ -33,7 +33,11 @@ UNKNOWN_VILLAGE = 2.0
 NOTABILITY, NOTABLE_NAMES = 0.01, 30
 # Bonus added to the log-importance of a candidate for each match type: the main name beats
 # an alternate, and generated spellings or codes only win when nothing better exists.
-MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0], dtype=np.float64)
+# A "sound" match is an unknown word read as a settlement that only sounds like it: a point
+# below one a single slip of the keys away ("variant"), which is the likelier reading of the
+# two ("Klischiivka" is Klishchiivka, not Kulishivka). The data has no such key: only the
+# reading of unknown words gives it.
+MATCH_BONUS = np.array([1.0, 1.0, 0.5, 0.4, -1.5, 0.2, -2.0, 0.8, 1.0, -0.8], dtype=np.float64)
 
 _ARRAYS = ("key_hash", "key_place", "key_flag", "geonameid", "lat", "lon", "population",
            "importance", "notability", "fclass", "fcode", "kind", "country", "admin1",

@@ -103,6 +103,7 @@ _STRONG_FLAGS = [m in ("name", "ascii", "alternate", "other-script", "demonym", 
                  for m in MATCH_TYPES]
 _CODE, _VARIANT, _DEMONYM = FLAG["code"], FLAG["variant"], FLAG["demonym"]
 _ASCII = FLAG["ascii"]
+_SOUND = FLAG["sound"]
 _ALTERNATE = FLAG["alternate"]
 _SMALL_KINDS = [KINDS[k] in ("village", "district") for k in range(len(KINDS))]
 _SMALL_ALTERNATE = 1.5
@@ -2064,13 +2065,16 @@ def _sounded(g: Gazetteer, key: str, hit: tuple[str, np.ndarray, np.ndarray] | N
              ) -> tuple[str, np.ndarray, np.ndarray] | None:
     """``hit`` (:func:`_slipped`'s readings of ``key``) with the settlements that sound like
     ``key`` (:func:`sounding`): a Russian form or a spelling of its own ("Rabotin",
-    "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne)."""
+    "Orekhovo", "Zybino" are Robotyne, Orikhove, Zybyne). Those only sounding like it match
+    as "sound", below the slips'."""
     extra = _towns(g, sounding(g, key))
     if not extra.size:
         return hit
+    flags = np.full(extra.size, _SOUND)
     if hit is not None:
         extra = np.union1d(hit[1], extra)
-    return key, extra, np.full(extra.size, _VARIANT)
+        flags = np.where(np.isin(extra, hit[1]), _VARIANT, _SOUND)
+    return key, extra, flags
 
 
 # "Washington, D.C.": a place whose own name holds a comma and the words after it

@@ -548,6 +548,21 @@ def test_a_settlement_by_its_sound(gaz, text, found, name):
     assert name in _readings(gaz, text, found)
 
 
+def test_a_slip_ranks_above_a_sound_alike(gaz):
+    # a letter dropped from Klishchiivka, or a word sounding like Kulishivka: the slip is
+    # the likelier reading, the sound-alike stays a runner-up
+    from map_app.gazetteer import FLAG
+    from map_app.places import resolve_records
+
+    (t,) = find_toponyms("Heavy fighting near Klischiivka.", gaz)
+    names = [gaz.name_of(int(i)) for i in t.entries]
+    flags = dict(zip(names, t.flags.tolist()))
+    assert flags["Klishchiivka"] == FLAG["variant"] and flags["Kulishivka"] == FLAG["sound"]
+    (r,) = resolve_records("Heavy fighting near Klischiivka.", gaz)
+    assert r["name"] == "Klishchiivka" and r["admin1"] == "Donetsk Oblast"
+    assert "Kulishivka" in {a["name"] for a in r["alternatives"]}
+
+
 def test_no_sound_alike_settlements_far_from_the_country(gaz):
     # a person after a war verb in a report naming no Ukrainian place sounds like no village
     text = "In Chicago a bullet ricocheted off a wall and hit Mohanna in the back."
