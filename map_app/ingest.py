@@ -177,12 +177,12 @@ def _analyse_collection(new: list[tuple[str, Article]], view: str, control: str 
 
     def read(item: tuple[str, Article], collection: Collection | None) -> tuple:
         path, art = item
-        res = _read_file(path, view, art, control=control, references=references,
-                         collection=collection)
+        path, rows, error, places = _read_file(path, view, art, control=control,
+                                               references=references, collection=collection)
         done[0] += 1
         if progress is not None:
             progress(min(1.0, done[0] / len(new)))
-        return res
+        return path, rows, error, Collection.evidence(places)  # the records not kept twice
 
     return [r[:3] for r in read_together(new, read, lambda r: r[3])]
 
