@@ -63,6 +63,9 @@ class _Table:
         self.by_gid: dict[int, int] = {}
         self.area_names: dict[str, str] = {}  # admin2/admin3 key -> its name
         self.cyrillic: list[tuple[int, str, str]] = []  # (entry, name, match) to decline
+        # entry -> the name it is shown by when not its source's main name (an official list's):
+        # given to the entries once every name derived from the main one is made
+        self.shown: dict[int, str] = {}
 
     def __len__(self):
         return len(self.cols["lat"])
@@ -193,6 +196,18 @@ def _add_case_forms(t: _Table) -> int:
 
 
 # ---------------------------------------------------------------- readers
+def _show_official_names(t: _Table) -> int:
+    """Show each entry of :attr:`_Table.shown` by that name (the name a record, a label and
+    an export carry; the names it matches by are untouched). Returns how many changed."""
+    c = t.cols
+    n = 0
+    for i, name in t.shown.items():
+        if c["name"][i] != name:
+            c["name"][i] = name
+            n += 1
+    return n
+
+
 def _open_text(path: Path, member: str | None = None):
     """Open a .txt, .gz or .zip (first .txt member, or ``member``) as text lines."""
     path = Path(path)
@@ -757,6 +772,8 @@ def build_gazetteer(*, out_dir: Path, curated_dir: Path, cities: Path | None = N
     sources["case_forms"] = _add_case_forms(t)
     log(f"case forms: {sources['case_forms']} names")
     sources["shadowed_by_oblasts"] = _shadow_by_regions(t)
+    sources["shown_by_official_name"] = _show_official_names(t)
+    log(f"shown by their official name: {sources['shown_by_official_name']} entries")
     stats = _write(t, Path(out_dir), a1, sources)
     if regions_out and hulls:
         import geopandas as gpd

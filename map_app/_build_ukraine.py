@@ -420,6 +420,12 @@ class Ukraine:
         t.name(i, uk, "other-script")
         if official:
             t.name(i, official, "ascii")
+            # shown by the official spelling of its name, as coders write it (GeoNames'
+            # "Nadiya" is Nadiia, "Timofeyevka" Tymofiivka); a name of other consonants is
+            # another name, and GeoNames' the newer (COD-AB predates the renamings of 2024:
+            # Chervonohrad is now Sheptytskyi), so it stays
+            if i not in t.shown and _consonants(official) == _consonants(t.cols["name"][i]):
+                t.shown[i] = official
         for v in uk_variants(uk):
             t.name(i, v, "variant")
 

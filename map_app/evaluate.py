@@ -229,6 +229,7 @@ class Event:
     admin3: str = ""
     sub_event_type: str = ""
     fatalities: str = ""
+    location: str = ""
 
 
 def _event_date(s: str):
@@ -246,13 +247,13 @@ def _event_date(s: str):
         return None
 
 
-_CODED = ("precision", "admin1", "admin2", "admin3", "sub_event_type", "fatalities")
+_CODED = ("precision", "admin1", "admin2", "admin3", "sub_event_type", "fatalities", "location")
 
 
 def read_events(path: Path) -> list[Event]:
     """The rows of an events CSV (columns ``text``, ``lat``, ``lon``; optional ``id``,
     ``source``, ``date``, ``precision``, ``admin1``–``admin3``, ``sub_event_type``,
-    ``fatalities``). Rows without a text or a valid point are skipped."""
+    ``fatalities``, ``location``). Rows without a text or a valid point are skipped."""
     import csv
 
     out = []
@@ -443,11 +444,20 @@ def same_admin(a: str | None, b: str | None) -> bool:
     return ka == kb or (len(short) >= 4 and long_.startswith(short))
 
 
+# The coders' fields the coding table compares, in its order, and their heads
+_CODING = ("sub_event_type", "fatalities", "admin1", "admin2", "admin3", "location",
+           "precision")
+_CODING_HEADS = {f: f for f in _CODING} | {
+    "sub_event_type": "sub-event type", "fatalities": "fatalities exact",
+    "location": "location name"}
+
+
 @dataclass
 class CodingScore:
     """How one group of events is coded, against the coders' fields: shares of the events
-    that have the gold field (``None`` where no event has it). Admin areas and precision are
-    compared for the events whose place lies within 10 km of the gold point."""
+    that have the gold field (``None`` where no event has it). Admin areas, the location's
+    name (spelt as the coder spells it) and precision are compared for the events whose
+    place lies within 10 km of the gold point."""
 
     group: str
     n: int
@@ -456,12 +466,13 @@ class CodingScore:
     admin1: float | None
     admin2: float | None
     admin3: float | None
+    location: float | None
     precision: float | None
     counts: dict[str, int]
 
     def as_dict(self) -> dict:
         out: dict[str, Any] = {"group": self.group, "events": self.n}
-        for k in ("sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision"):
+        for k in _CODING:
             v = getattr(self, k)
             out[k] = None if v is None else round(v, 3)
             out[k + "_events"] = self.counts.get(k, 0)
@@ -470,7 +481,8 @@ class CodingScore:
 
 def _coded(o: EventOutcome) -> dict[str, bool]:
     """Which of the coders' fields map_app's event place matches (only the fields the event
-    has; admin areas and precision only when the place is within 10 km)."""
+    has; admin areas, the location's name and precision only when the place is within
+    10 km)."""
     from .incidents import ACLED_SUB_EVENT
 
     ev, k = o.event, o.first_incident
@@ -485,21 +497,23 @@ def _coded(o: EventOutcome) -> dict[str, bool]:
         for f in ("admin1", "admin2", "admin3"):
             if getattr(ev, f):
                 out[f] = same_admin(getattr(ev, f), r.get(f))
+        if ev.location:  # the name shown, spelt as the coder spells it
+            out["location"] = normalize(ev.location) == normalize(r.get("name") or "")
         if ev.precision.isdigit():
             out["precision"] = int(ev.precision) == r.get("geo_precision")
     return out
 
 
 def score_coding(outcomes: list[EventOutcome]) -> list[CodingScore]:
-    """How each source's events are coded: sub-event type, fatalities, admin areas and
-    precision, each over the events that have it (see :class:`CodingScore`)."""
+    """How each source's events are coded: sub-event type, fatalities, admin areas, the
+    location's name and precision, each over the events that have it (see
+    :class:`CodingScore`)."""
     groups: dict[str, list[EventOutcome]] = {}
     for o in outcomes:
         groups.setdefault(o.event.source, []).append(o)
     out = []
-    fields = ("sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision")
     for name in sorted(groups):
-        hits: dict[str, list[bool]] = {f: [] for f in fields}
+        hits: dict[str, list[bool]] = {f: [] for f in _CODING}
         for o in groups[name]:
             for f, ok in _coded(o).items():
                 hits[f].append(ok)
@@ -511,16 +525,15 @@ def score_coding(outcomes: list[EventOutcome]) -> list[CodingScore]:
 
 def format_coding_table(scores: list[CodingScore]) -> str:
     """A Markdown table of how events are coded (n: events with that gold field)."""
-    head = ("| events | sub-event type | fatalities exact | admin1 | admin2 | admin3 | "
-            "precision |\n|---|---|---|---|---|---|---|")
+    head = ("| events | " + " | ".join(_CODING_HEADS[f] for f in _CODING) + " |\n|---|"
+            + "---|" * len(_CODING))
 
     def cell(s: CodingScore, f: str) -> str:
         v = getattr(s, f)
         return "—" if v is None else f"{v:.3f} (n={s.counts[f]})"
 
-    rows = [f"| {s.group} | " + " | ".join(cell(s, f) for f in (
-        "sub_event_type", "fatalities", "admin1", "admin2", "admin3", "precision")) + " |"
-        for s in scores]
+    rows = [f"| {s.group} | " + " | ".join(cell(s, f) for f in _CODING) + " |"
+            for s in scores]
     return "\n".join([head, *rows])
 
 

@@ -73,7 +73,8 @@ def built(tmp_path_factory):
              ["UA5908003003", "UA5908003", "UA5908", "UA59", "Novoselytsia", "Новоселиця"],
              ["UA5908003004", "UA5908003", "UA5908", "UA59", "Kamianka", "Кам'янка"],
              ["UA5908003005", "UA5908003", "UA5908", "UA59", "Pavlivka", "Павлівка"],
-             ["UA5906001001", "UA5906001", "UA5906", "UA59", "Andriivka", "Андріївка"]])
+             ["UA5906001001", "UA5906001", "UA5906", "UA59", "Andriivka", "Андріївка"],
+             ["UA5906001002", "UA5906001", "UA5906", "UA59", "Chervone", "Червоне"]])
     dump = d / "UA.zip"
     with zipfile.ZipFile(dump, "w") as z:
         z.writestr("UA.txt", "".join([
@@ -90,6 +91,8 @@ def built(tmp_path_factory):
             _row(713417, "Andriivka", ["Андріївка", "Андреевка"], 50.5151, 33.5185, "P", "PPL"),
             _row(713418, "Kam'yanka", ["Кам’янка", "Каменка"], 51.3, 35.1, "P", "PPL", pop=600),
             _row(713500, "Pavlivka", ["Павлівка"], 50.99, 35.2, "P", "PPL"),  # just outside
+            # renamed since the official list was made: GeoNames has the new name
+            _row(713600, "Zelene", ["Зелене", "Chervone", "Червоне"], 51.5, 33.8, "P", "PPL"),
             _row(700001, "Sumy Raion", ["Sums'kyi rayon", "Сумський район"], 50.9, 34.8, "A",
                  "ADM2", a2="5908"),
             _row(700002, "Sumskiy Rayon", ["Сумский район"], 50.95, 34.9, "A", "ADM2H"),
@@ -209,6 +212,16 @@ def test_a_settlement_geonames_lacks_is_added_where_the_postal_point_agrees(buil
     n = g.lookup("Novoselytsia")
     assert [c.id for c in n] == ["codab:UA5908003003"] and n[0].admin3 == "Khotinska"
     assert stats["entries"] > 10
+
+
+def test_a_settlement_is_shown_by_its_official_spelling(built):
+    g, _ = built
+    # GeoNames' "Kam'yanka" is spelt Kamianka by the official list: shown so, and still
+    # found by either spelling
+    assert [c.name for c in g.lookup("Kam'yanka")] == ["Kamianka"]
+    assert [c.name for c in g.lookup("Kamianka")] == ["Kamianka"]
+    # another name (other consonants) is a renaming the official list predates: it stays
+    assert [c.name for c in g.lookup("Chervone")] == ["Zelene"]
 
 
 def test_rivers_answer_to_their_generic_word(built):

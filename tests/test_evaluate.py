@@ -145,26 +145,37 @@ def test_event_place_without_a_settlement_is_the_most_specific_area():
 
 def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
     # sub-event type (ACLED's words), fatalities, admin areas (spellings of either
-    # convention) and precision, each over the events that have the field
+    # convention), the location's name (as the coder spells it: the official "Nadiia",
+    # which the text wrote "Nadiya") and precision, each over the events that have the field
     csv = tmp_path / "events.csv"
     csv.write_text(
-        "id,source,date,text,lat,lon,precision,admin1,admin2,admin3,sub_event_type,fatalities\n"
+        "id,source,date,text,lat,lon,precision,admin1,admin2,admin3,sub_event_type,fatalities,"
+        "location\n"
         "a,ACLED,2024-02-16,\"Russian forces shelled Lozova, Kharkiv region. One civilian was "
         "killed.\",48.8892,36.3161,1,Kharkiv,Lozivskyi,Lozivska,"
-        "Shelling/artillery/missile attack,1\n"
+        "Shelling/artillery/missile attack,1,Lozova\n"
         "b,ACLED,2024-02-17,\"Russian forces launched an air strike near Lozova, Kharkiv.\","
-        "48.8892,36.3161,2,Kharkiv,Lozivskyi,Lozivska,Air/drone strike,0\n"
+        "48.8892,36.3161,2,Kharkiv,Lozivskyi,Lozivska,Air/drone strike,0,Lozova\n"
+        "d,ACLED,2024-02-18,\"Russian forces shelled Nadiya, Luhansk region.\","
+        "49.3722,37.9277,1,Luhansk,Svativskyi,Kolomyichyska,"
+        "Shelling/artillery/missile attack,0,Nadiia\n"
+        "e,ACLED,2024-02-19,\"Russian forces shelled Lozivskyi raion, Kharkiv region.\","
+        "48.8892,36.3161,2,Kharkiv,Lozivskyi,Lozivska,"
+        "Shelling/artillery/missile attack,0,Lozova\n"
         "c,UCDP,2023-01-01,\"Kupiansk, Kupiansk raion\",49.7106,37.6154,,Kharkiv oblast,"
-        "Kupiansk raion,,,3\n", encoding="utf-8")
+        "Kupiansk raion,,,3,\n", encoding="utf-8")
     assert main(["evaluate", str(csv), "--json"]) == 0
     coding = {c["group"]: c for c in json.loads(capsys.readouterr().out)["coding"]}
     acled = coding["ACLED"]
     assert acled["sub_event_type"] == 1.0 and acled["fatalities"] == 1.0
     assert acled["admin1"] == acled["admin2"] == acled["admin3"] == 1.0
-    assert acled["precision"] == 1.0 and acled["precision_events"] == 2
+    assert acled["precision"] == 1.0 and acled["precision_events"] == 4
+    # the raion's record is named for the raion, not for the seat the coder names
+    assert acled["location"] == 0.75 and acled["location_events"] == 4
     ucdp = coding["UCDP"]
     assert ucdp["admin1"] == ucdp["admin2"] == 1.0 and ucdp["admin3"] is None
     assert ucdp["fatalities"] == 0.0 and ucdp["sub_event_type"] is None
+    assert ucdp["location"] is None
 
 
 def test_admin_names_of_either_convention_match():

@@ -398,7 +398,7 @@ def test_an_oblasts_point_is_no_place_to_be_near(gaz):
     ("Shelling of Ternov, Kharkiv district, Kharkiv region", "Ternov", "Ternova",
      "Kharkiv Oblast"),
     # an abbreviation of a region qualifies as the region does
-    ("Shelling of Makeevka of the LPR.", "Makeevka", "Makiyivka", "Luhansk Oblast"),
+    ("Shelling of Makeevka of the LPR.", "Makeevka", "Makiivka", "Luhansk Oblast"),
 ])
 def test_a_name_read_as_the_village_of_its_area_that_sounds_like_it(gaz, text, surface, name,
                                                                     admin1):
@@ -613,7 +613,7 @@ def test_a_towns_airport(gaz, text, airport):
 
 def test_a_town_with_no_airport_near_stays_the_town(gaz):
     rec = resolve_records("Fire at the Kupiansk airfield.", gaz)[0]
-    assert (rec["name"], rec["kind"]) == ("Kupyansk", "city")
+    assert (rec["name"], rec["kind"]) == ("Kupiansk", "city")
     # Pokrovsk has one: its old name's airfield, 7 km west
     rec = resolve_records("Fire at the Pokrovsk airfield.", gaz)[0]
     assert rec["kind"] == "landmark" and rec["rule"] == "the town's airport"
