@@ -1907,6 +1907,7 @@ def _sound_runs(doc: _Document, runs: list[tuple]) -> list[Toponym]:
     adjective ("Chasovoy Yar", "Malaya Rohan", "Cherkasskaya Lozova")."""
     res: list[Toponym] = []
     home: bool | None = None
+    line = not doc.out and len(doc.text) <= _LOCATION_LINE  # as :func:`_loose_names` reads
     for st, r, _, prev, _, _ in runs:
         words, found = r[_R_WORDS], r[_R_FOUND]
         if len(words) > 4 or found and found[0][0] == 0 and found[0][1] == len(words):
@@ -1928,9 +1929,11 @@ def _sound_runs(doc: _Document, runs: list[tuple]) -> list[Toponym]:
         # very long one is, even after a mere locative ("in the centre of Kamyanka-Dniprovsk")
         sound = len(sound_key(key))
         # (at home, a run after a mere locative needs a sound of some length: "in Chasovoy
-        # Yar", not "of Orion-E UAV")
+        # Yar", not "of Orion-E UAV"; so does one right after the locative that opens a
+        # location line, "in Chasovoy Yar" alone, not a sentence's "The fighting in …")
         if slot is not _LABEL and sound < (_SOUND_VERY_LONG if slot is False else _SOUND_LONG) \
-                and not ((home is None and (home := _at_home(doc)) or home)
+                and not ((line and doc.text[:s].strip().lower() in _LINE_CUES
+                          or home is None and (home := _at_home(doc)) or home)
                          and (slot is True or sound >= _SOUND_RUN)):
             continue
         entries = sounding(doc.g, key)

@@ -584,6 +584,8 @@ def test_a_taking_verb_places_a_common_word(gaz):
      "Kamianka-Dniprovska"),
     # in a document about the country, a shorter one after a locative too
     ("Kharkiv region - fighting in Chasovoy Yar.", "Chasovoy Yar", "Chasiv Yar"),
+    # and in a location line, which names nothing else (as a word there is read)
+    ("in Chasovoy Yar", "Chasovoy Yar", "Chasiv Yar"),
 ])
 def test_a_run_by_its_sound(gaz, text, found, name):
     tops = {t.text: t for t in find_toponyms(text, gaz)}
