@@ -1826,11 +1826,16 @@ def _slot(doc: _Document, s: int, e: int, prev: str | None = None, seats: bool =
     if prev in lex.WAR_VERBS or (prev in _LIST_WORDS or prev[-1:] == ",") \
             and _settlement_noun(text, doc.nouns(), s) or _strike_on(text, s, e):
         return True
+    if prev == "of" and _RELATIVE_OF.search(text, max(0, s - 24), s):
+        return True  # "west of Klischiivka", "the outskirts of …": what follows is a place
     if _in_town_list(doc, s, e):
         return True  # "near Grekivka, Nevsky, Novosadovo": one of a list of villages
     return False if prev in _SLIP_CUES else None
 
 
+# A side or the surroundings of a place, then "of": "west of", "on the outskirts of"
+_RELATIVE_OF = re.compile(r"\b(?:(?:north|south)(?:-?(?:east|west))?|east|west|outskirts|"
+                          r"vicinity|environs|suburbs)[ \t]+of[ \t]+$", re.I)
 _LIST_BEFORE = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+$")
 _LIST_AFTER = re.compile(r"(?:,|[ \t]+(?:and|or))[ \t]+")
 # what may follow an item of a list of places: the next item, the list's end, a word of place

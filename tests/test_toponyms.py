@@ -450,6 +450,9 @@ def test_city_noun_keeps_the_city_readings(gaz):
     ("Incendiary weapons used in Popsana.", "Popsana", "Popasna"),
     ("Heavy fighting in the town of Vulhedar.", "Vulhedar", "Vuhledar"),
     ("Shelling near the settlement of Berestov, Bakhmut district.", "Berestov", "Berestove"),
+    # a side or the outskirts of a place is a place's slot, as a war verb's object is
+    ("Fighting north of Klischiivka.", "Klischiivka", "Klishchiivka"),
+    ("Fighting on the outskirts of Klischiivka.", "Klischiivka", "Klishchiivka"),
     # a city typed in lower case after "in", "near" … (its own name: not the oblast, bigger,
     # that only bears its capital's name)
     ("Smoke rising in mariupol this morning.", "mariupol", "Mariupol"),
