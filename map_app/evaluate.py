@@ -483,6 +483,7 @@ def _coded(o: EventOutcome) -> dict[str, bool]:
     """Which of the coders' fields map_app's event place matches (only the fields the event
     has; admin areas, the location's name and precision only when the place is within
     10 km)."""
+    from .export import acled_location
     from .incidents import ACLED_SUB_EVENT
 
     ev, k = o.event, o.first_incident
@@ -497,8 +498,9 @@ def _coded(o: EventOutcome) -> dict[str, bool]:
         for f in ("admin1", "admin2", "admin3"):
             if getattr(ev, f):
                 out[f] = same_admin(getattr(ev, f), r.get(f))
-        if ev.location:  # the name shown, spelt as the coder spells it
-            out["location"] = normalize(ev.location) == normalize(r.get("name") or "")
+        if ev.location:  # as the ACLED export names it, spelt as the coder spells it
+            ours = acled_location(r.get("name"), r.get("kind"), r["lat"], r["lon"])
+            out["location"] = normalize(ev.location) == normalize(ours or "")
         if ev.precision.isdigit():
             out["precision"] = int(ev.precision) == r.get("geo_precision")
     return out

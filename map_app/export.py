@@ -227,12 +227,24 @@ ACLED_COLUMNS = ["event_date", "event_type", "sub_event_type", "admin1", "admin2
 _OBLAST = " Oblast"
 
 
-def acled_rows(df: pd.DataFrame) -> list[dict]:
+def acled_location(place: str | None, kind: str | None, lat: float, lon: float,
+                   gazetteer=None) -> str | None:
+    """The location an ACLED row names for a place: its own name, or for an area placed at
+    its centre the settlement there ("Pavlohradskyi Raion" is located at Pavlohrad, as the
+    coders locate a district's event at its seat and its row's point is the seat's)."""
+    if kind != "region":
+        return place
+    from .gazetteer import load_gazetteer
+
+    return (gazetteer or load_gazetteer()).settlement_at(lat, lon) or place
+
+
+def acled_rows(df: pd.DataFrame, gazetteer=None) -> list[dict]:
     """The incidents of store-layout places as ACLED rows (:data:`ACLED_COLUMNS`): one per
     event and place, the event's type and sub-event type in ACLED's words
     (:data:`map_app.incidents.ACLED_SUB_EVENT`), its admin areas as ACLED names them ("Kharkiv"
-    for Kharkiv Oblast), its supporting sentences as the notes, its killed as fatalities (0
-    when none are stated, as ACLED records it)."""
+    for Kharkiv Oblast), the location by :func:`acled_location`, its supporting sentences as
+    the notes, its killed as fatalities (0 when none are stated, as ACLED records it)."""
     from .incidents import ACLED_SUB_EVENT
 
     out = []
@@ -246,7 +258,8 @@ def acled_rows(df: pd.DataFrame) -> list[dict]:
             "sub_event_type": ACLED_SUB_EVENT.get(etype, (None,))[0] if etype else None,
             "admin1": a1[:-len(_OBLAST)] if a1.endswith(_OBLAST) else a1 or None,
             "admin2": _value(r.get("admin2")), "admin3": _value(r.get("admin3")),
-            "location": _value(r.get("place")),
+            "location": acled_location(_value(r.get("place")), _value(r.get("kind")),
+                                       r["lat"], r["lon"], gazetteer),
             "latitude": round(float(r["lat"]), 5), "longitude": round(float(r["lon"]), 5),
             "geo_precision": _int(r.get("geo_precision")),
             "notes": " ".join(q for q in quotes if q), "fatalities": _int(r.get("killed")) or 0,

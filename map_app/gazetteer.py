@@ -218,6 +218,25 @@ class Gazetteer:
                                           dtype=bool)
         return hit
 
+    def settlement_at(self, lat: float, lon: float) -> str | None:
+        """The shown name of the settlement (of a country the gazetteer holds completely)
+        whose point is ``lat``, ``lon`` to four decimals, the most populous if several; None
+        if none is. An area placed at its centre (a raion at its seat) lies at that point."""
+        memo = self.memo("gazetteer.settlement-at", 1)
+        at = memo.get("points")
+        if at is None:
+            v = self._v
+            town = np.isin(v["kind"], [KINDS.index("city"), KINDS.index("village")])
+            idx = np.flatnonzero(town & self.complete_mask()[v["country"]])
+            idx = idx[np.argsort(-v["population"][idx], kind="stable")]
+            at = memo["points"] = {}
+            for i, y, x in zip(idx.tolist(),
+                               np.round(v["lat"][idx].astype(np.float64), 4).tolist(),
+                               np.round(v["lon"][idx].astype(np.float64), 4).tolist()):
+                at.setdefault((y, x), i)
+        hit = at.get((round(float(lat), 4), round(float(lon), 4)))
+        return None if hit is None else self.name_of(hit)
+
     def _string(self, blob: str, i: int) -> str:
         off = self._v[blob.replace("_blob", "_off")]
         start = int(off[i - 1]) if i else 0

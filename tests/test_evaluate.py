@@ -146,7 +146,8 @@ def test_event_place_without_a_settlement_is_the_most_specific_area():
 def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
     # sub-event type (ACLED's words), fatalities, admin areas (spellings of either
     # convention), the location's name (as the coder spells it: the official "Nadiia",
-    # which the text wrote "Nadiya") and precision, each over the events that have the field
+    # which the text wrote "Nadiya"; a raion's seat) and precision, each over the events that
+    # have the field
     csv = tmp_path / "events.csv"
     csv.write_text(
         "id,source,date,text,lat,lon,precision,admin1,admin2,admin3,sub_event_type,fatalities,"
@@ -170,8 +171,8 @@ def test_events_coded_as_the_coders_code_them(tmp_path, capsys):
     assert acled["sub_event_type"] == 1.0 and acled["fatalities"] == 1.0
     assert acled["admin1"] == acled["admin2"] == acled["admin3"] == 1.0
     assert acled["precision"] == 1.0 and acled["precision_events"] == 4
-    # the raion's record is named for the raion, not for the seat the coder names
-    assert acled["location"] == 0.75 and acled["location_events"] == 4
+    # the raion, placed at its seat, is located there, as the coder locates it
+    assert acled["location"] == 1.0 and acled["location_events"] == 4
     ucdp = coding["UCDP"]
     assert ucdp["admin1"] == ucdp["admin2"] == 1.0 and ucdp["admin3"] is None
     assert ucdp["fatalities"] == 0.0 and ucdp["sub_event_type"] is None

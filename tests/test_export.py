@@ -173,6 +173,23 @@ def test_acled_export_has_the_coders_columns_one_row_per_incident(store, tmp_pat
     assert sum(int(r["fatalities"]) for r in rows) == 7  # the seed's 4 and 3, once each
 
 
+def test_acled_locates_a_district_at_its_seat(tmp_path):
+    # the row's point is the raion's, its seat's: the location names the seat, as coders do;
+    # an oblast, placed at no settlement, keeps its own name
+    from map_app.articles import article_from_text
+    from map_app.export import acled_location, acled_rows
+    from map_app.ingest import ingest_articles
+    from map_app.store import read_places
+
+    text = ("Russian forces shelled the Pavlohrad district, Dnipropetrovsk region, killing "
+            "two people.")
+    ingest_articles([article_from_text(text, "upload:note.txt")], tmp_path / "s.gpkg")
+    locations = [r["location"] for r in acled_rows(read_places(tmp_path / "s.gpkg"))]
+    assert "Pavlohrad" in locations and "Pavlohradskyi Raion" not in locations
+    assert acled_location("Kharkiv Oblast", "region", 49.61667, 36.5) == "Kharkiv Oblast"
+    assert acled_location("Lozova", "city", 48.89, 36.31) == "Lozova"
+
+
 def test_exported_articles_are_named_not_located(store, tmp_path):
     p, _ = store
     out = tmp_path / "all.geojson"

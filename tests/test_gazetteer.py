@@ -174,3 +174,14 @@ def test_notability_ranks_namesakes_of_one_size(gaz):
 def test_a_raion_by_a_mixed_spelling(gaz):
     # a Ukrainian stem with a Russian ending: found by the skeleton raions have too
     assert gaz.lookup("Vasylivsky district")[0].name == "Vasylivskyi Raion"
+
+
+def test_the_settlement_at_a_point(gaz):
+    # what an area placed at its centre is located by; nothing in an open field or abroad
+    lozova = gaz.lookup("Lozova")[0]
+    assert gaz.settlement_at(lozova.lat, lozova.lon) == "Lozova"
+    hromada = gaz.lookup("Lozivska hromada")[0]
+    assert gaz.settlement_at(hromada.lat, hromada.lon) == "Lozova"
+    assert gaz.settlement_at(49.0, 36.0) is None
+    paris = gaz.lookup("Paris")[0]
+    assert gaz.settlement_at(paris.lat, paris.lon) is None  # only where every village is held
