@@ -43,6 +43,7 @@ from datetime import date, timedelta
 
 from ._text import MAX_SENTENCE, has_cyrillic, windows
 from .coordinates import OFFSET_RULE
+from .places import QUALIFYING_RULES
 
 EVENT_CATEGORY = {
     "shelling_missile_attack": "Explosions/Remote violence",
@@ -895,12 +896,15 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
         if _ACTOR_BEFORE.search(before) and not _LEFT_FROM.search(before):
             continue  # "accused Russia", "from Russia"
         loc.append(i)
-    # a region or country right after a place only says where that place is
+    # a region or country right after a place only says where that place is; after an area,
+    # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region")
     qualifiers = set()
     for a, b in zip(idx, idx[1:]):
         gap = text[places[a]["end"]:places[b]["start"]]
-        if places[b]["kind"] in ("region", "country") and places[a]["kind"] not in (
-                "region", "country") and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap):
+        if places[b]["kind"] in ("region", "country") and (
+                places[a]["kind"] not in ("region", "country")
+                or places[b].get("rule") in QUALIFYING_RULES) \
+                and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap):
             qualifiers.add(b)
     # a name with the point that places it ("Poima (46.6439, 32.8158)"): the point is where
     located = {a for a, b in zip(idx, idx[1:]) if places[b]["kind"] == "point"

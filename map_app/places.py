@@ -53,6 +53,12 @@ COLUMNS = names_of("places")  # the fields of the record this stage fills (map_a
 # "the town's airport" ("Kherson airport"),
 # "coordinates in the text" (a point the text
 # states: kind "point", the areas of the nearest settlement), "only candidate"
+# The rules by which a region or country only says where the place before it is ("Pavlohrad
+# district, Dnipropetrovsk region"; "Petrivka, Kharkiv"): read by the incident pass, for which
+# the qualifier is no place of the event
+QUALIFIES = "qualifies the name before it"
+SEAT_AS_REGION = "a seat's name read as its region"
+QUALIFYING_RULES = frozenset({QUALIFIES, SEAT_AS_REGION})
 # Match types too weak to name a place on their own (codes, a region's name that belongs to
 # its capital); generated spellings stay, ranked low by their prior.
 _WEAK = np.zeros(len(FLAG), dtype=bool)
@@ -911,11 +917,11 @@ def _qualify(g: Gazetteer, tops: list[Toponym], base: list[_Cands], cands: list[
         # "Petrivka, Kharkiv": the oblast qualifies the village, and is what is named
         base[i + 1] = cands[i + 1] = seat[0]
         cands[i] = cands[i].qualified(seat[1])
-        why[i], why[i + 1] = "qualifier after it", "a seat's name read as its region"
+        why[i], why[i + 1] = "qualifier after it", SEAT_AS_REGION
         return seat[1]
     qk, hit = reading
     cands[i] = cands[i].qualified(hit)
-    why[i], why[i + 1] = "qualifier after it", "qualifies the name before it"
+    why[i], why[i + 1] = "qualifier after it", QUALIFIES
     # the reading of Y that qualifies X is Y's reading here ("Atlanta, Georgia")
     cands[i + 1] = cands[i + 1].qualified(np.arange(base[i + 1].entries.size) == qk)
     return hit
@@ -969,8 +975,7 @@ def _sound_qualified(g: Gazetteer, tops: list[Toponym], base: list[_Cands],
         hit = seat[1]
     base[i] = c
     cands[i] = c.qualified(hit)
-    why[i], why[i + 1] = "sounds like a settlement of the qualifier", \
-        "qualifies the name before it"
+    why[i], why[i + 1] = "sounds like a settlement of the qualifier", QUALIFIES
     return hit
 
 

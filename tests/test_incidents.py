@@ -240,6 +240,20 @@ def test_distinct_events_at_one_place_stay_distinct(gaz):
     assert len(_incidents(analyse(text, gazetteer=gaz), "Kupiansk")) == 2
 
 
+def test_an_oblast_after_a_district_only_says_where_it_is(gaz):
+    # as after a village: one event, in the district; its dead counted once
+    recs = analyse("Russian forces shelled the Pavlohrad district, Dnipropetrovsk region, "
+                   "killing two people.", gazetteer=gaz)
+    incs = [r for r in recs if r["role"] == "incident"]
+    assert [(r["name"], r["killed"]) for r in incs] == [("Pavlohradskyi Raion", 2)]
+    oblast = next(r for r in recs if r["name"] == "Dnipropetrovsk Oblast")
+    assert oblast["role"] == "mention"
+    # two areas named side by side, neither qualifying the other, are each a place of it
+    recs = analyse("Russian forces shelled the Kharkiv region and the Sumy region.",
+                   gazetteer=gaz)
+    assert len([r for r in recs if r["role"] == "incident"]) == 2
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
