@@ -628,6 +628,14 @@ def classify(text: str, places: list[dict], published: date | None = None,
     return places
 
 
+# Between two towns, what makes the second only a landmark for the first: "Antonivka near
+# Kherson", "Stepne, outside Zaporizhzhia", "Антонівка під Херсоном", "Гусарівка біля Балаклії"
+_TOWNS = ("city", "village")
+_NEAR_TOWN = re.compile(r",?\s+(?:near|outside|close\s+to|not\s+far\s+from|під|біля|поблизу|"
+                        r"неподалік\s+від|под|возле|около|недалеко\s+от)\s+"
+                        r"(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?", re.I)
+
+
 # the types of a strike whose weapon is stated
 _REMOTE = frozenset({"air_drone_strike", "shelling_missile_attack"})
 
@@ -897,14 +905,17 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "accused Russia", "from Russia"
         loc.append(i)
     # a region or country right after a place only says where that place is; after an area,
-    # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region")
+    # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"); so does a
+    # town named as near it ("Antonivka near Kherson", "Антонівка під Херсоном")
     qualifiers = set()
     for a, b in zip(idx, idx[1:]):
         gap = text[places[a]["end"]:places[b]["start"]]
         if places[b]["kind"] in ("region", "country") and (
                 places[a]["kind"] not in ("region", "country")
                 or places[b].get("rule") in QUALIFYING_RULES) \
-                and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap):
+                and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap) \
+                or places[a]["kind"] in _TOWNS and places[b]["kind"] in _TOWNS \
+                and _NEAR_TOWN.fullmatch(gap):
             qualifiers.add(b)
     # a name with the point that places it ("Poima (46.6439, 32.8158)"): the point is where
     located = {a for a, b in zip(idx, idx[1:]) if places[b]["kind"] == "point"

@@ -254,6 +254,19 @@ def test_an_oblast_after_a_district_only_says_where_it_is(gaz):
     assert len([r for r in recs if r["role"] == "incident"]) == 2
 
 
+@pytest.mark.parametrize("text, town, landmark", [
+    ("Antonivka near Kherson was shelled, wounding two people.", "Antonivka", "Kherson"),
+    ("Антонівку під Херсоном обстріляли, поранено двох людей.", "Антонівку", "Херсоном"),
+])
+def test_a_town_named_as_near_another_is_the_place_of_the_event(gaz, text, town, landmark):
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz)}
+    assert recs[town]["role"] == "incident" and recs[town]["wounded"] == 2
+    assert recs[landmark]["role"] == "mention"  # only says where the town is
+    # named alone, "near Kherson" is where it happened
+    (r,) = analyse("Shelling near Kherson wounded two.", gazetteer=gaz)
+    assert r["role"] == "incident"
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
