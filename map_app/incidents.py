@@ -256,7 +256,13 @@ _ACTOR_AFTER = re.compile(
     r"negotiators?|delegation|defen[cs]e|units?|drones|missiles|accused|said|says|claimed|"
     r"claims|launched|fired|demanded|demands|offered|wants|warned|insists|denied|announced|deployed|"
     r"pressed|rejected|agreed|sent|sending)\b", re.I)
-_ACTOR_BEFORE = re.compile(r"\b(accused|by|from|blamed|urged|told|with)\s+(the\s+)?$", re.I)
+_ACTOR_BEFORE = re.compile(r"\b(accused|by|from|blamed|urged|told|with)\s+(the\s+)?$"
+                           # where the fire came from: "обстріляли з Кінбурнської коси", "под
+                           # огнем … с Кинбурнской косы", "з-під Бєлгорода"
+                           r"|(?<![\w-])(?:з-під|из-под)\s+$"
+                           r"|\b(?:обстріл|обстрел|атаку|атаков|удари|ударил|ударя|стріля|"
+                           r"стреля|огн|вогн|запуск)\w*\s+(?:[\w’'-]+\s+){0,4}?"
+                           r"(?:з|із|зі|с|со|из)\s+$", re.I)
 # "evacuated from Lozova", "fled from Bakhmut": where people left is where it happened
 _LEFT_FROM = re.compile(r"\b(evacuated|fled|displaced|deported|withdrew|retreated|expelled)"
                         r"\s+(?:[\w’'-]+\s+){0,3}?from\s+(the\s+)?$", re.I)

@@ -267,6 +267,20 @@ def test_a_town_named_as_near_another_is_the_place_of_the_event(gaz, text, town,
     assert r["role"] == "incident"
 
 
+@pytest.mark.parametrize("text, target, origin", [
+    ("Парутине обстріляли з Кінбурнської коси, поранено жінку.", "Парутине",
+     "Кінбурнської коси"),
+    ("Очаков снова под огнем артиллерии с Кинбурнской косы, ранен мужчина.", "Очаков",
+     "Кинбурнской косы"),
+])
+def test_where_the_fire_came_from_is_no_place_of_the_event(gaz, text, target, origin):
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz)}
+    assert recs[target]["role"] == "incident" and recs[origin]["role"] == "mention"
+    # while where people were taken from is where the evacuation was
+    recs = {r["text"]: r for r in analyse("З Вільчі евакуювали 40 людей.", gazetteer=gaz)}
+    assert recs["Вільчі"]["role"] == "incident"
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
