@@ -263,6 +263,15 @@ _ACTOR_BEFORE = re.compile(r"\b(accused|by|from|blamed|urged|told|with)\s+(the\s
                            r"|\b(?:обстріл|обстрел|атаку|атаков|удари|ударил|ударя|стріля|"
                            r"стреля|огн|вогн|запуск)\w*\s+(?:[\w’'-]+\s+){0,4}?"
                            r"(?:з|із|зі|с|со|из)\s+$", re.I)
+# Where someone spoke or met: after a verb or noun of speech or talks and "in" ("said in
+# Hiroshima", "заявив Зеленський у Хіросімі", "talks in Istanbul", "Переговори у Стамбулі"), or
+# before such a verb ("Zelensky in Washington discussed", "У Кремлі заявили")
+_SPEECH_WORDS = (r"said|says|told|spoke|speaking|met|meeting|talks|summit|conference|discussed|"
+                 r"заяви\w*|сказа\w*|зустрі\w*|переговор\w*|саміт\w*|обговори\w*|"
+                 r"встрети\w*|встреч\w*|саммит\w*|обсуди\w*")
+_SPOKEN_BEFORE = re.compile(rf"\b(?:{_SPEECH_WORDS})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|у|в|на)"
+                            r"\s+$", re.I)
+_SPOKEN_AFTER = re.compile(rf"^\s+(?:[\w’'-]+\s+)??(?:{_SPEECH_WORDS})\b", re.I)
 # "evacuated from Lozova", "fled from Bakhmut": where people left is where it happened
 _LEFT_FROM = re.compile(r"\b(evacuated|fled|displaced|deported|withdrew|retreated|expelled)"
                         r"\s+(?:[\w’'-]+\s+){0,3}?from\s+(the\s+)?$", re.I)
@@ -909,6 +918,8 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "Russia", "Russian", "Europe": named in passing or as an actor
         if _ACTOR_BEFORE.search(before) and not _LEFT_FROM.search(before):
             continue  # "accused Russia", "from Russia"
+        if _SPOKEN_BEFORE.search(before) or _SPOKEN_AFTER.match(after):
+            continue  # "Zelensky said in Hiroshima", "У Кремлі заявили": where words were said
         loc.append(i)
     # a region or country right after a place only says where that place is; after an area,
     # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"); so does a

@@ -281,6 +281,22 @@ def test_where_the_fire_came_from_is_no_place_of_the_event(gaz, text, target, or
     assert recs["Вільчі"]["role"] == "incident"
 
 
+@pytest.mark.parametrize("text, spoken, struck", [
+    ("Bakhmut was almost completely destroyed, Zelensky said in Hiroshima.", "Hiroshima",
+     "Bakhmut"),
+    ("Zelensky in Washington discussed air defence after the night strikes on Kharkiv.",
+     "Washington", "Kharkiv"),
+    ("Зеленський у Вашингтоні обговорив посилення ППО після нічних ударів по Харкову.",
+     "Вашингтоні", "Харкову"),
+])
+def test_where_words_were_said_is_no_place_of_the_event(gaz, text, spoken, struck):
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz)}
+    assert recs[spoken]["role"] == "mention" and recs[struck]["role"] == "incident"
+    # the place of the event, whoever reports it
+    (r,) = analyse("In Kharkiv, officials said three people were killed.", gazetteer=gaz)
+    assert r["role"] == "incident" and r["killed"] == 3
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
