@@ -272,6 +272,13 @@ _SPEECH_WORDS = (r"said|says|told|spoke|speaking|met|meeting|talks|summit|confer
 _SPOKEN_BEFORE = re.compile(rf"\b(?:{_SPEECH_WORDS})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|у|в|на)"
                             r"\s+$", re.I)
 _SPOKEN_AFTER = re.compile(rf"^\s+(?:[\w’'-]+\s+)??(?:{_SPEECH_WORDS})\b", re.I)
+# Where people were taken or went: "evacuated to Dnipro", "евакуювали до Дніпра", "прибули до
+# Павлограда", "закликають виїхати до Запоріжжя", "эвакуировать в Курск" (not the event's place:
+# where they left is)
+_MOVED_TO = re.compile(r"\b(?:evacuat|relocat|евакуй|евакую|"
+                       r"евакуа|эвакуи|эвакуа|прибул|прибыл|виїх|выех|вивез|вывез|переїх|"
+                       r"переех|перевез)\w*\s+(?:[\w’'-]+\s+){0,3}?(?:to|до|в|у|во)\s+"
+                       r"(?:the\s+)?$", re.I)
 # "evacuated from Lozova", "fled from Bakhmut": where people left is where it happened
 _LEFT_FROM = re.compile(r"\b(evacuated|fled|displaced|deported|withdrew|retreated|expelled)"
                         r"\s+(?:[\w’'-]+\s+){0,3}?from\s+(the\s+)?$", re.I)
@@ -920,6 +927,8 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "accused Russia", "from Russia"
         if _SPOKEN_BEFORE.search(before) or _SPOKEN_AFTER.match(after):
             continue  # "Zelensky said in Hiroshima", "У Кремлі заявили": where words were said
+        if _MOVED_TO.search(before):
+            continue  # "evacuated to Dnipro", "прибули до Павлограда": where people went
         loc.append(i)
     # a region or country right after a place only says where that place is; after an area,
     # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"); so does a
@@ -930,7 +939,9 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
         if places[b]["kind"] in ("region", "country") and (
                 places[a]["kind"] not in ("region", "country")
                 or places[b].get("rule") in QUALIFYING_RULES) \
-                and re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap) \
+                and (re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap)
+                     # "в Кондрашовке Купянского района": a genitive qualifier, no comma
+                     or places[b].get("rule") in QUALIFYING_RULES and gap.isspace()) \
                 or places[a]["kind"] in _TOWNS and places[b]["kind"] in _TOWNS \
                 and _NEAR_TOWN.fullmatch(gap):
             qualifiers.add(b)

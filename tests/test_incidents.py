@@ -297,6 +297,28 @@ def test_where_words_were_said_is_no_place_of_the_event(gaz, text, spoken, struc
     assert r["role"] == "incident" and r["killed"] == 3
 
 
+@pytest.mark.parametrize("text, left, went", [
+    ("Civilians were evacuated from Pokrovsk to Dnipro.", "Pokrovsk", "Dnipro"),
+    ("Мешканців Іллінівки евакуювали до Дніпра.", "Іллінівки", "Дніпра"),
+])
+def test_where_people_were_taken_is_no_place_of_the_event(gaz, text, left, went):
+    recs = {r["text"]: r for r in analyse(text, gazetteer=gaz)}
+    assert recs[left]["role"] == "incident" and recs[went]["role"] == "mention"
+    # troops that move to a town fight there
+    recs = {r["text"]: r for r in analyse("Russian troops moved to Kupiansk and shelled it.",
+                                          gazetteer=gaz)}
+    assert recs["Kupiansk"]["role"] == "incident"
+
+
+def test_a_genitive_qualifier_is_no_place_of_the_event(gaz):
+    # "у Новгород-Сіверському районі Чернігівської області": the oblast only says where
+    recs = analyse("У Новгород-Сіверському районі Чернігівської області загинула жінка "
+                   "після обстрілу.", gazetteer=gaz)
+    roles = {r["text"]: r["role"] for r in recs}
+    assert roles["Новгород-Сіверському районі"] == "incident"
+    assert roles["Чернігівської області"] == "mention"
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
