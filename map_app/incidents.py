@@ -272,6 +272,8 @@ _SPEECH_WORDS = (r"said|says|told|spoke|speaking|met|meeting|talks|summit|confer
 _SPOKEN_BEFORE = re.compile(rf"\b(?:{_SPEECH_WORDS})(?:\s+[\w’'-]+){{0,2}}?\s+(?:in|at|у|в|на)"
                             r"\s+$", re.I)
 _SPOKEN_AFTER = re.compile(rf"^\s+(?:[\w’'-]+\s+)??(?:{_SPEECH_WORDS})\b", re.I)
+# (before such a verb, a place where someone was: "у Вашингтоні", not a strike's "по Сумах")
+_AT_BEFORE = re.compile(r"(?<![\w-])(?:in|at|у|в|во)\s+$", re.I)
 # Where people were taken or went: "evacuated to Dnipro", "евакуювали до Дніпра", "прибули до
 # Павлограда", "закликають виїхати до Запоріжжя", "эвакуировать в Курск" (not the event's place:
 # where they left is)
@@ -925,7 +927,8 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "Russia", "Russian", "Europe": named in passing or as an actor
         if _ACTOR_BEFORE.search(before) and not _LEFT_FROM.search(before):
             continue  # "accused Russia", "from Russia"
-        if _SPOKEN_BEFORE.search(before) or _SPOKEN_AFTER.match(after):
+        if _SPOKEN_BEFORE.search(before) or _SPOKEN_AFTER.match(after) \
+                and _AT_BEFORE.search(before):
             continue  # "Zelensky said in Hiroshima", "У Кремлі заявили": where words were said
         if _MOVED_TO.search(before):
             continue  # "evacuated to Dnipro", "прибули до Павлограда": where people went

@@ -295,6 +295,8 @@ def test_where_words_were_said_is_no_place_of_the_event(gaz, text, spoken, struc
     # the place of the event, whoever reports it
     (r,) = analyse("In Kharkiv, officials said three people were killed.", gazetteer=gaz)
     assert r["role"] == "incident" and r["killed"] == 3
+    (r,) = analyse("Після удару по Сумах Зеленський заявив про нові санкції.", gazetteer=gaz)
+    assert r["role"] == "incident"  # struck, then spoken of: not where he spoke
 
 
 @pytest.mark.parametrize("text, left, went", [
