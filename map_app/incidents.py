@@ -281,6 +281,13 @@ _MOVED_TO = re.compile(r"\b(?:evacuat|relocat|евакуй|евакую|"
                        r"евакуа|эвакуи|эвакуа|прибул|прибыл|виїх|выех|вивез|вывез|переїх|"
                        r"переех|перевез)\w*\s+(?:[\w’'-]+\s+){0,3}?(?:to|до|в|у|во)\s+"
                        r"(?:the\s+)?$", re.I)
+# A town that names a road's end ("the Bakhmut–Kostiantynivka road", "the Pokrovsk highway",
+# "трасса Покровск–Павлоград", "трасу на Добропілля"): the road is the place, not the town
+_ROAD_WORDS = r"трас\w*|дорог\w*|шосе|шоссе|автодорог\w*|автотрас\w*|highway|road|route|motorway"
+_ROAD_BEFORE = re.compile(rf"\b(?:{_ROAD_WORDS})\s+(?:(?:на|to)\s+|[\w’'-]+\s*[–—-]\s*)?$",
+                          re.I)
+_ROAD_AFTER = re.compile(r"^(?:\s*[–—-]\s*[\w’'-]+)?\s+(?:highway|road|route|motorway)\b",
+                         re.I)
 # "evacuated from Lozova", "fled from Bakhmut": where people left is where it happened
 _LEFT_FROM = re.compile(r"\b(evacuated|fled|displaced|deported|withdrew|retreated|expelled)"
                         r"\s+(?:[\w’'-]+\s+){0,3}?from\s+(the\s+)?$", re.I)
@@ -915,6 +922,7 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
     if not isinstance(lines, _Spans):
         lines = _Spans(lines)
     loc: list[int] = []
+    roads: list[int] = []
     for i in idx:
         p = places[i]
         if p["start"] in lines:
@@ -932,6 +940,11 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "Zelensky said in Hiroshima", "У Кремлі заявили": where words were said
         if _MOVED_TO.search(before):
             continue  # "evacuated to Dnipro", "прибули до Павлограда": where people went
+        if _ROAD_BEFORE.search(before) or _ROAD_AFTER.match(after):
+            # "the Bakhmut–Kostiantynivka road", "трасса на Доброполье": a road's end, the
+            # event's place only when it names none else ("hit on the road to Kupiansk")
+            roads.append(i)
+            continue
         loc.append(i)
     # a region or country right after a place only says where that place is; after an area,
     # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"); so does a
@@ -954,7 +967,7 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
                and _POINT_GAP.fullmatch(text, places[a]["end"], places[b]["start"])}
     # a place a stated offset is measured from ("17km NE of Chernihiv"): the point is where
     located.update(b for a, b in zip(idx, idx[1:]) if places[a].get("rule") == OFFSET_RULE)
-    loc = [i for i in loc if i not in qualifiers and i not in located]
+    loc = [i for i in loc if i not in qualifiers and i not in located] or roads
     if not loc:
         return set()
     # the most specific places carry the incident; countries only when nothing else does

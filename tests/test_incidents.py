@@ -321,6 +321,17 @@ def test_a_genitive_qualifier_is_no_place_of_the_event(gaz):
     assert roles["Чернігівської області"] == "mention"
 
 
+def test_a_town_that_names_a_road_is_no_place_of_the_event(gaz):
+    recs = analyse("Russian forces shelled the Bakhmut–Kostiantynivka road near Chasiv Yar.",
+                   gazetteer=gaz)
+    assert [r["text"] for r in recs if r["role"] == "incident"] == ["Chasiv Yar"]
+    recs = analyse("Противник вышел к трассе Покровск–Павлоград у Котлино.", gazetteer=gaz)
+    assert [r["text"] for r in recs if r["role"] == "incident"] == ["Котлино"]
+    # unless it is all the sentence names: near it, then
+    (r,) = analyse("A car was hit on the road to Kupiansk.", gazetteer=gaz)
+    assert r["role"] == "incident"
+
+
 def test_a_count_without_a_place_belongs_to_the_incident_before_it(gaz):
     recs = analyse("Russian forces shelled Lozova. One civilian was killed.", gazetteer=gaz)
     assert _incidents(recs, "Lozova")[0]["killed"] == 1
