@@ -659,6 +659,24 @@ def classify(text: str, places: list[dict], published: date | None = None,
     return places
 
 
+def _locates(text: str, p: dict, q: dict) -> bool:
+    """Whether place ``q``, right after ``p``, only says where ``p`` is: a region or country
+    after a place ("Andriivka in the Sumy region", "Lozova, Kharkiv region"), or after an
+    area where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"; in the
+    genitive, no comma: "в Кондрашовке Купянского района"), or a town named as near another
+    ("Antonivka near Kherson", "Антонівка під Херсоном")."""
+    gap = text[p["end"]:q["start"]]
+    if p["kind"] in _TOWNS and q["kind"] in _TOWNS:
+        return _NEAR_TOWN.fullmatch(gap) is not None
+    if q["kind"] not in ("region", "country"):
+        return False
+    read_so = q.get("rule") in QUALIFYING_RULES
+    if p["kind"] in ("region", "country") and not read_so:
+        return False
+    return _QUALIFIER_GAP.fullmatch(gap) is not None or read_so and gap.isspace()
+
+
+_QUALIFIER_GAP = re.compile(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?")
 # Between two towns, what makes the second only a landmark for the first: "Antonivka near
 # Kherson", "Stepne, outside Zaporizhzhia", "Антонівка під Херсоном", "Гусарівка біля Балаклії"
 _TOWNS = ("city", "village")
@@ -935,8 +953,8 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             continue  # "Russia", "Russian", "Europe": named in passing or as an actor
         if _ACTOR_BEFORE.search(before) and not _LEFT_FROM.search(before):
             continue  # "accused Russia", "from Russia"
-        if _SPOKEN_BEFORE.search(before) or _SPOKEN_AFTER.match(after) \
-                and _AT_BEFORE.search(before):
+        if _SPOKEN_BEFORE.search(before) \
+                or (_SPOKEN_AFTER.match(after) and _AT_BEFORE.search(before)):
             continue  # "Zelensky said in Hiroshima", "У Кремлі заявили": where words were said
         if _MOVED_TO.search(before):
             continue  # "evacuated to Dnipro", "прибули до Павлограда": where people went
@@ -946,21 +964,7 @@ def _scene(text: str, places: list[dict], idx: list[int], s0: int,
             roads.append(i)
             continue
         loc.append(i)
-    # a region or country right after a place only says where that place is; after an area,
-    # where the resolver read it so ("Pavlohrad district, Dnipropetrovsk region"); so does a
-    # town named as near it ("Antonivka near Kherson", "Антонівка під Херсоном")
-    qualifiers = set()
-    for a, b in zip(idx, idx[1:]):
-        gap = text[places[a]["end"]:places[b]["start"]]
-        if places[b]["kind"] in ("region", "country") and (
-                places[a]["kind"] not in ("region", "country")
-                or places[b].get("rule") in QUALIFYING_RULES) \
-                and (re.fullmatch(r",\s*|\s+in\s+(the\s+)?(\S+\s+)?", gap)
-                     # "в Кондрашовке Купянского района": a genitive qualifier, no comma
-                     or places[b].get("rule") in QUALIFYING_RULES and gap.isspace()) \
-                or places[a]["kind"] in _TOWNS and places[b]["kind"] in _TOWNS \
-                and _NEAR_TOWN.fullmatch(gap):
-            qualifiers.add(b)
+    qualifiers = {b for a, b in zip(idx, idx[1:]) if _locates(text, places[a], places[b])}
     # a name with the point that places it ("Poima (46.6439, 32.8158)"): the point is where
     located = {a for a, b in zip(idx, idx[1:]) if places[b]["kind"] == "point"
                and places[a]["kind"] != "point"
